@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+STARS = (1, 2, 3, 4, 5)
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+CURRENT_HISTOGRAM = tuple(f"current_{star}_star" for star in STARS)
+ALL_TIME_HISTOGRAM = tuple(f"all_time_{star}_star" for star in STARS)
+
+
+class Product(models.Model):
+    """A catalogue product, identified publicly by its SKU.
+
+    The rating figures are derived from published reviews and kept in the same transaction
+    as every change to them (see reviews.services); `recompute_ratings` rebuilds them.
+    `on_sale` belongs to the quality gate: only gate.services changes it.
+    """
+
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", null=True, blank=True
+    )
+    brand = models.CharField(_("brand"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    image_url = models.URLField(_("image URL"), blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="managed_products",
+        blank=True,
+        verbose_name=_("product managers"),
+    )
+    on_sale = models.BooleanField(_("on sale"), default=True, editable=False)
+
+    # The product revision: a logged improvement starts a new one (see GATE_SPEC.md).
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    revision_started_at = models.DateTimeField(
+        _("revision started at"), null=True, blank=True, editable=False
+    )
+
+    # Derived figures of published reviews: current revision, then all time.
+    current_count = models.PositiveIntegerField(default=0, editable=False)
+    current_sum = models.PositiveIntegerField(default=0, editable=False)
+    current_1_star = models.PositiveIntegerField(default=0, editable=False)
+    current_2_star = models.PositiveIntegerField(default=0, editable=False)
+    current_3_star = models.PositiveIntegerField(default=0, editable=False)
+    current_4_star = models.PositiveIntegerField(default=0, editable=False)
+    current_5_star = models.PositiveIntegerField(default=0, editable=False)
+    all_time_count = models.PositiveIntegerField(default=0, editable=False)
+    all_time_sum = models.PositiveIntegerField(default=0, editable=False)
+    all_time_1_star = models.PositiveIntegerField(default=0, editable=False)
+    all_time_2_star = models.PositiveIntegerField(default=0, editable=False)
+    all_time_3_star = models.PositiveIntegerField(default=0, editable=False)
+    all_time_4_star = models.PositiveIntegerField(default=0, editable=False)
+    all_time_5_star = models.PositiveIntegerField(default=0, editable=False)
+    # Stored (not computed per query) so the catalogue can sort and filter by it with an index.
+    current_average = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, editable=False
+    )
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        permissions = [
+            ("manage_own_products", "Can act as product manager on the products they manage"),
+            ("manage_all_products", "Can act on every product (quality director)"),
+        ]
+        indexes = [
+            models.Index(fields=["category", "name"], name="products_product_cat_name"),
+            models.Index(fields=["current_average"], name="products_product_cur_avg"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(current_count__lte=F("all_time_count")),
+                name="products_product_current_within_all_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_sum__gte=F("current_count"))
+                & Q(current_sum__lte=F("current_count") * 5),
+                name="products_product_current_sum_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(all_time_sum__gte=F("all_time_count"))
+                & Q(all_time_sum__lte=F("all_time_count") * 5),
+                name="products_product_all_time_sum_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    current_count=F("current_1_star")
+                    + F("current_2_star")
+                    + F("current_3_star")
+                    + F("current_4_star")
+                    + F("current_5_star")
+                ),
+                name="products_product_current_histogram_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    all_time_count=F("all_time_1_star")
+                    + F("all_time_2_star")
+                    + F("all_time_3_star")
+                    + F("all_time_4_star")
+                    + F("all_time_5_star")
+                ),
+                name="products_product_all_time_histogram_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sku})"
+
+    @property
+    def current_histogram(self) -> dict[int, int]:
+        return {star: getattr(self, f"current_{star}_star") for star in STARS}
+
+    @property
+    def all_time_histogram(self) -> dict[int, int]:
+        return {star: getattr(self, f"all_time_{star}_star") for star in STARS}
+
+    @property
+    def all_time_average(self) -> Decimal | None:
+        return average_or_none(self.all_time_sum, self.all_time_count)
+
+
+def average_or_none(total: int, count: int) -> Decimal | None:
+    """The exact average rounded half-even to 4 places, as the gate reports it."""
+    if not count:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import BrandReply, Review, ReviewReport, ReviewStatusChange, ReviewVote
+
+
+class ReviewStatusChangeInline(admin.TabularInline):
+    model = ReviewStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "reason", "changed_by", "changed_at")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Read-only here: status moves go through the moderation queue's services, which keep
+    the product's figures and the history in step."""
+
+    list_display = ("id", "product", "rating", "title", "author_name", "status", "language", "created_at")
+    list_filter = ("status", "rating", "language", "verified_purchase", "source")
+    search_fields = ("title", "body", "author_name", "product__sku")
+    list_select_related = ("product",)
+    raw_id_fields = ("product", "author")
+    inlines = [ReviewStatusChangeInline]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ReviewReport)
+class ReviewReportAdmin(admin.ModelAdmin):
+    list_display = ("review", "reason", "reporter", "created_at", "handled_at")
+    list_filter = ("reason", "handled_at")
+    raw_id_fields = ("review", "reporter", "handled_by")
+
+
+@admin.register(ReviewVote)
+class ReviewVoteAdmin(admin.ModelAdmin):
+    list_display = ("review", "voter", "helpful", "created_at")
+    raw_id_fields = ("review", "voter")
+
+
+@admin.register(BrandReply)
+class BrandReplyAdmin(admin.ModelAdmin):
+    list_display = ("review", "author", "created_at")
+    raw_id_fields = ("review", "author")

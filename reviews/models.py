@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from products.models import Product
+
+TITLE_MAX_LENGTH = 120
+BODY_MIN_LENGTH = 20
+BODY_MAX_LENGTH = 5000
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending moderation")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    REMOVED = "removed", _("Removed")
+
+
+class ReasonCode(models.TextChoices):
+    """Why a review is not (or no longer) published, and why a shopper reports one.
+
+    The same published list serves moderators and reporters (see /about/reviews/).
+    """
+
+    SPAM = "spam", _("Spam or advertising")
+    OFFENSIVE = "offensive", _("Offensive or abusive language")
+    PERSONAL_DATA = "personal_data", _("Contains personal data")
+    OFF_TOPIC = "off_topic", _("Not about the product")
+    FAKE = "fake", _("Fake or conflict of interest")
+    AUTHOR_DELETED = "author_deleted", _("Deleted by its author")
+    OTHER = "other", _("Other")
+
+
+REPORT_REASONS = [c for c in ReasonCode if c is not ReasonCode.AUTHOR_DELETED]
+
+
+class ReviewSource(models.TextChoices):
+    SITE = "site", _("Written on the site")
+    API = "api", _("Sent through the API")
+    INVITATION = "invitation", _("Written after an invitation")
+    IMPORT = "import", _("Imported history")
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def published(self) -> ReviewQuerySet:
+        return self.filter(status=ReviewStatus.PUBLISHED)
+
+
+class Review(models.Model):
+    """A customer's review of one product revision.
+
+    `status` moves only through reviews.services (which also keeps the product's derived
+    figures in step); `published_at` is the moment the gate dates the review by.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    # Display name shown to shoppers: the account's name, an invited guest's or an import's.
+    author_name = models.CharField(_("display name"), max_length=60)
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    revision = models.PositiveIntegerField(_("product revision"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    status_reason = models.CharField(
+        _("reason code"), max_length=32, choices=ReasonCode.choices, blank=True
+    )
+    verified_purchase = models.BooleanField(_("verified purchase"), default=False)
+    source = models.CharField(max_length=16, choices=ReviewSource.choices, default=ReviewSource.SITE)
+    # An importer's own id (CSV `review_id`): a re-import adds nothing twice.
+    external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    helpful_yes = models.PositiveIntegerField(default=0, editable=False)
+    helpful_no = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("written at"), db_index=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        permissions = [("moderate_review", "Can moderate reviews and handle reports")]
+        indexes = [
+            models.Index(fields=["product", "status", "-created_at"], name="reviews_review_prod_status"),
+            models.Index(fields=["product", "revision", "status", "published_at"], name="reviews_review_gate"),
+            models.Index(fields=["status", "published_at"], name="reviews_review_status_pub"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="reviews_review_rating_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["product", "author", "revision"],
+                condition=Q(author__isnull=False) & ~Q(status="removed"),
+                name="reviews_review_one_per_author_revision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="reviews_review_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "published"]) | ~Q(status_reason=""),
+                name="reviews_review_unpublished_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(author_name=""), name="reviews_review_author_name_present"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.title or '(untitled)'} on {self.product_id}"
+
+    def is_about_previous_version(self, product: Product | None = None) -> bool:
+        return self.revision < (product or self.product).revision
+
+
+class ReviewStatusChange(models.Model):
+    """Append-only history of a review's status: who moved it, when, and why."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=ReviewStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
+    reason = models.CharField(max_length=32, choices=ReasonCode.choices, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+
+class ReviewVote(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_votes")
+    helpful = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "voter"], name="reviews_reviewvote_one_per_voter"),
+        ]
+
+
+class ReviewReport(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="review_reports"
+    )
+    reason = models.CharField(max_length=32, choices=ReasonCode.choices)
+    comment = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField()
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "reporter"],
+                condition=Q(handled_at__isnull=True),
+                name="reviews_reviewreport_one_open_per_reporter",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="author_deleted"), name="reviews_reviewreport_reason_reportable"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(comment=""), name="reviews_reviewreport_other_explained"
+            ),
+        ]
+
+
+class BrandReply(models.Model):
+    """The brand's one public answer to a review, written by a product manager."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="brand_reply")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="brand_replies")
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="reviews_brandreply_body_present"),
+        ]

@@ -1,0 +1,311 @@
+"""Everything that writes a review, a vote, a report or a brand reply.
+
+Each service validates first (so the user reads a clear message), then writes inside one
+transaction, keeping the product's derived figures in step with F() expressions; the
+database constraints are the backstop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import user_can_manage_product
+from config.errors import Conflict, NotAllowed, ValidationFailed
+from products.models import Product
+from products.services import product_rating_apply
+from reviews.models import (
+    BODY_MAX_LENGTH,
+    BODY_MIN_LENGTH,
+    REPORT_REASONS,
+    TITLE_MAX_LENGTH,
+    BrandReply,
+    ReasonCode,
+    Review,
+    ReviewReport,
+    ReviewSource,
+    ReviewStatus,
+    ReviewStatusChange,
+    ReviewVote,
+)
+
+# Legal moves of a review's status; anything else is refused.
+_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReviewStatus.PENDING: frozenset({ReviewStatus.PUBLISHED, ReviewStatus.REJECTED, ReviewStatus.REMOVED}),
+    ReviewStatus.PUBLISHED: frozenset({ReviewStatus.PENDING, ReviewStatus.REJECTED, ReviewStatus.REMOVED}),
+    ReviewStatus.REJECTED: frozenset({ReviewStatus.PUBLISHED, ReviewStatus.PENDING, ReviewStatus.REMOVED}),
+    ReviewStatus.REMOVED: frozenset(),
+}
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
+def review_available_statuses(review: Review) -> frozenset[str]:
+    return _TRANSITIONS[review.status]
+
+
+def _validate_content(*, rating: Any, title: str, body: str, language: str) -> None:
+    errors: dict[str, str] = {}
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        errors["rating"] = _("Choose a rating from 1 to 5 stars.")
+    title = title.strip()
+    if not title:
+        errors["title"] = _("Give your review a title.")
+    elif len(title) > TITLE_MAX_LENGTH:
+        errors["title"] = _("The title can be at most %(max)d characters long.") % {"max": TITLE_MAX_LENGTH}
+    body = body.strip()
+    if len(body) < BODY_MIN_LENGTH:
+        errors["body"] = _("Tell other customers a little more: at least %(min)d characters.") % {
+            "min": BODY_MIN_LENGTH
+        }
+    elif len(body) > BODY_MAX_LENGTH:
+        errors["body"] = _("The text can be at most %(max)d characters long.") % {"max": BODY_MAX_LENGTH}
+    if language not in LANGUAGE_CODES:
+        errors["language"] = _("Choose the language the review is written in.")
+    if errors:
+        raise ValidationFailed(_("The review could not be saved: please correct the fields shown."), fields=errors)
+
+
+def _set_status(
+    review: Review,
+    to_status: str,
+    *,
+    reason: str = "",
+    by: Any = None,
+    now: datetime | None = None,
+) -> Review:
+    """The one place a review's status changes: refuses illegal moves, keeps figures in step.
+
+    1. lock the review and check the move is legal;
+    2. withdraw the rating from the figures if it was published, add it if it becomes so;
+    3. save the status and append the history row.
+    """
+    now = now or timezone.now()
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if to_status not in _TRANSITIONS[locked.status]:
+        raise Conflict(
+            _("A review that is %(current)s cannot become %(target)s.")
+            % {"current": locked.get_status_display(), "target": ReviewStatus(to_status).label},
+            code="illegal_status_change",
+        )
+    was_published = locked.status == ReviewStatus.PUBLISHED
+    if was_published:
+        product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=-1)
+    if to_status == ReviewStatus.PUBLISHED:
+        locked.published_at = now
+        product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=+1)
+    ReviewStatusChange.objects.create(
+        review=locked, from_status=locked.status, to_status=to_status, reason=reason, changed_by=by, changed_at=now
+    )
+    locked.status = to_status
+    locked.status_reason = "" if to_status in (ReviewStatus.PENDING, ReviewStatus.PUBLISHED) else reason
+    locked.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    product: Product,
+    author: Any,
+    rating: Any,
+    title: str,
+    body: str,
+    language: str,
+    author_name: str = "",
+    verified_purchase: bool = False,
+    source: str = ReviewSource.SITE,
+    now: datetime | None = None,
+) -> Review:
+    """Writes a new review of the product's current revision.
+
+    Published at once, or held for moderation when REVIEWS_PREMODERATION is on: the caller
+    tells the author which from the returned review's status.
+    """
+    now = now or timezone.now()
+    _validate_content(rating=rating, title=title, body=body, language=language)
+    name = (author_name or (author.public_name if author is not None else "")).strip()[:60]
+    if not name:
+        raise ValidationFailed(_("Tell us the name to show with your review."), fields={"author_name": _("Required.")})
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if author is not None and (
+        Review.objects.filter(product=product, author=author, revision=product.revision)
+        .exclude(status=ReviewStatus.REMOVED)
+        .exists()
+    ):
+        raise Conflict(
+            _("You have already reviewed this product. You can edit your review instead."), code="duplicate_review"
+        )
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                product=product,
+                author=author,
+                author_name=name,
+                rating=rating,
+                title=title.strip(),
+                body=body.strip(),
+                language=language,
+                revision=product.revision,
+                verified_purchase=verified_purchase,
+                source=source,
+                created_at=now,
+            )
+    except IntegrityError as exc:  # a concurrent double submit: the constraint is the backstop
+        raise Conflict(
+            _("You have already reviewed this product. You can edit your review instead."), code="duplicate_review"
+        ) from exc
+    ReviewStatusChange.objects.create(
+        review=review, from_status="", to_status=ReviewStatus.PENDING, changed_by=author, changed_at=now
+    )
+    if not settings.REVIEWS_PREMODERATION:
+        review = _set_status(review, ReviewStatus.PUBLISHED, by=None, now=now)
+    return review
+
+
+@transaction.atomic
+def review_publish(*, review: Review, by: Any = None, now: datetime | None = None) -> Review:
+    return _set_status(review, ReviewStatus.PUBLISHED, by=by, now=now)
+
+
+def _check_reason(reason: str, *, allowed: list[ReasonCode]) -> None:
+    if reason not in {c.value for c in allowed}:
+        raise ValidationFailed(_("Choose a reason from the list."), fields={"reason": _("Choose a reason from the list.")})
+
+
+@transaction.atomic
+def review_reject(*, review: Review, reason: str, by: Any, now: datetime | None = None) -> Review:
+    _check_reason(reason, allowed=REPORT_REASONS)
+    return _set_status(review, ReviewStatus.REJECTED, reason=reason, by=by, now=now)
+
+
+@transaction.atomic
+def review_remove(*, review: Review, reason: str, by: Any, now: datetime | None = None) -> Review:
+    _check_reason(reason, allowed=list(ReasonCode))
+    return _set_status(review, ReviewStatus.REMOVED, reason=reason, by=by, now=now)
+
+
+@transaction.atomic
+def review_delete_by_author(*, review: Review, author: Any, now: datetime | None = None) -> Review:
+    if author is None or review.author_id != author.pk:
+        raise NotAllowed(_("Only the author can delete this review."))
+    return _set_status(review, ReviewStatus.REMOVED, reason=ReasonCode.AUTHOR_DELETED, by=author, now=now)
+
+
+@transaction.atomic
+def review_edit(
+    *,
+    review: Review,
+    author: Any,
+    rating: Any,
+    title: str,
+    body: str,
+    language: str,
+    now: datetime | None = None,
+) -> Review:
+    """The author changes their review; with pre-moderation it waits for a moderator again."""
+    if author is None or review.author_id != author.pk:
+        raise NotAllowed(_("Only the author can edit this review."))
+    _validate_content(rating=rating, title=title, body=body, language=language)
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.status == ReviewStatus.REMOVED:
+        raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
+    if locked.status == ReviewStatus.PUBLISHED and rating != locked.rating:
+        product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=-1)
+        product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=rating, delta=+1)
+    locked.rating = rating
+    locked.title = title.strip()
+    locked.body = body.strip()
+    locked.language = language
+    locked.save(update_fields=["rating", "title", "body", "language", "updated_at"])
+    if settings.REVIEWS_PREMODERATION or locked.status == ReviewStatus.REJECTED:
+        if locked.status != ReviewStatus.PENDING:
+            locked = _set_status(locked, ReviewStatus.PENDING, by=author, now=now)
+    return locked
+
+
+@transaction.atomic
+def review_vote(*, review: Review, voter: Any, helpful: bool) -> ReviewVote:
+    """One vote per voter, changeable; never on one's own review or an unpublished one."""
+    if review.author_id is not None and review.author_id == voter.pk:
+        raise NotAllowed(_("You cannot vote on your own review."), code="own_review")
+    if review.status != ReviewStatus.PUBLISHED:
+        raise Conflict(_("Only published reviews can be voted on."), code="not_published")
+    vote = ReviewVote.objects.select_for_update().filter(review=review, voter=voter).first()
+    counters: dict[str, Any] = {}
+    if vote is None:
+        try:
+            with transaction.atomic():
+                vote = ReviewVote.objects.create(review=review, voter=voter, helpful=helpful)
+        except IntegrityError as exc:
+            raise Conflict(_("Your vote was already counted."), code="duplicate_vote") from exc
+        counters["helpful_yes" if helpful else "helpful_no"] = F("helpful_yes" if helpful else "helpful_no") + 1
+    elif vote.helpful != helpful:
+        old, new = ("helpful_yes", "helpful_no") if vote.helpful else ("helpful_no", "helpful_yes")
+        counters = {old: F(old) - 1, new: F(new) + 1}
+        vote.helpful = helpful
+        vote.save(update_fields=["helpful"])
+    if counters:
+        Review.objects.filter(pk=review.pk).update(**counters)
+    return vote
+
+
+@transaction.atomic
+def review_report(
+    *, review: Review, reporter: Any, reason: str, comment: str = "", now: datetime | None = None
+) -> ReviewReport:
+    """Sends a review to the moderation queue; it stays published until a moderator decides."""
+    _check_reason(reason, allowed=REPORT_REASONS)
+    comment = comment.strip()
+    if reason == ReasonCode.OTHER and not comment:
+        raise ValidationFailed(
+            _("Tell us what is wrong with this review."), fields={"comment": _("Required when the reason is Other.")}
+        )
+    if len(comment) > 1000:
+        raise ValidationFailed(_("The comment is too long."), fields={"comment": _("At most 1000 characters.")})
+    if ReviewReport.objects.filter(review=review, reporter=reporter, handled_at__isnull=True).exists():
+        raise Conflict(_("You have already reported this review; a moderator will look at it."), code="duplicate_report")
+    try:
+        with transaction.atomic():
+            return ReviewReport.objects.create(
+                review=review, reporter=reporter, reason=reason, comment=comment, created_at=now or timezone.now()
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("You have already reported this review."), code="duplicate_report") from exc
+
+
+@transaction.atomic
+def review_report_handle(*, report: ReviewReport, by: Any, now: datetime | None = None) -> ReviewReport:
+    report.handled_at = now or timezone.now()
+    report.handled_by = by
+    report.save(update_fields=["handled_at", "handled_by"])
+    return report
+
+
+@transaction.atomic
+def brand_reply_post(*, review: Review, author: Any, body: str, now: datetime | None = None) -> BrandReply:
+    """The brand's public answer: one per review, written (or revised) by a product's manager."""
+    if not user_can_manage_product(author, review.product):
+        raise NotAllowed(_("Only the product's managers can reply to its reviews."))
+    body = body.strip()
+    if not body:
+        raise ValidationFailed(_("Write the reply first."), fields={"body": _("Required.")})
+    if len(body) > BODY_MAX_LENGTH:
+        raise ValidationFailed(_("The reply is too long."), fields={"body": _("At most %(max)d characters.") % {"max": BODY_MAX_LENGTH}})
+    if review.status != ReviewStatus.PUBLISHED:
+        raise Conflict(_("Only published reviews can be answered."), code="not_published")
+    now = now or timezone.now()
+    reply, created = BrandReply.objects.select_for_update().get_or_create(
+        review=review, defaults={"author": author, "body": body, "created_at": now, "updated_at": now}
+    )
+    if not created:
+        reply.author = author
+        reply.body = body
+        reply.updated_at = now
+        reply.save(update_fields=["author", "body", "updated_at"])
+    return reply
