@@ -36,9 +36,7 @@ def user_can_manage_product(user: Any, product: Product) -> bool:
         return False
     if user.has_perm(MANAGE_ALL_PRODUCTS):
         return True
-    return bool(
-        user.has_perm(MANAGE_OWN_PRODUCTS) and product.managers.filter(pk=user.pk).exists()
-    )
+    return bool(user.has_perm(MANAGE_OWN_PRODUCTS) and product.managers.filter(pk=user.pk).exists())
 
 
 def user_add_role(user: Any, role: str) -> None:

@@ -27,6 +27,15 @@ CURRENT_HISTOGRAM = tuple(f"current_{star}_star" for star in STARS)
 ALL_TIME_HISTOGRAM = tuple(f"all_time_{star}_star" for star in STARS)
 
 
+class GateState(models.TextChoices):
+    """Mirrors gate.policy.GateState; stored on the product so every page and API filter
+    reads it without a join."""
+
+    ACTIVE = "active", _("Active")
+    FLAGGED = "flagged", _("Flagged")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class Product(models.Model):
     """A catalogue product, identified publicly by its SKU.
 
@@ -38,9 +47,7 @@ class Product(models.Model):
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
-    category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="products", null=True, blank=True
-    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products", null=True, blank=True)
     brand = models.CharField(_("brand"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     image_url = models.URLField(_("image URL"), blank=True)
@@ -52,11 +59,17 @@ class Product(models.Model):
     )
     on_sale = models.BooleanField(_("on sale"), default=True, editable=False)
 
+    # The quality gate's state of the product: written only by gate.services.
+    gate_state = models.CharField(
+        _("gate state"), max_length=16, choices=GateState.choices, default=GateState.ACTIVE, editable=False
+    )
+    flagged_on = models.DateField(_("flagged on"), null=True, blank=True, editable=False)
+    withdrawal_deadline = models.DateField(_("withdrawal date"), null=True, blank=True, editable=False)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
+
     # The product revision: a logged improvement starts a new one (see GATE_SPEC.md).
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
-    revision_started_at = models.DateTimeField(
-        _("revision started at"), null=True, blank=True, editable=False
-    )
+    revision_started_at = models.DateTimeField(_("revision started at"), null=True, blank=True, editable=False)
 
     # Derived figures of published reviews: current revision, then all time.
     current_count = models.PositiveIntegerField(default=0, editable=False)
@@ -74,9 +87,7 @@ class Product(models.Model):
     all_time_4_star = models.PositiveIntegerField(default=0, editable=False)
     all_time_5_star = models.PositiveIntegerField(default=0, editable=False)
     # Stored (not computed per query) so the catalogue can sort and filter by it with an index.
-    current_average = models.DecimalField(
-        max_digits=5, decimal_places=4, null=True, blank=True, editable=False
-    )
+    current_average = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
@@ -92,20 +103,34 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["category", "name"], name="products_product_cat_name"),
             models.Index(fields=["current_average"], name="products_product_cur_avg"),
+            models.Index(fields=["gate_state"], name="products_product_gate_state"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(gate_state="active", flagged_on__isnull=True, withdrawn_on__isnull=True)
+                | Q(
+                    gate_state="flagged",
+                    flagged_on__isnull=False,
+                    withdrawal_deadline__isnull=False,
+                    withdrawn_on__isnull=True,
+                )
+                | Q(gate_state="withdrawn", withdrawn_on__isnull=False),
+                name="products_product_gate_state_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_sale=True) | Q(gate_state="withdrawn"),
+                name="products_product_off_sale_only_when_withdrawn",
+            ),
             models.CheckConstraint(
                 condition=Q(current_count__lte=F("all_time_count")),
                 name="products_product_current_within_all_time",
             ),
             models.CheckConstraint(
-                condition=Q(current_sum__gte=F("current_count"))
-                & Q(current_sum__lte=F("current_count") * 5),
+                condition=Q(current_sum__gte=F("current_count")) & Q(current_sum__lte=F("current_count") * 5),
                 name="products_product_current_sum_in_range",
             ),
             models.CheckConstraint(
-                condition=Q(all_time_sum__gte=F("all_time_count"))
-                & Q(all_time_sum__lte=F("all_time_count") * 5),
+                condition=Q(all_time_sum__gte=F("all_time_count")) & Q(all_time_sum__lte=F("all_time_count") * 5),
                 name="products_product_all_time_sum_in_range",
             ),
             models.CheckConstraint(

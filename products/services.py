@@ -90,7 +90,5 @@ def product_ratings_recompute(*, product_ids: list[int] | None = None) -> list[R
         average = average_or_none(row.actual_current_sum, row.actual_current_count)
         if changes or row.current_average != average:
             with transaction.atomic():
-                Product.objects.filter(pk=row.pk).update(
-                    **changes, current_average=average, updated_at=timezone.now()
-                )
+                Product.objects.filter(pk=row.pk).update(**changes, current_average=average, updated_at=timezone.now())
     return drifts

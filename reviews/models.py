@@ -71,12 +71,8 @@ class Review(models.Model):
     body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     revision = models.PositiveIntegerField(_("product revision"), default=0)
-    status = models.CharField(
-        _("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
-    status_reason = models.CharField(
-        _("reason code"), max_length=32, choices=ReasonCode.choices, blank=True
-    )
+    status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    status_reason = models.CharField(_("reason code"), max_length=32, choices=ReasonCode.choices, blank=True)
     verified_purchase = models.BooleanField(_("verified purchase"), default=False)
     source = models.CharField(max_length=16, choices=ReviewSource.choices, default=ReviewSource.SITE)
     # An importer's own id (CSV `review_id`): a re-import adds nothing twice.
@@ -100,9 +96,7 @@ class Review(models.Model):
             models.Index(fields=["status", "published_at"], name="reviews_review_status_pub"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(rating__gte=1) & Q(rating__lte=5), name="reviews_review_rating_1_to_5"
-            ),
+            models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="reviews_review_rating_1_to_5"),
             models.UniqueConstraint(
                 fields=["product", "author", "revision"],
                 condition=Q(author__isnull=False) & ~Q(status="removed"),
@@ -116,9 +110,7 @@ class Review(models.Model):
                 condition=Q(status__in=["pending", "published"]) | ~Q(status_reason=""),
                 name="reviews_review_unpublished_has_reason",
             ),
-            models.CheckConstraint(
-                condition=~Q(author_name=""), name="reviews_review_author_name_present"
-            ),
+            models.CheckConstraint(condition=~Q(author_name=""), name="reviews_review_author_name_present"),
         ]
 
     def __str__(self) -> str:

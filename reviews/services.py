@@ -175,7 +175,9 @@ def review_publish(*, review: Review, by: Any = None, now: datetime | None = Non
 
 def _check_reason(reason: str, *, allowed: list[ReasonCode]) -> None:
     if reason not in {c.value for c in allowed}:
-        raise ValidationFailed(_("Choose a reason from the list."), fields={"reason": _("Choose a reason from the list.")})
+        raise ValidationFailed(
+            _("Choose a reason from the list."), fields={"reason": _("Choose a reason from the list.")}
+        )
 
 
 @transaction.atomic
@@ -223,9 +225,9 @@ def review_edit(
     locked.body = body.strip()
     locked.language = language
     locked.save(update_fields=["rating", "title", "body", "language", "updated_at"])
-    if settings.REVIEWS_PREMODERATION or locked.status == ReviewStatus.REJECTED:
-        if locked.status != ReviewStatus.PENDING:
-            locked = _set_status(locked, ReviewStatus.PENDING, by=author, now=now)
+    needs_moderation = settings.REVIEWS_PREMODERATION or locked.status == ReviewStatus.REJECTED
+    if needs_moderation and locked.status != ReviewStatus.PENDING:
+        locked = _set_status(locked, ReviewStatus.PENDING, by=author, now=now)
     return locked
 
 
@@ -269,7 +271,9 @@ def review_report(
     if len(comment) > 1000:
         raise ValidationFailed(_("The comment is too long."), fields={"comment": _("At most 1000 characters.")})
     if ReviewReport.objects.filter(review=review, reporter=reporter, handled_at__isnull=True).exists():
-        raise Conflict(_("You have already reported this review; a moderator will look at it."), code="duplicate_report")
+        raise Conflict(
+            _("You have already reported this review; a moderator will look at it."), code="duplicate_report"
+        )
     try:
         with transaction.atomic():
             return ReviewReport.objects.create(
@@ -296,7 +300,9 @@ def brand_reply_post(*, review: Review, author: Any, body: str, now: datetime | 
     if not body:
         raise ValidationFailed(_("Write the reply first."), fields={"body": _("Required.")})
     if len(body) > BODY_MAX_LENGTH:
-        raise ValidationFailed(_("The reply is too long."), fields={"body": _("At most %(max)d characters.") % {"max": BODY_MAX_LENGTH}})
+        raise ValidationFailed(
+            _("The reply is too long."), fields={"body": _("At most %(max)d characters.") % {"max": BODY_MAX_LENGTH}}
+        )
     if review.status != ReviewStatus.PUBLISHED:
         raise Conflict(_("Only published reviews can be answered."), code="not_published")
     now = now or timezone.now()

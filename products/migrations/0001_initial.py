@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,58 +15,162 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['name'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku', models.CharField(max_length=64, unique=True, verbose_name='SKU')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, verbose_name='slug')),
-                ('brand', models.CharField(blank=True, max_length=100, verbose_name='brand')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('image_url', models.URLField(blank=True, verbose_name='image URL')),
-                ('on_sale', models.BooleanField(default=True, editable=False, verbose_name='on sale')),
-                ('revision', models.PositiveIntegerField(default=0, editable=False, verbose_name='revision')),
-                ('revision_started_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revision started at')),
-                ('current_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('current_sum', models.PositiveIntegerField(default=0, editable=False)),
-                ('current_1_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('current_2_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('current_3_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('current_4_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('current_5_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('all_time_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('all_time_sum', models.PositiveIntegerField(default=0, editable=False)),
-                ('all_time_1_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('all_time_2_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('all_time_3_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('all_time_4_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('all_time_5_star', models.PositiveIntegerField(default=0, editable=False)),
-                ('current_average', models.DecimalField(blank=True, decimal_places=4, editable=False, max_digits=5, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='products', to='products.category')),
-                ('managers', models.ManyToManyField(blank=True, related_name='managed_products', to=settings.AUTH_USER_MODEL, verbose_name='product managers')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sku", models.CharField(max_length=64, unique=True, verbose_name="SKU")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, verbose_name="slug")),
+                ("brand", models.CharField(blank=True, max_length=100, verbose_name="brand")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("image_url", models.URLField(blank=True, verbose_name="image URL")),
+                ("on_sale", models.BooleanField(default=True, editable=False, verbose_name="on sale")),
+                ("revision", models.PositiveIntegerField(default=0, editable=False, verbose_name="revision")),
+                (
+                    "revision_started_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="revision started at"),
+                ),
+                ("current_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("current_sum", models.PositiveIntegerField(default=0, editable=False)),
+                ("current_1_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("current_2_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("current_3_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("current_4_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("current_5_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("all_time_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("all_time_sum", models.PositiveIntegerField(default=0, editable=False)),
+                ("all_time_1_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("all_time_2_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("all_time_3_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("all_time_4_star", models.PositiveIntegerField(default=0, editable=False)),
+                ("all_time_5_star", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "current_average",
+                    models.DecimalField(blank=True, decimal_places=4, editable=False, max_digits=5, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated at")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="products.category",
+                    ),
+                ),
+                (
+                    "managers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="managed_products",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="product managers",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['name'],
-                'permissions': [('manage_own_products', 'Can act as product manager on the products they manage'), ('manage_all_products', 'Can act on every product (quality director)')],
-                'indexes': [models.Index(fields=['category', 'name'], name='products_product_cat_name'), models.Index(fields=['current_average'], name='products_product_cur_avg')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('current_count__lte', models.F('all_time_count'))), name='products_product_current_within_all_time'), models.CheckConstraint(condition=models.Q(('current_sum__gte', models.F('current_count')), ('current_sum__lte', django.db.models.expressions.CombinedExpression(models.F('current_count'), '*', models.Value(5)))), name='products_product_current_sum_in_range'), models.CheckConstraint(condition=models.Q(('all_time_sum__gte', models.F('all_time_count')), ('all_time_sum__lte', django.db.models.expressions.CombinedExpression(models.F('all_time_count'), '*', models.Value(5)))), name='products_product_all_time_sum_in_range'), models.CheckConstraint(condition=models.Q(('current_count', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('current_1_star'), '+', models.F('current_2_star')), '+', models.F('current_3_star')), '+', models.F('current_4_star')), '+', models.F('current_5_star')))), name='products_product_current_histogram_adds_up'), models.CheckConstraint(condition=models.Q(('all_time_count', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('all_time_1_star'), '+', models.F('all_time_2_star')), '+', models.F('all_time_3_star')), '+', models.F('all_time_4_star')), '+', models.F('all_time_5_star')))), name='products_product_all_time_histogram_adds_up')],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["name"],
+                "permissions": [
+                    ("manage_own_products", "Can act as product manager on the products they manage"),
+                    ("manage_all_products", "Can act on every product (quality director)"),
+                ],
+                "indexes": [
+                    models.Index(fields=["category", "name"], name="products_product_cat_name"),
+                    models.Index(fields=["current_average"], name="products_product_cur_avg"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("current_count__lte", models.F("all_time_count"))),
+                        name="products_product_current_within_all_time",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("current_sum__gte", models.F("current_count")),
+                            (
+                                "current_sum__lte",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("current_count"), "*", models.Value(5)
+                                ),
+                            ),
+                        ),
+                        name="products_product_current_sum_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("all_time_sum__gte", models.F("all_time_count")),
+                            (
+                                "all_time_sum__lte",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("all_time_count"), "*", models.Value(5)
+                                ),
+                            ),
+                        ),
+                        name="products_product_all_time_sum_in_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "current_count",
+                                django.db.models.expressions.CombinedExpression(
+                                    django.db.models.expressions.CombinedExpression(
+                                        django.db.models.expressions.CombinedExpression(
+                                            django.db.models.expressions.CombinedExpression(
+                                                models.F("current_1_star"), "+", models.F("current_2_star")
+                                            ),
+                                            "+",
+                                            models.F("current_3_star"),
+                                        ),
+                                        "+",
+                                        models.F("current_4_star"),
+                                    ),
+                                    "+",
+                                    models.F("current_5_star"),
+                                ),
+                            )
+                        ),
+                        name="products_product_current_histogram_adds_up",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "all_time_count",
+                                django.db.models.expressions.CombinedExpression(
+                                    django.db.models.expressions.CombinedExpression(
+                                        django.db.models.expressions.CombinedExpression(
+                                            django.db.models.expressions.CombinedExpression(
+                                                models.F("all_time_1_star"), "+", models.F("all_time_2_star")
+                                            ),
+                                            "+",
+                                            models.F("all_time_3_star"),
+                                        ),
+                                        "+",
+                                        models.F("all_time_4_star"),
+                                    ),
+                                    "+",
+                                    models.F("all_time_5_star"),
+                                ),
+                            )
+                        ),
+                        name="products_product_all_time_histogram_adds_up",
+                    ),
+                ],
             },
         ),
     ]

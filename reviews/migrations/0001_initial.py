@@ -6,147 +6,357 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('products', '0001_initial'),
+        ("products", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_name', models.CharField(max_length=60, verbose_name='display name')),
-                ('rating', models.PositiveSmallIntegerField(verbose_name='rating')),
-                ('title', models.CharField(blank=True, max_length=120, verbose_name='title')),
-                ('body', models.TextField(blank=True, max_length=5000, verbose_name='text')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French')], default='en', max_length=8, verbose_name='language')),
-                ('revision', models.PositiveIntegerField(default=0, verbose_name='product revision')),
-                ('status', models.CharField(choices=[('pending', 'Pending moderation'), ('published', 'Published'), ('rejected', 'Rejected'), ('removed', 'Removed')], default='pending', max_length=16, verbose_name='status')),
-                ('status_reason', models.CharField(blank=True, choices=[('spam', 'Spam or advertising'), ('offensive', 'Offensive or abusive language'), ('personal_data', 'Contains personal data'), ('off_topic', 'Not about the product'), ('fake', 'Fake or conflict of interest'), ('author_deleted', 'Deleted by its author'), ('other', 'Other')], max_length=32, verbose_name='reason code')),
-                ('verified_purchase', models.BooleanField(default=False, verbose_name='verified purchase')),
-                ('source', models.CharField(choices=[('site', 'Written on the site'), ('api', 'Sent through the API'), ('invitation', 'Written after an invitation'), ('import', 'Imported history')], default='site', max_length=16)),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('helpful_yes', models.PositiveIntegerField(default=0, editable=False)),
-                ('helpful_no', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='written at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviews', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='products.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("author_name", models.CharField(max_length=60, verbose_name="display name")),
+                ("rating", models.PositiveSmallIntegerField(verbose_name="rating")),
+                ("title", models.CharField(blank=True, max_length=120, verbose_name="title")),
+                ("body", models.TextField(blank=True, max_length=5000, verbose_name="text")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(default=0, verbose_name="product revision")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending moderation"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                            ("removed", "Removed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("spam", "Spam or advertising"),
+                            ("offensive", "Offensive or abusive language"),
+                            ("personal_data", "Contains personal data"),
+                            ("off_topic", "Not about the product"),
+                            ("fake", "Fake or conflict of interest"),
+                            ("author_deleted", "Deleted by its author"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="reason code",
+                    ),
+                ),
+                ("verified_purchase", models.BooleanField(default=False, verbose_name="verified purchase")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("site", "Written on the site"),
+                            ("api", "Sent through the API"),
+                            ("invitation", "Written after an invitation"),
+                            ("import", "Imported history"),
+                        ],
+                        default="site",
+                        max_length=16,
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=100, null=True, unique=True)),
+                ("helpful_yes", models.PositiveIntegerField(default=0, editable=False)),
+                ("helpful_no", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="written at")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="published at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="products.product"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review',
-                'verbose_name_plural': 'reviews',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('moderate_review', 'Can moderate reviews and handle reports')],
+                "verbose_name": "review",
+                "verbose_name_plural": "reviews",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("moderate_review", "Can moderate reviews and handle reports")],
             },
         ),
         migrations.CreateModel(
-            name='BrandReply',
+            name="BrandReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=5000)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='brand_replies', to=settings.AUTH_USER_MODEL)),
-                ('review', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='brand_reply', to='reviews.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField(max_length=5000)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="brand_replies",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="brand_reply", to="reviews.review"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReviewReport',
+            name="ReviewReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('spam', 'Spam or advertising'), ('offensive', 'Offensive or abusive language'), ('personal_data', 'Contains personal data'), ('off_topic', 'Not about the product'), ('fake', 'Fake or conflict of interest'), ('author_deleted', 'Deleted by its author'), ('other', 'Other')], max_length=32)),
-                ('comment', models.TextField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField()),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reporter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='review_reports', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='reviews.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("spam", "Spam or advertising"),
+                            ("offensive", "Offensive or abusive language"),
+                            ("personal_data", "Contains personal data"),
+                            ("off_topic", "Not about the product"),
+                            ("fake", "Fake or conflict of interest"),
+                            ("author_deleted", "Deleted by its author"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField()),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="review_reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="reviews.review"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewStatusChange',
+            name="ReviewStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('pending', 'Pending moderation'), ('published', 'Published'), ('rejected', 'Rejected'), ('removed', 'Removed')], max_length=16)),
-                ('to_status', models.CharField(choices=[('pending', 'Pending moderation'), ('published', 'Published'), ('rejected', 'Rejected'), ('removed', 'Removed')], max_length=16)),
-                ('reason', models.CharField(blank=True, choices=[('spam', 'Spam or advertising'), ('offensive', 'Offensive or abusive language'), ('personal_data', 'Contains personal data'), ('off_topic', 'Not about the product'), ('fake', 'Fake or conflict of interest'), ('author_deleted', 'Deleted by its author'), ('other', 'Other')], max_length=32)),
-                ('changed_at', models.DateTimeField()),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='reviews.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Pending moderation"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending moderation"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                            ("removed", "Removed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("spam", "Spam or advertising"),
+                            ("offensive", "Offensive or abusive language"),
+                            ("personal_data", "Contains personal data"),
+                            ("off_topic", "Not about the product"),
+                            ("fake", "Fake or conflict of interest"),
+                            ("author_deleted", "Deleted by its author"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="status_changes", to="reviews.review"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewVote',
+            name="ReviewVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('helpful', models.BooleanField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='reviews.review')),
-                ('voter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_votes', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("helpful", models.BooleanField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="reviews.review"
+                    ),
+                ),
+                (
+                    "voter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['product', 'status', '-created_at'], name='reviews_review_prod_status'),
+            model_name="review",
+            index=models.Index(fields=["product", "status", "-created_at"], name="reviews_review_prod_status"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['product', 'revision', 'status', 'published_at'], name='reviews_review_gate'),
+            model_name="review",
+            index=models.Index(fields=["product", "revision", "status", "published_at"], name="reviews_review_gate"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['status', 'published_at'], name='reviews_review_status_pub'),
+            model_name="review",
+            index=models.Index(fields=["status", "published_at"], name="reviews_review_status_pub"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='reviews_review_rating_1_to_5'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating__gte", 1), ("rating__lte", 5)), name="reviews_review_rating_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(condition=models.Q(('author__isnull', False), models.Q(('status', 'removed'), _negated=True)), fields=('product', 'author', 'revision'), name='reviews_review_one_per_author_revision'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("author__isnull", False), models.Q(("status", "removed"), _negated=True)),
+                fields=("product", "author", "revision"),
+                name="reviews_review_one_per_author_revision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='reviews_review_published_has_date'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="reviews_review_published_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'published']), models.Q(('status_reason', ''), _negated=True), _connector='OR'), name='reviews_review_unpublished_has_reason'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "published"]),
+                    models.Q(("status_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="reviews_review_unpublished_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('author_name', ''), _negated=True), name='reviews_review_author_name_present'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("author_name", ""), _negated=True), name="reviews_review_author_name_present"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='brandreply',
-            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='reviews_brandreply_body_present'),
+            model_name="brandreply",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body", ""), _negated=True), name="reviews_brandreply_body_present"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('handled_at__isnull', True)), fields=('review', 'reporter'), name='reviews_reviewreport_one_open_per_reporter'),
+            model_name="reviewreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("handled_at__isnull", True)),
+                fields=("review", "reporter"),
+                name="reviews_reviewreport_one_open_per_reporter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewreport',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', 'author_deleted'), _negated=True), name='reviews_reviewreport_reason_reportable'),
+            model_name="reviewreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", "author_deleted"), _negated=True),
+                name="reviews_reviewreport_reason_reportable",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reason', 'other'), _negated=True), models.Q(('comment', ''), _negated=True), _connector='OR'), name='reviews_reviewreport_other_explained'),
+            model_name="reviewreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("reason", "other"), _negated=True),
+                    models.Q(("comment", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="reviews_reviewreport_other_explained",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewvote',
-            constraint=models.UniqueConstraint(fields=('review', 'voter'), name='reviews_reviewvote_one_per_voter'),
+            model_name="reviewvote",
+            constraint=models.UniqueConstraint(fields=("review", "voter"), name="reviews_reviewvote_one_per_voter"),
         ),
     ]

@@ -1,0 +1,177 @@
+"""The gate's memory: what was decided (events), why (policy), and what people did about it.
+
+The product's current gate state lives on `products.Product` (gate_state, flagged_on,
+withdrawal_deadline, withdrawn_on, on_sale, revision) so pages and the API read it
+without a join; only gate.services writes those fields.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from products.models import Product
+
+
+class EventKind(models.TextChoices):
+    FLAGGED = "flagged", _("Flagged")
+    RECOVERED = "recovered", _("Recovered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    IMPROVED = "improved", _("Improved")
+    REINSTATED = "reinstated", _("Reinstated")
+
+
+EVALUATION_KINDS = (EventKind.FLAGGED, EventKind.RECOVERED, EventKind.WITHDRAWN)
+IMPROVEMENT_KINDS = (EventKind.IMPROVED, EventKind.REINSTATED)
+
+
+class GateClock(models.Model):
+    """A single row: the last day the engine evaluated, and the row the engine locks.
+
+    Days are evaluated in order, each in one transaction that also advances this row, so a
+    killed run resumes at the first day not committed and no day is evaluated twice.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_evaluated_day = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="gate_gateclock_singleton")]
+
+
+class Improvement(models.Model):
+    """A product manager's fix: starts a new product revision and ends a withdrawal."""
+
+    class Source(models.TextChoices):
+        APP = "app", _("Logged in reviewgate")
+        IMPORT = "import", _("Imported history")
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="improvements")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    logged_at = models.DateTimeField(_("logged at"))
+    # The calendar day of logged_at in the policy time zone: the day its event belongs to.
+    day = models.DateField(_("day"))
+    # The revision this improvement starts (the product's revision before it, plus one).
+    revision = models.PositiveIntegerField()
+    description = models.TextField(_("what was changed (internal)"), max_length=5000)
+    public_note = models.TextField(_("note for shoppers"), max_length=1000, blank=True)
+    # Complaint phrases the manager says this addresses (the desk's "closing the loop").
+    addressed_phrases = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.APP)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["logged_at", "id"]
+        indexes = [models.Index(fields=["day"], name="gate_improvement_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "revision"], name="gate_improvement_one_per_revision"),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="gate_improvement_revision_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} r{self.revision} at {self.logged_at:%Y-%m-%d %H:%M}"
+
+
+class GateEvent(models.Model):
+    """Append-only: one row per event of ../shared/GATE_SPEC.md, never updated or deleted.
+
+    The database refuses a second evaluation event for the same product and day and a
+    second event for the same improvement, so a repeated or concurrent run cannot write
+    an event twice.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="gate_events")
+    day = models.DateField()
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    average = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    count = models.PositiveIntegerField()
+    improvement = models.OneToOneField(
+        Improvement, on_delete=models.PROTECT, null=True, blank=True, related_name="event"
+    )
+    # The policy in force when the event was decided (GatePolicy.as_dict()).
+    policy = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Spec order is day, product_id as a string, improvements before evaluation: the
+        # engine writes in that order within a product and day, so `id` breaks the tie.
+        ordering = ["day", "product__sku", "id"]
+        indexes = [
+            models.Index(fields=["day", "product"], name="gate_gateevent_day_product"),
+            models.Index(fields=["product", "day"], name="gate_gateevent_product_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "day"],
+                condition=Q(kind__in=["flagged", "recovered", "withdrawn"]),
+                name="gate_gateevent_one_evaluation_per_day",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind__in=["improved", "reinstated"]) & Q(improvement__isnull=False))
+                | (Q(kind__in=["flagged", "recovered", "withdrawn"]) & Q(improvement__isnull=True)),
+                name="gate_gateevent_improvement_iff_improvement_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["flagged", "recovered", "withdrawn", "improved", "reinstated"]),
+                name="gate_gateevent_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.product_id} {self.kind}"
+
+
+class WithdrawalNotice(models.Model):
+    """One flag episode of a product, from the day it was flagged to how it ended."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open: below the threshold")
+        RECOVERED = "recovered", _("Recovered")
+        WITHDRAWN = "withdrawn", _("Withdrawn from sale")
+        RESOLVED = "resolved", _("Resolved by an improvement")
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="withdrawal_notices")
+    flag_event = models.OneToOneField(GateEvent, on_delete=models.PROTECT, related_name="notice")
+    opened_on = models.DateField()
+    deadline = models.DateField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_notices",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        Improvement, on_delete=models.PROTECT, null=True, blank=True, related_name="resolved_notices"
+    )
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(state__in=["open", "withdrawn"]),
+                name="gate_withdrawalnotice_one_live_per_product",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("opened_on")), name="gate_withdrawalnotice_deadline_after_open"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="resolved") | Q(resolved_by__isnull=False),
+                name="gate_withdrawalnotice_resolved_names_improvement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} flagged {self.opened_on} ({self.state})"
