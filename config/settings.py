@@ -208,7 +208,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Sweep the outbox: anything a lost broker message left unsent goes out here.
     "outbox-sweep": {
-        "task": "gate.tasks.outbox_sweep_task",
+        "task": "notifications.tasks.outbox_sweep_task",
         "schedule": 60.0,
     },
 }

@@ -4,12 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from products import views as product_views
-
 urlpatterns = [
-    path("", product_views.home, name="home"),
+    path("", include("products.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("config.api_router")),
     path("admin/", admin.site.urls),
 ]
