@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "products",
     "reviews",
     "gate",
+    "notifications",
 ]
 
 MIDDLEWARE = [
