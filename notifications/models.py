@@ -1,0 +1,158 @@
+"""The outbox: every email and webhook the gate owes somebody, written in the same
+transaction as the event that causes it, then delivered (and retried) by Celery tasks.
+
+A row's `dedupe_key` is unique in the database, so the same event can never produce the
+same message twice however often the code that writes it runs; every delivery attempt
+leaves a `DeliveryAttempt` row, so an operator can see why a message is late or dead.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# The gate events an integrator may subscribe to (gate.models.EventKind values).
+WEBHOOK_EVENT_KINDS = ("flagged", "recovered", "withdrawn", "improved", "reinstated")
+
+
+class WebhookEndpoint(models.Model):
+    """An integrator's URL that receives signed JSON deliveries of chosen gate events.
+
+    The secret is kept (not hashed) because every delivery is signed with it (HMAC); it is
+    shown in full once, when the endpoint is created, and masked everywhere after.
+    """
+
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=128, editable=False)
+    events = models.JSONField(_("events"), default=list, help_text=_("The gate events sent to this URL."))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="notifications_webhookendpoint_url_http",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(active=False),
+                name="notifications_webhookendpoint_revoked_inactive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(secret=""),
+                name="notifications_webhookendpoint_secret_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def secret_hint(self) -> str:
+        """Enough of the secret to tell two apart, never enough to forge a signature."""
+        return f"{self.secret[:6]}…" if self.secret else ""
+
+
+class OutboxMessage(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # What the message is about: a gate event kind, or "reminder" for the deadline reminders.
+    kind = models.CharField(_("kind"), max_length=16)
+    # Unique: `email:<event>:<user>`, `webhook:<event>:<endpoint>`, `reminder7:<notice>:<user>`...
+    dedupe_key = models.CharField(_("de-duplication key"), max_length=200)
+    event = models.ForeignKey(
+        "gate.GateEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="outbox_messages"
+    )
+    notice = models.ForeignKey(
+        "gate.WithdrawalNotice", on_delete=models.PROTECT, null=True, blank=True, related_name="outbox_messages"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox_messages"
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    # Email: the template's context (rendered at delivery, in the recipient's language then).
+    # Webhook: the JSON body, fixed at write time so every retry sends the same document.
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Due time of the next attempt; a worker that claims the row pushes it forward by a
+    # lease, so no other worker picks it up while it is being sent.
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="notif_outbox_pending_due",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="notifications_outboxmessage_dedupe_key_unique"),
+            models.CheckConstraint(
+                condition=(Q(channel="email") & Q(recipient__isnull=False) & Q(endpoint__isnull=True))
+                | (Q(channel="webhook") & Q(endpoint__isnull=False) & Q(recipient__isnull=True)),
+                name="notifications_outboxmessage_channel_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sent", "failed"]),
+                name="notifications_outboxmessage_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="notifications_outboxmessage_sent_has_sent_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.dedupe_key} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at delivering a message (email or webhook): appended, never changed."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="delivery_attempts")
+    number = models.PositiveIntegerField(_("attempt number"))
+    attempted_at = models.DateTimeField(_("attempted at"))
+    succeeded = models.BooleanField(_("succeeded"))
+    # The receiver's HTTP status (webhooks); null for email or when no response came back.
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+
+    class Meta:
+        ordering = ["message", "number"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["message", "number"], name="notifications_deliveryattempt_one_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} #{self.number} {'ok' if self.succeeded else 'failed'}"
