@@ -548,10 +548,13 @@ def outbox_deliver(*, message_id: int, now: datetime | None = None) -> str | Non
     elif number >= MAX_ATTEMPTS or error.startswith(_PERMANENT_ERRORS):
         status, updates = OutboxMessage.Status.FAILED, {"last_error": error}
     else:
-        status, updates = OutboxMessage.Status.PENDING, {
-            "last_error": error,
-            "next_attempt_at": now + retry_delay(number),
-        }
+        status, updates = (
+            OutboxMessage.Status.PENDING,
+            {
+                "last_error": error,
+                "next_attempt_at": now + retry_delay(number),
+            },
+        )
     with transaction.atomic():
         DeliveryAttempt.objects.create(
             message_id=message_id,
