@@ -7,6 +7,7 @@ so concurrent reviews never lose an update; `product_ratings_recompute` rebuilds
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -25,17 +26,27 @@ def product_rating_apply(*, product_id: int, revision: int, rating: int, delta: 
     """
     now = timezone.now()
     star = f"{rating}_star"
-    Product.objects.filter(pk=product_id).update(
-        all_time_count=F("all_time_count") + delta,
-        all_time_sum=F("all_time_sum") + delta * rating,
-        **{f"all_time_{star}": F(f"all_time_{star}") + delta},
-        updated_at=now,
-    )
-    Product.objects.filter(pk=product_id, revision=revision).update(
-        current_count=F("current_count") + delta,
-        current_sum=F("current_sum") + delta * rating,
-        **{f"current_{star}": F(f"current_{star}") + delta},
-    )
+    all_time = Product.objects.filter(pk=product_id)
+    current = Product.objects.filter(pk=product_id, revision=revision)
+    all_time_change = {
+        "all_time_count": F("all_time_count") + delta,
+        "all_time_sum": F("all_time_sum") + delta * rating,
+        f"all_time_{star}": F(f"all_time_{star}") + delta,
+        "updated_at": now,
+    }
+    current_change = {
+        "current_count": F("current_count") + delta,
+        "current_sum": F("current_sum") + delta * rating,
+        f"current_{star}": F(f"current_{star}") + delta,
+    }
+    # The database checks current <= all time after each statement: grow all time first,
+    # shrink it last.
+    if delta > 0:
+        all_time.update(**all_time_change)
+        current.update(**current_change)
+    else:
+        current.update(**current_change)
+        all_time.update(**all_time_change)
     _product_average_refresh(product_id)
 
 
@@ -62,14 +73,12 @@ class RatingDrift:
     actual: int
 
 
-def product_ratings_recompute(*, product_ids: list[int] | None = None) -> list[RatingDrift]:
-    """Rebuilds every product's figures from its published reviews; returns what differed."""
+def _actual_figures() -> dict[str, Any]:
     from reviews.models import ReviewStatus
 
-    products = Product.objects.all() if product_ids is None else Product.objects.filter(pk__in=product_ids)
     published = Q(reviews__status=ReviewStatus.PUBLISHED)
     current = published & Q(reviews__revision=F("revision"))
-    aggregates = {
+    aggregates: dict[str, Any] = {
         "all_time_count": Count("reviews", filter=published),
         "all_time_sum": Sum("reviews__rating", filter=published, default=0),
         "current_count": Count("reviews", filter=current),
@@ -78,17 +87,40 @@ def product_ratings_recompute(*, product_ids: list[int] | None = None) -> list[R
     for star in STARS:
         aggregates[f"all_time_{star}_star"] = Count("reviews", filter=published & Q(reviews__rating=star))
         aggregates[f"current_{star}_star"] = Count("reviews", filter=current & Q(reviews__rating=star))
+    return aggregates
+
+
+def product_ratings_recompute(*, product_ids: list[int] | None = None) -> list[RatingDrift]:
+    """Rebuilds products' figures from their published reviews; returns what differed.
+
+    1. one grouped query finds the products whose stored figures differ;
+    2. each of those is locked, recounted and corrected in its own transaction, so a review
+       published meanwhile is neither lost nor counted twice.
+    """
+    aggregates = _actual_figures()
+    fields = list(aggregates)
+    products = Product.objects.all() if product_ids is None else Product.objects.filter(pk__in=product_ids)
+    annotated = products.annotate(**{f"actual_{k}": v for k, v in aggregates.items()})
+    suspects = [
+        row.pk
+        for row in annotated.order_by("pk")
+        if any(getattr(row, f) != getattr(row, f"actual_{f}") for f in fields)
+        or row.current_average != average_or_none(row.actual_current_sum, row.actual_current_count)
+    ]
     drifts: list[RatingDrift] = []
-    stored_fields = list(aggregates)
-    for row in products.annotate(**{f"actual_{k}": v for k, v in aggregates.items()}).order_by("pk"):
-        changes = {}
-        for field in stored_fields:
-            stored, actual = getattr(row, field), getattr(row, f"actual_{field}")
-            if stored != actual:
-                drifts.append(RatingDrift(row.sku, field, stored, actual))
-                changes[field] = actual
-        average = average_or_none(row.actual_current_sum, row.actual_current_count)
-        if changes or row.current_average != average:
-            with transaction.atomic():
-                Product.objects.filter(pk=row.pk).update(**changes, current_average=average, updated_at=timezone.now())
+    for pk in suspects:
+        with transaction.atomic():
+            Product.objects.select_for_update().filter(pk=pk).first()
+            row = Product.objects.filter(pk=pk).annotate(**{f"actual_{k}": v for k, v in aggregates.items()}).get()
+            changes = {}
+            for field in fields:
+                stored, actual = getattr(row, field), getattr(row, f"actual_{field}")
+                if stored != actual:
+                    drifts.append(RatingDrift(row.sku, field, stored, actual))
+                    changes[field] = actual
+            Product.objects.filter(pk=pk).update(
+                **changes,
+                current_average=average_or_none(row.actual_current_sum, row.actual_current_count),
+                updated_at=timezone.now(),
+            )
     return drifts

@@ -45,3 +45,5 @@ def _plain_http_and_eager_tasks(settings: object) -> None:
     settings.SESSION_COOKIE_SECURE = False  # type: ignore[attr-defined]
     settings.CSRF_COOKIE_SECURE = False  # type: ignore[attr-defined]
     settings.SECURE_HSTS_SECONDS = 0  # type: ignore[attr-defined]
+    # Password hashing is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
