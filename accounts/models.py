@@ -26,7 +26,7 @@ class User(AbstractUser):
         default="en",
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
         constraints = [
             models.CheckConstraint(

@@ -103,9 +103,9 @@ def product_ratings_recompute(*, product_ids: list[int] | None = None) -> list[R
     annotated = products.annotate(**{f"actual_{k}": v for k, v in aggregates.items()})
     suspects = [
         row.pk
-        for row in annotated.order_by("pk")
+        for row in annotated.order_by("pk").iterator()
         if any(getattr(row, f) != getattr(row, f"actual_{f}") for f in fields)
-        or row.current_average != average_or_none(row.actual_current_sum, row.actual_current_count)
+        or row.current_average != average_or_none(row.actual_current_sum, row.actual_current_count)  # type: ignore[attr-defined]
     ]
     drifts: list[RatingDrift] = []
     for pk in suspects:
@@ -118,9 +118,6 @@ def product_ratings_recompute(*, product_ids: list[int] | None = None) -> list[R
                 if stored != actual:
                     drifts.append(RatingDrift(row.sku, field, stored, actual))
                     changes[field] = actual
-            Product.objects.filter(pk=pk).update(
-                **changes,
-                current_average=average_or_none(row.actual_current_sum, row.actual_current_count),
-                updated_at=timezone.now(),
-            )
+            average = average_or_none(row.actual_current_sum, row.actual_current_count)  # type: ignore[attr-defined]
+            Product.objects.filter(pk=pk).update(**changes, current_average=average, updated_at=timezone.now())
     return drifts

@@ -7,6 +7,7 @@ database constraints are the backstop.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -173,7 +174,7 @@ def review_publish(*, review: Review, by: Any = None, now: datetime | None = Non
     return _set_status(review, ReviewStatus.PUBLISHED, by=by, now=now)
 
 
-def _check_reason(reason: str, *, allowed: list[ReasonCode]) -> None:
+def _check_reason(reason: str, *, allowed: Sequence[ReasonCode]) -> None:
     if reason not in {c.value for c in allowed}:
         raise ValidationFailed(
             _("Choose a reason from the list."), fields={"reason": _("Choose a reason from the list.")}
