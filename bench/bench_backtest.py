@@ -1,0 +1,154 @@
+#!/usr/bin/env python
+"""Benchmark ``manage.py gate_backtest`` on 1,000,000 synthetic reviews (``make bench``).
+
+Generates, in a temporary directory (nothing is kept), a CSV of 1,000,000 reviews of
+10,000 products over 3 years, sorted by day, then times in separate processes:
+
+* the baseline: merely reading the same file with Python's ``csv`` module;
+* ``gate_backtest`` with the default policy (from settings);
+* ``gate_backtest --window-days 0``.
+
+Each is run ``--repeat`` times (default 3); the table shows the median wall time, reviews
+per second, the ratio to the baseline, and the peak resident memory of the process
+(``os.wait4``'s rusage for that child alone). The targets of issue 3 are checked at the end:
+under 10 s, at most 3x the baseline, under 300 MB; the exit status is 1 if one is missed.
+
+    .venv/bin/python bench/bench_backtest.py [--reviews N] [--products N] [--repeat N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET_SECONDS = 10.0
+TARGET_RATIO = 3.0
+TARGET_MB = 300.0
+
+BASELINE = """
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as handle:
+    for row in csv.reader(handle):
+        pass
+"""
+
+
+def generate(path: Path, *, reviews: int, products: int, days: int, seed: int) -> None:
+    """Reviews spread evenly over ``days``, sorted by day; product quality varies so that
+    some products hover around the 3.0 threshold and the gate has work to do."""
+    rng = random.Random(seed)
+    start = date(2021, 1, 1)
+    names = [f"SKU{number:06d}" for number in range(products)]
+    # Each product's rating weights for 1..5: mostly good, a tail of poor ones.
+    weights = []
+    for _ in range(products):
+        quality = rng.betavariate(5, 2)  # mean ~0.71
+        weights.append([(1 - quality) ** 2, 1 - quality, 0.6, quality, quality**2 * 1.5])
+    # Popularity varies too (a few products get many reviews).
+    popularity = [rng.paretovariate(1.5) for _ in range(products)]
+    per_day = [reviews // days + (1 if day < reviews % days else 0) for day in range(days)]
+    review_number = 0
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["review_id", "product_id", "rating", "created_at"])
+        for day_index, count in enumerate(per_day):
+            day = (start + timedelta(days=day_index)).isoformat()
+            for product in rng.choices(range(products), weights=popularity, k=count):
+                rating = rng.choices((1, 2, 3, 4, 5), weights=weights[product])[0]
+                review_number += 1
+                writer.writerow([f"r{review_number}", names[product], rating, day])
+
+
+@dataclass
+class Run:
+    label: str
+    seconds: float
+    peak_mb: float
+
+
+def measure(label: str, command: list[str], *, repeat: int) -> Run:
+    times: list[float] = []
+    peaks: list[float] = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+        assert child.stderr is not None
+        errors = child.stderr.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        times.append(time.perf_counter() - started)
+        peaks.append(usage.ru_maxrss / 1024)  # Linux: kilobytes
+        if child.returncode != 0:
+            sys.exit(f"{label} failed ({child.returncode}):\n{errors.decode(errors='replace')}")
+    return Run(label, statistics.median(times), max(peaks))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=3 * 365)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--keep", type=Path, help="write the CSV here and keep it")
+    arguments = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-backtest-") as scratch:
+        folder = arguments.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        reviews = folder / "reviews.csv"
+        events = folder / "events.jsonl"
+        started = time.perf_counter()
+        generate(reviews, reviews=arguments.reviews, products=arguments.products, days=arguments.days, seed=arguments.seed)
+        size_mb = reviews.stat().st_size / 1e6
+        print(
+            f"generated {arguments.reviews:,} reviews of {arguments.products:,} products over "
+            f"{arguments.days} days ({size_mb:.1f} MB, sorted by day) in {time.perf_counter() - started:.1f} s"
+        )
+
+        python = sys.executable
+        backtest = [python, "manage.py", "gate_backtest", str(reviews), "--events", str(events), "--verbosity", "0"]
+        runs = [
+            measure("baseline: csv.reader only", [python, "-c", BASELINE, str(reviews)], repeat=arguments.repeat),
+            measure("gate_backtest (default policy)", backtest, repeat=arguments.repeat),
+            measure("gate_backtest --window-days 0", [*backtest, "--window-days", "0"], repeat=arguments.repeat),
+        ]
+        event_count = sum(1 for _ in events.open(encoding="utf-8"))
+
+    baseline = runs[0].seconds
+    print(f"\nmedian of {arguments.repeat} runs; peak = max resident memory of the process\n")
+    print(f"| {'run':<32} | {'wall (s)':>8} | {'reviews/s':>10} | {'x baseline':>10} | {'peak (MB)':>9} |")
+    print(f"| {'-' * 32} | {'-' * 8}: | {'-' * 10}: | {'-' * 10}: | {'-' * 9}: |")
+    missed = []
+    for run in runs:
+        rate = arguments.reviews / run.seconds
+        ratio = run.seconds / baseline
+        print(f"| {run.label:<32} | {run.seconds:>8.2f} | {rate:>10,.0f} | {ratio:>10.2f} | {run.peak_mb:>9.0f} |")
+        if run is not runs[0]:
+            if run.seconds >= TARGET_SECONDS:
+                missed.append(f"{run.label}: {run.seconds:.2f} s (target < {TARGET_SECONDS:.0f} s)")
+            if ratio > TARGET_RATIO:
+                missed.append(f"{run.label}: {ratio:.2f}x baseline (target <= {TARGET_RATIO:.0f}x)")
+            if run.peak_mb >= TARGET_MB:
+                missed.append(f"{run.label}: {run.peak_mb:.0f} MB (target < {TARGET_MB:.0f} MB)")
+    print(f"\nevents of the last run (--window-days 0): {event_count:,}")
+    if missed:
+        print("\ntargets missed:\n  " + "\n  ".join(missed))
+        return 1
+    print("\nall targets met (< 10 s, <= 3x baseline, < 300 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
