@@ -108,15 +108,22 @@ def _average_text(value: Decimal | None) -> str | None:
 
 
 def _notice_for(event: GateEvent) -> WithdrawalNotice | None:
-    """The notice an event belongs to: the one it opened (flagged), or the product's latest
-    notice opened on or before the event day (recovered, withdrawn, reinstated, improved)."""
+    """The withdrawal notice an event belongs to, if any.
+
+    flagged: the notice it opened. recovered / withdrawn: the episode's notice, the latest
+    one opened on or before the event day. improved / reinstated: the notice this
+    improvement resolved, or the product's live one (the engine may not have closed it
+    yet); an improvement of a product that was never flagged has none.
+    """
+    notices = WithdrawalNotice.objects.filter(product_id=event.product_id)
     if event.kind == "flagged":
-        return WithdrawalNotice.objects.filter(flag_event=event).first()
-    return (
-        WithdrawalNotice.objects.filter(product_id=event.product_id, opened_on__lte=event.day)
-        .order_by("-opened_on", "-id")
-        .first()
-    )
+        return notices.filter(flag_event=event).first()
+    if event.improvement_id is not None:
+        return (
+            notices.filter(resolved_by_id=event.improvement_id).first()
+            or notices.filter(state__in=[WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]).first()
+        )
+    return notices.filter(opened_on__lte=event.day).order_by("-opened_on", "-id").first()
 
 
 def notice_url(notice_id: int) -> str:

@@ -230,3 +230,34 @@ def test_kicked_tasks_deliver_on_commit_when_run_eagerly(
     directors = User.objects.filter(groups__name="quality_director").values_list("email", flat=True)
     assert {m.to[0] for m in mail.outbox} == {manager.email, *directors}
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_an_improvement_of_a_product_with_no_live_notice_links_no_old_notice(
+    product: Product, director: User, manager: User
+) -> None:
+    old = flag(product, day=TODAY - timedelta(days=60)).notice
+    evaluation_event(product, "recovered", day=TODAY - timedelta(days=50))
+    type(old).objects.filter(pk=old.pk).update(state="recovered")
+    event = improvement_event(product, "improved", day=YESTERDAY, by=manager)
+
+    gate_event_notify(event=event, now=NOW)
+    outbox_sweep(now=NOW)
+
+    message = email_to(director)
+    assert "Improvement logged for" in message.subject
+    assert "/desk/notices/" not in message.body
+    assert OutboxMessage.objects.get(recipient=director).notice is None
+
+
+def test_a_reinstatement_links_the_notice_the_improvement_resolved(
+    product: Product, director: User, manager: User
+) -> None:
+    notice = flag(product, day=TODAY - timedelta(days=40)).notice
+    evaluation_event(product, "withdrawn", day=TODAY - timedelta(days=10))
+    event = improvement_event(product, "reinstated", day=YESTERDAY, by=manager)
+    type(notice).objects.filter(pk=notice.pk).update(state="resolved", resolved_by=event.improvement)
+
+    gate_event_notify(event=event, now=NOW)
+    outbox_sweep(now=NOW)
+
+    assert f"/desk/notices/{notice.pk}/" in email_to(director).body
