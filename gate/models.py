@@ -36,6 +36,10 @@ class GateClock(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_evaluated_day = models.DateField(null=True, blank=True)
+    # The policy (GatePolicy.as_dict()) the last day was evaluated under. When the next day
+    # runs under another policy, every product with counted reviews is evaluated on it, as
+    # on a first day: a product left out could be below under the new rule and never noticed.
+    policy = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
