@@ -2,15 +2,64 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from typing import Any
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from config.api_errors import api_not_found
+from gate.api.views import GateEventViewSet, ProductImprovementViewSet, WithdrawalNoticeViewSet
+from notifications.api.views import WebhookEndpointViewSet
+from products.api.views import ProductViewSet, RatingFeedViewSet
+from reviews.api.views import ProductReviewViewSet, ReviewViewSet
+
+# Swagger UI and Redoc are served from drf-spectacular-sidecar's files; their scripts are
+# files too (the split Swagger view), but both set styles inline and Redoc starts a worker
+# from a blob, which the site's strict policy (config.middleware) forbids.
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class _DocsPolicyMixin:
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
+        return response
+
+
+class SwaggerView(_DocsPolicyMixin, SpectacularSwaggerSplitView):
+    throttle_classes: list[Any] = []
+
+
+class RedocView(_DocsPolicyMixin, SpectacularRedocView):
+    # drf-spectacular's own page loads web fonts from a CDN; this one uses only local files.
+    template_name = "api_docs/redoc.html"
+    throttle_classes: list[Any] = []
+
+
 router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("products", ProductViewSet, basename="product")
+router.register("ratings", RatingFeedViewSet, basename="rating")
+router.register(r"products/(?P<product_sku>[^/]+)/reviews", ProductReviewViewSet, basename="product-review")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register(
+    r"products/(?P<product_sku>[^/]+)/improvements", ProductImprovementViewSet, basename="product-improvement"
+)
+router.register("gate/events", GateEventViewSet, basename="gate-event")
+router.register("gate/notices", WithdrawalNoticeViewSet, basename="gate-notice")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    re_path(r"^", api_not_found),
 ]

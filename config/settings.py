@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reviews",
     "gate",
     "notifications",
+    "apikeys",
 ]
 
 MIDDLEWARE = [
@@ -215,24 +216,59 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 
 # --- Django REST framework --------------------------------------------------------------
+# API keys first: its WWW-Authenticate header makes DRF answer 401 (not 403) to a caller
+# without credentials. Throttle rates are overridable per deployment ("120/min", "5000/hour").
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apikeys.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+        "apikeys.permissions.ApiKeyScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apikeys.throttles.AnonymousIpThrottle",
+        "apikeys.throttles.UserThrottle",
+        "apikeys.throttles.ApiKeyThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "60/min"),
+        "user": env_str("API_THROTTLE_USER", "300/min"),
+        "api_key": env_str("API_THROTTLE_API_KEY", "1200/min"),
+    },
+    # Behind a proxy, the client's address is the last one it appended to X-Forwarded-For.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 1) if env_bool("BEHIND_TLS_PROXY", False) else None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api_http.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "config.api_errors.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "reviewgate API",
-    "DESCRIPTION": "Ratings, reviews and quality-gate status of the catalogue.",
+    "DESCRIPTION": (
+        "Ratings, reviews and quality-gate status of the catalogue, for shops, ERPs and data teams. "
+        "See docs/api.md for the guide: keys, paging, syncing with `updated_since` and conditional "
+        "requests, errors and rate limits."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "GateStateEnum": "products.models.GateState",
+        "EventKindEnum": "gate.models.EventKind",
+        "ReportReasonEnum": "reviews.api.serializers.REPORT_REASON_CHOICES",
+        "NoticeStateEnum": "gate.models.WithdrawalNotice.State",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 
 # --- Reviews ----------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""Filters of gate events and withdrawal notices (strict: a bad value is a 400)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from config.api_http import BoundedIntegerFilter, ordering_filter
+from gate.models import EventKind, GateEvent, WithdrawalNotice
+
+
+class GateEventFilter(django_filters.FilterSet):
+    product = django_filters.CharFilter(field_name="product__sku", help_text=_("The product's SKU."))
+    kind = django_filters.MultipleChoiceFilter(
+        choices=EventKind.choices, help_text=_("Only these kinds; repeat for several (`kind=flagged&kind=withdrawn`).")
+    )
+    day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte", help_text=_("From this day (inclusive)."))
+    day_to = django_filters.DateFilter(
+        field_name="day", lookup_expr="lte", help_text=_("Through this day (inclusive).")
+    )
+    after_id = BoundedIntegerFilter(
+        field_name="id",
+        lookup_expr="gt",
+        max_value=2**63 - 1,
+        help_text=_("Only events stored after the event with this id: poll with the largest id you have seen."),
+    )
+    ordering = ordering_filter(
+        [("day", "day"), ("id", "id")],
+        help_text=_("`day` or `id`, `-` to reverse; default `-day` (newest first)."),
+    )
+
+    class Meta:
+        model = GateEvent
+        fields: list[str] = []
+
+
+class WithdrawalNoticeFilter(django_filters.FilterSet):
+    product = django_filters.CharFilter(field_name="product__sku", help_text=_("The product's SKU."))
+    state = django_filters.MultipleChoiceFilter(
+        choices=WithdrawalNotice.State.choices, help_text=_("Only these states; repeat for several.")
+    )
+
+    class Meta:
+        model = WithdrawalNotice
+        fields: list[str] = []

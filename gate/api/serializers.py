@@ -1,0 +1,123 @@
+"""Gate endpoints' shapes: events (public), notices (managers) and improvements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from gate.models import GateEvent, Improvement, WithdrawalNotice
+from gate.services import (
+    ADDRESSED_PHRASE_MAX_LENGTH,
+    ADDRESSED_PHRASES_MAX,
+    DESCRIPTION_MAX_LENGTH,
+    PUBLIC_NOTE_MAX_LENGTH,
+)
+from products.models import Product
+
+AVERAGE_HELP = _("Average of the evaluation that caused the event, 4 decimals; null for improvements.")
+
+
+class GateEventSerializer(serializers.ModelSerializer):
+    product: serializers.SlugRelatedField[Product] = serializers.SlugRelatedField(
+        slug_field="sku", read_only=True, help_text=_("The product's SKU.")
+    )
+    average = serializers.DecimalField(
+        max_digits=6, decimal_places=4, allow_null=True, coerce_to_string=False, help_text=AVERAGE_HELP
+    )
+
+    class Meta:
+        model = GateEvent
+        fields = ["id", "day", "product", "kind", "average", "count", "created_at"]
+        read_only_fields = fields
+
+
+class FlagEventSerializer(serializers.ModelSerializer):
+    average = serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True, coerce_to_string=False)
+
+    class Meta:
+        model = GateEvent
+        fields = ["id", "day", "average", "count"]
+        read_only_fields = fields
+
+
+class WithdrawalNoticeSerializer(serializers.ModelSerializer):
+    product: serializers.SlugRelatedField[Product] = serializers.SlugRelatedField(
+        slug_field="sku", read_only=True, help_text=_("The product's SKU.")
+    )
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    flag_event = FlagEventSerializer(read_only=True)
+    assigned_to: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    resolved_by: serializers.PrimaryKeyRelatedField[Improvement] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("Id of the improvement that resolved it.")
+    )
+
+    class Meta:
+        model = WithdrawalNotice
+        fields = [
+            "id",
+            "product",
+            "product_name",
+            "state",
+            "opened_on",
+            "deadline",
+            "flag_event",
+            "acknowledged_at",
+            "assigned_to",
+            "closed_at",
+            "resolved_by",
+        ]
+        read_only_fields = fields
+
+
+class ImprovementInputSerializer(serializers.Serializer):
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX_LENGTH, help_text=_("What was changed (internal, not shown to shoppers).")
+    )
+    public_note = serializers.CharField(
+        max_length=PUBLIC_NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Shown to shoppers on the product page."),
+    )
+    addressed_phrases = serializers.ListField(
+        child=serializers.CharField(max_length=ADDRESSED_PHRASE_MAX_LENGTH),
+        max_length=ADDRESSED_PHRASES_MAX,
+        required=False,
+        default=list,
+        help_text=_("Complaint phrases from the reviews that this improvement addresses."),
+    )
+
+
+class ImprovementSerializer(serializers.ModelSerializer):
+    product: serializers.SlugRelatedField[Product] = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    addressed_phrases = serializers.ListField(child=serializers.CharField(), read_only=True)
+    event = serializers.SerializerMethodField(help_text=_("The `improved` or `reinstated` event it caused."))
+
+    class Meta:
+        model = Improvement
+        fields = [
+            "id",
+            "product",
+            "revision",
+            "logged_at",
+            "day",
+            "description",
+            "public_note",
+            "addressed_phrases",
+            "event",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(GateEventSerializer(allow_null=True))
+    def get_event(self, improvement: Improvement) -> dict[str, Any] | None:
+        try:
+            event = improvement.event
+        except GateEvent.DoesNotExist:
+            return None
+        return GateEventSerializer(event).data

@@ -1,0 +1,137 @@
+"""Output shapes of the catalogue endpoints (they are read-only: no input serializers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from products.models import STARS, Category, GateState, Product, average_or_none
+
+AVERAGE_HELP = _("Exact average rounded half-even to 4 decimals (as the gate reports it); null with no review.")
+
+
+class HistogramSerializer(serializers.Serializer):
+    """Published reviews per star: keys "1" to "5"."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            str(star): serializers.IntegerField(min_value=0, help_text=_("Reviews with %(n)d stars.") % {"n": star})
+            for star in STARS
+        }
+
+
+class RatingFiguresSerializer(serializers.Serializer):
+    average = serializers.DecimalField(
+        max_digits=5, decimal_places=4, allow_null=True, coerce_to_string=False, help_text=AVERAGE_HELP
+    )
+    count = serializers.IntegerField(min_value=0)
+    histogram = HistogramSerializer()
+
+
+class ProductRatingSerializer(serializers.Serializer):
+    current = RatingFiguresSerializer(
+        help_text=_(
+            "Published reviews of the current product revision: what the quality gate and the product page use."
+        )
+    )
+    all_time = RatingFiguresSerializer(help_text=_("Every published review, earlier revisions included."))
+
+
+def rating_figures(total: int, count: int, histogram: dict[int, int]) -> dict[str, Any]:
+    return {
+        "average": average_or_none(total, count),
+        "count": count,
+        "histogram": {str(star): histogram[star] for star in STARS},
+    }
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["slug", "name"]
+
+
+class ProductGateSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(source="gate_state", choices=GateState.choices)
+    flagged_on = serializers.DateField(
+        allow_null=True, help_text=_("Day the product went below the threshold (flagged only).")
+    )
+    withdrawal_deadline = serializers.DateField(
+        allow_null=True, help_text=_("Day it is withdrawn if still below (flagged only).")
+    )
+    withdrawn_on = serializers.DateField(
+        allow_null=True, help_text=_("Day it was withdrawn from sale (withdrawn only).")
+    )
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    category = CategorySerializer(allow_null=True)
+    gate = ProductGateSerializer(source="*")
+    rating = serializers.SerializerMethodField()
+    revision_started_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("Start of the current revision: the latest logged improvement.")
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "sku",
+            "name",
+            "brand",
+            "category",
+            "image_url",
+            "on_sale",
+            "gate",
+            "revision",
+            "revision_started_at",
+            "rating",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ProductRatingSerializer)
+    def get_rating(self, product: Product) -> dict[str, Any]:
+        return ProductRatingSerializer(
+            {
+                "current": rating_figures(product.current_sum, product.current_count, product.current_histogram),
+                "all_time": rating_figures(product.all_time_sum, product.all_time_count, product.all_time_histogram),
+            }
+        ).data
+
+
+class RatingFeedItemSerializer(serializers.ModelSerializer):
+    """One product in the syndication feed: flat and small, for nightly syncs."""
+
+    gate_state = serializers.ChoiceField(choices=GateState.choices)
+    average = serializers.SerializerMethodField(help_text=AVERAGE_HELP)
+    count = serializers.IntegerField(source="current_count", help_text=_("Current-revision published reviews."))
+    all_time_average = serializers.SerializerMethodField()
+    all_time_count = serializers.IntegerField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "sku",
+            "gate_state",
+            "on_sale",
+            "revision",
+            "average",
+            "count",
+            "all_time_average",
+            "all_time_count",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_average(self, product: Product) -> float | None:
+        value = average_or_none(product.current_sum, product.current_count)
+        return None if value is None else float(value)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_all_time_average(self, product: Product) -> float | None:
+        value = average_or_none(product.all_time_sum, product.all_time_count)
+        return None if value is None else float(value)

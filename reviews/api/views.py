@@ -1,0 +1,174 @@
+"""Published reviews: read by anyone; written, voted on and reported by a signed-in user
+or a read_write API key (acting as its owner), through reviews.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from config.api_http import positive_pk_or_404
+from products.models import Product
+from reviews import services
+from reviews.api.filters import ReviewFilter
+from reviews.api.selectors import review_list_api, review_published_api
+from reviews.api.serializers import (
+    ReportInputSerializer,
+    ReportSerializer,
+    ReviewCreatedSerializer,
+    ReviewInputSerializer,
+    ReviewSerializer,
+    VoteInputSerializer,
+    VoteSerializer,
+)
+from reviews.models import Review, ReviewSource
+
+SKU_PARAMETER = OpenApiParameter(
+    "product_sku", OpenApiTypes.STR, OpenApiParameter.PATH, description="The product's SKU."
+)
+REVIEW_EXAMPLE = {
+    "id": 4211,
+    "product": "B000123",
+    "author_name": "Camille",
+    "rating": 2,
+    "title": "Soles wore out in a month",
+    "body": "Comfortable at first, but the soles wore through after about 150 km of trails.",
+    "language": "en",
+    "verified_purchase": True,
+    "revision": 1,
+    "about_previous_version": False,
+    "helpful_yes": 12,
+    "helpful_no": 1,
+    "created_at": "2026-02-14T18:03:11+01:00",
+    "published_at": "2026-02-14T18:03:11+01:00",
+    "brand_reply": {
+        "body": "Thank you: the outsole compound was changed in March.",
+        "created_at": "2026-03-20T10:00:00+01:00",
+        "updated_at": "2026-03-20T10:00:00+01:00",
+    },
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A product's published reviews",
+        parameters=[SKU_PARAMETER],
+        examples=[OpenApiExample("A review", value=REVIEW_EXAMPLE, response_only=True, status_codes=["200"])],
+    ),
+    create=extend_schema(
+        summary="Write a review of the product's current revision",
+        description=(
+            "Needs a signed-in user or a read_write API key; the review is its owner's. Same rules as the "
+            "site: one review per product revision (409 `duplicate_review`), a title, at least 20 characters "
+            "of text. Published at once, or `pending` while pre-moderation is on."
+        ),
+        parameters=[SKU_PARAMETER],
+        request=ReviewInputSerializer,
+        responses={201: ReviewCreatedSerializer},
+        examples=[
+            OpenApiExample(
+                "A review",
+                value={"rating": 4, "title": "Light and grippy", "body": "Did 300 km on wet trails.", "language": "en"},
+                request_only=True,
+            )
+        ],
+    ),
+)
+class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilter
+
+    def get_product(self) -> Product:
+        if not hasattr(self, "_product"):
+            self._product: Product = get_object_or_404(Product, sku=self.kwargs["product_sku"])
+        return self._product
+
+    def get_queryset(self) -> QuerySet[Review]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return Review.objects.none()
+        return review_list_api(product=self.get_product())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        product = self.get_product()
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        review = services.review_submit(
+            product=product,
+            author=request.user,
+            rating=fields["rating"],
+            title=fields["title"],
+            body=fields["body"],
+            language=fields.get("language") or getattr(request.user, "language", "en"),
+            source=ReviewSource.API,
+        )
+        review.product = product
+        location = reverse("review-detail", kwargs={"pk": review.pk}, request=request)
+        return Response(
+            ReviewCreatedSerializer(review).data, status=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One published review",
+        examples=[OpenApiExample("A review", value=REVIEW_EXAMPLE, response_only=True, status_codes=["200"])],
+    ),
+)
+class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ReviewSerializer
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self) -> QuerySet[Review]:
+        return review_published_api()
+
+    def get_object(self) -> Review:
+        self.kwargs["pk"] = positive_pk_or_404(self.kwargs["pk"])
+        return super().get_object()
+
+    @extend_schema(
+        summary="Vote on whether a review was helpful",
+        description="One vote per user and review; voting again replaces it. Not on your own review (403).",
+        request=VoteInputSerializer,
+        responses={200: VoteSerializer},
+        examples=[OpenApiExample("Helpful", value={"helpful": True}, request_only=True)],
+    )
+    @action(detail=True, methods=["post"], url_path="votes", url_name="votes")
+    def votes(self, request: Request, pk: str) -> Response:
+        review = self.get_object()
+        data = VoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vote = services.review_vote(review=review, voter=request.user, helpful=data.validated_data["helpful"])
+        counts = Review.objects.values("helpful_yes", "helpful_no").get(pk=review.pk)
+        return Response(VoteSerializer({"review": review.pk, "helpful": vote.helpful, **counts}).data)
+
+    @extend_schema(
+        summary="Report a review to the moderators",
+        description=(
+            "The review stays published until a moderator decides. One open report per user and review "
+            "(409 `duplicate_report`)."
+        ),
+        request=ReportInputSerializer,
+        responses={201: ReportSerializer},
+        examples=[OpenApiExample("Off topic", value={"reason": "off_topic", "comment": ""}, request_only=True)],
+    )
+    @action(detail=True, methods=["post"], url_path="reports", url_name="reports")
+    def reports(self, request: Request, pk: str) -> Response:
+        review = self.get_object()
+        data = ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.review_report(
+            review=review,
+            reporter=request.user,
+            reason=data.validated_data["reason"],
+            comment=data.validated_data["comment"],
+        )
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
