@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import user_is_quality_director
 from config.errors import DomainError
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
-from notifications.services import webhook_endpoint_create, webhook_endpoint_revoke
+from notifications.services import webhook_endpoint_create, webhook_endpoint_errors, webhook_endpoint_revoke
 
 # Where save_model leaves the new secret for response_add, for this one request only.
 _SECRET_ATTR = "_notifications_webhook_secret"  # noqa: S105 (an attribute name, not a secret)
@@ -32,6 +32,19 @@ class WebhookEndpointForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = WebhookEndpoint
         fields = ["url", "events", "description"]
+
+    def clean(self) -> dict[str, Any]:
+        # The service's own rules (http/https only, no credentials in the URL, known events).
+        data = super().clean() or {}
+        errors = webhook_endpoint_errors(
+            url=data.get("url") or self.data.get("url", ""),
+            events=data.get("events") or [],
+            description=data.get("description") or "",
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
 
 
 @admin.register(WebhookEndpoint)

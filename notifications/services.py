@@ -359,13 +359,11 @@ def webhook_signature_verify(
     return hmac.compare_digest(webhook_signature(secret, sent_at, body), signature)
 
 
-def webhook_endpoint_create(
-    *, url: str, events: Sequence[str], by: Any, description: str = ""
-) -> tuple[WebhookEndpoint, str]:
-    """Register an endpoint (quality directors only). Returns it with its secret, which the
-    caller shows once."""
-    if not user_is_quality_director(by):
-        raise NotAllowed(_("Only quality directors can register webhook endpoints."))
+def webhook_endpoint_errors(*, url: str, events: Sequence[str], description: str = "") -> dict[str, str]:
+    """What is wrong with an endpoint's fields, by field name (empty when nothing is).
+
+    Shared by the service, the admin form and the API, so all three say the same thing.
+    """
     errors: dict[str, str] = {}
     url = (url or "").strip()
     try:
@@ -386,15 +384,26 @@ def webhook_endpoint_create(
             "unknown": ", ".join(map(str, unknown)),
             "known": ", ".join(WEBHOOK_EVENT_KINDS),
         }
-    if len(description) > 200:
+    if len(description or "") > 200:
         errors["description"] = _("The description can be at most 200 characters long.")
+    return errors
+
+
+def webhook_endpoint_create(
+    *, url: str, events: Sequence[str], by: Any, description: str = ""
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint (quality directors only). Returns it with its signing secret,
+    which the caller shows once."""
+    if not user_is_quality_director(by):
+        raise NotAllowed(_("Only quality directors can register webhook endpoints."))
+    errors = webhook_endpoint_errors(url=url, events=events, description=description)
     if errors:
         raise ValidationFailed(_("The webhook endpoint could not be registered."), fields=errors)
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint.objects.create(
-        url=url,
+        url=url.strip(),
         secret=secret,
-        events=[e for e in WEBHOOK_EVENT_KINDS if e in chosen],
+        events=[e for e in WEBHOOK_EVENT_KINDS if e in events],
         description=description.strip(),
         created_by=by,
     )
