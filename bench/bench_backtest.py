@@ -110,7 +110,9 @@ def main() -> int:
         reviews = folder / "reviews.csv"
         events = folder / "events.jsonl"
         started = time.perf_counter()
-        generate(reviews, reviews=arguments.reviews, products=arguments.products, days=arguments.days, seed=arguments.seed)
+        generate(
+            reviews, reviews=arguments.reviews, products=arguments.products, days=arguments.days, seed=arguments.seed
+        )
         size_mb = reviews.stat().st_size / 1e6
         print(
             f"generated {arguments.reviews:,} reviews of {arguments.products:,} products over "

@@ -99,9 +99,7 @@ def _parse_threshold(value: object) -> Fraction:
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
-            raise PolicyError(
-                f"threshold must be a number such as 3.0 or 7/2, got {value!r}"
-            ) from None
+            raise PolicyError(f"threshold must be a number such as 3.0 or 7/2, got {value!r}") from None
     raise PolicyError(f"threshold must be a number, got {type(value).__name__} ({value!r})")
 
 
@@ -115,15 +113,11 @@ def _check_int(name: str, value: object, minimum: int) -> int:
 
 def _load_zone(name: object) -> ZoneInfo:
     if not isinstance(name, str) or not name.strip():
-        raise PolicyError(
-            f"timezone must be an IANA time zone name such as Europe/Paris, got {name!r}"
-        )
+        raise PolicyError(f"timezone must be an IANA time zone name such as Europe/Paris, got {name!r}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise PolicyError(
-            f"unknown time zone {name!r}: expected an IANA name such as Europe/Paris or UTC"
-        ) from None
+        raise PolicyError(f"unknown time zone {name!r}: expected an IANA name such as Europe/Paris or UTC") from None
 
 
 def fraction_text(value: Fraction) -> str:
@@ -365,9 +359,7 @@ def event_sort_key(event: GateEvent) -> tuple[date, str, int]:
     return (event.day, event.product_id, 0 if event.kind.is_improvement else 1)
 
 
-def apply_improvement(
-    state: ProductGateState, *, day: date, product_id: str
-) -> tuple[ProductGateState, GateEvent]:
+def apply_improvement(state: ProductGateState, *, day: date, product_id: str) -> tuple[ProductGateState, GateEvent]:
     """An improvement logged on ``day``: a withdrawn product is reinstated, any other improved.
 
     A new revision starts with nothing counted, hence ``count`` 0 and no average.
@@ -396,25 +388,17 @@ def evaluate_day(
     if state.state is GateState.ACTIVE:
         if not below:
             return state, None
-        event = GateEvent(
-            day, product_id, EventKind.FLAGGED, average_of(stats.count, stats.total), stats.count
-        )
+        event = GateEvent(day, product_id, EventKind.FLAGGED, average_of(stats.count, stats.total), stats.count)
         return ProductGateState(GateState.FLAGGED, day), event
     flagged_on = state.flagged_on
     assert flagged_on is not None  # guaranteed by ProductGateState
     if day <= flagged_on:
-        raise ValueError(
-            f"{product_id} was flagged on {flagged_on}; it cannot be evaluated again on {day}"
-        )
+        raise ValueError(f"{product_id} was flagged on {flagged_on}; it cannot be evaluated again on {day}")
     if not below:
-        event = GateEvent(
-            day, product_id, EventKind.RECOVERED, average_of(stats.count, stats.total), stats.count
-        )
+        event = GateEvent(day, product_id, EventKind.RECOVERED, average_of(stats.count, stats.total), stats.count)
         return ACTIVE, event
     if day >= policy.withdrawal_date(flagged_on):
-        event = GateEvent(
-            day, product_id, EventKind.WITHDRAWN, average_of(stats.count, stats.total), stats.count
-        )
+        event = GateEvent(day, product_id, EventKind.WITHDRAWN, average_of(stats.count, stats.total), stats.count)
         return _WITHDRAWN, event
     return state, None
 
