@@ -4,10 +4,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
+
 urlpatterns = [
     path("", include("products.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("", include("reviews.urls")),
+    # Django's sign-in page with rate limits (per address and per account name tried).
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api_router")),
     path("admin/", admin.site.urls),

@@ -6,4 +6,6 @@ from products import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("products/", views.product_list, name="product_list"),
+    path("products/<str:sku>/", views.product_detail, name="product_detail"),
 ]

@@ -1,14 +1,103 @@
+"""The catalogue and the product page of the shopper's site."""
+
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
+from typing import Any
 
-from products.selectors import product_list_public
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from products.filters import ProductCatalogueFilter, ProductReviewFilter
+from products.models import Product
+from products.selectors import (
+    category_list,
+    product_get_public,
+    product_list_public,
+    product_public_gate_status,
+    product_rating_summary,
+    product_structured_data,
+)
+from reviews.selectors import (
+    review_list_public,
+    review_own_for_product,
+    review_reported_by_user,
+    review_votes_by_user,
+)
 
 PAGE_SIZE = 24
+REVIEWS_PAGE_SIZE = 10
+
+# What keeps JSON inside <script> from ending the element or opening a comment (the same
+# escapes as Django's json_script, which only writes type="application/json").
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """JSON for a `<script type="application/ld+json">` block: user text cannot break out."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308 - every <, > and & is escaped above
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    page = Paginator(product_list_public(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "products/home.html", {"page": page, "products": page.object_list})
+    return product_list(request)
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    filterset = ProductCatalogueFilter(request.GET, queryset=product_list_public())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "products/list.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "products": page.object_list,
+            "categories": category_list(),
+            "is_filtered": any(request.GET.get(key) for key in ("q", "category", "min_rating")),
+        },
+    )
+
+
+def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
+    try:
+        product = product_get_public(sku=sku)
+    except Product.DoesNotExist as exc:
+        raise Http404 from exc
+    filterset = ProductReviewFilter(request.GET, queryset=review_list_public(product=product), product=product)
+    page = Paginator(filterset.qs, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    reviews = list(page.object_list)
+    review_ids = [review.pk for review in reviews]
+    votes = review_votes_by_user(user=request.user, review_ids=review_ids)
+    reported = review_reported_by_user(user=request.user, review_ids=review_ids)
+    for review in reviews:
+        # Attributes for the template, so it needs no lookups and makes no queries.
+        review.about_previous_version = review.revision < product.revision  # type: ignore[attr-defined]
+        review.my_vote = votes.get(review.pk)  # type: ignore[attr-defined]
+        review.reported_by_me = review.pk in reported  # type: ignore[attr-defined]
+        review.is_mine = request.user.is_authenticated and review.author_id == request.user.pk  # type: ignore[attr-defined]
+    product_url = reverse("product_detail", kwargs={"sku": product.sku})
+    structured_data = product_structured_data(product, url=f"{settings.SITE_URL}{product_url}")
+    return render(
+        request,
+        "products/detail.html",
+        {
+            "product": product,
+            "summary": product_rating_summary(product),
+            "gate": product_public_gate_status(product),
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "reviews": reviews,
+            "own_review": review_own_for_product(user=request.user, product=product),
+            "structured_data": json_ld(structured_data),
+            "canonical_url": f"{settings.SITE_URL}{product_url}",
+            "is_filtered": any(request.GET.get(key) for key in ("stars", "language", "verified", "version")),
+        },
+    )

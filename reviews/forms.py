@@ -1,0 +1,130 @@
+"""Forms of the shopper's site: writing a review, voting, reporting.
+
+The forms check what a browser can be told about at once (required fields, lengths,
+choices); reviews.services decides everything else, and a service's refusal is put back
+on the form with `form_add_domain_error`, so the shopper reads one list of problems.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from config.errors import DomainError
+from products.models import STARS
+from reviews.models import BODY_MAX_LENGTH, BODY_MIN_LENGTH, REPORT_REASONS, TITLE_MAX_LENGTH, ReasonCode
+
+REPORT_COMMENT_MAX_LENGTH = 1000
+# Filled in by static/js/site.js as the shopper types.
+COUNTER_TEMPLATE = _("%(count)s of %(max)s characters")
+AUTHOR_NAME_MAX_LENGTH = 60
+
+
+def _interpolate(message: Any, params: dict[str, Any]) -> str:
+    return str(message) % params
+
+
+# `_("...") % {...}` would translate once, at import; this translates when the page renders.
+interpolate_lazy = lazy(_interpolate, str)
+
+
+def _rating_choices() -> list[tuple[int, str]]:
+    return [(n, ngettext("%(n)d star", "%(n)d stars", n) % {"n": n}) for n in STARS]
+
+
+class ReviewForm(forms.Form):
+    """A review's content. `ask_author_name=True` adds the display name, for writers without
+    an account (invited guests), so the same form and template serve both."""
+
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=_rating_choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5 stars.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        help_text=_("Sum up your experience in a few words."),
+        error_messages={"required": _("Give your review a title.")},
+    )
+    body = forms.CharField(
+        label=_("Your review"),
+        min_length=BODY_MIN_LENGTH,
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=interpolate_lazy(
+            _("Between %(min)d and %(max)d characters. What did you like or dislike? How did you use it?"),
+            {"min": BODY_MIN_LENGTH, "max": BODY_MAX_LENGTH},
+        ),
+        error_messages={"required": _("Write a few words about the product.")},
+    )
+    language = forms.ChoiceField(label=_("Language of your review"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, ask_author_name: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if ask_author_name:
+            self.fields["author_name"] = forms.CharField(
+                label=_("Name shown with your review"),
+                max_length=AUTHOR_NAME_MAX_LENGTH,
+                help_text=_("A first name or a nickname: do not give your full name or any contact details."),
+            )
+
+    def review_fields(self) -> dict[str, Any]:
+        """The cleaned values, named as reviews.services expects them."""
+        data = self.cleaned_data
+        fields = {
+            "rating": data["rating"],
+            "title": data["title"],
+            "body": data["body"],
+            "language": data["language"],
+        }
+        if "author_name" in self.fields:
+            fields["author_name"] = data["author_name"]
+        return fields
+
+
+class VoteForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this review?"),
+        choices=[(code.value, code.label) for code in REPORT_REASONS],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a reason from the list.")},
+    )
+    comment = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=REPORT_COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=interpolate_lazy(
+            _("Required when the reason is “Other”. At most %(max)d characters."),
+            {"max": REPORT_COMMENT_MAX_LENGTH},
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("reason") == ReasonCode.OTHER and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Tell us what is wrong with this review."))
+        return cleaned
+
+
+def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Shows a service's refusal on the form: field messages beside their inputs, the rest on top."""
+    for name, messages in error.fields.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+    form.add_error(None, error.message)

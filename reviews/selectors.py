@@ -1,0 +1,147 @@
+"""Reads of reviews for the shopper's pages: lists, a shopper's own reviews and votes,
+and the moderation figures the transparency page publishes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from products.models import Product
+from reviews.models import ReasonCode, Review, ReviewReport, ReviewStatus, ReviewVote
+
+# Public sort keys -> ordering; `-id` last so pages never overlap or skip a review.
+REVIEW_SORTS: dict[str, tuple[str, ...]] = {
+    "recent": ("-created_at", "-id"),
+    "helpful": ("-helpful_yes", "helpful_no", "-created_at", "-id"),
+    "highest": ("-rating", "-created_at", "-id"),
+    "lowest": ("rating", "-created_at", "-id"),
+}
+DEFAULT_REVIEW_SORT = "recent"
+
+
+def review_list_public(*, product: Product) -> QuerySet[Review]:
+    """Published reviews of every revision of the product, with their brand reply (one join)."""
+    return (
+        Review.objects.published()
+        .filter(product=product)
+        .select_related("brand_reply")
+        .order_by(*REVIEW_SORTS[DEFAULT_REVIEW_SORT])
+    )
+
+
+def review_list_sorted(queryset: QuerySet[Review], sort: str) -> QuerySet[Review]:
+    return queryset.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS[DEFAULT_REVIEW_SORT]))
+
+
+def review_list_structured_data(*, product: Product, limit: int) -> list[Review]:
+    """The most recent published reviews of the current revision (what the aggregate counts)."""
+    return list(
+        Review.objects.published()
+        .filter(product=product, revision=product.revision)
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def review_get_public(*, pk: int) -> Review:
+    """A published review (raises Review.DoesNotExist): the only ones shoppers can vote on or report."""
+    return Review.objects.published().select_related("product").get(pk=pk)
+
+
+def review_get_for_author(*, pk: int, author: Any) -> Review:
+    """The author's own review, whatever its status but removed (raises Review.DoesNotExist)."""
+    return Review.objects.select_related("product").exclude(status=ReviewStatus.REMOVED).get(pk=pk, author=author)
+
+
+def review_own_for_product(*, user: Any, product: Product) -> Review | None:
+    """The user's review of the product's current revision, if they wrote one (one per revision)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Review.objects.filter(product=product, author=user, revision=product.revision)
+        .exclude(status=ReviewStatus.REMOVED)
+        .first()
+    )
+
+
+def review_list_by_author(*, user: Any) -> QuerySet[Review]:
+    """Everything the user wrote, with its status, except what they deleted themselves."""
+    return (
+        Review.objects.filter(author=user)
+        .exclude(status=ReviewStatus.REMOVED, status_reason=ReasonCode.AUTHOR_DELETED)
+        .select_related("product")
+        .order_by("-created_at", "-id")
+    )
+
+
+def review_votes_by_user(*, user: Any, review_ids: Iterable[int]) -> dict[int, bool]:
+    """review id -> the user's vote (True: helpful) for the reviews on one page (one query)."""
+    ids = list(review_ids)
+    if not user.is_authenticated or not ids:
+        return {}
+    return dict(ReviewVote.objects.filter(voter=user, review_id__in=ids).values_list("review_id", "helpful"))
+
+
+def review_reported_by_user(*, user: Any, review_ids: Iterable[int]) -> set[int]:
+    """Reviews on the page that the user reported and a moderator has not handled yet."""
+    ids = list(review_ids)
+    if not user.is_authenticated or not ids:
+        return set()
+    return set(
+        ReviewReport.objects.filter(reporter=user, review_id__in=ids, handled_at__isnull=True).values_list(
+            "review_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ModerationFigures:
+    """What happened to the reviews written in the period: published for the transparency page."""
+
+    first_day: date
+    received: int
+    published: int
+    pending: int
+    rejected: int
+    removed_by_moderators: int
+    deleted_by_authors: int
+    # (reason code, label, count) of rejected and moderator-removed reviews, most frequent first
+    by_reason: tuple[tuple[str, str, int], ...]
+
+
+def review_moderation_figures(*, first_day: date) -> ModerationFigures:
+    """Reviews written since `first_day`, by status and reason (one query)."""
+    start = timezone.make_aware(datetime.combine(first_day, time.min))
+    rows = (
+        Review.objects.filter(created_at__gte=start)
+        .values_list("status", "status_reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_status: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    deleted_by_authors = 0
+    for status, reason, n in rows:
+        by_status[status] = by_status.get(status, 0) + n
+        if status == ReviewStatus.REMOVED and reason == ReasonCode.AUTHOR_DELETED:
+            deleted_by_authors += n
+        elif status in (ReviewStatus.REJECTED, ReviewStatus.REMOVED) and reason:
+            reasons[reason] = reasons.get(reason, 0) + n
+    labels = dict(ReasonCode.choices)
+    return ModerationFigures(
+        first_day=first_day,
+        received=sum(by_status.values()),
+        published=by_status.get(ReviewStatus.PUBLISHED, 0),
+        pending=by_status.get(ReviewStatus.PENDING, 0),
+        rejected=by_status.get(ReviewStatus.REJECTED, 0),
+        removed_by_moderators=by_status.get(ReviewStatus.REMOVED, 0) - deleted_by_authors,
+        deleted_by_authors=deleted_by_authors,
+        by_reason=tuple(
+            (code, str(labels.get(code, code)), n)
+            for code, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+        ),
+    )

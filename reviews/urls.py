@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from reviews import views
+
+urlpatterns = [
+    path("products/<str:sku>/review/", views.review_create, name="review_create"),
+    path("reviews/mine/", views.review_mine, name="review_mine"),
+    path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
+    path("reviews/<int:pk>/delete/", views.review_delete, name="review_delete"),
+    path("reviews/<int:pk>/vote/", views.review_vote, name="review_vote"),
+    path("reviews/<int:pk>/report/", views.review_report, name="review_report"),
+    path("about/reviews/", views.about_reviews, name="about_reviews"),
+]

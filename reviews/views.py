@@ -1,0 +1,321 @@
+"""Writing and judging reviews on the shopper's site, and the transparency page.
+
+Every write goes through reviews.services; a refusal (config.errors.DomainError) is shown
+to the shopper with its message: 400 for a form to correct, 403 for a move they may not
+make, 409 for a duplicate. Nothing the shopper sends can make these views answer 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.errors import Conflict, DomainError
+from config.ratelimit import rate_limit_hit, rate_limited_response, ratelimit
+from products.models import Product
+from products.selectors import gate_policy_public, product_gate_figures, product_get_public
+from reviews import services
+from reviews.forms import ReportForm, ReviewForm, VoteForm, form_add_domain_error
+from reviews.models import (
+    BODY_MAX_LENGTH,
+    BODY_MIN_LENGTH,
+    REPORT_REASONS,
+    TITLE_MAX_LENGTH,
+    ReasonCode,
+    Review,
+    ReviewStatus,
+)
+from reviews.selectors import (
+    review_get_for_author,
+    review_get_public,
+    review_list_by_author,
+    review_moderation_figures,
+    review_own_for_product,
+)
+
+MY_REVIEWS_PAGE_SIZE = 20
+
+# The published moderation rules: what each reason code means (shown on /about/reviews/).
+REASON_DESCRIPTIONS: dict[str, Any] = {
+    ReasonCode.SPAM: gettext_lazy("Advertising, links to other sites, or the same text posted again and again."),
+    ReasonCode.OFFENSIVE: gettext_lazy("Insults, threats, hateful or obscene language, about anyone."),
+    ReasonCode.PERSONAL_DATA: gettext_lazy(
+        "Names, email addresses, phone numbers, addresses or order numbers of anyone, the author included."
+    ),
+    ReasonCode.OFF_TOPIC: gettext_lazy(
+        "Not about the product itself: delivery, the shop, prices, or another product."
+    ),
+    ReasonCode.FAKE: gettext_lazy(
+        "Not a genuine customer experience: written by or for the brand or a competitor, paid for, "
+        "or posted under several accounts."
+    ),
+    ReasonCode.OTHER: gettext_lazy("Anything else against the law or these rules, explained by the reporter."),
+}
+
+
+def _product_or_404(sku: str) -> Product:
+    try:
+        return product_get_public(sku=sku)
+    except Product.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _product_url(product: Product, anchor: str = "") -> str:
+    url = reverse("product_detail", kwargs={"sku": product.sku})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """The page the shopper came from (a same-site path only), else `fallback`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _refused(request: HttpRequest, error: DomainError, *, back_url: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": {"code": error.code, "message": error.message, "fields": error.fields}},
+            status=error.http_status,
+        )
+    return render(
+        request,
+        "reviews/refused.html",
+        {"message": error.message, "back_url": back_url},
+        status=error.http_status,
+    )
+
+
+def _status_message(review: Review) -> str:
+    if review.status == ReviewStatus.PUBLISHED:
+        return _("Thank you! Your review is published.")
+    return _(
+        "Thank you! Your review will be published once a moderator has checked it. "
+        "We will email you the outcome."
+    )
+
+
+def _review_form_context(product: Product, form: ReviewForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "product": product,
+        "form": form,
+        "premoderation": settings.REVIEWS_PREMODERATION,
+        "title_max": TITLE_MAX_LENGTH,
+        "body_min": BODY_MIN_LENGTH,
+        "body_max": BODY_MAX_LENGTH,
+        **extra,
+    }
+
+
+def _already_reviewed(request: HttpRequest, product: Product, existing: Review | None, message: str) -> HttpResponse:
+    return render(
+        request,
+        "reviews/already_reviewed.html",
+        {"product": product, "existing": existing, "message": message},
+        status=409 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@ratelimit("review_post")
+def review_create(request: HttpRequest, sku: str) -> HttpResponse:
+    product = _product_or_404(sku)
+    duplicate_message = _("You have already reviewed this product. You can edit your review instead.")
+    existing = review_own_for_product(user=request.user, product=product)
+    if existing is not None:
+        return _already_reviewed(request, product, existing, duplicate_message)
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                review = services.review_submit(product=product, author=request.user, **form.review_fields())
+            except Conflict as exc:
+                existing = review_own_for_product(user=request.user, product=product)
+                return _already_reviewed(request, product, existing, exc.message)
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, _status_message(review))
+                return redirect(_product_url(product, "your-review"))
+        status = 400
+    else:
+        form = ReviewForm(initial={"language": get_language() or settings.LANGUAGE_CODE})
+    return render(request, "reviews/review_form.html", _review_form_context(product, form), status=status)
+
+
+@login_required
+@ratelimit("review_post")
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        review = review_get_for_author(pk=pk, author=request.user)
+    except Review.DoesNotExist as exc:
+        raise Http404 from exc
+    product = review.product
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                review = services.review_edit(review=review, author=request.user, **form.review_fields())
+            except DomainError as exc:
+                if exc.http_status != 400:
+                    return _refused(request, exc, back_url=_product_url(product))
+                form_add_domain_error(form, exc)
+            else:
+                if review.status == ReviewStatus.PUBLISHED:
+                    messages.success(request, _("Your changes are published."))
+                else:
+                    messages.success(
+                        request, _("Your changes will be published once a moderator has checked them.")
+                    )
+                return redirect(_product_url(product, "your-review"))
+        status = 400
+    else:
+        form = ReviewForm(
+            initial={"rating": review.rating, "title": review.title, "body": review.body, "language": review.language}
+        )
+    return render(
+        request,
+        "reviews/review_form.html",
+        _review_form_context(product, form, review=review),
+        status=status,
+    )
+
+
+@login_required
+def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        review = review_get_for_author(pk=pk, author=request.user)
+    except Review.DoesNotExist as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        try:
+            services.review_delete_by_author(review=review, author=request.user)
+        except DomainError as exc:
+            return _refused(request, exc, back_url=_product_url(review.product))
+        messages.success(request, _("Your review was deleted."))
+        return redirect(_product_url(review.product))
+    return render(request, "reviews/review_confirm_delete.html", {"review": review, "product": review.product})
+
+
+@require_POST
+def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        review = review_get_public(pk=pk)
+    except Review.DoesNotExist as exc:
+        raise Http404 from exc
+    back_url = _safe_next(request, _product_url(review.product))
+    anchored = f"{back_url.split('#')[0]}#review-{review.pk}"
+    if not request.user.is_authenticated:
+        # Back to the review after signing in: the vote itself is a POST and cannot be replayed.
+        return redirect_to_login(anchored)
+    limit = rate_limit_hit(request, "vote")
+    if not limit.allowed:
+        return rate_limited_response(request, limit)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, DomainError(_("Say whether the review was helpful: yes or no.")), back_url=anchored)
+    helpful: bool = form.cleaned_data["helpful"]
+    try:
+        services.review_vote(review=review, voter=request.user, helpful=helpful)
+    except DomainError as exc:
+        return _refused(request, exc, back_url=anchored)
+    message = _("Thank you for your feedback.")
+    if _wants_json(request):
+        counts = Review.objects.filter(pk=review.pk).values("helpful_yes", "helpful_no").get()
+        return JsonResponse({**counts, "my_vote": "yes" if helpful else "no", "message": message})
+    messages.success(request, message)
+    return HttpResponseRedirect(anchored)
+
+
+@login_required
+@ratelimit("report")
+def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        review = review_get_public(pk=pk)
+    except Review.DoesNotExist as exc:
+        raise Http404 from exc
+    back_url = _safe_next(request, _product_url(review.product))
+    anchored = f"{back_url.split('#')[0]}#review-{review.pk}"
+    status = 200
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_report(
+                    review=review,
+                    reporter=request.user,
+                    reason=form.cleaned_data["reason"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except Conflict as exc:
+                return _refused(request, exc, back_url=anchored)
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. A moderator will look at this review; it stays visible until they decide."),
+                )
+                return HttpResponseRedirect(anchored)
+        status = 400
+    else:
+        form = ReportForm()
+    return render(
+        request,
+        "reviews/report_form.html",
+        {"review": review, "product": review.product, "form": form, "next": back_url},
+        status=status,
+    )
+
+
+@login_required
+def review_mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(review_list_by_author(user=request.user), MY_REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    reviews = list(page.object_list)
+    for review in reviews:
+        review.about_previous_version = review.revision < review.product.revision  # type: ignore[attr-defined]
+    return render(
+        request,
+        "reviews/mine.html",
+        {"page": page, "reviews": reviews, "premoderation": settings.REVIEWS_PREMODERATION},
+    )
+
+
+def about_reviews(request: HttpRequest) -> HttpResponse:
+    gate_figures = product_gate_figures()
+    return render(
+        request,
+        "about/reviews.html",
+        {
+            "policy": gate_policy_public(),
+            "gate_figures": gate_figures,
+            "moderation": review_moderation_figures(first_day=gate_figures.first_day),
+            "reasons": [(code.value, code.label, REASON_DESCRIPTIONS.get(code, "")) for code in REPORT_REASONS],
+            "author_deleted": ReasonCode.AUTHOR_DELETED,
+            "premoderation": settings.REVIEWS_PREMODERATION,
+            "title_max": TITLE_MAX_LENGTH,
+            "body_min": BODY_MIN_LENGTH,
+            "body_max": BODY_MAX_LENGTH,
+        },
+    )

@@ -1,0 +1,83 @@
+// reviewgate: progressive enhancement only. Every form works without this file;
+// with it, helpful votes are sent without leaving the page and text areas show a counter.
+// User text is only ever written with textContent, never as HTML.
+(function () {
+  "use strict";
+
+  function enhanceVoteForm(form) {
+    var status = form.querySelector(".vote-status");
+    form.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      if (!submitter || !window.fetch || !window.FormData || form.dataset.fallback === "1") {
+        return; // the plain form post
+      }
+      event.preventDefault();
+      var data = new FormData(form);
+      data.set(submitter.name, submitter.value);
+      var buttons = form.querySelectorAll("button");
+      buttons.forEach(function (b) { b.disabled = true; });
+      fetch(form.action, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (response.redirected || type.indexOf("application/json") === -1) {
+          throw new Error("fallback"); // e.g. signed out: let the browser follow the normal flow
+        }
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (result) {
+        buttons.forEach(function (b) { b.disabled = false; });
+        if (!result.ok) {
+          status.textContent = (result.body.error && result.body.error.message) || "";
+          status.classList.add("error");
+          return;
+        }
+        status.classList.remove("error");
+        ["yes", "no"].forEach(function (key) {
+          var count = form.querySelector('[data-count="' + key + '"]');
+          if (count) { count.textContent = String(result.body["helpful_" + key]); }
+        });
+        buttons.forEach(function (b) {
+          b.setAttribute("aria-pressed", b.value === result.body.my_vote ? "true" : "false");
+        });
+        status.textContent = result.body.message || "";
+      }).catch(function () {
+        form.dataset.fallback = "1";
+        buttons.forEach(function (b) { b.disabled = false; });
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { submitter.click(); }
+      });
+    });
+  }
+
+  function enhanceCounter(textarea) {
+    var max = parseInt(textarea.getAttribute("maxlength"), 10);
+    if (!max) { return; }
+    var counter = document.createElement("p");
+    counter.className = "help char-counter";
+    counter.id = textarea.id + "_counter";
+    // Not a live region: announcing every keystroke would drown the writer; the
+    // counter is read with the field's description when it gets focus.
+    textarea.insertAdjacentElement("afterend", counter);
+    var describedBy = textarea.getAttribute("aria-describedby");
+    textarea.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + counter.id);
+    var template = textarea.dataset.counterTemplate || "%(count)s / %(max)s";
+    function update() {
+      counter.textContent = template.replace("%(count)s", String(textarea.value.length)).replace("%(max)s", String(max));
+    }
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-vote]").forEach(enhanceVoteForm);
+    document.querySelectorAll("textarea[maxlength]").forEach(enhanceCounter);
+    var errors = document.getElementById("form-errors");
+    if (errors) {
+      // Take keyboard and screen-reader users straight to what needs correcting.
+      errors.setAttribute("tabindex", "-1");
+      errors.focus();
+    }
+  });
+})();
