@@ -52,6 +52,9 @@ MAX_ATTEMPTS = 8
 CLAIM_LEASE = timedelta(minutes=10)
 WEBHOOK_TIMEOUT_SECONDS = 10
 SWEEP_BATCH = 200
+# A sweep stops taking new messages after this long, so sweeps (every minute) do not pile
+# up behind a slow receiver; the rest waits for the next one.
+SWEEP_SECONDS = 50.0
 # Reminders go out this many days before a notice's deadline.
 REMINDER_DAYS = (7, 1)
 
@@ -204,7 +207,9 @@ def _outbox_insert(rows: Sequence[OutboxMessage]) -> list[int]:
         ).values_list("id", flat=True)
     )
     if ids:
-        transaction.on_commit(lambda: outbox_kick(message_ids=ids))
+        # robust: whatever goes wrong in the kick is logged, never raised into the request
+        # whose transaction has already committed; the sweep delivers regardless.
+        transaction.on_commit(lambda: outbox_kick(message_ids=ids), robust=True)
     return ids
 
 
@@ -601,7 +606,10 @@ def outbox_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> in
     """Deliver every due pending message (up to ``limit``) in this process; returns how many
     were sent. What the broker lost, or what waits for a retry, goes out here."""
     sent = 0
+    stop_at = time.monotonic() + SWEEP_SECONDS
     for message_id in outbox_pending_due(now, limit=limit):
+        if time.monotonic() > stop_at:
+            break
         if outbox_deliver(message_id=message_id, now=now) == OutboxMessage.Status.SENT:
             sent += 1
     return sent

@@ -262,3 +262,15 @@ def test_a_reinstatement_links_the_notice_the_improvement_resolved(
     outbox_sweep(now=NOW)
 
     assert f"/desk/notices/{notice.pk}/" in email_to(director).body
+
+
+def test_a_sweep_stops_at_its_batch_or_time_budget_and_the_next_one_continues(
+    product: Product, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate_event_notify(event=flag(product), now=NOW)
+    assert outbox_sweep(now=NOW, limit=1) == 1
+    monkeypatch.setattr(services, "SWEEP_SECONDS", -1.0)
+    assert outbox_sweep(now=NOW) == 0
+    monkeypatch.setattr(services, "SWEEP_SECONDS", 50.0)
+    assert outbox_sweep(now=NOW) == 1
+    assert len(mail.outbox) == 2
