@@ -10,12 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from apikeys.models import ApiKey
 
 
-class AnonymousIpThrottle(SimpleRateThrottle):
+class _SettingsRateThrottle(SimpleRateThrottle):
+    def get_rate(self) -> str | None:
+        # Read per request rather than once at import, so a settings change (a test's
+        # override, a reload) takes effect. No rate for the scope: no limit.
+        rates: dict[str, str | None] = api_settings.DEFAULT_THROTTLE_RATES
+        return rates.get(self.scope or "")
+
+
+class AnonymousIpThrottle(_SettingsRateThrottle):
     scope = "anon"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
@@ -24,7 +33,7 @@ class AnonymousIpThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class UserThrottle(SimpleRateThrottle):
+class UserThrottle(_SettingsRateThrottle):
     scope = "user"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
@@ -33,7 +42,7 @@ class UserThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
-class ApiKeyThrottle(SimpleRateThrottle):
+class ApiKeyThrottle(_SettingsRateThrottle):
     scope = "api_key"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
