@@ -20,8 +20,9 @@ class _SettingsRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         # Read per request rather than once at import, so a settings change (a test's
         # override, a reload) takes effect. No rate for the scope: no limit.
-        rates: dict[str, str | None] = api_settings.DEFAULT_THROTTLE_RATES
-        return rates.get(self.scope or "")
+        rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
+        rate = rates.get(self.scope or "")
+        return None if rate is None else str(rate)
 
 
 class AnonymousIpThrottle(_SettingsRateThrottle):

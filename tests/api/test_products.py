@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -178,7 +179,7 @@ def test_updated_since_is_inclusive_and_takes_dates_or_date_times(
     catalogue: dict[str, Product], write_review: Callable[..., Any]
 ) -> None:
     moment = Product.objects.get(sku="C").updated_at
-    later = moment + timezone.timedelta(seconds=1)
+    later = moment + timedelta(seconds=1)
     write_review(catalogue["A"], 1, now=later)
     Product.objects.filter(sku="A").update(updated_at=later)
 
@@ -281,8 +282,8 @@ def test_if_modified_since_answers_304_until_the_product_changes(
     assert client.get(url, HTTP_IF_MODIFIED_SINCE="Sat, 01 Jan 2000 00:00:00 GMT").status_code == 200
     assert client.get(url, HTTP_IF_MODIFIED_SINCE="not a date").status_code == 200
 
-    write_review(actors["product"], 3, now=timezone.now() + timezone.timedelta(seconds=2))
-    Product.objects.filter(pk=actors["product"].pk).update(updated_at=timezone.now() + timezone.timedelta(seconds=2))
+    write_review(actors["product"], 3, now=timezone.now() + timedelta(seconds=2))
+    Product.objects.filter(pk=actors["product"].pk).update(updated_at=timezone.now() + timedelta(seconds=2))
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 200
 
 
@@ -302,7 +303,7 @@ def test_list_last_modified_moves_when_a_product_leaves_a_filtered_list(
     url = "/api/v1/products/?min_average=4.5"
     first = client.get(url)
     assert skus(first) == ["A"]
-    later = timezone.now() + timezone.timedelta(seconds=5)
+    later = timezone.now() + timedelta(seconds=5)
     write_review(catalogue["A"], 1)
     Product.objects.filter(sku="A").update(updated_at=later)
 

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from apikeys.models import ApiKeyScope
+from apikeys.services import api_key_create
+from notifications.models import WebhookEndpoint
+from tests.api.conftest import ACTORS, error_of
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINT = {"url": "https://erp.example.com/hooks/reviewgate", "events": ["withdrawn", "flagged"], "description": "ERP"}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_only_quality_directors_manage_webhooks(
+    actors: dict[str, Any], client_as: Callable[[str], APIClient], actor: str
+) -> None:
+    client = client_as(actor)
+    listed = client.get("/api/v1/webhooks/")
+    created = client.post("/api/v1/webhooks/", ENDPOINT, format="json")
+    if actor == "quality_director":
+        assert listed.status_code == 200
+        assert created.status_code == 201
+        return
+    expected = 401 if actor == "anonymous" else 403
+    assert listed.status_code == created.status_code == expected
+    error_of(listed)
+    error_of(created)
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_creation_shows_the_secret_once(actors: dict[str, Any], client_as: Callable[[str], APIClient]) -> None:
+    client = client_as("quality_director")
+    created = client.post("/api/v1/webhooks/", ENDPOINT, format="json")
+    body = created.json()
+    endpoint = WebhookEndpoint.objects.get()
+    assert body["secret"] == endpoint.secret and body["secret"].startswith("whsec_")
+    assert body["events"] == ["flagged", "withdrawn"]
+    assert created["Cache-Control"] == "no-store"
+    listed = client.get("/api/v1/webhooks/").json()["results"]
+    assert "secret" not in listed[0]
+    assert listed[0]["secret_hint"] == endpoint.secret_hint
+    assert "secret" not in client.get(f"/api/v1/webhooks/{endpoint.pk}/").json()
+
+
+def test_a_quality_directors_key_needs_write_scope_to_register(
+    actors: dict[str, Any],
+) -> None:
+    director = actors["quality_director"]
+    read = api_key_create(name="r", owner=director, scope=ApiKeyScope.READ).plaintext
+    write = api_key_create(name="w", owner=director, scope=ApiKeyScope.READ_WRITE).plaintext
+    reader, writer = APIClient(), APIClient()
+    reader.credentials(HTTP_AUTHORIZATION=f"Api-Key {read}")
+    writer.credentials(HTTP_AUTHORIZATION=f"Api-Key {write}")
+    assert reader.get("/api/v1/webhooks/").status_code == 200
+    assert reader.post("/api/v1/webhooks/", ENDPOINT, format="json").status_code == 403
+    assert writer.post("/api/v1/webhooks/", ENDPOINT, format="json").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"url": "ftp://example.com/x"}, "url"),
+        ({"url": "not a url"}, "url"),
+        ({"url": "https://user:pw@example.com/"}, "url"),
+        ({"events": []}, "events"),
+        ({"events": ["deleted"]}, "events.0"),
+        ({"events": "withdrawn"}, "events"),
+    ],
+)
+def test_invalid_endpoints_are_400(
+    actors: dict[str, Any], client_as: Callable[[str], APIClient], change: dict[str, Any], field: str
+) -> None:
+    response = client_as("quality_director").post("/api/v1/webhooks/", {**ENDPOINT, **change}, format="json")
+    assert response.status_code == 400, response.content
+    assert field in error_of(response)["fields"]
+
+
+def test_delete_revokes_and_keeps_the_record(actors: dict[str, Any], client_as: Callable[[str], APIClient]) -> None:
+    client = client_as("quality_director")
+    endpoint_id = client.post("/api/v1/webhooks/", ENDPOINT, format="json").json()["id"]
+    assert client.delete(f"/api/v1/webhooks/{endpoint_id}/").status_code == 204
+    row = client.get(f"/api/v1/webhooks/{endpoint_id}/").json()
+    assert row["active"] is False and row["revoked_at"]
+    assert client.delete(f"/api/v1/webhooks/{endpoint_id}/").status_code == 204
+    assert client_as("manager").delete(f"/api/v1/webhooks/{endpoint_id}/").status_code == 403
+
+
+def test_deliveries_list_the_attempts(actors: dict[str, Any], client_as: Callable[[str], APIClient]) -> None:
+    client = client_as("quality_director")
+    endpoint_id = client.post("/api/v1/webhooks/", ENDPOINT, format="json").json()["id"]
+    response = client.get(f"/api/v1/webhooks/{endpoint_id}/deliveries/")
+    assert response.status_code == 200
+    assert response.json() == []
+    assert client.get("/api/v1/webhooks/999999/deliveries/").status_code == 404
