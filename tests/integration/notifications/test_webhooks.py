@@ -160,6 +160,12 @@ def test_unreachable_endpoint_and_redirects_are_failures_that_are_retried(
     attempt = DeliveryAttempt.objects.get(message=message)
     assert attempt.http_status is None and "refused" in attempt.error.lower()
 
+    WebhookEndpoint.objects.filter(pk=hook.pk).update(url=receiver.url)
+    receiver.statuses = [302]
+    assert outbox_deliver(message_id=message.pk, now=NOW + timedelta(minutes=1)) == "pending"
+    assert DeliveryAttempt.objects.get(message=message, number=2).http_status == 302
+    assert len(receiver.deliveries) == 1
+
 
 def test_a_revoked_endpoint_receives_nothing_more(
     receiver: Receiver, hook: WebhookEndpoint, product: Product, director: User
