@@ -1,0 +1,1 @@
+"""Demo data for `manage.py seed_demo`: the catalogue, review texts, the plan and its writer."""

@@ -1,0 +1,163 @@
+"""``manage.py seed_demo [--scale 1.0] [--no-gate] [--force]``: believable demo data, idempotent.
+
+About 60 own-brand products in six categories and about 5,000 reviews over the last 18
+months, in English and French (about 70/30), with votes, reports, brand replies, a
+moderation queue, one account per role, and a few poor products that put the quality gate
+to work: two flagged with their withdrawal date still to come (one flagged three days
+ago, so its notice email goes out on the first `make run`), two withdrawn (one of them six
+days ago), one withdrawn last year and reinstated five weeks ago after a logged
+improvement, and one that was flagged and recovered.
+
+Anchoring (why a second run creates nothing twice, on the same day or any later day):
+every date is planned as "N days before the anchor", and the anchor is the day of the
+first seeding. On an empty database it is today. When the demo is already there, the
+command finds its anchor from the data itself: the scenario reviews are placed without
+regard to the calendar, so the stored day of review ``demo-STL-2041-0001`` minus its
+planned distance is the first seeding's day, and the plan for that anchor is the plan
+that was written. Every row has a natural key (category slug, product SKU, username,
+review ``external_id`` ``demo-<sku>-<n>``), and only missing rows are written; votes,
+reports, status history and brand replies are written only with their review. The
+random choices come from ``random.Random`` seeded with a constant (per product), so the
+plan is the same on every run. Keep the same ``--scale`` between runs: a different scale
+plans different reviews.
+
+The gate's part goes through its services: the demo improvement is imported as history
+(with its past ``logged_at``) before the engine evaluates its day, then every day not yet
+evaluated through yesterday is evaluated. On a later day, a run only catches the gate up.
+The stories assume the default policy (GATE_THRESHOLD 3.0, GATE_GRACE_DAYS 30,
+GATE_MIN_REVIEWS 25, GATE_WINDOW_DAYS 365); another policy still gets the same reviews.
+
+The demo accounts have known passwords, so the command refuses to run unless DEBUG is on
+(``make run`` turns it on) or ``--force`` is given.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from config.errors import DomainError
+from gate.models import GateEvent
+from products.demo.plan import DEMO_ACCOUNTS, SCENARIOS, DemoPlan
+from products.demo.seed import SeedResult, demo_seed
+from products.models import Product
+
+BAD_INPUT = 2
+_ROLE_LABELS = {
+    "shopper": "shopper",
+    "moderator": "moderator",
+    "product_manager": "product manager",
+    "quality_director": "quality director",
+    "admin": "admin (superuser)",
+}
+
+
+def _scale(value: str) -> float:
+    try:
+        scale = float(value)
+    except ValueError:
+        raise CommandError(f"--scale must be a number such as 0.2 or 1, got {value!r}", returncode=BAD_INPUT) from None
+    if not 0.01 <= scale <= 10:
+        raise CommandError(f"--scale must be between 0.01 and 10, got {value}", returncode=BAD_INPUT)
+    return scale
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads believable demo data (about 60 products, 5,000 reviews in English and French, one account "
+        "per role, and poor products that put the quality gate to work), then evaluates the gate through "
+        "yesterday. Idempotent: a second run, today or later, creates nothing twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            default="1",
+            help="multiplies the reviews of ordinary products (default 1: about 5,000 reviews); "
+            "the poor products keep theirs, so the gate's stories hold",
+        )
+        parser.add_argument(
+            "--no-gate", action="store_true", help="write the data only: no improvement, no gate evaluation"
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run even with DEBUG off (the demo accounts have known passwords: never on a live site)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scale = _scale(str(options["scale"]))
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with known passwords, so it runs only with DEBUG=1 "
+                "(as `make run` does) or with --force.",
+                returncode=BAD_INPUT,
+            )
+        verbosity = int(options["verbosity"])
+        started = time.monotonic()
+        try:
+            result = demo_seed(
+                scale=scale,
+                gate=not options["no_gate"],
+                log=(lambda message: self.stdout.write(message)) if verbosity >= 1 else None,
+            )
+        except (DomainError, ImproperlyConfigured) as error:
+            raise CommandError(str(error), returncode=BAD_INPUT) from None
+        if verbosity >= 1:
+            self._report(result, seconds=time.monotonic() - started)
+
+    def _report(self, result: SeedResult, *, seconds: float) -> None:
+        write = self.stdout.write
+        if result.created_anything:
+            made = ", ".join(f"{n:,} {name}" for name, n in result.created.items() if n)
+            write(self.style.SUCCESS(f"Demo data written (anchor day {result.anchor}): {made or 'no new rows'}."))
+        else:
+            write(f"Demo data already complete (first seeded on {result.anchor}): nothing created.")
+        if result.improvements_logged:
+            write(f"Logged {result.improvements_logged} demo improvement(s) as history.")
+        if result.evaluation is not None:
+            evaluation = result.evaluation
+            if evaluation.days:
+                kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(evaluation.events.items())) or "no events"
+                write(
+                    f"Quality gate evaluated {evaluation.days} day(s), {evaluation.first_day} to "
+                    f"{evaluation.last_day}: {kinds}."
+                )
+            else:
+                write("Quality gate already evaluated through yesterday.")
+        for warning in result.warnings:
+            write(self.style.WARNING(warning))
+        if result.drifts:
+            write(self.style.WARNING(f"Corrected {len(result.drifts)} rating figure(s) that had drifted."))
+        self._report_gate(result.plan)
+        self._report_accounts()
+        write(f"Done in {seconds:.1f} s.")
+
+    def _report_gate(self, plan: DemoPlan) -> None:
+        write = self.stdout.write
+        products = Product.objects.filter(sku__in=list(SCENARIOS)).order_by("gate_state", "sku")
+        write("")
+        write("The quality gate in the demo:")
+        for product in products:
+            if product.gate_state == "flagged":
+                state = f"flagged on {product.flagged_on}, withdrawal on {product.withdrawal_deadline}"
+            elif product.gate_state == "withdrawn":
+                state = f"withdrawn on {product.withdrawn_on} (off sale)"
+            else:
+                kinds = list(
+                    GateEvent.objects.filter(product=product).order_by("day", "id").values_list("kind", flat=True)
+                )
+                state = "active" + (f" ({' then '.join(kinds)})" if kinds else "")
+            write(f"  {product.sku:<9} {product.name[:44]:<44} {state}")
+
+    def _report_accounts(self) -> None:
+        write = self.stdout.write
+        write("")
+        write("Demo accounts (log in at /accounts/login/; admin site at /admin/):")
+        write(f"  {'role':<18} {'username':<10} password")
+        for account in DEMO_ACCOUNTS:
+            write(f"  {_ROLE_LABELS[account.role]:<18} {account.username:<10} {account.password}")
