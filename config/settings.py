@@ -168,7 +168,7 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "gate-evaluate-daily": {
         "task": "gate.tasks.gate_evaluate_task",
         "schedule": crontab(hour=0, minute=10),
+    },
+    # Reminders 7 days and 1 day before a withdrawal deadline, after the night's gate run.
+    "notice-reminders-daily": {
+        "task": "notifications.tasks.notice_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
     },
     # Sweep the outbox: anything a lost broker message left unsent goes out here.
     "outbox-sweep": {

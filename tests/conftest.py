@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,11 +41,43 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def _plain_http_and_eager_tasks(settings: object) -> None:
-    """Tests talk plain HTTP to the test client and live server, and run tasks in-process
-    unless a test starts a real worker (see the `celery_worker` fixture)."""
+    """Tests talk plain HTTP to the test client and the live server."""
     settings.SECURE_SSL_REDIRECT = False  # type: ignore[attr-defined]
     settings.SESSION_COOKIE_SECURE = False  # type: ignore[attr-defined]
     settings.CSRF_COOKIE_SECURE = False  # type: ignore[attr-defined]
     settings.SECURE_HSTS_SECONDS = 0  # type: ignore[attr-defined]
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+# Data migrations that create the role groups; a flush empties them (see below).
+ROLE_MIGRATIONS = (
+    "accounts.migrations.0002_roles_and_cache_table",
+    "gate.migrations.0003_roles_improvement_permissions",
+)
+
+
+def roles_restore() -> None:
+    """Recreates the role groups exactly as the data migrations made them."""
+    from django.contrib.auth.models import Group, Permission
+
+    for module in ROLE_MIGRATIONS:
+        for role, perms in importlib.import_module(module).ROLE_PERMISSIONS.items():
+            group, _ = Group.objects.get_or_create(name=role)
+            for dotted in perms:
+                app_label, codename = dotted.split(".")
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+@pytest.fixture(autouse=True)
+def _roles_survive_transactional_tests(request: pytest.FixtureRequest, django_db_blocker: object) -> Iterator[None]:
+    """A transactional test ends by flushing every table; post_migrate brings back content
+    types and permissions but not the groups the data migrations made, which every later
+    test relies on. Put them back after each such test."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        (marker := request.node.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction")
+    ):
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            roles_restore()
