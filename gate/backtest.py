@@ -577,27 +577,25 @@ class _ReviewScanner:
                         created_text = row[created_at]
                     except IndexError:
                         increment = None
-                    if (
-                        increment is None
-                        or product_id not in products
-                        or (created_text != current_text and created_text not in cache)
-                    ):
-                        checked = self._slow_row(row, header, reader.line_num, cache)
-                        if checked is None:
-                            continue
-                        product_id, increment, created_text = checked
-                    if created_text != current_text:
-                        current_text = created_text
-                        day = cache[created_text]
-                        if day != current:
-                            if batch:
-                                yield current, batch
-                                batch = {}
-                            current = day
-                            superseding = last_on_day.get(day)
-                            if rows >= next_progress and self.progress is not None:
-                                self.progress(f"{path}: {rows:,} rows read{self.note}")
-                                next_progress = rows + PROGRESS_EVERY
+                    if increment is None or product_id not in products or created_text != current_text:
+                        # Off the common path: a row to check in full, or a new date text.
+                        if increment is None or product_id not in products or created_text not in cache:
+                            checked = self._slow_row(row, header, reader.line_num, cache)
+                            if checked is None:
+                                continue
+                            product_id, increment, created_text = checked
+                        if created_text != current_text:
+                            current_text = created_text
+                            day = cache[created_text]
+                            if day != current:
+                                if batch:
+                                    yield current, batch
+                                    batch = {}
+                                current = day
+                                superseding = last_on_day.get(day)
+                                if rows >= next_progress and self.progress is not None:
+                                    self.progress(f"{path}: {rows:,} rows read{self.note}")
+                                    next_progress = rows + PROGRESS_EVERY
                     if superseding is not None:
                         improved_at = superseding.get(product_id)
                         if improved_at is not None and parse_moment(created_text, tz) < improved_at:

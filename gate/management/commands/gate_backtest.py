@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="skip, count and report malformed rows")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
         verbosity = int(options["verbosity"])
         policy = self._policy(options)
         from_day = _day_option("--from", options["from_day"])
@@ -124,6 +126,9 @@ class Command(BaseCommand):
         if verbosity >= 1:
             for line in self._summary_lines(summary, policy):
                 self.stderr.write(line, style_func=_plain)
+        if verbosity >= 2:
+            elapsed = time.perf_counter() - started
+            self.stderr.write(f"done in {elapsed:.2f} s (Django start-up not included)", style_func=_plain)
         elif summary.rows_skipped:
             self.stderr.write(f"skipped rows: {summary.rows_skipped:,}", style_func=_plain)
 
