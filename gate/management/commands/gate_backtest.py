@@ -27,6 +27,10 @@ def _plain(text: str) -> str:
     return text
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _bad(message: str) -> CommandError:
     return CommandError(message, returncode=BAD_INPUT)
 
@@ -162,10 +166,10 @@ class Command(BaseCommand):
     def _summary_lines(self, summary: BacktestSummary, policy: GatePolicy) -> list[str]:
         window = f"last {policy.window_days} days" if policy.window_days else "all time"
         lines = [
-            f"gate_backtest: {summary.reviews:,} reviews, {summary.improvements:,} improvements, "
-            f"{summary.products_seen:,} products seen",
-            f"policy: below {fraction_text(policy.threshold)} with at least {policy.min_reviews} "
-            f"reviews ({window}), {policy.grace_days} grace days, days cut in {policy.timezone}",
+            f"gate_backtest: {_count(summary.reviews, 'review')}, {_count(summary.improvements, 'improvement')}, "
+            f"{_count(summary.products_seen, 'product')} seen",
+            f"policy: below {fraction_text(policy.threshold)} with at least {_count(policy.min_reviews, 'review')} "
+            f"({window}), {_count(policy.grace_days, 'grace day')}, days cut in {policy.timezone}",
         ]
         if summary.first_day is not None:
             lines.append(f"days evaluated: {summary.first_day} to {summary.last_day}")
