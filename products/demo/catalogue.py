@@ -619,20 +619,20 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "headphones",
         "audio",
         Noun("these headphones", "the headphones", "ce casque", "le casque"),
-        description="Wired on-ear headphones for children with volume limited to 85 dB, a soft "
-        "adjustable headband and a share port.",
+        description="Bluetooth on-ear headphones for children with volume limited to 85 dB, 20 hours of "
+        "battery, a soft adjustable headband and a cable for the plane.",
         popularity=1.0,
         mean=4.2,
     ),
     ProductSpec(
         "ADR-1100",
-        "Audiral Wired In-Ear 100",
+        "Audiral Buds 100 Wireless Earphones",
         "Audiral",
         "headphones",
         "audio",
         Noun("these earphones", "the earphones", "ces écouteurs", "les écouteurs"),
-        description="Wired in-ear earphones with a microphone and remote, a flat tangle-free cable and "
-        "three sizes of tips.",
+        description="Affordable true wireless earphones: 5 hours of playback (20 with the case), "
+        "a microphone for calls and three sizes of tips.",
         popularity=1.4,
         mean=3.8,
     ),
@@ -655,8 +655,8 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "headphones",
         "audio",
         Noun("these headphones", "the headphones", "ce casque", "le casque"),
-        description="Waterproof bone conduction headphones with 8 GB of storage for music in the pool, "
-        "IP68 to 2 metres.",
+        description="Waterproof bone conduction headphones with Bluetooth on land and 8 GB of storage "
+        "for music in the pool, IP68 to 2 metres.",
         popularity=0.8,
         mean=3.7,
     ),
@@ -679,8 +679,8 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "headphones",
         "audio",
         Noun("this headset", "the headset", "ce casque", "le casque"),
-        description="A wired gaming headset with a detachable boom microphone, 50 mm drivers and "
-        "memory foam ear cushions.",
+        description="A wireless gaming headset (2.4 GHz dongle and Bluetooth) with a detachable boom "
+        "microphone, 50 mm drivers and memory foam ear cushions.",
         popularity=1.1,
         mean=4.0,
     ),

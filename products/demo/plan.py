@@ -591,7 +591,12 @@ def _pick(rng: random.Random, pool: Sequence[str], k: int, age_days: int, taken:
 def compose_review(
     rng: random.Random, *, spec: ProductSpec, language: str, rating: int, phase: str, age_days: int
 ) -> tuple[str, str]:
-    """A title and a body that read like a customer's, from the fragments in `texts`."""
+    """A title and a body that read like a customer's, from the fragments in `texts`.
+
+    Context first (how they use it), then one or two details for the rating, sometimes a
+    word on delivery or value, sometimes a closing line. A complaint about a known defect
+    gets the title that names it.
+    """
     band = _band(rating)
     details = texts.DETAILS[spec.kind][language]
     issue = texts.ISSUES.get(spec.sku, {}).get(language)
@@ -601,12 +606,17 @@ def compose_review(
         contexts = texts.KIDS_CONTEXTS[language] if "Kids" in spec.name else texts.CONTEXTS[spec.category][language]
         chosen += _pick(rng, contexts, 1, age_days, [])
     body: list[str] = []
+    title = ""
     if phase == "issue" and rating <= 2 and issue:
         body += _pick(rng, issue["text"], rng.choice((1, 1, 2)), age_days, body)
+        if body and rng.random() < 0.7:
+            title = issue["title"][issue["text"].index(body[0])]
         if rng.random() < 0.3:
             body += _pick(rng, details["bad"], 1, age_days, body)
     elif phase == "fixed" and rating >= 4 and issue and "fixed" in issue:
         body += _pick(rng, issue["fixed"], rng.choice((1, 2)), age_days, body)
+        if rng.random() < 0.6:
+            title = rng.choice(issue["fixed_title"])
         if rng.random() < 0.4:
             body += _pick(rng, details["good"], 1, age_days, body)
     elif rating == 5:
@@ -623,28 +633,23 @@ def compose_review(
             body += _pick(rng, details["mixed"], 1, age_days, body)
     else:
         body += _pick(rng, details["bad"], rng.choice((1, 2)), age_days, body)
+    if not title:
+        kind_titles = texts.KIND_TITLES.get(spec.kind, {}).get(language, {})
+        if band in kind_titles and rng.random() < 0.15:
+            title = rng.choice(kind_titles[band])
+        elif rating == 5 or (rating == 4 and rng.random() < 0.4):
+            title = rng.choice(texts.TITLES[language]["great"])
+        else:
+            title = rng.choice(texts.TITLES[language][band])
     body = body[:1] if short else body
     if not body or (not short and rng.random() < 0.45):
         body += _pick(rng, texts.GENERIC[language][band], 1, age_days, body)
+    closers = [c for c in texts.CLOSERS[language][band] if c.rstrip(".!") != title]
     if rng.random() < 0.65:
-        body += _pick(rng, texts.CLOSERS[language][band], 1, age_days, body)
+        body += _pick(rng, closers, 1, age_days, body)
     chosen += body
     values = _fill_values(rng, spec, language)
-    text = " ".join(sentence.format(**values) for sentence in chosen)
-
-    title_pool: Sequence[str]
-    kind_titles = texts.KIND_TITLES.get(spec.kind, {}).get(language, {})
-    if phase == "issue" and rating <= 2 and issue and rng.random() < 0.6:
-        title_pool = issue["title"]
-    elif phase == "fixed" and rating >= 4 and issue and "fixed_title" in issue and rng.random() < 0.6:
-        title_pool = issue["fixed_title"]
-    elif band in kind_titles and band != "mixed" and rng.random() < 0.15:
-        title_pool = kind_titles[band]
-    elif rating == 5 or (rating == 4 and rng.random() < 0.4):
-        title_pool = texts.TITLES[language]["great"]
-    else:
-        title_pool = texts.TITLES[language][band]
-    return rng.choice(title_pool), text
+    return title, " ".join(sentence.format(**values) for sentence in chosen)
 
 
 # --- People -----------------------------------------------------------------------------
@@ -800,6 +805,8 @@ def build_plan(*, anchor: date, scale: float, policy: GatePolicy) -> DemoPlan:
     for spec in PRODUCTS:
         rng = rngs[spec.sku]
         launched_day = product_created_at[spec.sku].date()
+        # Reviews of a new revision talk about the improved product, not the old one.
+        revised_day = next((i.logged_at.date() for i in improvements if i.sku == spec.sku), launched_day)
         for number, review in enumerate(reviews_by_sku[spec.sku], start=1):
             review.external_id = f"demo-{spec.sku}-{number:04d}"
             if not review.fixed:
@@ -811,7 +818,9 @@ def build_plan(*, anchor: date, scale: float, policy: GatePolicy) -> DemoPlan:
                     language=review.language,
                     rating=review.rating,
                     phase=review.phase,
-                    age_days=(policy.day_of(review.created_at) - launched_day).days,
+                    age_days=(
+                        policy.day_of(review.created_at) - (revised_day if review.revision else launched_day)
+                    ).days,
                 )
             elif review.author == SHOPPER:
                 review.title, review.body = compose_review(

@@ -99,6 +99,7 @@ def demo_seed(
     say = log or (lambda _message: None)
     anchor, plan = demo_anchor(today=today, scale=scale, policy=policy)
     result = SeedResult(anchor=anchor, plan=plan)
+    say(f"Writing the demo data missing from the database (anchor day {anchor})...")
     with transaction.atomic():
         _write_data(plan, result)
     if gate:

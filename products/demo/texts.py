@@ -715,7 +715,7 @@ TITLES: Fragments = {
             "Disappointed",
             "Not worth it",
             "Poor quality",
-            "Broke too quickly",
+            "Let down",
             "Would not recommend",
             "Returned it",
             "Not as described",
@@ -754,7 +754,7 @@ TITLES: Fragments = {
             "Déçu",
             "Ne vaut pas le prix",
             "Qualité médiocre",
-            "Cassé trop vite",
+            "Décevant",
             "Je ne recommande pas",
             "Retourné",
             "Pas conforme",
@@ -763,37 +763,37 @@ TITLES: Fragments = {
     },
 }
 
+# Titles that suit any good review of a kind of product (bad ones name a defect, so they
+# come from the defect's own list instead).
 KIND_TITLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "shoe": {
-        "en": {"good": ["Great daily trainer", "Comfortable from the first run"], "bad": ["Gave me blisters"]},
-        "fr": {
-            "good": ["Parfaites pour l'entraînement", "Confortables dès la première sortie"],
-            "bad": ["Des ampoules"],
-        },
+        "en": {"good": ["Great daily trainer", "Comfortable from the first run"]},
+        "fr": {"good": ["Parfaites pour l'entraînement", "Confortables dès la première sortie"]},
     },
     "tent": {
-        "en": {"good": ["Stayed dry in a storm", "Quick to pitch"], "bad": ["Not waterproof"]},
-        "fr": {"good": ["Au sec sous l'orage", "Montage rapide"], "bad": ["Pas étanche"]},
+        "en": {"good": ["Great tent", "Does what a tent should"]},
+        "fr": {"good": ["Super tente", "Une tente qui fait le travail"]},
     },
     "bike": {
-        "en": {"good": ["Great bike for the price", "Perfect commuter"], "bad": ["Badly adjusted"]},
-        "fr": {"good": ["Super vélo pour le prix", "Parfait pour le vélotaf"], "bad": ["Mal réglé"]},
+        "en": {"good": ["Great bike for the price", "Perfect commuter"]},
+        "fr": {"good": ["Super vélo pour le prix", "Parfait pour le vélotaf"]},
     },
     "audio": {
-        "en": {"good": ["Great sound", "Battery lasts forever"], "bad": ["Keeps disconnecting"]},
-        "fr": {"good": ["Très bon son", "Autonomie au top"], "bad": ["Se déconnecte sans arrêt"]},
+        "en": {"good": ["Great sound", "Great sound for the price"]},
+        "fr": {"good": ["Très bon son", "Très bon son pour le prix"]},
     },
     "backpack": {
-        "en": {"good": ["Comfortable even when full", "Great trekking pack"], "bad": ["Strap tore"]},
-        "fr": {"good": ["Confortable même chargé", "Super sac de rando"], "bad": ["Bretelle déchirée"]},
+        "en": {"good": ["Comfortable even when full", "Great pack"]},
+        "fr": {"good": ["Confortable même chargé", "Super sac"]},
     },
     "cookware": {
-        "en": {"good": ["Cooks beautifully", "Heats evenly"], "bad": ["Warped quickly"]},
-        "fr": {"good": ["Cuisson parfaite", "Chauffe uniformément"], "bad": ["Déformé rapidement"]},
+        "en": {"good": ["Cooks beautifully", "A pleasure to cook with"]},
+        "fr": {"good": ["Cuisson parfaite", "Un plaisir de cuisiner avec"]},
     },
 }
 
-# The poor products' own complaints (phase "issue"), and the praise that follows a fix.
+# The poor products' own complaints (phase "issue"), each "title" naming the "text" at the
+# same place, and the praise that follows a fix.
 ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
     "STL-2041": {
         "en": {
@@ -804,7 +804,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "The insole slides around and bunches up under the arch.",
                 "The foam creases badly and feels flat after {km} km.",
             ],
-            "title": ["Sole coming unglued", "Quality has dropped", "Not like the first pair", "Fell apart in weeks"],
+            "title": [
+                "Sole coming unglued",
+                "Glue already splitting",
+                "Runs a size small now",
+                "Insole slides around",
+                "Foam flat in weeks",
+            ],
         },
         "fr": {
             "text": [
@@ -817,9 +823,10 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
             ],
             "title": [
                 "Semelle qui se décolle",
-                "La qualité a baissé",
-                "Rien à voir avec ma première paire",
-                "Décollées en quelques semaines",
+                "Le collage lâche déjà",
+                "Taille une pointure en dessous",
+                "Semelle intérieure qui glisse",
+                "Mousse tassée très vite",
             ],
         },
     },
@@ -832,7 +839,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "The groundsheet let water in under the sleeping area.",
                 "The flysheet touches the inner tent, so condensation drips everywhere.",
             ],
-            "title": ["Leaks at the first rain", "Pole snapped", "Not waterproof", "Impossible to fold"],
+            "title": [
+                "Leaks at the first rain",
+                "Pole snapped",
+                "Impossible to fold",
+                "Groundsheet lets water in",
+                "Condensation everywhere",
+            ],
         },
         "fr": {
             "text": [
@@ -842,7 +855,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Le tapis de sol a laissé passer l'eau sous la chambre.",
                 "Le double toit touche la chambre, la condensation coule partout.",
             ],
-            "title": ["Fuit à la première pluie", "Arceau cassé", "Pas étanche", "Impossible à replier"],
+            "title": [
+                "Fuit à la première pluie",
+                "Arceau cassé",
+                "Impossible à replier",
+                "Le tapis de sol prend l'eau",
+                "Condensation partout",
+            ],
         },
     },
     "RAY-6500": {
@@ -854,7 +873,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "The rear light flickers as soon as it gets damp.",
                 "Condensation inside the front lens after every wet ride.",
             ],
-            "title": ["Not rainproof", "Died after the first rain", "Battery gave up"],
+            "title": [
+                "Died after the first rain",
+                "Battery gave up",
+                "Strap split",
+                "Not rainproof",
+                "Fogs up inside",
+            ],
             "fixed": [
                 "This is the new version with the sealed port cover, and it has survived {few_weeks} weeks of "
                 "rainy commutes.",
@@ -873,7 +898,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Le feu arrière clignote de façon aléatoire dès qu'il est humide.",
                 "De la buée dans l'optique avant après chaque sortie sous la pluie.",
             ],
-            "title": ["Pas étanche à la pluie", "Mort après la première pluie", "Batterie à plat"],
+            "title": [
+                "Mort après la première pluie",
+                "Batterie à plat",
+                "Sangle fendue",
+                "Pas étanche à la pluie",
+                "Buée à l'intérieur",
+            ],
             "fixed": [
                 "C'est la nouvelle version avec le cache de port étanche, et elle a survécu à {few_weeks} semaines "
                 "de trajets sous la pluie.",
@@ -893,7 +924,12 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "The base has bulged and the pan spins on my induction hob.",
                 "Everything sticks now, after barely a month.",
             ],
-            "title": ["Coating peeling", "Warped base", "Sticks after a month"],
+            "title": [
+                "Coating blistering",
+                "Coating flakes off",
+                "Warped base",
+                "Sticks after a month",
+            ],
             "fixed": [
                 "Bought on promotion, and the coating is excellent so far.",
                 "Eggs slide right off; the older reviews worried me, but mine is perfect.",
@@ -908,7 +944,12 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Le fond a gonflé et la poêle tourne sur ma plaque à induction.",
                 "Tout attache maintenant, après à peine un mois.",
             ],
-            "title": ["Revêtement qui s'écaille", "Fond déformé", "Attache au bout d'un mois"],
+            "title": [
+                "Revêtement qui cloque",
+                "Le revêtement s'écaille",
+                "Fond déformé",
+                "Attache au bout d'un mois",
+            ],
             "fixed": [
                 "Achat en promotion, et le revêtement est excellent pour l'instant.",
                 "Les œufs glissent tout seuls ; les anciens avis m'inquiétaient, mais la mienne est parfaite.",
@@ -926,7 +967,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "The connection cuts out every few minutes on the train.",
                 "The app hasn't been able to see the earbuds since the update.",
             ],
-            "title": ["Broken by the update", "Left earbud keeps dropping", "Flat every morning"],
+            "title": [
+                "Left earbud keeps dropping",
+                "Flat every morning",
+                "Constant hiss",
+                "Broken by the update",
+                "App can't find them",
+            ],
         },
         "fr": {
             "text": [
@@ -936,7 +983,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "La connexion coupe toutes les deux minutes dans le train.",
                 "L'application ne détecte plus les écouteurs depuis la mise à jour.",
             ],
-            "title": ["Cassés par la mise à jour", "L'écouteur gauche décroche", "À plat tous les matins"],
+            "title": [
+                "L'écouteur gauche décroche",
+                "À plat tous les matins",
+                "Souffle permanent",
+                "Cassés par la mise à jour",
+                "Introuvables dans l'appli",
+            ],
         },
     },
     "FRN-9410": {
@@ -947,7 +1000,12 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "The silicone seal keeps the smell of whatever was inside, even after washing.",
                 "The folding spoon came off its clip in the first week.",
             ],
-            "title": ["Leaks everywhere", "Doesn't keep food hot", "Lid leaks"],
+            "title": [
+                "Lid leaks",
+                "Doesn't keep food hot",
+                "Seal keeps smells",
+                "Spoon fell off",
+            ],
         },
         "fr": {
             "text": [
@@ -956,7 +1014,12 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "Le joint en silicone garde l'odeur de tout ce qu'on y met, même après lavage.",
                 "La cuillère pliante s'est détachée de son clip dès la première semaine.",
             ],
-            "title": ["Fuit partout", "Ne garde pas au chaud", "Couvercle qui fuit"],
+            "title": [
+                "Couvercle qui fuit",
+                "Ne garde pas au chaud",
+                "Le joint garde les odeurs",
+                "Cuillère détachée",
+            ],
         },
     },
 }
