@@ -52,7 +52,6 @@ EVENT_EXAMPLE = {
 class GateEventViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = GateEventSerializer
     filterset_class = GateEventFilter
-    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[GateEvent]:
         return gate_event_list().select_related(None).select_related("product")
@@ -76,7 +75,6 @@ class WithdrawalNoticeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = WithdrawalNoticeSerializer
     filterset_class = WithdrawalNoticeFilter
     permission_classes = [permissions.IsAuthenticated, IsProductManagerOrQualityDirector, ApiKeyScopePermission]
-    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[WithdrawalNotice]:
         if getattr(self, "swagger_fake_view", False):

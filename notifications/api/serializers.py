@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
@@ -31,8 +32,13 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 500})
+class HttpUrlField(serializers.CharField):
+    """Checked by notifications.services (http or https, no credentials); typed for the schema."""
+
+
 class WebhookEndpointInputSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=500, help_text=_("Your receiver's http:// or https:// address."))
+    url = HttpUrlField(max_length=500, help_text=_("Your receiver's http:// or https:// address."))
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_CHOICES),
         min_length=1,

@@ -59,7 +59,6 @@ class WebhookEndpointViewSet(
 ):
     serializer_class = WebhookEndpointSerializer
     permission_classes = [permissions.IsAuthenticated, IsQualityDirector, ApiKeyScopePermission]
-    lookup_value_regex = "[^/]+"
     filterset_class = None
 
     def get_queryset(self) -> QuerySet[WebhookEndpoint]:

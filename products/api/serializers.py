@@ -71,6 +71,7 @@ class ProductSerializer(serializers.ModelSerializer):
     category = CategorySerializer(allow_null=True)
     gate = ProductGateSerializer(source="*")
     rating = serializers.SerializerMethodField()
+    image_url = serializers.SerializerMethodField(help_text=_("The product's picture; null when it has none."))
     revision_started_at = serializers.DateTimeField(
         allow_null=True, help_text=_("Start of the current revision: the latest logged improvement.")
     )
@@ -91,6 +92,10 @@ class ProductSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_image_url(self, product: Product) -> str | None:
+        return product.image_url or None
 
     @extend_schema_field(ProductRatingSerializer)
     def get_rating(self, product: Product) -> dict[str, Any]:

@@ -11,7 +11,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from products.models import Product
-from reviews.models import BODY_MAX_LENGTH, REPORT_REASONS, TITLE_MAX_LENGTH, BrandReply, Review, ReviewReport
+from reviews.models import (
+    BODY_MAX_LENGTH,
+    BODY_MIN_LENGTH,
+    REPORT_REASONS,
+    TITLE_MAX_LENGTH,
+    BrandReply,
+    Review,
+    ReviewReport,
+)
 
 REPORT_REASON_CHOICES = [(reason.value, reason.label) for reason in REPORT_REASONS]
 COMMENT_MAX_LENGTH = 1000
@@ -75,7 +83,7 @@ class ReviewCreatedSerializer(ReviewSerializer):
 class ReviewInputSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
-    body = serializers.CharField(max_length=BODY_MAX_LENGTH)
+    body = serializers.CharField(min_length=BODY_MIN_LENGTH, max_length=BODY_MAX_LENGTH)
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text=_("Defaults to the author's language.")
     )

@@ -125,7 +125,6 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
 )
 class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewSerializer
-    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Review]:
         return review_published_api()

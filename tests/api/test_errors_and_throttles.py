@@ -70,6 +70,14 @@ def test_unknown_api_urls_are_404_in_the_error_format(actors: dict[str, Any], ur
     assert error_of(response)["code"] == "not_found"
 
 
+def test_unknown_api_urls_answer_writes_with_a_json_404_too(actors: dict[str, Any]) -> None:
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(actors["shopper"])
+    response = client.post("/api/v1/reviews/0.5/votes/", {"helpful": True}, format="json")
+    assert response.status_code == 404
+    error_of(response)
+
+
 def test_api_root_lists_the_endpoints(actors: dict[str, Any]) -> None:
     body = APIClient().get("/api/v1/").json()
     assert {"products", "ratings", "gate/events", "gate/notices", "webhooks"} <= set(body)

@@ -1,0 +1,98 @@
+"""A little data for fuzzing the API (.ci/schemathesis.sh), on a throwaway database.
+
+Not the demo seed: just enough rows that every endpoint has something to return (products
+in each gate state, reviews with a brand reply, gate events, a notice, a webhook endpoint).
+Prints one JSON object for the fuzzer: a quality director's read_write API key, and the
+SKUs and ids that exist, so that path parameters hit real rows as well as random ones.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER, user_add_role
+from apikeys.models import ApiKeyScope
+from apikeys.services import api_key_create
+from gate.models import EventKind, GateEvent, WithdrawalNotice
+from gate.services import improvement_log
+from notifications.models import WebhookEndpoint
+from notifications.services import webhook_endpoint_create
+from products.models import Category, Product
+from reviews.models import Review
+from reviews.services import brand_reply_post, review_submit
+
+REVIEW_BODY = "Worn for a month of weekend hikes; the details are in the title."
+
+
+class Command(BaseCommand):
+    help = "Seeds a throwaway database for API fuzzing and prints a quality director's read_write API key."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="seed even though the database already holds products")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Product.objects.exists() and not options["force"]:
+            raise CommandError(
+                "this database already holds products: the fuzz fixture is for a throwaway database", returncode=2
+            )
+        with transaction.atomic():
+            key = self._seed()
+        ids = {
+            *Review.objects.values_list("id", flat=True),
+            *GateEvent.objects.values_list("id", flat=True),
+            *WithdrawalNotice.objects.values_list("id", flat=True),
+            *WebhookEndpoint.objects.values_list("id", flat=True),
+        }
+        skus = list(Product.objects.order_by("sku").values_list("sku", flat=True))
+        self.stdout.write(json.dumps({"api_key": key, "skus": skus, "ids": sorted(ids)}))
+
+    def _user(self, username: str, role: str) -> User:
+        user = User.objects.create_user(username=username, email=f"{username}@example.com")
+        user_add_role(user, role)
+        return User.objects.get(pk=user.pk)
+
+    def _seed(self) -> str:
+        director = self._user("fuzz_director", QUALITY_DIRECTOR)
+        manager = self._user("fuzz_manager", PRODUCT_MANAGER)
+        shoppers = [self._user(f"fuzz_shopper{n}", SHOPPER) for n in range(4)]
+        shoes = Category.objects.create(name="Shoes", slug="shoes")
+        tents = Category.objects.create(name="Tents", slug="tents")
+        products = [
+            Product.objects.create(sku=f"FUZZ-{n}", name=f"Fuzz product {n}", slug=f"fuzz-{n}", category=category)
+            for n, category in enumerate([shoes, shoes, tents, tents])
+        ]
+        for product in products:
+            product.managers.add(manager)
+        for n, (product, ratings) in enumerate(zip(products, [(5, 4, 4), (1, 2, 2), (3,), ()], strict=True)):
+            for shopper, rating in zip(shoppers, ratings, strict=False):
+                review = review_submit(
+                    product=product,
+                    author=shopper,
+                    rating=rating,
+                    title=f"Review {n}.{rating}",
+                    body=REVIEW_BODY,
+                    language="en" if rating % 2 else "fr",
+                )
+        brand_reply_post(review=review, author=manager, body="Thank you for the detailed review.")
+        today = timezone.localdate()
+        flagged_on = today - timedelta(days=3)
+        # The gate's history, as the engine would have written it.
+        event = GateEvent.objects.create(
+            product=products[1], day=flagged_on, kind=EventKind.FLAGGED, average="1.6667", count=3, policy={}
+        )
+        WithdrawalNotice.objects.create(
+            product=products[1], flag_event=event, opened_on=flagged_on, deadline=flagged_on + timedelta(days=30)
+        )
+        Product.objects.filter(pk=products[1].pk).update(
+            gate_state="flagged", flagged_on=flagged_on, withdrawal_deadline=flagged_on + timedelta(days=30)
+        )
+        improvement_log(product=products[2], by=manager, description="Stronger poles", public_note="New poles.")
+        webhook_endpoint_create(url="http://127.0.0.1:9/hook", events=["withdrawn"], by=director)
+        return api_key_create(name="fuzz", owner=director, scope=ApiKeyScope.READ_WRITE).plaintext
