@@ -74,6 +74,16 @@ def test_impossible_review_ids_are_404_not_errors(actors: dict[str, Any], bad_id
     error_of(response)
 
 
+@pytest.mark.parametrize("actor", ACTORS)
+def test_everyone_reads_published_reviews(
+    client_as: Callable[[str], APIClient], write_review: Callable[..., Any], actors: dict[str, Any], actor: str
+) -> None:
+    review = write_review(actors["product"], 4)
+    client = client_as(actor)
+    assert ids(client.get("/api/v1/products/P1/reviews/")) == [review.pk]
+    assert client.get(f"/api/v1/reviews/{review.pk}/").status_code == 200
+
+
 def test_reviews_of_an_unknown_product_are_404(actors: dict[str, Any]) -> None:
     response = APIClient().get("/api/v1/products/NOPE/reviews/")
     assert response.status_code == 404
