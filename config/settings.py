@@ -256,11 +256,25 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "reviewgate API",
-    "DESCRIPTION": (
-        "Ratings, reviews and quality-gate status of the catalogue, for shops, ERPs and data teams. "
-        "See docs/api.md for the guide: keys, paging, syncing with `updated_since` and conditional "
-        "requests, errors and rate limits."
-    ),
+    # What an integrator reads first in /api/docs/ and /api/redoc/ (docs/api.md says more).
+    "DESCRIPTION": """Ratings, reviews and quality-gate status of the catalogue, for shops, ERPs and data teams.
+
+**Keys.** Public data (products, ratings, reviews, gate events) needs no credentials. Anything
+else needs an API key: ask a reviewgate administrator to create one (admin > API keys) with
+scope `read` or `read_write`; it is shown once. Send it as `Authorization: Api-Key rg_…`
+(in this page: *Authorize*). A key acts with the rights of the user it belongs to.
+
+**Syncing.** Page through `GET /api/v1/ratings/` by following `next`; keep the largest
+`updated_at` and next time pass it as `updated_since` (inclusive). Revalidate cached
+products with `If-None-Match: <ETag>` (304 when unchanged).
+
+**Withdrawals.** `on_sale: false` means the quality gate withdrew the product. Learn of it
+by webhook (quality directors register endpoints at `/api/v1/webhooks/`) or by polling
+`GET /api/v1/gate/events/?ordering=id&after_id=<last id>`.
+
+**Errors** always read `{"error": {"code", "message", "fields"}}`; program against `code`.
+**Rate limits** apply per IP (anonymous), per user and per key: on 429, wait `Retry-After`
+seconds.""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
