@@ -243,8 +243,9 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "300/min"),
         "api_key": env_str("API_THROTTLE_API_KEY", "1200/min"),
     },
-    # Behind a proxy, the client's address is the last one it appended to X-Forwarded-For.
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 1) if env_bool("BEHIND_TLS_PROXY", False) else None,
+    # Behind a proxy, the client's address is the last one it appended to X-Forwarded-For;
+    # otherwise 0, so that a client cannot dodge its limit by sending that header itself.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 1) if env_bool("BEHIND_TLS_PROXY", False) else 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -33,6 +33,12 @@ def test_anonymous_callers_are_throttled_per_ip_with_retry_after(actors: dict[st
     assert APIClient().get("/api/v1/products/", REMOTE_ADDR="10.0.0.9").status_code == 200
 
 
+def test_a_forged_forwarded_for_header_does_not_reset_the_budget(actors: dict[str, Any], tight_rates: None) -> None:
+    client = APIClient()
+    exhaust(client, 2)
+    assert client.get("/api/v1/products/", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+
+
 def test_users_and_keys_have_their_own_budgets(
     actors: dict[str, Any], client_as: Callable[[str], APIClient], tight_rates: None
 ) -> None:
