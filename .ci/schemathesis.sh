@@ -15,6 +15,11 @@ SCHEMATHESIS=${SCHEMATHESIS:-.venv/bin/schemathesis}
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-30}
 SEED=${SCHEMATHESIS_SEED:-20260401}
 
+if [ ! -x "$SCHEMATHESIS" ]; then
+  echo "schemathesis: $SCHEMATHESIS is missing (it belongs to the dev extras in pyproject.toml)" >&2
+  exit 2
+fi
+
 tmp=$(mktemp -d)
 server_pid=""
 scratch_pg=""
