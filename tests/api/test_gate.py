@@ -238,3 +238,20 @@ def test_invalid_improvements_are_400(
 def test_improving_an_unknown_product_is_404(actors: dict[str, Any], client_as: Callable[[str], APIClient]) -> None:
     response = client_as("quality_director").post("/api/v1/products/NOPE/improvements/", IMPROVEMENT, format="json")
     assert response.status_code == 404
+
+
+def test_notice_list_runs_a_fixed_number_of_queries(
+    actors: dict[str, Any],
+    make_product: Callable[..., Product],
+    client_as: Callable[[str], APIClient],
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_as("quality_director")
+    flag(actors["product"], date(2026, 1, 1))
+    client.get("/api/v1/gate/notices/")
+    with django_assert_max_num_queries(14) as few:
+        client.get("/api/v1/gate/notices/")
+    for n in range(15):
+        flag(make_product(f"N{n}"), date(2026, 1, 2))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/gate/notices/").json()["results"]) == 16
