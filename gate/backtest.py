@@ -508,39 +508,22 @@ class _ReviewScanner:
     def _slow_row(
         self, row: list[str], header: CsvHeader, line: int, cache: dict[str, int]
     ) -> tuple[str, int, str] | None:
-        """A row the fast path did not accept: an error, a skip, or the row's (product,
-        packed figures, date text), with the date text now cached."""
+        """The full check of a row the fast path did not accept: an error, a skip, or the
+        row's (product, packed figures, date text), with the date text now cached."""
         if not row:
             self.not_reviews += 1
             return None  # a blank line is not a row
-        positions = header.positions
-        created_at = positions["created_at"]
-        if (
-            len(row) > max(positions[column] for column in REVIEW_COLUMNS)
-            and row[positions["rating"]] in _INCREMENTS
-            and row[positions["product_id"]] in self.products
-        ):
-            # Only the date is new (common with date-times): parse just that.
-            try:
-                moment = parse_moment(row[created_at], self.tz, column="created_at")
-            except ValueError as exc:
-                self._bad_row(RowError(header.path, line, str(exc)))
-                return None
-            product_id = row[positions["product_id"]]
-        else:
-            try:
-                review = parse_review_row(row, header, line=line, tz=self.tz)
-            except RowError as error:
-                self._bad_row(error)
-                return None
-            moment, product_id = review.created_at, review.product_id
-        rating_text = row[positions["rating"]]
+        try:
+            review = parse_review_row(row, header, line=line, tz=self.tz)
+        except RowError as error:
+            self._bad_row(error)
+            return None
         if len(cache) >= _DATE_CACHE_LIMIT:
-            cache.clear()  # date-times rarely repeat: keep memory flat
-        created_text = row[created_at]
-        cache[created_text] = _day_of(moment, self.tz).toordinal()
-        self.products.add(product_id)
-        return product_id, _INCREMENTS[rating_text], created_text
+            cache.clear()  # keep memory flat
+        created_text = row[header.positions["created_at"]]
+        cache[created_text] = _day_of(review.created_at, self.tz).toordinal()
+        self.products.add(review.product_id)
+        return review.product_id, _INCREMENTS[row[header.positions["rating"]]], created_text
 
     def _bad_row(self, error: RowError) -> None:
         if not self.skip.skip_invalid:
@@ -555,6 +538,8 @@ class _ReviewScanner:
         last_on_day = self.improvements.last_on_day
         increment_of = _INCREMENTS.get
         cache: dict[str, int] = {}
+        cached_day = cache.get
+        from_iso = datetime.fromisoformat
         products = self.products
         with open_csv(path) as handle:
             reader = csv.reader(handle)
@@ -573,20 +558,38 @@ class _ReviewScanner:
                     rows += 1
                     try:
                         product_id = row[product_at]
-                        increment = increment_of(row[rating_at])
+                        increment = increment_of(row[rating_at], 0)  # 0: not a rating
                         created_text = row[created_at]
                     except IndexError:
-                        increment = None
-                    if increment is None or product_id not in products or created_text != current_text:
-                        # Off the common path: a row to check in full, or a new date text.
-                        if increment is None or product_id not in products or created_text not in cache:
+                        increment = 0
+                    if not increment or product_id not in products or created_text != current_text:
+                        # Off the common path: a new date text, or a row to check in full.
+                        day = -1
+                        if increment and product_id in products:
+                            day = cached_day(created_text, -1)
+                            if day < 0:
+                                # parse_moment's reading, inlined: date-times rarely repeat.
+                                try:
+                                    moment = from_iso(created_text)
+                                except ValueError:
+                                    pass  # the full check names the error
+                                else:
+                                    day = (
+                                        moment.toordinal()
+                                        if moment.tzinfo is None
+                                        else moment.astimezone(tz).toordinal()
+                                    )
+                                    if len(cache) >= _DATE_CACHE_LIMIT:
+                                        cache.clear()  # keep memory flat
+                                    cache[created_text] = day
+                        if day < 0:
                             checked = self._slow_row(row, header, reader.line_num, cache)
                             if checked is None:
                                 continue
                             product_id, increment, created_text = checked
+                            day = cache[created_text]
                         if created_text != current_text:
                             current_text = created_text
-                            day = cache[created_text]
                             if day != current:
                                 if batch:
                                     yield current, batch
