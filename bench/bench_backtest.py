@@ -11,9 +11,10 @@ Generates, in a temporary directory (nothing is kept), a CSV of 1,000,000 review
 Each is run ``--repeat`` times (default 3); the table shows the median wall time, reviews
 per second, the ratio to the baseline, and the peak resident memory of the process
 (``os.wait4``'s rusage for that child alone). The targets of issue 3 are checked at the end:
-under 10 s, at most 3x the baseline, under 300 MB; the exit status is 1 if one is missed.
+under 10 s, at most 3x the baseline, under 300 MB; with ``--check`` the exit status is 1
+if one is missed.
 
-    .venv/bin/python bench/bench_backtest.py [--reviews N] [--products N] [--repeat N] [--keep DIR]
+    .venv/bin/python bench/bench_backtest.py [--reviews N] [--products N] [--repeat N] [--keep DIR] [--check]
 """
 
 from __future__ import annotations
@@ -75,12 +76,14 @@ def generate(path: Path, *, reviews: int, products: int, days: int, seed: int) -
 class Run:
     label: str
     seconds: float  # the whole process, Python and Django start-up included
+    cpu: float  # user + system CPU time of the process: less sensitive to a busy machine
     peak_mb: float
     in_command: float | None  # what the command reports for its own work (-v2), if any
 
 
 def measure(label: str, command: list[str], *, repeat: int) -> Run:
     times: list[float] = []
+    cpus: list[float] = []
     peaks: list[float] = []
     own: list[float] = []
     for _ in range(repeat):
@@ -91,13 +94,16 @@ def measure(label: str, command: list[str], *, repeat: int) -> Run:
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         times.append(time.perf_counter() - started)
+        cpus.append(usage.ru_utime + usage.ru_stime)
         peaks.append(usage.ru_maxrss / 1024)  # Linux: kilobytes
         if child.returncode != 0:
             sys.exit(f"{label} failed ({child.returncode}):\n{errors.decode(errors='replace')}")
         reported = re.search(r"done in ([0-9.]+) s", errors.decode(errors="replace"))
         if reported:
             own.append(float(reported[1]))
-    return Run(label, statistics.median(times), max(peaks), statistics.median(own) if own else None)
+    return Run(
+        label, statistics.median(times), statistics.median(cpus), max(peaks), statistics.median(own) if own else None
+    )
 
 
 def main() -> int:
@@ -108,6 +114,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep", type=Path, help="write the CSV here and keep it")
+    parser.add_argument("--check", action="store_true", help="exit with status 1 when a target is missed")
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-backtest-") as scratch:
@@ -144,13 +151,29 @@ def main() -> int:
         "wall = whole process; in command = the command's own time, Django start-up excluded; "
         "peak = max resident memory of the process\n"
     )
-    header = ("run", "wall (s)", "x baseline", "in command (s)", "x baseline", "reviews/s", "peak (MB)")
+    header = (
+        "run",
+        "wall (s)",
+        "x baseline",
+        "CPU (s)",
+        "x baseline",
+        "in command (s)",
+        "x baseline",
+        "reviews/s",
+        "peak (MB)",
+    )
     print("| " + " | ".join(header) + " |")
     print("| --- | " + " | ".join("---:" for _ in header[1:]) + " |")
     missed = []
     for run in runs:
         ratio = run.seconds / baseline
-        cells = [run.label, f"{run.seconds:.2f}", f"{ratio:.2f}"]
+        cells = [
+            run.label,
+            f"{run.seconds:.2f}",
+            f"{ratio:.2f}",
+            f"{run.cpu:.2f}",
+            f"{run.cpu / runs[0].cpu:.2f}",
+        ]
         if run.in_command is None:
             cells += ["", "", f"{arguments.reviews / run.seconds:,.0f}" if run is runs[0] else ""]
         else:
@@ -171,7 +194,7 @@ def main() -> int:
     print(f"\nevents of the last run (--window-days 0): {event_count:,}")
     if missed:
         print("\ntargets missed:\n  " + "\n  ".join(missed))
-        return 1
+        return 1 if arguments.check else 0
     print("\nall targets met (< 10 s, <= 3x baseline, < 300 MB)")
     return 0
 
