@@ -316,6 +316,37 @@ def notice_reminders_send(*, today: date | None = None, now: datetime | None = N
     return written
 
 
+def user_email_enqueue(
+    *, recipient: User | None, kind: str, dedupe_key: str, context: dict[str, Any], now: datetime | None = None
+) -> int | None:
+    """Write one email to a user (not about a gate event) in the caller's transaction.
+
+    Rendered at delivery, in the recipient's language, from ``emails/<kind>_subject.txt``
+    and ``emails/<kind>_body.txt`` with ``context`` (JSON values) plus ``recipient`` and
+    ``site_url``; delivered and retried like every outbox message. Nothing is written for
+    a recipient without an active account and an email address, or when ``dedupe_key``
+    was used before. Returns the pending message's id, or None.
+    """
+    if recipient is None or not recipient.is_active or not recipient.email:
+        return None
+    if len(kind) > OutboxMessage._meta.get_field("kind").max_length:  # type: ignore[operator]
+        raise ValueError(f"email kind {kind!r} is too long")
+    with transaction.atomic():
+        ids = _outbox_insert(
+            [
+                OutboxMessage(
+                    channel=OutboxMessage.Channel.EMAIL,
+                    kind=kind,
+                    dedupe_key=f"user:{dedupe_key}",
+                    recipient=recipient,
+                    payload={**context, "email_template": kind},
+                    next_attempt_at=now or timezone.now(),
+                )
+            ]
+        )
+    return ids[0] if ids else None
+
+
 def outbox_kick(*, message_ids: Sequence[int]) -> None:
     """Queue a delivery task per message. Never raises for a broker outage: the message is
     safe in the outbox and the beat sweep delivers it when the broker is back."""
@@ -474,8 +505,10 @@ def _email_parts(message: OutboxMessage) -> tuple[str, str]:
     context["recipient"] = message.recipient
     context["site_url"] = settings.SITE_URL
     kind = context.get("kind", message.kind)
-    subject = render_to_string(f"emails/gate_{kind}_subject.txt", context)
-    body = render_to_string(f"emails/gate_{kind}_body.txt", context)
+    # A user email (user_email_enqueue) names its own templates; the gate's are gate_<kind>.
+    template = context.get("email_template") or f"gate_{kind}"
+    subject = render_to_string(f"emails/{template}_subject.txt", context)
+    body = render_to_string(f"emails/{template}_body.txt", context)
     return " ".join(subject.split()), body
 
 
