@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gate",
     "notifications",
     "apikeys",
+    "desk",
 ]
 
 MIDDLEWARE = [

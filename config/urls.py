@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("desk/", include("desk.urls")),
     path("api/", include("config.api_router")),
     path("admin/", admin.site.urls),
 ]

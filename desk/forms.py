@@ -1,0 +1,210 @@
+"""Forms of the desk. They check what a browser can be told at once (required fields,
+lengths, choices); desk.services decides the rest, and a refusal is put back on the form
+with reviews.forms.form_add_domain_error."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from desk.models import COMMENT_MAX_LENGTH
+from desk.services import BULK_MAX
+from gate.models import WithdrawalNotice
+from gate.services import (
+    ADDRESSED_PHRASE_MAX_LENGTH,
+    ADDRESSED_PHRASES_MAX,
+    DESCRIPTION_MAX_LENGTH,
+    PUBLIC_NOTE_MAX_LENGTH,
+)
+from reviews.forms import COUNTER_TEMPLATE
+from reviews.models import BODY_MAX_LENGTH, REPORT_REASONS
+
+
+def _choices(form: forms.Form, name: str, choices: list[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+LIVE = "live"
+ALL = "all"
+
+
+class NoticeFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            (LIVE, _("Open or withdrawn")),
+            (WithdrawalNotice.State.OPEN, _("Open")),
+            (WithdrawalNotice.State.WITHDRAWN, _("Withdrawn")),
+            (WithdrawalNotice.State.RECOVERED, _("Recovered")),
+            (WithdrawalNotice.State.RESOLVED, _("Resolved by an improvement")),
+            (ALL, _("All")),
+        ],
+    )
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    manager = forms.TypedChoiceField(label=_("Manager"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, categories: Any = (), managers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "category", [("", _("All categories")), *((c.pk, c.name) for c in categories)])
+        _choices(self, "manager", [("", _("All managers")), *((u.pk, u.public_name) for u in managers)])
+
+    def states(self) -> list[str]:
+        value = (self.cleaned_data.get("state") or LIVE) if self.is_valid() else LIVE
+        if value == LIVE:
+            return [WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]
+        if value == ALL:
+            return [choice.value for choice in WithdrawalNotice.State]
+        return [value]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(label=_("Assign to"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "assignee", [("", _("Nobody")), *((u.pk, u.public_name) for u in people)])
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal comment"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=_("Only the product's team and quality directors see comments."),
+        error_messages={"required": _("Write the comment first.")},
+    )
+
+
+class ImprovementForm(forms.Form):
+    description = forms.CharField(
+        label=_("What was changed (internal)"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=_("For the team and quality directors: the change, the supplier, the batch, the tests."),
+        error_messages={"required": _("Say what was changed.")},
+    )
+    public_note = forms.CharField(
+        label=_("Note for shoppers (public)"),
+        required=False,
+        max_length=PUBLIC_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=_("Shown on the product page from now on, above the reviews of the previous version."),
+    )
+    addressed_phrases = forms.MultipleChoiceField(
+        label=_("Complaints this addresses"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("After the change, the notice shows how often each is still said in low-rated reviews."),
+    )
+    other_phrases = forms.CharField(
+        label=_("Other complaints it addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One phrase per line, as customers write it."),
+    )
+
+    def __init__(self, *args: Any, phrases: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "addressed_phrases", [(p.phrase, p.phrase) for p in phrases])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        others = [line.strip() for line in (cleaned.get("other_phrases") or "").splitlines() if line.strip()]
+        if any(len(line) > ADDRESSED_PHRASE_MAX_LENGTH for line in others):
+            self.add_error(
+                "other_phrases",
+                _("Each phrase can be at most %(max)d characters long.") % {"max": ADDRESSED_PHRASE_MAX_LENGTH},
+            )
+        phrases = list(dict.fromkeys([*(cleaned.get("addressed_phrases") or []), *others]))
+        if len(phrases) > ADDRESSED_PHRASES_MAX:
+            self.add_error("addressed_phrases", _("Choose at most %(max)d phrases.") % {"max": ADDRESSED_PHRASES_MAX})
+        cleaned["phrases"] = phrases
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your public reply"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=_("Shown under the review, signed with the brand. The author is emailed the first reply."),
+        error_messages={"required": _("Write the reply first.")},
+    )
+
+
+REASON_CHOICES = [("", _("Choose a reason…")), *((code.value, code.label) for code in REPORT_REASONS)]
+
+
+class ModerationForm(forms.Form):
+    """One form for the whole queue: a button per review (``approve:<id>``,
+    ``reject:<id>`` with that row's reason) and two for the selection (``approve:selected``,
+    ``reject:selected`` with the bulk reason)."""
+
+    decision = forms.RegexField(regex=r"^(approve|reject):(selected|\d+)$")
+    reviews = forms.TypedMultipleChoiceField(required=False, coerce=int)
+    reason_selected = forms.ChoiceField(label=_("Reason"), required=False, choices=REASON_CHOICES)
+
+    def __init__(self, *args: Any, review_ids: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "reviews", [(pk, pk) for pk in review_ids])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        decision = cleaned.get("decision")
+        if not decision:
+            return cleaned
+        action, target = decision.split(":")
+        if target == "selected":
+            ids = list(cleaned.get("reviews") or [])
+            reason = cleaned.get("reason_selected") or ""
+            if not ids:
+                self.add_error("reviews", _("Select at least one review."))
+            if len(ids) > BULK_MAX:
+                self.add_error("reviews", _("Select at most %(max)d reviews at a time.") % {"max": BULK_MAX})
+        else:
+            ids = [int(target)]
+            reason = self.data.get(f"reason_{target}", "")
+        if action == "reject" and reason not in {code.value for code in REPORT_REASONS}:
+            self.add_error(None, _("Choose the reason for rejecting the review."))
+        cleaned.update(action=action, ids=ids, reason=reason)
+        return cleaned
+
+
+GROUPINGS = [("category", _("Category")), ("manager", _("Manager")), ("month", _("Month"))]
+PERIODS = [("30", _("Last 30 days")), ("90", _("Last 90 days")), ("365", _("Last 12 months")), ("custom", _("Dates"))]
+MAX_PERIOD_DAYS = 3 * 366
+
+
+class KpiForm(forms.Form):
+    group = forms.ChoiceField(label=_("Group by"), choices=GROUPINGS, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        period = cleaned.get("period") or "90"
+        if period == "custom":
+            start, end = cleaned.get("start"), cleaned.get("end")
+            if start is None or end is None:
+                self.add_error(None, _("Give both dates, or choose a period."))
+                return cleaned
+            if start > end:
+                self.add_error("end", _("The end date must be on or after the start date."))
+            elif (end - start).days >= MAX_PERIOD_DAYS:
+                self.add_error(None, _("Choose a period of at most three years."))
+        else:
+            end = self.today
+            start = end - timedelta(days=int(period) - 1)
+        cleaned.update(group=cleaned.get("group") or "category", period=period, first=start, last=end)
+        return cleaned
