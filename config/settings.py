@@ -186,7 +186,7 @@ CONTENT_SECURITY_POLICY = env_str(
 # --- Celery -----------------------------------------------------------------------------
 # The filesystem transport needs no server yet lets a worker and beat run as separate
 # processes: they exchange messages through files in var/broker.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
