@@ -107,7 +107,8 @@ class ProductReviewFilter(django_filters.FilterSet):
         empty_label=_("All ratings"),
     )
     language = django_filters.ChoiceFilter(
-        label=_("Language"),
+        # Not just "Language": the page's language switcher already has that name.
+        label=_("Written in"),
         field_name="language",
         choices=settings.LANGUAGES,
         empty_label=_("All languages"),

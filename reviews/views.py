@@ -54,9 +54,7 @@ REASON_DESCRIPTIONS: dict[str, Any] = {
     ReasonCode.PERSONAL_DATA: gettext_lazy(
         "Names, email addresses, phone numbers, addresses or order numbers of anyone, the author included."
     ),
-    ReasonCode.OFF_TOPIC: gettext_lazy(
-        "Not about the product itself: delivery, the shop, prices, or another product."
-    ),
+    ReasonCode.OFF_TOPIC: gettext_lazy("Not about the product itself: delivery, the shop, prices, or another product."),
     ReasonCode.FAKE: gettext_lazy(
         "Not a genuine customer experience: written by or for the brand or a competitor, paid for, "
         "or posted under several accounts."
@@ -108,10 +106,7 @@ def _refused(request: HttpRequest, error: DomainError, *, back_url: str) -> Http
 def _status_message(review: Review) -> str:
     if review.status == ReviewStatus.PUBLISHED:
         return _("Thank you! Your review is published.")
-    return _(
-        "Thank you! Your review will be published once a moderator has checked it. "
-        "We will email you the outcome."
-    )
+    return _("Thank you! Your review will be published once a moderator has checked it. We will email you the outcome.")
 
 
 def _review_form_context(product: Product, form: ReviewForm, **extra: Any) -> dict[str, Any]:
@@ -185,9 +180,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if review.status == ReviewStatus.PUBLISHED:
                     messages.success(request, _("Your changes are published."))
                 else:
-                    messages.success(
-                        request, _("Your changes will be published once a moderator has checked them.")
-                    )
+                    messages.success(request, _("Your changes will be published once a moderator has checked them."))
                 return redirect(_product_url(product, "your-review"))
         status = 400
     else:
