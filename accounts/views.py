@@ -26,7 +26,7 @@ from django.views.i18n import set_language
 from accounts.forms import ProfileForm, SignupForm
 from accounts.models import User
 from accounts.roles import SHOPPER, user_add_role
-from config.ratelimit import rate_limit_hit, rate_limited_response, ratelimit
+from config.ratelimit import rate_limit_hit, rate_limit_peek, rate_limited_response, ratelimit
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -54,17 +54,23 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in page, limited per client address and per account name tried."""
+    """Django's sign-in page, limiting failed attempts per client address and per account
+    name tried. Only failures count, so people who sign in often are never refused."""
 
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = (request.POST.get("username") or "").strip().lower()
-        for scope, key in (("login", None), ("login_account", f"account:{username}")):
-            result = rate_limit_hit(request, scope, key=key)
+        limits = (("login", None), ("login_account", f"account:{username}"))
+        for scope, key in limits:
+            result = rate_limit_peek(request, scope, key=key)
             if not result.allowed:
                 return rate_limited_response(request, result)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if not request.user.is_authenticated:  # the form was refused: one more failure
+            for scope, key in limits:
+                rate_limit_hit(request, scope, key=key)
+        return response
 
 
 @ratelimit("signup")

@@ -31,8 +31,10 @@ from django.utils.translation import gettext
 
 # Scope -> (requests allowed, per this many seconds). Generous for people, tight for scripts.
 DEFAULT_RATES: dict[str, tuple[int, int]] = {
-    "login": (10, 300),  # per client address
-    "login_account": (5, 300),  # per username tried: slows guessing one account from many addresses
+    # Failed sign-ins only (a successful one costs nothing): per client address, and per
+    # account name tried, which slows guessing one account's password from many addresses.
+    "login": (10, 300),
+    "login_account": (5, 300),
     "signup": (5, 3600),
     "review_post": (10, 3600),  # new reviews and edits
     "vote": (60, 600),
@@ -76,18 +78,22 @@ def client_key(request: HttpRequest) -> str:
     return f"ip:{client_address(request)}"
 
 
-def rate_limit_hit(
-    request: HttpRequest, scope: str, *, key: str | None = None, now: float | None = None
-) -> RateLimitResult:
-    """Counts one request against `scope` for this client and says whether it is allowed."""
+def _window(request: HttpRequest, scope: str, key: str | None, now: float | None) -> tuple[str, int, int, int]:
     limit, period = rate_for(scope)
     now = time.time() if now is None else now
     window = int(now // period)
     retry_after = max(1, math.ceil((window + 1) * period - now))
+    ident = hashlib.sha256((key or client_key(request)).encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{ident}:{window}", limit, period, retry_after
+
+
+def rate_limit_hit(
+    request: HttpRequest, scope: str, *, key: str | None = None, now: float | None = None
+) -> RateLimitResult:
+    """Counts one request against `scope` for this client and says whether it is allowed."""
+    cache_key, limit, period, retry_after = _window(request, scope, key, now)
     if not getattr(settings, "RATELIMIT_ENABLED", True):
         return RateLimitResult(scope, True, limit, period, 0, retry_after)
-    ident = hashlib.sha256((key or client_key(request)).encode()).hexdigest()[:32]
-    cache_key = f"ratelimit:{scope}:{ident}:{window}"
     # add() is a no-op when the key exists; the timeout outlives the window a little so
     # the counter never expires between add() and incr().
     cache.add(cache_key, 0, timeout=period + 5)
@@ -97,6 +103,20 @@ def rate_limit_hit(
         cache.set(cache_key, 1, timeout=period + 5)
         count = 1
     return RateLimitResult(scope, count <= limit, limit, period, count, retry_after)
+
+
+def rate_limit_peek(
+    request: HttpRequest, scope: str, *, key: str | None = None, now: float | None = None
+) -> RateLimitResult:
+    """Whether one more request would be allowed, without counting it.
+
+    For limits on failures (sign-in): peek before, `rate_limit_hit` only when it failed.
+    """
+    cache_key, limit, period, retry_after = _window(request, scope, key, now)
+    if not getattr(settings, "RATELIMIT_ENABLED", True):
+        return RateLimitResult(scope, True, limit, period, 0, retry_after)
+    count = int(cache.get(cache_key, 0))
+    return RateLimitResult(scope, count < limit, limit, period, count, retry_after)
 
 
 def rate_limited_response(request: HttpRequest, result: RateLimitResult) -> HttpResponse:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -12,11 +11,6 @@ from reviews.models import ReviewReport, ReviewVote
 from tests.integration.site.factories import PASSWORD, product_create, review_create, user_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    cache.clear()
 
 
 def test_window_allows_the_limit_then_refuses_until_it_ends(settings: Any) -> None:
@@ -76,18 +70,31 @@ def test_reports_are_limited(client: Client, settings: Any) -> None:
     assert ReviewReport.objects.count() == 1
 
 
-def test_login_is_limited_per_address_and_per_account(client: Client, settings: Any) -> None:
+def test_failed_sign_ins_are_limited_per_address_and_per_account(client: Client, settings: Any) -> None:
     settings.RATELIMITS = {"login": (3, 300), "login_account": (2, 300)}
     user_create(username="target")
     url = reverse("login")
     assert client.post(url, {"username": "target", "password": "x"}, REMOTE_ADDR="10.0.0.1").status_code == 200
     assert client.post(url, {"username": "TARGET", "password": "y"}, REMOTE_ADDR="10.0.0.2").status_code == 200
-    # A third guess at the same account, from yet another address, is refused...
+    # A third try at the same account, from yet another address, is refused, right password or not...
     locked = client.post(url, {"username": "target", "password": PASSWORD}, REMOTE_ADDR="10.0.0.3")
     assert locked.status_code == 429
-    # ...while the first address may still sign in to another account until its own limit.
+    assert "Too many requests" in locked.content.decode()
+    # ...while the first address, with one failure, may still sign in to another account.
     user_create(username="other")
     assert client.post(url, {"username": "other", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1").status_code == 302
+
+
+def test_successful_sign_ins_are_never_counted(client: Client, settings: Any) -> None:
+    settings.RATELIMITS = {"login": (1, 300), "login_account": (1, 300)}
+    user_create(username="regular")
+    for _ in range(4):
+        client.logout()
+        response = client.post(reverse("login"), {"username": "regular", "password": PASSWORD})
+        assert response.status_code == 302
+    client.logout()
+    assert client.post(reverse("login"), {"username": "regular", "password": "typo"}).status_code == 200
+    assert client.post(reverse("login"), {"username": "regular", "password": PASSWORD}).status_code == 429
 
 
 def test_signup_is_limited(client: Client, settings: Any) -> None:
