@@ -116,7 +116,9 @@ def rating_axis(averages: Sequence[float], threshold: float) -> tuple[float, flo
     if high - low < 1:
         high = min(RATING_MAX, low + 1)
         low = max(RATING_MIN, high - 1)
-    return low, high, 0.5 if high - low <= 2 else 1.0
+    if high - low <= 2:
+        return low, high, 0.5
+    return float(math.floor(low)), float(math.ceil(high)), 1.0  # whole stars for a tall axis
 
 
 def series_summary(days: Sequence[ChartDay]) -> dict[str, Fraction | int | date | None]:

@@ -9,8 +9,10 @@ How a phrase is found
    elided article stays on its word, "l'eau", so a French phrase reads as written).
 2. Its phrases are the 1-, 2- and 3-word runs inside one sentence that neither start
    nor end with a stop-word of the review's language ("the lid leaks" gives "lid",
-   "leaks", "lid leaks"; never "the lid"). A negation may open a phrase ("not
-   waterproof", "pas étanche") but not end one or stand alone.
+   "leaks", "lid leaks"; never "the lid"). Stop-words are grammar words and words true
+   of any product ("avoid", "refund", "weeks"). A negation may open a phrase ("not
+   waterproof", "pas étanche") but not end one or stand alone; a light verb ("makes")
+   never ends one. Numbers cut a sentence like punctuation.
 3. Per language, each phrase's *document frequency* is counted among the low-rated
    (1-2 stars) and the high-rated (4-5 stars) reviews: a review that says "leaks" five
    times is one review complaining about leaks. 3-star reviews are neither.
@@ -25,9 +27,10 @@ How a phrase is found
    phrase that says no more than the two words inside it. Then phrases are taken best
    first, skipping one that contains, or is contained in, a phrase already taken, or is
    found in mostly the same low-rated reviews (the same complaint in other words).
+   Equal scores prefer two words, then the words rarest in good reviews, then the text.
 
-``reference`` reviews (4-5 stars of similar products) may be added to the high-rated
-side, so a product with few good reviews still gets a fair contrast.
+``reference`` reviews (4-5 stars of similar products) stand in for the good reviews a
+product lacks (up to REFERENCE_REVIEWS' worth), so it still gets a fair contrast.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ _GRAMMAR_WORDS: dict[str, frozenset[str]] = {
         get got gets getting one two can could may might must shall let's there's they're we're you're
         he's she's what's who's here's isn way back well bit now ever every since yet again though
         although because however yes ok okay along already around across almost away behind beside
-        besides beyond near per via upon whether us"""),
+        besides beyond near per via upon whether us least three four five"""),
     "fr": _words("""le la les l' un une des du de d' au aux ce cet cette ces ça cela ceci mon ma mes ton ta tes son sa
         ses notre nos votre vos leur leurs je tu il elle on nous vous ils elles me te se lui moi toi y en que
         qui quoi dont où et ou mais donc or car à dans par pour sur avec sous chez vers entre est sont
@@ -89,7 +92,7 @@ _GRAMMAR_WORDS: dict[str, frozenset[str]] = {
         tous toute toutes même aussi encore déjà si comme alors puis après avant quand fois peu beaucoup
         assez vraiment ici là cet ceux celle celles celui dès lors lorsque puisque parce quelque quelques
         sont ses soit sera seront suis es êtes sommes depuis pendant selon contre malgré toujours chaque
-        autre autres"""),
+        autre autres deux trois quatre cinq"""),
 }
 
 # Words that say how a customer feels or when, true of any product ("avoid", "refund",
@@ -131,11 +134,11 @@ _SENTENCE_BREAK = re.compile(r"[.!?;:,()\[\]{}\"«»“”„…\n\r\t/|]+|\s[-�
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
-# Scoring defaults: see the module docstring. PRIOR_STRENGTH is the prior's total weight
-# in "reviews"; small next to a product's hundreds of reviews, large next to a rare phrase.
-PRIOR_STRENGTH = 10.0
+# Scoring defaults: see the module docstring. PRIOR_SHARE is the prior's weight as a share
+# of all the phrases counted: large next to a rare phrase, small next to a frequent one.
+PRIOR_SHARE = 0.2
 MIN_LOW_COUNT = 2
-MIN_SCORE = 1.64
+MIN_SCORE = 1.0
 # A shorter phrase gives way to a longer one containing it when the longer one is found
 # in at least this share of the shorter one's low-rated reviews.
 SUBSUME_SHARE = 0.75
@@ -265,7 +268,7 @@ def _language_phrases(
     min_low_count: int,
     min_score: float,
     limit: int,
-    prior_strength: float,
+    prior_share: float,
 ) -> list[ComplaintPhrase]:
     per_review: dict[int, set[tuple[str, ...]]] = {}
     low_df: Counter[tuple[str, ...]] = Counter()
@@ -286,19 +289,17 @@ def _language_phrases(
     # only when the product has fewer good reviews of its own: with enough of them, the
     # contrast is the product's alone (other products' praise never names this one).
     high: dict[tuple[str, ...], float] = {gram: float(n) for gram, n in high_df.items()}
-    high_reviews = float(high_total)
     reference_high = [review for review in reference if review.rating in HIGH_RATINGS]
     if reference_high and high_total < REFERENCE_REVIEWS:
         weight = min(1.0, (REFERENCE_REVIEWS - high_total) / len(reference_high))
         for review in reference_high:
             for gram in _phrases_of(tokenize(review.text), language):
                 high[gram] = high.get(gram, 0.0) + weight
-        high_reviews += weight * len(reference_high)
-    # The prior: each phrase's share of all phrase occurrences in both groups, scaled so
-    # the prior weighs `prior_strength` reviews' worth of phrases.
+    # The prior: each phrase's share of all phrase occurrences in both groups, weighing a
+    # `prior_share` of the evidence (so it shrinks a rare phrase, never drowns a product).
     low_n, high_n = float(sum(low_df.values())), sum(high.values())
     all_n = low_n + high_n
-    alpha0 = prior_strength * all_n / (low_total + high_reviews)
+    alpha0 = prior_share * all_n
     scored: dict[tuple[str, ...], tuple[int, int, float]] = {}
     for gram, low in low_df.items():
         if low < min_low_count:
@@ -370,7 +371,7 @@ def complaint_phrases(
     min_low_count: int = MIN_LOW_COUNT,
     min_score: float = MIN_SCORE,
     limit: int = 8,
-    prior_strength: float = PRIOR_STRENGTH,
+    prior_share: float = PRIOR_SHARE,
 ) -> list[ComplaintPhrase]:
     """The complaint phrases of ``reviews`` (one product's), per language in ``languages``
     order, best first, at most ``limit`` per language.
@@ -397,7 +398,7 @@ def complaint_phrases(
                 min_low_count=min_low_count,
                 min_score=min_score,
                 limit=limit,
-                prior_strength=prior_strength,
+                prior_share=prior_share,
             )
         )
     return result
