@@ -50,6 +50,8 @@ def _plain_http_and_eager_tasks(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
+from accounts.roles import ROLES  # noqa: E402
+
 # Data migrations that create the role groups; a flush empties them (see below).
 ROLE_MIGRATIONS = (
     "accounts.migrations.0002_roles_and_cache_table",
@@ -60,6 +62,11 @@ ROLE_MIGRATIONS = (
 def roles_restore() -> None:
     """Recreates the role groups exactly as the data migrations made them."""
     from django.contrib.auth.models import Group, Permission
+    from django.core.management.sql import emit_post_migrate_signal
+
+    if not Permission.objects.exists():
+        # A flush after a serialized-rollback test skips post_migrate: no permissions yet.
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
     for module in ROLE_MIGRATIONS:
         for role, perms in importlib.import_module(module).ROLE_PERMISSIONS.items():
@@ -69,15 +76,28 @@ def roles_restore() -> None:
                 group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
+_DB_FIXTURES = ("live_server", "transactional_db", "django_db_reset_sequences", "db")
+
+
 @pytest.fixture(autouse=True)
-def _roles_survive_transactional_tests(request: pytest.FixtureRequest, django_db_blocker: object) -> Iterator[None]:
+def _role_groups_exist(request: pytest.FixtureRequest, django_db_blocker: object) -> None:
     """A transactional test ends by flushing every table; post_migrate brings back content
     types and permissions but not the groups the data migrations made, which every later
-    test relies on. Put them back after each such test."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
-        (marker := request.node.get_closest_marker("django_db")) is not None
-        and marker.kwargs.get("transaction")
-    ):
-        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    test relies on. Before each database test, put them back if a flush removed them, and
+    start from an empty cache."""
+    names = set(request.fixturenames)
+    requested = [name for name in _DB_FIXTURES if name in names]
+    if not requested and request.node.get_closest_marker("django_db") is None:
+        return
+    if requested:
+        request.getfixturevalue(requested[0])  # set the database up first
+    from django.contrib.auth.models import Group
+
+    from django.core.cache import cache
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        if Group.objects.count() < len(ROLES):
             roles_restore()
+        # Rate-limit and throttle counters live in the shared cache (Redis in CI): one
+        # test's requests must not count against the next.
+        cache.clear()
