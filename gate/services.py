@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Count, F, Min, QuerySet, Sum
+from django.db.models import Count, Min, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -616,38 +616,53 @@ def _published() -> QuerySet[Review]:
     return Review.objects.filter(status=ReviewStatus.PUBLISHED).order_by()
 
 
-def _reviewed_on(policy: GatePolicy, first: date, last: date) -> QuerySet[Review]:
-    """Published reviews whose day is in ``first .. last`` (indexed: status, published_at)."""
+def _reviewed_on(policy: GatePolicy, day: date) -> QuerySet[Review]:
+    """Published reviews whose day is ``day`` (indexed: status, published_at)."""
     return _published().filter(
-        published_at__gte=_start(policy, first), published_at__lt=_start(policy, last + timedelta(days=1))
+        published_at__gte=_start(policy, day), published_at__lt=_start(policy, day + timedelta(days=1))
     )
 
 
-def _candidates(*, day: date, policy: GatePolicy, full: bool) -> list[int]:
-    """The products that can change on ``day`` (see gate/policy.py), in one UNION query.
+_DayTotals = dict[tuple[int, int], tuple[int, int]]
 
-    1. a review published that day; 2. a review leaving the window that day; 3. an
-    improvement that day; 4. flagged and at (or past) the withdrawal date; 5. the product
-    row changed that day (a review removed, rejected, edited or imported into a day already
-    evaluated: the figures of the days still to evaluate changed, "only the days evaluated
-    after that"); 6. on a first day or under a new policy, every product with counted
-    reviews. More candidates than needed is harmless: evaluate_day gives no event for a
-    product whose figures did not change.
+
+def _day_totals(policy: GatePolicy, day: date | None) -> _DayTotals:
+    """(count, sum) of the published reviews of ``day``, per (product, revision)."""
+    if day is None:
+        return {}
+    rows = (
+        _reviewed_on(policy, day)
+        .values("product_id", "revision")
+        .annotate(n=Count("id"), total=Sum("rating"))
+        .values_list("product_id", "revision", "n", "total")
+    )
+    return {(pk, revision): (n, total) for pk, revision, n, total in rows}
+
+
+def _other_candidates(*, day: date, policy: GatePolicy, full: bool) -> set[int]:
+    """The products that can change on ``day`` besides those with reviews arriving in or
+    leaving the window (see gate/policy.py), in one UNION query:
+
+    * an improvement that day;
+    * flagged and at (or past) the withdrawal date;
+    * the product row changed that day: a review removed, rejected, edited, or imported
+      into a day already evaluated changes the figures of the days still to evaluate
+      ("only the days evaluated after that"), and a touched product is re-evaluated once;
+    * on a first day or under a new policy, every product with counted reviews or flagged.
+
+    More candidates than needed is harmless: evaluate_day gives no event for a product whose
+    figures did not change since its last evaluation.
     """
     next_day = day + timedelta(days=1)
     deadline_reached = day - timedelta(days=max(policy.grace_days, 1))
     flagged = Product.objects.filter(gate_state=GateState.FLAGGED).order_by()
     parts: list[QuerySet[Any]] = [
-        _reviewed_on(policy, day, day).values_list("product_id"),
         Improvement.objects.filter(day=day).order_by().values_list("product_id"),
         flagged.filter(flagged_on__lte=deadline_reached).values_list("pk"),
         Product.objects.filter(updated_at__gte=_start(policy, day), updated_at__lt=_start(policy, next_day))
         .order_by()
         .values_list("pk"),
     ]
-    exit_day = day - timedelta(days=policy.window_days) if policy.window_days else None
-    if exit_day is not None:
-        parts.append(_reviewed_on(policy, exit_day, exit_day).values_list("product_id"))
     if full:
         counted = _published().filter(published_at__lt=_start(policy, next_day))
         window_start = policy.window_start(day)
@@ -655,56 +670,115 @@ def _candidates(*, day: date, policy: GatePolicy, full: bool) -> list[int]:
             counted = counted.filter(published_at__gte=_start(policy, window_start))
         parts.append(counted.values_list("product_id"))
         parts.append(flagged.values_list("pk"))
-    query = parts[0].union(*parts[1:])
-    return sorted(pk for (pk,) in query)
+    return {pk for (pk,) in parts[0].union(*parts[1:])}
 
 
 def _figures(*, product_ids: Sequence[int], day: date, policy: GatePolicy) -> dict[int, tuple[int, int]]:
-    """(count, sum) of each product's counted reviews on ``day``, in one grouped query:
-    published, of the product's current revision, and of a day in the window."""
-    counted = _published().filter(
-        product_id__in=product_ids,
-        revision=F("product__revision"),
+    """(count, sum) of each product's counted reviews on ``day``, in one query: published,
+    of the product's current revision, and of a day in the window.
+
+    Correlated per product, so every database walks the index (product, revision, status,
+    published_at) for each product, whatever its statistics say (a table just filled by an
+    import has none, and a planner that believes it empty scans it once per product).
+    """
+    counted = Review.objects.filter(
+        product=OuterRef("pk"),
+        revision=OuterRef("revision"),
+        status=ReviewStatus.PUBLISHED,
         published_at__lt=_start(policy, day + timedelta(days=1)),
     )
     window_start = policy.window_start(day)
     if window_start is not None:
         counted = counted.filter(published_at__gte=_start(policy, window_start))
-    rows = counted.values("product_id").annotate(n=Count("id"), total=Sum("rating")).values_list(
-        "product_id", "n", "total"
+    per_product = counted.order_by().values("product")
+    rows = (
+        Product.objects.filter(pk__in=product_ids)
+        .order_by()
+        .annotate(
+            n=Subquery(per_product.annotate(n=Count("id")).values("n")),
+            total=Subquery(per_product.annotate(total=Sum("rating")).values("total")),
+        )
+        .values_list("pk", "n", "total")
     )
-    return {pk: (n, total) for pk, n, total in rows}
+    return {pk: (n or 0, total or 0) for pk, n, total in rows}
 
 
-def _day_evaluate(*, clock: GateClock, day: date, policy: GatePolicy, now: datetime) -> DaySummary:
+@dataclass
+class _Memory:
+    """A run's memory of each product's counted figures, so that consecutive days add the
+    day's arrivals and subtract its departures instead of counting the whole window again.
+
+    An entry holds the figures at the end of the last evaluated day together with the
+    product's ``revision`` and ``updated_at`` when they were read. It stays right while the
+    product is not a candidate (no review arrived or left: its figures did not move); a
+    candidate's entry is moved on by the day's arrivals and departures. Anything else that
+    changes the figures also changes the product row (a review published, removed or
+    edited: products.services stamps ``updated_at``; an improvement: ``revision``), and a
+    stamp that differs sends the product back to a full count. Gate writes drop the entry.
+    """
+
+    entries: dict[int, tuple[int, datetime, int, int]] = field(default_factory=dict)
+
+    def forget(self, product_id: int) -> None:
+        self.entries.pop(product_id, None)
+
+
+def _day_evaluate(
+    *, clock: GateClock, day: date, policy: GatePolicy, now: datetime, memory: _Memory | None = None
+) -> DaySummary:
     """One day, inside the caller's transaction that holds the clock lock.
 
     1. improvements of the day not yet applied (imported), in logged_at order;
-    2. the candidates (``_candidates``), a chunk at a time: their state and their
-       figures in one grouped query, then ``evaluate_day`` for each, in SKU order;
-    3. each event: state (compare-and-swap), event row, notice, notifications;
-    4. the clock advances to ``day`` under this policy.
+    2. the candidates: products with reviews arriving in or leaving the window that day
+       (two grouped queries, which also give the day's change of figures), and
+       ``_other_candidates``;
+    3. a chunk at a time: their state, their figures (from the run's memory moved by the
+       day's change, or counted in full), then ``evaluate_day`` for each, in SKU order;
+    4. each event: state (compare-and-swap), event row, notice, notifications;
+    5. the clock advances to ``day`` under this policy.
     """
+    memory = memory if memory is not None else _Memory()
     policy_record = policy.as_dict()
     summary = DaySummary(day=day, full=clock.policy != policy_record)
     for event in _pending_improvements_apply(policy=policy, now=now, day=day):
         summary.events[event.kind] += 1
-    candidates = _candidates(day=day, policy=policy, full=summary.full)
-    for chunk in _chunks(candidates):
+        memory.forget(event.product_id)
+    arrivals = _day_totals(policy, day)
+    departures = _day_totals(policy, day - timedelta(days=policy.window_days) if policy.window_days else None)
+    candidates = {pk for pk, _revision in arrivals} | {pk for pk, _revision in departures}
+    candidates |= _other_candidates(day=day, policy=policy, full=summary.full)
+    for chunk in _chunks(sorted(candidates)):
         products = list(
-            Product.objects.filter(pk__in=chunk)
-            .exclude(gate_state=GateState.WITHDRAWN)  # only an improvement ends a withdrawal
-            .values_list("pk", "sku", "gate_state", "flagged_on")
+            Product.objects.filter(pk__in=chunk).values_list(
+                "pk", "sku", "gate_state", "flagged_on", "revision", "updated_at"
+            )
         )
-        figures = _figures(product_ids=[row[0] for row in products], day=day, policy=policy)
-        for pk, sku, gate_state, flagged_on in sorted(products, key=lambda row: row[1]):
+        figures: dict[int, tuple[int, int]] = {}
+        recount: list[int] = []
+        for pk, _sku, gate_state, _flagged_on, revision, updated_at in products:
+            known = memory.entries.get(pk)
+            if gate_state == GateState.WITHDRAWN:
+                memory.forget(pk)  # never evaluated: only an improvement ends a withdrawal
+            elif known is not None and known[:2] == (revision, updated_at):
+                arrived = arrivals.get((pk, revision), (0, 0))
+                left = departures.get((pk, revision), (0, 0))
+                figures[pk] = (known[2] + arrived[0] - left[0], known[3] + arrived[1] - left[1])
+            else:
+                recount.append(pk)
+        if recount:
+            figures.update(_figures(product_ids=recount, day=day, policy=policy))
+        for pk, sku, gate_state, flagged_on, revision, updated_at in sorted(products, key=lambda row: row[1]):
+            if pk not in figures:
+                continue
+            count, total = figures[pk]
+            memory.entries[pk] = (revision, updated_at, count, total)
             before = _state_of(gate_state, flagged_on)
-            count, total = figures.get(pk, (0, 0))
             after, decided = evaluate_day(before, DayStats(count, total), day=day, product_id=sku, policy=policy)
             summary.products_evaluated += 1
             if decided is None:
                 continue
             product_gate_state_set(product_id=pk, expected=before, new=after, day=day, policy=policy)
+            memory.forget(pk)
             _event_record(product_id=pk, decided=decided, policy=policy, now=now)
             summary.events[decided.kind.value] += 1
     clock.last_evaluated_day = day
@@ -759,13 +833,17 @@ def gate_evaluate_through(
     policy = policy or gate_policy_from_settings()
     _check_day_over(through, policy=policy, now=now)
     summary = EvaluationSummary()
+    memory = _Memory()
     while True:
         with transaction.atomic():
             clock = _clock_locked()
             day = _next_day(clock, policy)
             if day is None or day > through:
                 break
-            result = _day_evaluate(clock=clock, day=day, policy=policy, now=now)
+            if clock.last_evaluated_day is not None and summary.last_day != clock.last_evaluated_day:
+                # Another run evaluated days in between: what this run remembers is older.
+                memory = _Memory()
+            result = _day_evaluate(clock=clock, day=day, policy=policy, now=now, memory=memory)
         summary.add(result)
         if progress is not None:
             progress(result)

@@ -80,7 +80,7 @@ def write_scenario(
         with open(improvements_path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["product_id", "logged_at", "description"])
-            for offset, sku, moment in (
+            for offset, sku, clock in (
                 (20, "b-2", "T12:00:00"),
                 (45, "a_1", "T23:30:00+00:00"),
                 (60, "Z9", "T00:10:00"),
@@ -89,7 +89,7 @@ def write_scenario(
                 (120, "B-10", "T06:00:00"),
             ):
                 day = first_day + timedelta(days=offset)
-                writer.writerow([sku, f"{day.isoformat()}{moment}", f"Fix {sku}"])
+                writer.writerow([sku, f"{day.isoformat()}{clock}", f"Fix {sku}"])
     return Scenario(reviews_path, improvements_path, first_day, last_day)
 
 
@@ -180,3 +180,33 @@ def golden_cases(readme: Path) -> list[GoldenCase]:
 
 def parsed(lines: list[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
+
+
+# --- Stored history for the engine tests ---------------------------------------------------
+
+
+def add_reviews(product: Any, moment: datetime, ratings: list[int], *, revision: int | None = None) -> list[Review]:
+    """Published reviews written and published at ``moment`` (as an import stores them)."""
+    from products.services import product_ratings_recompute
+    from reviews.models import ReviewSource, ReviewStatus
+
+    reviews = Review.objects.bulk_create(
+        Review(
+            product=product,
+            author_name="Tester",
+            rating=rating,
+            revision=product.revision if revision is None else revision,
+            status=ReviewStatus.PUBLISHED,
+            source=ReviewSource.IMPORT,
+            created_at=moment,
+            published_at=moment,
+        )
+        for rating in ratings
+    )
+    product_ratings_recompute(product_ids=[product.pk])
+    product.refresh_from_db()
+    return reviews
+
+
+def noon(policy: GatePolicy, day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=policy.tzinfo)

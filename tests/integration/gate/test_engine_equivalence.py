@@ -115,6 +115,7 @@ def test_a_run_failing_half_way_leaves_that_day_unevaluated_and_the_next_run_com
         gate_evaluate_through(through=scenario.last_day)
 
     clock = GateClock.objects.get()
+    assert clock.last_evaluated_day is not None
     assert clock.last_evaluated_day.isoformat() < failing_day
     assert not GateEvent.objects.filter(day__gte=failing_day).exists()
     partial = exported_lines()
