@@ -120,10 +120,20 @@ def _number(value: Any) -> str:
 # --- Notices -----------------------------------------------------------------------------
 
 
-@manager_required
+def _desk_user(user: Any) -> bool:
+    return can_manage(user) or user_can_moderate(user)
+
+
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
+    """The desk's home: the notices; a moderator without products is sent to the queue."""
+    return _signed_in(_notice_list, _desk_user)(request)
+
+
+def _notice_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not can_manage(user):
+        return redirect(reverse("desk:moderation"))
     form = NoticeFilterForm(
         request.GET or None,
         categories=selectors.desk_categories(user=user),

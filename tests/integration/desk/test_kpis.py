@@ -1,0 +1,222 @@
+"""The key figures against a hand count, on screen and as CSV.
+
+March 2026 (Europe/Paris), two products:
+
+* Tents, "Tent" (Julia): reviews 5★ (verified, answered after 2 h), 4★, 2★ (answered
+  after 30 h), 1★ on 5 March, and 5★ at 00:30 on 1 March (still March in Paris); a 1★
+  at 23:30 on 28 February is outside. Flagged on 20 March, recovered on 25 March.
+* Bags, "Bag" (Julia and Otto): 3★ (verified, answered after 20 h) and 3★ (verified) on
+  10 March. Flagged on 1 February, withdrawn on 3 March, reinstated on 13 March: 10 days.
+
+Tents: 5 reviews, 17 / 5 = 3.40, CSAT 3/5 = 60.0%, verified 1/5 = 20.0%, replies at 2 h and
+30 h: median 16.0 h (on target), 1 of 2 within 24 h = 50.0%; flagged 1, recovered 1.
+Bags: 2 reviews, 3.00, CSAT 0.0%, verified 100.0%, one reply at 20 h: 20.0 h, 100.0%;
+withdrawn 1, reinstated 1, 10.0 days from withdrawal to improvement.
+All: 7 reviews, 23 / 7 = 3.29, CSAT 3/7 = 42.9%, verified 3/7 = 42.9%, replies at 2, 20,
+30 h: median 20.0 h, 2 of 3 = 66.7%; 1 flagged, 1 recovered, 1 withdrawn, 1 reinstated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from desk.models import AuditAction, AuditEntry
+from gate.models import GateEvent
+from products.models import Product
+from reviews.models import BrandReply, Review
+from tests.integration.desk.conftest import PARIS, add_review, make_category, make_product
+
+pytestmark = pytest.mark.django_db
+
+MARCH = {"group": "category", "period": "custom", "start": "2026-03-01", "end": "2026-03-31"}
+POLICY = {"threshold": "3", "grace_days": 30, "min_reviews": 25, "window_days": 365, "timezone": "Europe/Paris"}
+HEADER = (
+    "period_start,period_end,grouped_by,group,reviews,average,csat_percent,verified_percent,replies,"
+    "median_reply_hours,reply_target_hours,reply_target_met,replied_within_target_percent,notices_opened,"
+    "recovered,withdrawn,reinstated,median_days_withdrawal_to_improvement"
+)
+BAGS = "2,3.00,0.0,100.0,1,20.0,24,yes,100.0,0,0,1,1,10.0"
+TENTS = "5,3.40,60.0,20.0,2,16.0,24,yes,50.0,1,1,0,0,"
+ALL = "7,3.29,42.9,42.9,3,20.0,24,yes,66.7,1,1,1,1,10.0"
+
+
+@dataclass
+class Shop:
+    tent: Product
+    bag: Product
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=PARIS)
+
+
+def published(
+    product: Product, rating: int, moment: datetime, *, verified: bool = False, reply_after: float | None = None
+) -> Review:
+    review = add_review(product, rating=rating, published_at=moment, verified=verified)
+    if reply_after is not None:
+        replied = moment + timedelta(hours=reply_after)
+        author = product.managers.first()
+        assert author is not None
+        BrandReply.objects.create(
+            review=review, author=author, body="Thank you.", created_at=replied, updated_at=replied
+        )
+    return review
+
+
+def event(product: Product, kind: str, day: date) -> None:
+    GateEvent.objects.create(product=product, day=day, kind=kind, average="2.9", count=30, policy=POLICY)
+
+
+@pytest.fixture
+def shop(manager: User, other_manager: User, director: User) -> Shop:
+    tent = make_product(managers=[manager], category=make_category("Tents"), name="Tent")
+    bag = make_product(managers=[manager, other_manager], category=make_category("Bags"), name="Bag")
+    published(tent, 5, at(5, 10), verified=True, reply_after=2)
+    published(tent, 4, at(5, 11))
+    published(tent, 2, at(5, 12), reply_after=30)
+    published(tent, 1, at(5, 13))
+    published(tent, 5, at(1, 0, 30))
+    published(tent, 1, at(28, 23, 30, month=2))  # February in Paris
+    published(bag, 3, at(10, 9), verified=True, reply_after=20)
+    published(bag, 3, at(10, 10), verified=True)
+    event(tent, "flagged", date(2026, 3, 20))
+    event(tent, "recovered", date(2026, 3, 25))
+    event(tent, "flagged", date(2026, 4, 2))  # April
+    event(bag, "flagged", date(2026, 2, 1))
+    event(bag, "withdrawn", date(2026, 3, 3))
+    return Shop(tent=tent, bag=bag)
+
+
+@pytest.fixture
+def reinstated(shop: Shop) -> Shop:
+    from gate.models import Improvement
+
+    improvement = Improvement.objects.create(
+        product=shop.bag, logged_at=at(13, 9), day=date(2026, 3, 13), revision=1, description="New zip."
+    )
+    GateEvent.objects.create(
+        product=shop.bag,
+        day=date(2026, 3, 13),
+        kind="reinstated",
+        average=None,
+        count=0,
+        improvement=improvement,
+        policy=POLICY,
+    )
+    return shop
+
+
+def csv_lines(client: Client, **query: str) -> list[str]:
+    response = client.get(reverse("desk:kpis_csv"), {**MARCH, **query})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="reviewgate-kpis-')
+    return response.content.decode().splitlines()
+
+
+def test_kpis_per_category_match_the_hand_count(client: Client, reinstated: Shop, director: User) -> None:
+    client.force_login(director)
+    assert csv_lines(client) == [
+        HEADER,
+        f"2026-03-01,2026-03-31,category,Bags,{BAGS}",
+        f"2026-03-01,2026-03-31,category,Tents,{TENTS}",
+        f"2026-03-01,2026-03-31,category,All products,{ALL}",
+    ]
+
+
+def test_kpis_per_manager_count_a_shared_product_in_each_managers_row_once_in_the_total(
+    client: Client, reinstated: Shop, director: User
+) -> None:
+    client.force_login(director)
+    assert csv_lines(client, group="manager") == [
+        HEADER,
+        f"2026-03-01,2026-03-31,manager,Julia,{ALL}",
+        f"2026-03-01,2026-03-31,manager,Otto,{BAGS}",
+        f"2026-03-01,2026-03-31,manager,All products,{ALL}",
+    ]
+
+
+def test_kpis_per_month_named_in_the_users_language(
+    client: Client, reinstated: Shop, manager: User, director: User
+) -> None:
+    client.force_login(manager)
+    lines = csv_lines(client, group="month", start="2026-02-01", end="2026-03-31")
+    assert lines[1].startswith("2026-02-01,2026-03-31,month,February 2026,1,1.00,0.0,0.0,0,,24,,,1,0,0,0,")
+    assert lines[2] == f"2026-02-01,2026-03-31,month,March 2026,{ALL}"
+    assert lines[3].startswith("2026-02-01,2026-03-31,month,All my products,8,")
+    client.force_login(director)  # French
+    assert ",month,février 2026," in csv_lines(client, group="month", start="2026-02-01", end="2026-03-31")[1]
+
+
+def test_a_manager_sees_the_figures_of_their_products_only(
+    client: Client, reinstated: Shop, other_manager: User
+) -> None:
+    client.force_login(other_manager)
+    assert csv_lines(client) == [
+        HEADER,
+        f"2026-03-01,2026-03-31,category,Bags,{BAGS}",
+        f"2026-03-01,2026-03-31,category,All my products,{BAGS}",
+    ]
+
+
+def test_the_page_shows_the_same_figures(client: Client, reinstated: Shop, manager: User) -> None:
+    client.force_login(manager)
+    response = client.get(reverse("desk:kpis"), MARCH)
+    rows = {row.label: row for row in response.context["rows"]}
+    assert set(rows) == {"Bags", "Tents", "All my products"}
+    total = rows["All my products"]
+    assert (total.reviews, str(total.average), str(total.csat), str(total.median_reply_hours)) == (
+        7,
+        "3.29",
+        "42.9",
+        "20.0",
+    )
+    page = response.content.decode()
+    assert "16.0 h" in page and "on target" in page
+    assert 'href="/desk/kpis.csv?' in page
+
+
+def test_a_median_reply_over_a_day_misses_the_target(client: Client, shop: Shop, director: User) -> None:
+    published(shop.tent, 1, at(6, 9), reply_after=50)  # replies now at 2, 30 and 50 h
+    client.force_login(director)
+    tents = next(line for line in csv_lines(client) if ",Tents," in line)
+    assert ",3,30.0,24,no,33.3," in tents
+
+
+def test_exporting_the_figures_is_audited(client: Client, shop: Shop, manager: User) -> None:
+    client.force_login(manager)
+    csv_lines(client, group="manager")
+    [entry] = AuditEntry.objects.filter(action=AuditAction.KPIS_EXPORTED)
+    assert entry.actor == manager and entry.product is None
+    assert entry.details == {"parameters": {"group": "manager", "first": "2026-03-01", "last": "2026-03-31"}, "rows": 3}
+
+
+def test_a_group_name_cannot_become_a_spreadsheet_formula(client: Client, manager: User) -> None:
+    product = make_product(managers=[manager], category=make_category("=HYPERLINK(1)"))
+    published(product, 4, at(5, 10))
+    client.force_login(manager)
+    assert any(line.startswith("2026-03-01,2026-03-31,category,'=HYPERLINK(1),1,") for line in csv_lines(client))
+
+
+def test_a_bad_period_is_refused(client: Client, manager: User) -> None:
+    client.force_login(manager)
+    bad = {**MARCH, "start": "2026-04-01"}
+    assert client.get(reverse("desk:kpis"), bad).status_code == 400
+    assert client.get(reverse("desk:kpis_csv"), bad).status_code == 400
+    assert client.get(reverse("desk:kpis"), {**MARCH, "start": "2020-01-01"}).status_code == 400
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_default_is_the_last_ninety_days_by_category(client: Client, manager: User) -> None:
+    client.force_login(manager)
+    response = client.get(reverse("desk:kpis"))
+    assert response.status_code == 200
+    assert (response.context["last"] - response.context["first"]).days == 89
+    assert response.context["group"] == "category"
