@@ -28,8 +28,9 @@ whose day is earlier than a day already seen, the pass is abandoned (its events 
 discarded: a sink can forget them) and the file is read again through an external
 sort: per-product-per-day figures are written in sorted runs of at most
 ``_RUN_ENTRIES`` entries to temporary files and merged. That costs a second read of the
-file, a sort, and temporary disk of about 24 bytes per product-day, with memory still
-bounded by the run size, not the file size.
+file, a sort, and temporary disk of about 24 bytes per product-day (about three times the
+work of a sorted file in all, see docs/performance.md), with memory still bounded by the
+run size, not the file size.
 """
 
 from __future__ import annotations
