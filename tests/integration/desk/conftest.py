@@ -1,80 +1,34 @@
-"""Fixtures of the desk's tests: people in their roles, products with reviews, and
-products whose notices were opened by the real gate engine (gate_evaluate_through)."""
+"""Fixtures of the desk's tests: people in their roles and flagged products (see factories)."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER, user_add_role
-from gate.models import WithdrawalNotice
-from gate.services import gate_evaluate_through, gate_policy_from_settings
-from products.models import Category, Product
-from products.services import product_ratings_recompute
-from reviews.models import Review, ReviewStatus
-
-PASSWORD = "a-long-test-password-42"
-PARIS = ZoneInfo("Europe/Paris")
-_seq = itertools.count(1)
-
-# What low- and high-rated customers of the test products say.
-COMPLAINTS_EN = [
-    "The zip broke after a week of use.",
-    "Water came in through the seams during the first rain, the zip broke too.",
-    "The zip broke on the second night and the seams let water in.",
-    "Seams let water in and the groundsheet is thin.",
-    "The zip broke when I opened the door.",
-    "Poles bent in light wind; seams let water in.",
-]
-COMPLAINTS_FR = [
-    "La fermeture éclair a cassé au bout d'une semaine.",
-    "La fermeture éclair a cassé dès la deuxième nuit.",
-    "Les coutures laissent passer l'eau, la fermeture éclair a cassé.",
-]
-PRAISE_FR = [
-    "Tente spacieuse, facile à monter, restée sèche toute la nuit.",
-    "Légère, spacieuse et facile à monter même de nuit.",
-]
-PRAISE_EN = [
-    "Stayed dry all night, easy to pitch and roomy.",
-    "Easy to pitch, roomy, and light to carry.",
-    "Great value, roomy and easy to pitch in the dark.",
-]
+from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
+from tests.integration.desk.factories import (
+    DESK_SETTINGS,
+    Stories,
+    Story,
+    flagged_story,
+    gate_catch_up,
+    story_reload,
+    user_create,
+)
 
 
 @pytest.fixture(autouse=True)
 def _desk_settings(settings: Any) -> None:
-    settings.TIME_ZONE = "Europe/Paris"
-    settings.GATE_THRESHOLD = "3.0"
-    settings.GATE_MIN_REVIEWS = 5
-    settings.GATE_GRACE_DAYS = 3
-    settings.GATE_WINDOW_DAYS = 365
-    settings.GATE_NOTIFY_DAYS = 7
-    settings.SITE_URL = "https://shop.example"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.REVIEWS_PREMODERATION = False
+    for name, value in DESK_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    def make(role: str | None = SHOPPER, *, language: str = "en", **extra: Any) -> User:
-        n = next(_seq)
-        extra.setdefault("username", f"{role or 'user'}{n}")
-        extra.setdefault("email", f"{extra['username']}@example.com")
-        user = User.objects.create_user(password=PASSWORD, language=language, **extra)
-        if role:
-            user_add_role(user, role)
-        return user
-
-    return make
+    return user_create
 
 
 @pytest.fixture
@@ -102,120 +56,6 @@ def shopper(make_user: Callable[..., User]) -> User:
     return make_user(SHOPPER, display_name="Alex")
 
 
-def make_category(name: str = "") -> Category:
-    n = next(_seq)
-    return Category.objects.create(name=name or f"Category {n}", slug=f"category-{n}")
-
-
-def make_product(*, managers: Sequence[User] = (), category: Category | None = None, **extra: Any) -> Product:
-    n = next(_seq)
-    extra.setdefault("sku", f"TENT-{n:04d}")
-    extra.setdefault("name", f"Tent {n}")
-    product = Product.objects.create(slug=f"tent-{n}", category=category, brand=extra.pop("brand", "Quechua"), **extra)
-    if managers:
-        product.managers.set(managers)
-    return product
-
-
-def local_moment(days_ago: int, hour: int = 12, *, now: datetime | None = None) -> datetime:
-    today = (now or timezone.now()).astimezone(PARIS).date()
-    return datetime.combine(today - timedelta(days=days_ago), time(hour, 0), tzinfo=PARIS)
-
-
-def add_review(
-    product: Product,
-    *,
-    rating: int,
-    days_ago: int = 1,
-    hour: int = 12,
-    text: str = "",
-    title: str = "",
-    language: str = "en",
-    author: User | None = None,
-    status: str = ReviewStatus.PUBLISHED,
-    verified: bool = False,
-    revision: int | None = None,
-    published_at: datetime | None = None,
-) -> Review:
-    """A review written straight into the table (then the product's figures rebuilt)."""
-    moment = published_at or local_moment(days_ago, hour)
-    review = Review.objects.create(
-        product=product,
-        author=author,
-        author_name=author.public_name if author else f"Customer {next(_seq)}",
-        rating=rating,
-        title=title or f"{rating} stars",
-        body=text or f"A review with {rating} stars and enough words to read.",
-        language=language,
-        revision=product.revision if revision is None else revision,
-        status=status,
-        status_reason="spam" if status in (ReviewStatus.REJECTED, ReviewStatus.REMOVED) else "",
-        verified_purchase=verified,
-        created_at=moment,
-        published_at=moment if status == ReviewStatus.PUBLISHED else None,
-    )
-    product_ratings_recompute(product_ids=[product.pk])
-    product.refresh_from_db()
-    return review
-
-
-@dataclass
-class Story:
-    product: Product
-    notice: WithdrawalNotice
-    low: list[Review]
-    high: list[Review]
-
-
-def gate_catch_up() -> None:
-    policy = gate_policy_from_settings()
-    gate_evaluate_through(through=policy.day_of(timezone.now()) - timedelta(days=1), policy=policy)
-
-
-def flagged_story(
-    *,
-    managers: Sequence[User],
-    flag_days_ago: int = 2,
-    category: Category | None = None,
-    catch_up: bool = True,
-    **product: Any,
-) -> Story:
-    """Good reviews 20 days ago (4, 5, 4 in English, 5, 5 in French), then nine complaints
-    on the flag day (1, 2, 1, 2, 1, 2 in English, 1, 1, 1 in French): 35 / 14. The gate (min 5 reviews,
-    grace 3 days) flags the product that day, and withdraws it 3 days later if the
-    complaints keep it below. flag_days_ago=2: open notice; 5: withdrawn.
-
-    The gate never re-evaluates a day: to build several stories, pass catch_up=False to
-    all but the last (or call gate_catch_up() once), then read story.notice afresh."""
-    item = make_product(managers=managers, category=category, **product)
-    high = [
-        add_review(item, rating=5 if i % 2 else 4, days_ago=20, hour=9 + i, text=PRAISE_EN[i % len(PRAISE_EN)])
-        for i in range(3)
-    ]
-    high += [
-        add_review(item, rating=5, days_ago=20, hour=14 + i, text=text, language="fr")
-        for i, text in enumerate(PRAISE_FR)
-    ]
-    low = [
-        add_review(item, rating=1 + (i % 2), days_ago=flag_days_ago, hour=8 + i, text=text)
-        for i, text in enumerate(COMPLAINTS_EN)
-    ]
-    low += [
-        add_review(item, rating=1, days_ago=flag_days_ago, hour=16 + i, text=text, language="fr")
-        for i, text in enumerate(COMPLAINTS_FR)
-    ]
-    if not catch_up:
-        return Story(product=item, notice=WithdrawalNotice(), low=low, high=high)
-    gate_catch_up()
-    return story_reload(Story(product=item, notice=WithdrawalNotice(), low=low, high=high))
-
-
-def story_reload(story: Story) -> Story:
-    story.product.refresh_from_db()
-    story.notice = WithdrawalNotice.objects.get(product=story.product)
-    return story
-
-
 @pytest.fixture
 def story(manager: User, director: User) -> Story:
     return flagged_story(managers=[manager])
@@ -224,13 +64,6 @@ def story(manager: User, director: User) -> Story:
 @pytest.fixture
 def withdrawn_story(manager: User, director: User) -> Story:
     return flagged_story(managers=[manager], flag_days_ago=5)
-
-
-@dataclass
-class Stories:
-    open: Story
-    withdrawn: Story
-    other: Story  # another manager's product, flagged
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from accounts.models import User
 from desk import urls as desk_urls
 from desk.models import AuditEntry, NoticeComment
 from reviews.models import BrandReply, ReviewStatus
-from tests.integration.desk.conftest import Stories, add_review
+from tests.integration.desk.factories import Stories, add_review
 
 pytestmark = pytest.mark.django_db
 

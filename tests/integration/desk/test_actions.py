@@ -22,7 +22,7 @@ from gate.models import GateEvent, Improvement, WithdrawalNotice
 from notifications.models import OutboxMessage
 from notifications.services import outbox_deliver
 from reviews.models import BrandReply, Review, ReviewReport, ReviewStatus
-from tests.integration.desk.conftest import Story, add_review
+from tests.integration.desk.factories import Story, add_review
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from desk.models import AuditAction, AuditEntry
 from gate.models import GateEvent
 from products.models import Product
 from reviews.models import BrandReply, Review
-from tests.integration.desk.conftest import PARIS, add_review, make_category, make_product
+from tests.integration.desk.factories import PARIS, add_review, make_category, make_product
 
 pytestmark = pytest.mark.django_db
 

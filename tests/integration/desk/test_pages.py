@@ -19,7 +19,7 @@ from desk import services
 from desk.selectors import closing_the_loop, desk_notice_list, notice_rows
 from gate.services import gate_policy_from_settings
 from reviews.models import ReviewStatus
-from tests.integration.desk.conftest import (
+from tests.integration.desk.factories import (
     Stories,
     Story,
     add_review,
