@@ -235,3 +235,6 @@ def test_the_queue_lists_pending_reviews_oldest_first_with_reasons_to_choose(
     assert page.index("Older one") < page.index("Newer one")
     assert '<option value="spam">Spoam' not in page and '<option value="spam">Spam or advertising</option>' in page
     assert 'value="author_deleted"' not in page
+    older_item = page[page.index(f'id="queue-{older.pk}"') :]
+    older_item = older_item[: older_item.index("</article>")]
+    assert ">Approve<" in older_item and "Keep published" not in older_item
