@@ -695,7 +695,7 @@ def _figures(*, product_ids: Sequence[int], day: date, policy: GatePolicy) -> di
         Product.objects.filter(pk__in=product_ids)
         .order_by()
         .annotate(
-            n=Subquery(per_product.annotate(n=Count("id")).values("n")),
+            n=Subquery(per_product.annotate(n=Count("*")).values("n")),
             total=Subquery(per_product.annotate(total=Sum("rating")).values("total")),
         )
         .values_list("pk", "n", "total")
