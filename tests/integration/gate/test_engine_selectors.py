@@ -1,0 +1,75 @@
+"""Reads of the gate: who sees which notices, the live notice, the average series of a chart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR
+from gate.selectors import (
+    gate_event_list,
+    gate_last_evaluated_day,
+    product_average_series,
+    withdrawal_notice_list,
+    withdrawal_notice_live,
+)
+from gate.services import gate_evaluate_through, gate_policy_from_settings
+from tests.factories import make_product, make_user
+
+from .helpers import add_reviews, noon
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2024, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _policy(settings: Any) -> None:
+    settings.TIME_ZONE = "Europe/Paris"
+    settings.GATE_THRESHOLD = "3.0"
+    settings.GATE_GRACE_DAYS = 2
+    settings.GATE_MIN_REVIEWS = 2
+    settings.GATE_WINDOW_DAYS = 3
+
+
+def test_notices_are_shown_to_the_products_managers_and_quality_directors_only() -> None:
+    policy = gate_policy_from_settings()
+    manager = make_user(role=PRODUCT_MANAGER)
+    mine, other = make_product(managers=[manager]), make_product()
+    for product in (mine, other):
+        add_reviews(product, noon(policy, DAY), [1, 2])
+    gate_evaluate_through(through=DAY)
+
+    assert [notice.product for notice in withdrawal_notice_list(user=manager)] == [mine]
+    assert len(withdrawal_notice_list(user=make_user(role=QUALITY_DIRECTOR))) == 2
+    assert not withdrawal_notice_list(user=make_user(role="shopper")).exists()
+    assert not withdrawal_notice_list(user=AnonymousUser()).exists()
+    assert withdrawal_notice_live(product=mine) is not None
+    assert gate_last_evaluated_day() == DAY
+    assert [event.kind for event in gate_event_list(product=mine)] == ["flagged"]
+
+
+def test_the_average_series_is_what_the_gate_counted_each_day() -> None:
+    policy = gate_policy_from_settings()
+    product = make_product()
+    add_reviews(product, noon(policy, DAY), [1, 2])
+    add_reviews(product, noon(policy, DAY + timedelta(days=1)), [5])
+
+    series = product_average_series(
+        product=product, first=DAY - timedelta(days=1), last=DAY + timedelta(days=4), policy=policy
+    )
+
+    assert [(point.day, point.count, point.total) for point in series] == [
+        (DAY - timedelta(days=1), 0, 0),
+        (DAY, 2, 3),
+        (DAY + timedelta(days=1), 3, 8),
+        (DAY + timedelta(days=2), 3, 8),
+        (DAY + timedelta(days=3), 1, 5),  # the first day's reviews left the 3-day window
+        (DAY + timedelta(days=4), 0, 0),
+    ]
+    assert series[1].average == Decimal("1.5")
+    assert series[0].average is None
