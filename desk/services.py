@@ -108,7 +108,7 @@ def _require_live(notice: WithdrawalNotice) -> None:
 
 
 def _notice_locked(notice: WithdrawalNotice) -> WithdrawalNotice:
-    return WithdrawalNotice.objects.select_for_update().select_related("product").get(pk=notice.pk)
+    return WithdrawalNotice.objects.select_for_update(of=("self",)).select_related("product").get(pk=notice.pk)
 
 
 def notice_acknowledge(*, notice: WithdrawalNotice, by: Any, now: datetime | None = None) -> WithdrawalNotice:
@@ -311,6 +311,12 @@ def desk_reply_post(*, review: Review, by: Any, body: str, now: datetime | None 
 # --- Moderation --------------------------------------------------------------------------
 
 
+def _review_locked(review: Review) -> Review:
+    # Only the review's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side
+    # of an outer join (the author), and the product needs no lock here.
+    return Review.objects.select_for_update(of=("self",)).select_related("product", "author").get(pk=review.pk)
+
+
 def _reports_close(review: Review, *, by: Any, now: datetime) -> int:
     closed = 0
     for report in ReviewReport.objects.select_for_update().filter(review=review, handled_at__isnull=True):
@@ -344,7 +350,7 @@ def moderation_approve(*, review: Review, by: Any, now: datetime | None = None) 
     now = now or timezone.now()
     _require_moderator(by, review.product)
     with transaction.atomic():
-        locked = Review.objects.select_for_update().select_related("product", "author").get(pk=review.pk)
+        locked = _review_locked(review)
         status_before = locked.status
         has_reports = ReviewReport.objects.filter(review=locked, handled_at__isnull=True).exists()
         if status_before == ReviewStatus.PENDING:
@@ -383,7 +389,7 @@ def moderation_reject(*, review: Review, reason: str, by: Any, now: datetime | N
     _check_reason(reason)
     _require_moderator(by, review.product)
     with transaction.atomic():
-        locked = Review.objects.select_for_update().select_related("product", "author").get(pk=review.pk)
+        locked = _review_locked(review)
         status_before = locked.status
         if status_before not in (ReviewStatus.PENDING, ReviewStatus.PUBLISHED):
             raise Conflict(
