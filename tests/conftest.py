@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,7 +91,6 @@ def _role_groups_exist(request: pytest.FixtureRequest, django_db_blocker: object
     if requested:
         request.getfixturevalue(requested[0])  # set the database up first
     from django.contrib.auth.models import Group
-
     from django.core.cache import cache
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]

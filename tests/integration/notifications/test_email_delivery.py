@@ -74,7 +74,7 @@ def test_flag_email_reaches_managers_and_directors_each_in_their_language(
         # Plain text: the product's name is not HTML-escaped.
         assert product.name in str(message.subject) and "&amp;" not in str(message.body)
         assert "\n" not in message.subject
-    assert "Hello Camille," in french.body and "Hello Dana," in english.body
+    assert "Bonjour Camille," in french.body and "Hello Dana," in english.body
 
 
 def test_the_language_is_the_recipients_at_delivery_time(product: Product, manager: User) -> None:

@@ -49,7 +49,7 @@ def test_figures_equal_a_recomputation_after_any_sequence(operations, settings):
             moderator = make_user(role="moderator")
             for op in operations:
                 reviews = list(Review.objects.order_by("pk"))
-                pick = (lambda i: reviews[i % len(reviews)]) if reviews else None
+                pick = (lambda i, pool=reviews: pool[i % len(pool)]) if reviews else None
                 try:
                     if op[0] == "submit":
                         review_submit(

@@ -169,7 +169,9 @@ def test_only_the_products_manager_can_post_the_brand_reply():
 def test_recompute_reports_and_corrects_drift():
     product = make_product()
     submit(product, make_user(), rating=3)
-    type(product).objects.filter(pk=product.pk).update(current_count=1, current_sum=5, current_3_star=0, current_5_star=1)
+    type(product).objects.filter(pk=product.pk).update(
+        current_count=1, current_sum=5, current_3_star=0, current_5_star=1
+    )
     drifts = product_ratings_recompute()
     assert {(d.field, d.stored, d.actual) for d in drifts} == {
         ("current_sum", 5, 3),
