@@ -35,7 +35,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_ROOT,
-        env={**os.environ, **env},
+        # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never would.
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env},
         capture_output=True,
         text=True,
         timeout=120,
