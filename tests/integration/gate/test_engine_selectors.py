@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR
+from gate.models import GateEvent
 from gate.selectors import (
     gate_event_list,
     gate_last_evaluated_day,
@@ -73,3 +74,20 @@ def test_the_average_series_is_what_the_gate_counted_each_day() -> None:
     ]
     assert series[1].average == Decimal("1.5")
     assert series[0].average is None
+
+
+def test_the_admin_lists_the_gate_history_and_offers_no_way_to_rewrite_it(client: Any) -> None:
+    from accounts.models import User
+
+    policy = gate_policy_from_settings()
+    add_reviews(make_product(), noon(policy, DAY), [1, 2])
+    gate_evaluate_through(through=DAY)
+    admin = User.objects.create_superuser("root", "root@example.test", "correct-horse-battery")
+    client.force_login(admin)
+
+    for model in ("gateevent", "improvement", "withdrawalnotice", "gateclock"):
+        assert client.get(f"/admin/gate/{model}/").status_code == 200
+    assert client.get("/admin/gate/gateevent/add/").status_code == 403
+    event_id = GateEvent.objects.get().pk
+    assert client.post(f"/admin/gate/gateevent/{event_id}/delete/", {"post": "yes"}).status_code == 403
+    assert GateEvent.objects.count() == 1
