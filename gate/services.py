@@ -54,6 +54,7 @@ from products.services import product_current_figures_reset, product_ratings_rec
 from reviews.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Review, ReviewSource, ReviewStatus
 
 __all__ = [
+    "REVIEW_IMPORT_COLUMNS",
     "DaySummary",
     "EvaluationSummary",
     "ImportRefused",
@@ -68,6 +69,7 @@ __all__ = [
     "improvement_log",
     "product_gate_state_set",
     "review_history_import",
+    "review_import_from_row",
 ]
 
 # Candidate products are read and evaluated this many at a time: it bounds memory and
