@@ -49,12 +49,6 @@ TIME_ZONE = "Europe/Paris"
 SINGLE_DAY_TARGET = 1.0
 CATCH_UP_TARGET = 60.0
 HISTORY_DAYS = 3 * 365
-# The index proposed for reviews (rating as a last key column of reviews_review_gate): the
-# figures then come from the index alone.
-COVERING_INDEX = (
-    "CREATE INDEX bench_reviews_review_gate_rating ON reviews_review "
-    "(product_id, revision, status, published_at, rating)"
-)
 
 CHILD = r"""
 import json, resource, sys, time
@@ -293,11 +287,6 @@ def main() -> int:
     parser.add_argument("--only", choices=("single", "catchup"))
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
     parser.add_argument("--repeat", type=int, default=3, help="time the single day this many times (median)")
-    parser.add_argument(
-        "--covering-index",
-        action="store_true",
-        help="then time the single day again with rating added to the gate index (a proposal)",
-    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -338,22 +327,6 @@ def main() -> int:
         )
         if single.seconds >= SINGLE_DAY_TARGET:
             missed.append(f"single day took {single.seconds:.2f} s (target < {SINGLE_DAY_TARGET} s)")
-        if args.covering_index:
-            started = time.perf_counter()
-            with psycopg.connect(_conninfo(url), autocommit=True) as connection:
-                connection.execute("SET maintenance_work_mem = '512MB'")
-                connection.execute(COVERING_INDEX)
-                connection.execute("VACUUM ANALYZE reviews_review")
-            built = time.perf_counter() - started
-            rows.append(("  + covering index (rating in the gate index) built", f"{built:.1f} s"))
-            timings = [evaluate(url, yesterday, "single day", rollback=True) for _ in range(args.repeat)]
-            covered = sorted(timings, key=lambda timed: timed.seconds)[len(timings) // 2]
-            rows.append(
-                (
-                    "  one day again, with the covering index",
-                    f"{covered.seconds:.3f} s (median of {len(timings)}), {max(t.peak_mb for t in timings):.0f} MB",
-                )
-            )
         if not args.keep:
             drop(admin_url, name)
 

@@ -92,7 +92,11 @@ class Review(models.Model):
         permissions = [("moderate_review", "Can moderate reviews and handle reports")]
         indexes = [
             models.Index(fields=["product", "status", "-created_at"], name="reviews_review_prod_status"),
-            models.Index(fields=["product", "revision", "status", "published_at"], name="reviews_review_gate"),
+            # The gate's figures: with `rating` in the key, count and sum come from the index
+            # alone (an index-only scan), a quarter of the cost (docs/performance-gate-db.md).
+            models.Index(
+                fields=["product", "revision", "status", "published_at", "rating"], name="reviews_review_gate"
+            ),
             models.Index(fields=["status", "published_at"], name="reviews_review_status_pub"),
         ]
         constraints = [
