@@ -3,7 +3,6 @@ receiver for webhooks, and eager Celery when a test wants kicked tasks to run.""
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import json
 import threading
@@ -32,40 +31,9 @@ def _notification_settings(settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def _roles_restore() -> None:
-    """Recreate the role groups the data migrations made, as they made them.
-
-    A transactional test (ours or another app's) ends by flushing every table, groups
-    included, and later transactional tests start from that empty database.
-    """
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    for module in (
-        "accounts.migrations.0002_roles_and_cache_table",
-        "gate.migrations.0003_roles_improvement_permissions",
-    ):
-        try:
-            role_permissions = importlib.import_module(module).ROLE_PERMISSIONS
-        except ImportError:
-            continue
-        for role, perms in role_permissions.items():
-            group, _ = Group.objects.get_or_create(name=role)
-            for dotted in perms:
-                app_label, codename = dotted.split(".")
-                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    from django.contrib.auth.models import Group
-
-    if not Group.objects.filter(name=QUALITY_DIRECTOR).exists():
-        _roles_restore()
-
+    # The role groups are there: tests/conftest.py restores them after any flush.
     def make(role: str = SHOPPER, *, language: str = "en", email: str | None = None, **extra: Any) -> User:
         n = next(_seq)
         user = User.objects.create_user(
