@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS, user_can_moderate
+from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS, user_can_moderate, user_is_quality_director
 from config.errors import DomainError
 from desk import selectors, services
 from desk.charts import ChartMarker, ChartText, rating_chart_svg, series_summary
@@ -83,9 +83,26 @@ def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return _signed_in(view, user_can_moderate)
 
 
+def desk_title(user: Any) -> str:
+    """The desk's name as this user's roles make it: the widest role they hold names it.
+
+    Managing products outranks moderating (a product manager who also moderates still
+    mostly works on their products, and the navigation lists the queue anyway)."""
+    if user_is_quality_director(user):
+        return _("Quality director's desk")
+    if can_manage(user):
+        return _("Product manager's desk")
+    if user_can_moderate(user):
+        return _("Moderation desk")
+    return _("Desk")
+
+
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     context.setdefault("desk_can_manage", can_manage(request.user))
     context.setdefault("desk_can_moderate", user_can_moderate(request.user))
+    # A quality director acts on every product: "My products" would be wrong for them.
+    context.setdefault("desk_all_products", user_is_quality_director(request.user))
+    context.setdefault("desk_title", desk_title(request.user))
     return render(request, template, context, status=status)
 
 
