@@ -90,7 +90,8 @@ class PlannedReview:
     body: str = ""
     verified: bool = False
     source: str = "invitation"
-    # Text flavour: "" (ordinary), "issue" (the product's known defect), "fixed" (after the fix).
+    # Text flavour: "" (ordinary), "issue" (the product's known defect), "fixed" (after the
+    # fix: praise of it, or a low rating for another reason).
     phase: str = ""
     # Rating and text chosen by hand: the shaper and the composer leave them alone.
     fixed: bool = False
@@ -227,12 +228,15 @@ SCENARIOS: dict[str, Scenario] = {
         flag_days_ago=36,
     ),
     # A light set that drowned in the rain: withdrawn over a year ago, then improved
-    # 35 days ago (sealed charging port); the new revision's reviews are good.
+    # 35 days ago (sealed charging port); the new revision's reviews are good, but for two
+    # low-rated ones about other things, so the desk's "did the fix work?" table compares
+    # the addressed complaints against real low-rated reviews of the new version.
     "RAY-6500": Scenario(
         (
             Phase(540, 470, 10, 3.4),
             Phase(469, 380, 38, "bad", "issue"),
             Phase(34, 1, 16, 4.5, "fixed", revision=1),
+            Phase(30, 6, 2, 2, "fixed", revision=1),
         ),
         improvement_days_ago=35,
     ),
@@ -261,7 +265,11 @@ IMPROVEMENT_TEXT = {
         "Front strap in a cold-resistant silicone.",
         "public_note": "Since this date the Urban 500 set has a sealed charging port and a new lens gasket, so "
         "rain no longer reaches the battery. Reviews written before it are about the previous version.",
-        "phrases": ("water in the USB port", "battery dies after rain", "strap split in the cold"),
+        # What the fix is about, as the previous version's low-rated reviews say it word for
+        # word (the desk counts a phrase where its words follow each other in a sentence):
+        # the lens, the battery in English and French (phrases the improvement form offers),
+        # the charging port and the strap (typed in as free phrases).
+        "phrases": ("condensation inside", "battery lasted", "batterie tenait", "usb port", "silicone strap"),
     },
 }
 
@@ -619,6 +627,12 @@ def compose_review(
             title = rng.choice(issue["fixed_title"])
         if rng.random() < 0.4:
             body += _pick(rng, details["good"], 1, age_days, body)
+    elif phase == "fixed" and rating <= 2 and issue and "after" in issue:
+        # Unhappy with the new version, for a reason the fix was not about: never the old
+        # defect, which the ordinary complaints ("stopped working after the rain") could name.
+        body += _pick(rng, issue["after"], rng.choice((1, 1, 2)), age_days, body)
+        if body and rng.random() < 0.7:
+            title = issue["after_title"][issue["after"].index(body[0])]
     elif rating == 5:
         body += _pick(rng, details["good"], rng.choice((1, 2, 2)), age_days, body)
     elif rating == 4:

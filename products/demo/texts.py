@@ -793,7 +793,8 @@ KIND_TITLES: dict[str, dict[str, dict[str, list[str]]]] = {
 }
 
 # The poor products' own complaints (phase "issue"), each "title" naming the "text" at the
-# same place, and the praise that follows a fix.
+# same place, and the praise that follows a fix ("fixed"); "after" (with "after_title"
+# likewise): what a low-rated review of the fixed version complains about instead.
 ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
     "STL-2041": {
         "en": {
@@ -889,6 +890,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "The battery still gives me a week of commuting on one charge.",
             ],
             "fixed_title": ["The new version is excellent", "Finally rainproof", "Fixed!", "Much improved"],
+            "after": [
+                "The new port cover is fiddly to open with winter gloves on.",
+                "The front beam is too narrow for unlit country lanes.",
+                "The rear mount does not fit my aero seatpost.",
+                "The brake light comes on at every bump in the road.",
+            ],
+            "after_title": ["Fiddly cover", "Narrow beam", "Does not fit my bike", "Jumpy brake light"],
         },
         "fr": {
             "text": [
@@ -914,6 +922,13 @@ ISSUES: dict[str, dict[str, dict[str, list[str]]]] = {
                 "La batterie tient toujours une semaine de trajets avec une charge.",
             ],
             "fixed_title": ["La nouvelle version est top", "Enfin étanche", "Problème réglé", "Nettement amélioré"],
+            "after": [
+                "Le nouveau cache du port se soulève mal avec des gants d'hiver.",
+                "Le faisceau avant est trop étroit pour les petites routes sans éclairage.",
+                "La fixation arrière ne va pas sur ma tige de selle aéro.",
+                "Le feu stop s'allume à chaque bosse de la route.",
+            ],
+            "after_title": ["Cache peu pratique", "Faisceau étroit", "Ne va pas sur mon vélo", "Feu stop capricieux"],
         },
     },
     "MCV-8128": {

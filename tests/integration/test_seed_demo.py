@@ -12,8 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from desk.selectors import product_complaint_phrases
 from gate.models import EventKind, GateClock, GateEvent, Improvement, WithdrawalNotice
 from gate.services import gate_policy_from_settings
 from notifications.models import OutboxMessage
@@ -220,3 +222,33 @@ def test_default_seed_is_believable_and_shows_the_gate_at_work() -> None:
     # Only the poor products ever left the "active" state.
     assert set(GateEvent.objects.values_list("product__sku", flat=True)) == set(SCENARIOS)
     assert not Product.objects.filter(~Q(sku__in=list(SCENARIOS)), ~Q(gate_state="active")).exists()
+
+
+@pytest.mark.django_db
+def test_the_reinstated_products_notice_shows_real_figures_for_the_complaints_its_fix_addressed() -> None:
+    """The "did the fix work?" table: each addressed phrase is said, word for word, by
+    low-rated reviews of the version before the fix, and the fixed version has low-rated
+    reviews of its own to compare with (about something else)."""
+    _seed(scale=str(SMALL))
+    improvement = Improvement.objects.get(product__sku="RAY-6500")
+    assert improvement.addressed_phrases
+    notice = WithdrawalNotice.objects.get(product=improvement.product, resolved_by=improvement)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="manager"))
+    response = client.get(reverse("desk:notice", kwargs={"pk": notice.pk}))
+    assert response.status_code == 200
+    loop = response.context["loop"]
+    assert [row.phrase for row in loop.rows] == list(improvement.addressed_phrases)
+    for row in loop.rows:
+        assert row.before > 0, f"no low-rated review of the previous version says {row.phrase!r}"
+        assert row.after_total > 0 and row.after == 0
+        assert row.verdict == "fixed"
+    page = response.content.decode()
+    table = page[page.index('id="loop-caption"') : page.index("</table>", page.index('id="loop-caption"'))]
+    assert "No longer said" in table and "Too early to tell" not in table
+    assert f"{loop.rows[0].before} of {loop.rows[0].before_total} (" in table
+
+    # At least two of them are phrases the desk's analysis itself finds (the improvement
+    # form's checkboxes), not only phrases typed in.
+    found = {phrase.phrase for phrase in product_complaint_phrases(product=improvement.product, revision=0)}
+    assert len(found & set(improvement.addressed_phrases)) >= 2
