@@ -25,8 +25,8 @@ run: install
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: /admin/). Ctrl-C stops the site, worker and beat."
 	@trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 --without-mingle --without-gossip & \
-	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
+	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=2 --without-mingle --without-gossip & \
+	$(VENV)/bin/celery -A config.celery_app beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite (on SQLite by default; on PostgreSQL + Redis when DATABASE_URL and

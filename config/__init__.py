@@ -1,6 +1,6 @@
-from __future__ import annotations
+"""Project configuration: settings, URLs, the Celery app, shared errors and API plumbing.
 
-# Loading the Celery app with Django makes `@shared_task` bind to it in every process.
-from .celery_app import app as celery_app
-
-__all__ = ("celery_app",)
+The Celery app is not imported here but in ``NotificationsConfig.ready()``: every Django
+process still loads it (so ``@shared_task`` binds to it), while importing the settings
+alone, as ``manage.py gate_backtest`` does, stays light.
+"""

@@ -1,13 +1,34 @@
+"""The Celery app. Django processes load it in ``NotificationsConfig.ready()``; workers
+and beat name it: ``celery -A config.celery_app worker``."""
+
 from __future__ import annotations
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("reviewgate")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.beat_schedule = {
+    # Shortly after midnight in the policy time zone: evaluate yesterday (and any missed day).
+    "gate-evaluate-daily": {
+        "task": "gate.tasks.gate_evaluate_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # Reminders 7 days and 1 day before a withdrawal deadline, after the night's gate run.
+    "notice-reminders-daily": {
+        "task": "notifications.tasks.notice_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Sweep the outbox: anything a lost broker message left unsent goes out here.
+    "outbox-sweep": {
+        "task": "notifications.tasks.outbox_sweep_task",
+        "schedule": 60.0,
+    },
+}
 app.autodiscover_tasks()
 
 

@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -206,23 +205,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Shortly after midnight in the policy time zone: evaluate yesterday (and any missed day).
-    "gate-evaluate-daily": {
-        "task": "gate.tasks.gate_evaluate_task",
-        "schedule": crontab(hour=0, minute=10),
-    },
-    # Reminders 7 days and 1 day before a withdrawal deadline, after the night's gate run.
-    "notice-reminders-daily": {
-        "task": "notifications.tasks.notice_reminders_task",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    # Sweep the outbox: anything a lost broker message left unsent goes out here.
-    "outbox-sweep": {
-        "task": "notifications.tasks.outbox_sweep_task",
-        "schedule": 60.0,
-    },
-}
+# The beat schedule (daily gate run, reminders, outbox sweep) is in config/celery_app.py.
 
 # --- Django REST framework --------------------------------------------------------------
 # API keys first: its WWW-Authenticate header makes DRF answer 401 (not 403) to a caller
