@@ -6,9 +6,21 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands that read files and settings only (no model, no database, no template), run
+# without django.setup(): setting up imports every app (Celery, DRF, the API schema...),
+# which costs more CPU than gate_backtest needs to read a million reviews
+# (docs/performance.md). They still run as Django commands (same options, same errors).
+NO_SETUP_COMMANDS = {"gate_backtest": "gate.management.commands.gate_backtest"}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command in NO_SETUP_COMMANDS:
+        from importlib import import_module
+
+        import_module(NO_SETUP_COMMANDS[command]).Command().run_from_argv(sys.argv)
+        return
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -39,13 +39,14 @@ import csv
 import heapq
 import itertools
 import tempfile
+from abc import ABC, abstractmethod
 from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import IO, Protocol, TypeVar
+from typing import IO, Any, Generic, Literal, Protocol, TypeVar
 
 from gate.policy import (
     ACTIVE,
@@ -66,6 +67,7 @@ __all__ = [
     "REVIEW_COLUMNS",
     "BacktestSummary",
     "CsvHeader",
+    "Engine",
     "EventList",
     "EventSink",
     "ImprovementRow",
@@ -89,6 +91,8 @@ REVIEW_COLUMNS = ("product_id", "rating", "created_at")
 IMPROVEMENT_COLUMNS = ("product_id", "logged_at")
 
 PROGRESS_EVERY = 100_000
+
+Engine = Literal["auto", "rows", "columnar"]
 
 _RATINGS = {str(value): value for value in range(1, 6)}
 # A day's figures for a product are packed in one int: count in the low 32 bits, sum above.
@@ -430,6 +434,10 @@ class BacktestSummary:
     sorted_input: bool = True
 
 
+# A day's reviews as an engine holds them: {product id: packed figures} in the row engine.
+_Batch = TypeVar("_Batch")
+
+
 class _Unsorted(Exception):
     """A review day earlier than one already replayed: the file is not sorted by day."""
 
@@ -669,8 +677,11 @@ def _externally_sorted(
         yield current, batch
 
 
-class _Simulation:
-    """The gate replayed day by day over packed per-product figures (see the module doc)."""
+class _Replay(ABC, Generic[_Batch]):
+    """The day order of a replay, shared by both engines: which days are replayed, from
+    ``--from`` to ``--to``, and what is recorded of the events. An engine subclasses it
+    with ``_replay_day`` (one day: improvements, reviews, evaluation) and ``final_states``.
+    """
 
     def __init__(
         self,
@@ -684,13 +695,8 @@ class _Simulation:
         self.sink = sink
         self.from_day = from_day
         self.to_day = to_day
-        self.improvements_by_day = dict(improvements.by_day)
         self.first_improvement_day = min(improvements.by_day, default=None)
         self.last_improvement_day = max(improvements.by_day, default=None)
-        self.totals: dict[str, int] = {}  # product -> packed figures of the counted reviews
-        self.states: dict[str, ProductGateState] = {}  # products not active, only
-        self.exits: dict[int, dict[str, int]] = {}  # day -> the batch leaving the window then
-        self.deadlines: dict[int, list[str]] = {}
         self.agenda: list[int] = list(improvements.by_day)  # days with work, as a heap
         heapq.heapify(self.agenda)
         if from_day is not None:
@@ -703,7 +709,7 @@ class _Simulation:
         self.withdrawn: set[str] = set()
         self.reinstated: set[str] = set()
 
-    def feed(self, day: int, batch: dict[str, int]) -> None:
+    def feed(self, day: int, batch: _Batch) -> None:
         if day <= self.last_fed:
             raise _Unsorted
         self.last_fed = day
@@ -744,6 +750,47 @@ class _Simulation:
         agenda = self.agenda
         while agenda and agenda[0] <= through:
             self._replay_day(heapq.heappop(agenda), None)
+
+    @abstractmethod
+    def _replay_day(self, day: int, batch: _Batch | None) -> None:
+        """Replay one day (``batch``: its reviews, if any), at most once."""
+
+    @abstractmethod
+    def final_states(self) -> list[ProductGateState]:
+        """The states of the products not active at the end."""
+
+    def _record(self, event: GateEvent) -> None:
+        self.sink.add(event)
+        kind = event.kind
+        self.events_by_kind[kind.value] = self.events_by_kind.get(kind.value, 0) + 1
+        if kind is EventKind.FLAGGED:
+            self.flagged.add(event.product_id)
+        elif kind is EventKind.WITHDRAWN:
+            self.withdrawn.add(event.product_id)
+        elif kind is EventKind.REINSTATED:
+            self.reinstated.add(event.product_id)
+
+
+class _Simulation(_Replay[dict[str, int]]):
+    """The row engine's replay, over packed per-product figures (see the module doc)."""
+
+    def __init__(
+        self,
+        policy: GatePolicy,
+        improvements: _Improvements,
+        sink: EventSink,
+        from_day: int | None,
+        to_day: int | None,
+    ) -> None:
+        super().__init__(policy, improvements, sink, from_day, to_day)
+        self.improvements_by_day = dict(improvements.by_day)
+        self.totals: dict[str, int] = {}  # product -> packed figures of the counted reviews
+        self.states: dict[str, ProductGateState] = {}  # products not active, only
+        self.exits: dict[int, dict[str, int]] = {}  # day -> the batch leaving the window then
+        self.deadlines: dict[int, list[str]] = {}
+
+    def final_states(self) -> list[ProductGateState]:
+        return list(self.states.values())
 
     def _start_revision(self, product_id: str, day: int) -> None:
         """An improvement on ``day``: nothing counted, and no pending window exit of the old
@@ -794,7 +841,8 @@ class _Simulation:
                     totals[product_id] -= figures
             return
 
-        # 3. Which products can change. An active product that is not below cannot: the
+        # 3. Which products can change. An active product that is not below cannot, nor can
+        # a withdrawn one (only an improvement ends a withdrawal): the
         # test below is GatePolicy.is_below unrolled for the hot loop (the property tests
         # compare the whole replay with one calling evaluate_day for every product, every
         # day). A product both reviewed and leaving is looked at twice, the first time
@@ -806,19 +854,23 @@ class _Simulation:
             for product_id, figures in batch.items():
                 figures += totals.get(product_id, 0)
                 totals[product_id] = figures
-                count = figures & _COUNT_MASK
-                if product_id in states or (
-                    count >= min_reviews and (figures >> _COUNT_BITS) * denominator < numerator * count
-                ):
+                state = states.get(product_id)
+                if state is None:
+                    count = figures & _COUNT_MASK
+                    if count >= min_reviews and (figures >> _COUNT_BITS) * denominator < numerator * count:
+                        pending.add(product_id)
+                elif state.state is GateState.FLAGGED:
                     pending.add(product_id)
         if leaving:
             for product_id, figures in leaving.items():
                 figures = totals[product_id] - figures
                 totals[product_id] = figures
-                count = figures & _COUNT_MASK
-                if product_id in states or (
-                    count >= min_reviews and (figures >> _COUNT_BITS) * denominator < numerator * count
-                ):
+                state = states.get(product_id)
+                if state is None:
+                    count = figures & _COUNT_MASK
+                    if count >= min_reviews and (figures >> _COUNT_BITS) * denominator < numerator * count:
+                        pending.add(product_id)
+                elif state.state is GateState.FLAGGED:
                     pending.add(product_id)
         pending.update(self.deadlines.pop(day, ()))
         if not self.started:
@@ -852,17 +904,6 @@ class _Simulation:
         for event in events:
             self._record(event)
 
-    def _record(self, event: GateEvent) -> None:
-        self.sink.add(event)
-        kind = event.kind
-        self.events_by_kind[kind.value] = self.events_by_kind.get(kind.value, 0) + 1
-        if kind is EventKind.FLAGGED:
-            self.flagged.add(event.product_id)
-        elif kind is EventKind.WITHDRAWN:
-            self.withdrawn.add(event.product_id)
-        elif kind is EventKind.REINSTATED:
-            self.reinstated.add(event.product_id)
-
 
 def run_backtest(
     reviews_path: str | Path,
@@ -875,6 +916,7 @@ def run_backtest(
     skip_invalid: bool = False,
     on_skip: Callable[[RowError], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    engine: Engine = "auto",
 ) -> BacktestSummary:
     """Replay the gate over a reviews CSV (and improvements CSV); events go to ``sink``.
 
@@ -884,6 +926,11 @@ def run_backtest(
     Raises :class:`InputFileError` / :class:`RowError` on bad input (unless
     ``skip_invalid``: then each bad row goes to ``on_skip`` once and is counted), and
     ``ValueError`` when ``from_day`` is after ``to_day``.
+
+    ``engine``: ``"auto"`` replays with the columnar engine (:mod:`gate.backtest_columnar`)
+    when it can take the file and with the row engine otherwise; both give the same events
+    and summary. ``"rows"`` and ``"columnar"`` force one (``"columnar"`` raises
+    ``NotColumnar`` when it cannot take the file): for tests and benchmarks.
     """
     if from_day is not None and to_day is not None and from_day > to_day:
         raise ValueError(f"--from {from_day} is after --to {to_day}")
@@ -899,6 +946,18 @@ def run_backtest(
     first = from_day.toordinal() if from_day is not None else None
     last = to_day.toordinal() if to_day is not None else None
     summary = BacktestSummary()
+
+    if engine != "rows":
+        columnar = _replay_columnar(
+            reviews_path, policy, improvements, sink, first, last, progress, required=engine == "columnar"
+        )
+        if columnar is not None:
+            simulation, reader = columnar
+            evaluated = simulation.finish()
+            reviewed = {reader.products.names[number] for number in reader.reviewed.nonzero()[0].tolist()}
+            summary.reviews = reader.rows
+            summary.superseded_reviews = reader.superseded
+            return _summarised(summary, simulation, evaluated, improvements, improvement_skips.count, reviewed)
 
     scanner = _ReviewScanner(reviews_path, tz, improvements, review_skips, progress)
     simulation = _Simulation(policy, improvements, sink, first, last)
@@ -918,13 +977,72 @@ def run_backtest(
         with ExitStack() as stack:
             for day, batch in _externally_sorted(scanner.batches(), stack):
                 simulation.feed(day, batch)
-    evaluated_from, evaluated_to = simulation.finish()
-
+    evaluated = simulation.finish()
     summary.reviews = scanner.reviews
     summary.superseded_reviews = scanner.superseded
+    skipped = improvement_skips.count + review_skips.count
+    return _summarised(summary, simulation, evaluated, improvements, skipped, scanner.products)
+
+
+def _replay_columnar(
+    reviews_path: str | Path,
+    policy: GatePolicy,
+    improvements: _Improvements,
+    sink: EventSink,
+    first: int | None,
+    last: int | None,
+    progress: Callable[[str], None] | None,
+    *,
+    required: bool,
+) -> tuple[Any, Any] | None:
+    """The columnar engine's replay, or ``None`` when the row engine must take the file
+    (then nothing was kept in ``sink``). With ``required``, that raises instead."""
+    with open_csv(reviews_path) as handle:
+        reader = csv.reader(handle)
+        header = read_header(reader, reviews_path, REVIEW_COLUMNS)
+        header_lines = reader.line_num
+    try:
+        from gate.backtest_columnar import NotColumnar, replay_columnar
+    except ImportError as exc:
+        if required:
+            raise
+        if progress is not None:
+            progress(f"{reviews_path}: the columnar engine is not available ({exc}); reading it row by row")
+        return None
+    try:
+        if header_lines != 1:
+            raise NotColumnar("its header row spans several lines")
+        return replay_columnar(
+            reviews_path,
+            header,
+            policy=policy,
+            improvements=improvements,
+            sink=sink,
+            from_day=first,
+            to_day=last,
+            progress=progress,
+            progress_every=PROGRESS_EVERY,
+        )
+    except NotColumnar as why:
+        if required:
+            raise
+        if progress is not None:
+            progress(f"{reviews_path}: {why.reason}; reading it row by row")
+        return None
+
+
+def _summarised(
+    summary: BacktestSummary,
+    simulation: _Replay[Any],
+    evaluated: tuple[int | None, int | None],
+    improvements: _Improvements,
+    rows_skipped: int,
+    reviewed_products: set[str],
+) -> BacktestSummary:
+    evaluated_from, evaluated_to = evaluated
     summary.improvements = improvements.count
-    summary.rows_skipped = improvement_skips.count + review_skips.count
-    summary.products_seen = len(scanner.products | improvements.products)
+    summary.rows_skipped = rows_skipped
+    summary.products_seen = len(reviewed_products | improvements.products)
     if evaluated_from is not None and evaluated_to is not None:
         summary.first_day = date.fromordinal(evaluated_from)
         summary.last_day = date.fromordinal(evaluated_to)
@@ -933,8 +1051,9 @@ def run_backtest(
     summary.products_flagged = len(simulation.flagged)
     summary.products_withdrawn = len(simulation.withdrawn)
     summary.products_reinstated = len(simulation.reinstated)
-    summary.still_flagged = sum(1 for state in simulation.states.values() if state.state is GateState.FLAGGED)
-    summary.still_withdrawn = sum(1 for state in simulation.states.values() if state.state is GateState.WITHDRAWN)
+    final_states = simulation.final_states()
+    summary.still_flagged = sum(1 for state in final_states if state.state is GateState.FLAGGED)
+    summary.still_withdrawn = sum(1 for state in final_states if state.state is GateState.WITHDRAWN)
     return summary
 
 
@@ -947,6 +1066,7 @@ def backtest_events(
     to_day: date | None = None,
     skip_invalid: bool = False,
     on_skip: Callable[[RowError], None] | None = None,
+    engine: Engine = "auto",
 ) -> tuple[list[GateEvent], BacktestSummary]:
     """:func:`run_backtest` with the events kept in a list (tests, small files)."""
     events = EventList()
@@ -959,5 +1079,6 @@ def backtest_events(
         to_day=to_day,
         skip_invalid=skip_invalid,
         on_skip=on_skip,
+        engine=engine,
     )
     return list(events), summary

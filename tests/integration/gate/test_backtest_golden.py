@@ -9,6 +9,7 @@ No test needs the database. Without ../shared the golden tests skip, except unde
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -23,6 +24,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+import gate.management.commands.gate_backtest as gate_backtest_command
+from gate.backtest import Engine, run_backtest
 from tests.conftest import SHARED_DIR, shared_path
 
 _README = SHARED_DIR / "gate-golden" / "README.md"
@@ -72,8 +75,13 @@ def test_the_golden_table_names_every_golden_file() -> None:
 
 
 @pytest.mark.usefixtures("spec_defaults")
+@pytest.mark.parametrize("engine", ["columnar", "rows"])
 @pytest.mark.parametrize("file", sorted(_TABLE) or ["gate-golden-missing"])
-def test_gate_backtest_reproduces_the_golden_file(file: str, tmp_path: Path) -> None:
+def test_gate_backtest_reproduces_the_golden_file(
+    file: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each engine on its own: "columnar" raises rather than fall back to the rows engine.
+    monkeypatch.setattr(gate_backtest_command, "run_backtest", functools.partial(run_backtest, engine=engine))
     options = _golden_options(file)
     reviews = shared_path("data", "yelpchi_reviews.csv")
     golden = shared_path("gate-golden", file)
@@ -245,3 +253,53 @@ def test_the_command_line_exits_2_with_the_message_and_no_traceback(tmp_path: Pa
     assert f"{reviews}, line 3: rating must be an integer from 1 to 5, got '6'" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def _command_line(*args: str, python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *python_flags, "manage.py", "gate_backtest", *args],
+        cwd=django_settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_command_line_gives_the_events_of_the_django_command(tmp_path: Path) -> None:
+    # manage.py runs gate_backtest without django.setup(): the same command, the same output.
+    rows = "".join(f"A,{1 + day % 2},2026-01-{day:02d}\nB,5,2026-01-{day:02d}\n" for day in range(1, 9))
+    reviews = _write(tmp_path / "reviews.csv", "product_id,rating,created_at\n" + rows)
+    options = ["--min-reviews", "2", "--grace-days", "3", "--tz", "UTC"]
+    in_process = io.StringIO()
+    call_command("gate_backtest", str(reviews), *options, stdout=in_process, stderr=io.StringIO())
+
+    result = _command_line(str(reviews), *options)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == in_process.getvalue()
+    assert '"event": "flagged"' in result.stdout
+    assert "2 products seen" in result.stderr
+
+
+def test_the_command_line_starts_without_the_apps(tmp_path: Path) -> None:
+    # Its start-up budget (docs/performance.md): the settings and the command, not Celery,
+    # DRF or the models.
+    reviews = _write(tmp_path / "reviews.csv", GOOD)
+
+    result = _command_line(str(reviews), python_flags=("-X", "importtime"))
+
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "gate.backtest" in imported
+    assert not {"celery", "rest_framework", "django.contrib.auth.models", "reviews.models"} & imported
+
+
+def test_the_command_lines_help_names_its_options() -> None:
+    result = _command_line("--help")
+
+    assert result.returncode == 0, result.stderr
+    assert "REVIEWS.csv" in result.stdout
+    assert "--window-days" in result.stdout
+    assert "--verbosity" in result.stdout
