@@ -61,7 +61,7 @@ except ImportError:  # pragma: no cover (both are dependencies of the project)
 
 __all__ = ["ColumnReader", "ColumnarSimulation", "NotColumnar", "ProductNumbers", "replay_columnar"]
 
-_BLOCK_BYTES = 4 << 20
+_BLOCK_BYTES = 1 << 20
 # The "below" test multiplies counts and sums (up to 5 x 2**36 here) by the threshold's
 # terms in int64; larger terms would overflow, so such policies take the row engine.
 _MAX_THRESHOLD_TERM = 1 << 20
@@ -207,11 +207,12 @@ class ColumnReader:
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        sums = np.add.reduceat(rating[order], starts)
-        counts = np.diff(np.append(starts, key.size))
+        # Kept in int32 (a day's figures wait in memory for the window's length).
+        sums = np.add.reduceat(rating[order], starts).astype(np.int32)
+        counts = np.diff(np.append(starts, key.size)).astype(np.int32)
         group_key = key[starts]
         group_day = group_key // width + first_day
-        group_number = group_key % width
+        group_number = (group_key % width).astype(np.int32)
         day_starts = np.flatnonzero(np.concatenate(([True], group_day[1:] != group_day[:-1])))
         bounds = [*day_starts.tolist(), group_day.size]
         return [
@@ -300,8 +301,8 @@ def _merged(parts: list[DayFigures]) -> DayFigures:
         return parts[0]
     numbers = np.concatenate([part[0] for part in parts])
     distinct, inverse = np.unique(numbers, return_inverse=True)
-    counts = np.bincount(inverse, weights=np.concatenate([part[1] for part in parts])).astype(np.int64)
-    sums = np.bincount(inverse, weights=np.concatenate([part[2] for part in parts])).astype(np.int64)
+    counts = np.bincount(inverse, weights=np.concatenate([part[1] for part in parts])).astype(np.int32)
+    sums = np.bincount(inverse, weights=np.concatenate([part[2] for part in parts])).astype(np.int32)
     return distinct, counts, sums
 
 
