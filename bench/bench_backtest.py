@@ -141,7 +141,6 @@ def main() -> int:
         folder = arguments.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         reviews = folder / "reviews.csv"
-        events = folder / "events.jsonl"
         started = time.perf_counter()
         generate(
             reviews, reviews=arguments.reviews, products=arguments.products, days=arguments.days, seed=arguments.seed
@@ -153,23 +152,34 @@ def main() -> int:
         )
 
         python = sys.executable
-        backtest = [python, "manage.py", "gate_backtest", str(reviews), "--events", str(events), "--verbosity", "2"]
+
+        def backtest(events: Path, *options: str) -> list[str]:
+            return [python, "manage.py", "gate_backtest", str(reviews), "--events", str(events), "-v", "2", *options]
+
+        default_events, all_time_events, row_events = (
+            folder / f"events-{name}.jsonl" for name in ("default", "all-time", "rows")
+        )
         startup = [python, "manage.py", "gate_backtest", str(folder / "empty.csv"), "--verbosity", "0"]
         (folder / "empty.csv").write_text("product_id,rating,created_at\n", encoding="utf-8")
         load = os.getloadavg()[0]
         runs = [
             measure("baseline: csv.reader only", [python, "-c", BASELINE, str(reviews)], repeat=arguments.repeat),
-            measure("gate_backtest (default policy)", backtest, repeat=arguments.repeat),
-            measure("gate_backtest --window-days 0", [*backtest, "--window-days", "0"], repeat=arguments.repeat),
+            measure("gate_backtest (default policy)", backtest(default_events), repeat=arguments.repeat),
+            measure(
+                "gate_backtest --window-days 0",
+                backtest(all_time_events, "--window-days", "0"),
+                repeat=arguments.repeat,
+            ),
             measure("start-up only (header-only file)", startup, repeat=arguments.repeat),
             measure(
                 "for comparison: row engine (default policy)",
-                [python, "-c", ROW_ENGINE, *backtest[3:]],
+                [python, "-c", ROW_ENGINE, *backtest(row_events)[3:]],
                 repeat=arguments.repeat,
                 reference=True,
             ),
         ]
-        event_count = sum(1 for _ in events.open(encoding="utf-8"))
+        event_counts = [sum(1 for _ in path.open(encoding="utf-8")) for path in (default_events, all_time_events)]
+        engines_agree = default_events.read_bytes() == row_events.read_bytes()
 
     baseline = runs[0].seconds
     print(
@@ -217,7 +227,10 @@ def main() -> int:
                 missed.append(f"{run.label}: {ratio:.2f}x baseline (target <= {TARGET_RATIO:.0f}x)")
             if run.peak_mb >= TARGET_MB:
                 missed.append(f"{run.label}: {run.peak_mb:.0f} MB (target < {TARGET_MB:.0f} MB)")
-    print(f"\nevents of the last run (--window-days 0): {event_count:,}")
+    print(f"\nevents: {event_counts[0]:,} (default policy), {event_counts[1]:,} (--window-days 0)")
+    if not engines_agree:
+        missed.append("the row engine's events differ from the default run's")
+    print("the row engine's events are the same, byte for byte" if engines_agree else "")
     if missed:
         print("\ntargets missed:\n  " + "\n  ".join(missed))
         return 1 if arguments.check else 0

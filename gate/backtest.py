@@ -93,6 +93,10 @@ IMPROVEMENT_COLUMNS = ("product_id", "logged_at")
 PROGRESS_EVERY = 100_000
 
 Engine = Literal["auto", "rows", "columnar"]
+# "auto" takes the columnar engine for files of this size or more. Below it, importing
+# numpy and pyarrow (about 0.15 s) costs more than the columnar engine saves (about 0.8 s
+# a million rows; docs/performance.md).
+COLUMNAR_MIN_BYTES = 8 << 20
 
 _RATINGS = {str(value): value for value in range(1, 6)}
 # A day's figures for a product are packed in one int: count in the low 32 bits, sum above.
@@ -928,8 +932,9 @@ def run_backtest(
     ``ValueError`` when ``from_day`` is after ``to_day``.
 
     ``engine``: ``"auto"`` replays with the columnar engine (:mod:`gate.backtest_columnar`)
-    when it can take the file and with the row engine otherwise; both give the same events
-    and summary. ``"rows"`` and ``"columnar"`` force one (``"columnar"`` raises
+    when the file is large enough to gain from it (:data:`COLUMNAR_MIN_BYTES`) and it can
+    take the file, and with the row engine otherwise; both give the same events and
+    summary. ``"rows"`` and ``"columnar"`` force one (``"columnar"`` raises
     ``NotColumnar`` when it cannot take the file): for tests and benchmarks.
     """
     if from_day is not None and to_day is not None and from_day > to_day:
@@ -947,7 +952,7 @@ def run_backtest(
     last = to_day.toordinal() if to_day is not None else None
     summary = BacktestSummary()
 
-    if engine != "rows":
+    if engine == "columnar" or (engine == "auto" and _file_size(reviews_path) >= COLUMNAR_MIN_BYTES):
         columnar = _replay_columnar(
             reviews_path, policy, improvements, sink, first, last, progress, required=engine == "columnar"
         )
@@ -982,6 +987,13 @@ def run_backtest(
     summary.superseded_reviews = scanner.superseded
     skipped = improvement_skips.count + review_skips.count
     return _summarised(summary, simulation, evaluated, improvements, skipped, scanner.products)
+
+
+def _file_size(path: str | Path) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0  # the row engine names the problem
 
 
 def _replay_columnar(

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import gate.backtest as backtest_module
 import gate.backtest_columnar as columnar_module
 from gate.backtest import BacktestSummary, EventList, RowError, backtest_events, run_backtest
 from gate.backtest_columnar import NotColumnar
@@ -38,6 +39,13 @@ from tests.unit.test_backtest_engine import (
 )
 
 TINY_BLOCKS = 96  # bytes: three or four rows a block
+
+
+@pytest.fixture(autouse=True, scope="module")
+def columnar_whatever_the_size() -> Iterator[None]:
+    """"auto" tries the columnar engine on these small files too (it hands them back)."""
+    with mock.patch.object(backtest_module, "COLUMNAR_MIN_BYTES", 0):
+        yield
 
 
 @pytest.fixture
@@ -290,3 +298,22 @@ def test_a_threshold_too_fine_for_64_bit_arithmetic_is_for_the_row_engine(tmp_pa
     events, _ = backtest_events(reviews, policy=fine)
 
     assert brief(events) == [("2026-01-02", "A", "flagged", "2.6667", 3)]
+
+
+def test_auto_takes_the_row_engine_for_a_file_too_small_to_gain_from_columns(tmp_path: Path) -> None:
+    reviews = reviews_csv(tmp_path, [["A", 1, "2026-01-01"], ["A", 1, "2026-01-02"]])
+    small = reviews.stat().st_size + 1
+
+    with (
+        mock.patch.object(backtest_module, "COLUMNAR_MIN_BYTES", small),
+        mock.patch.object(columnar_module, "replay_columnar", side_effect=AssertionError("columnar")),
+    ):
+        events, _ = backtest_events(reviews, policy=SMALL)
+    with (
+        mock.patch.object(backtest_module, "COLUMNAR_MIN_BYTES", small - 1),
+        mock.patch.object(columnar_module, "replay_columnar", side_effect=AssertionError("columnar")),
+        pytest.raises(AssertionError, match="columnar"),
+    ):
+        backtest_events(reviews, policy=SMALL)
+
+    assert brief(events) == [("2026-01-02", "A", "flagged", "1.0000", 2)]
