@@ -62,8 +62,9 @@ except ImportError:  # pragma: no cover (both are dependencies of the project)
 __all__ = ["ColumnReader", "ColumnarSimulation", "NotColumnar", "ProductNumbers", "replay_columnar"]
 
 _BLOCK_BYTES = 1 << 20
-# The "below" test multiplies counts and sums (up to 5 x 2**36 here) by the threshold's
-# terms in int64; larger terms would overflow, so such policies take the row engine.
+# The "below" test multiplies a product's count and sum by the threshold's terms in int64:
+# with terms up to 2**20, a count under 2**36 reviews (a sum under 5 x 2**36) cannot
+# overflow. Policies with larger terms ("2.99999999999") take the row engine.
 _MAX_THRESHOLD_TERM = 1 << 20
 _DATE_CACHE_LIMIT = 1 << 16
 
