@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from products.models import Product
@@ -17,12 +19,22 @@ from reviews.models import (
     REPORT_REASONS,
     TITLE_MAX_LENGTH,
     BrandReply,
+    ReasonCode,
     Review,
     ReviewReport,
 )
 
 REPORT_REASON_CHOICES = [(reason.value, reason.label) for reason in REPORT_REASONS]
 COMMENT_MAX_LENGTH = 1000
+# What a comment may hold, as patterns the schema gives: never a NUL character (DRF refuses
+# it: PostgreSQL cannot store it) and, for an `other` report, at least one character that is
+# not a space, as str.strip() reads spaces (the serializer and the service strip the comment
+# before the service checks that the report explains itself). Those spaces are spelled out:
+# `\s` in a schema's pattern is ECMA-262's, another set (it leaves out \x1c-\x1f and \x85).
+STRIPPED_SPACES = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Not blank: drf-spectacular gives a blank comment as its own alternative beside this one.
+COMMENT_WITHOUT_NUL = r"^[^\x00]+$"
+COMMENT_SAYS_SOMETHING = rf"^[^\x00]*[^\x00{STRIPPED_SPACES}][^\x00]*$"
 
 
 class BrandReplySerializer(serializers.ModelSerializer):
@@ -111,8 +123,60 @@ class ReportInputSerializer(serializers.Serializer):
     )
 
 
+# The request body as the schema describes it: the rule "`other` needs a comment" is
+# reviews.services', and one flat object cannot say it, so the schema gives the two shapes
+# a report can take (see ReportInputSchema). ReportInputSerializer still reads the body.
+@extend_schema_serializer(component_name="ReportListed")
+class ReportWithListedReasonSchema(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=[(code, label) for code, label in REPORT_REASON_CHOICES if code != ReasonCode.OTHER]
+    )
+    comment = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        validators=[RegexValidator(COMMENT_WITHOUT_NUL)],
+        help_text=_("Optional."),
+    )
+
+
+@extend_schema_serializer(component_name="ReportOther")
+class ReportWithOtherReasonSchema(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=[(ReasonCode.OTHER.value, ReasonCode.OTHER.label)])
+    comment = serializers.CharField(
+        max_length=COMMENT_MAX_LENGTH,
+        validators=[RegexValidator(COMMENT_SAYS_SOMETHING)],
+        help_text=_("Required: what is wrong with the review (not only spaces)."),
+    )
+
+
+class ReportInputSchema(OpenApiSerializerExtension):
+    """ReportInputSerializer as the schema gives it: one of the two shapes, told apart by
+    `reason` (required in both, so the body is required)."""
+
+    target_class = ReportInputSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        listed = auto_schema.resolve_serializer(ReportWithListedReasonSchema(), direction).ref
+        other = auto_schema.resolve_serializer(ReportWithOtherReasonSchema(), direction).ref
+        return {
+            "oneOf": [listed, other],
+            "discriminator": {
+                "propertyName": "reason",
+                "mapping": {
+                    code: (other if code == ReasonCode.OTHER else listed)["$ref"]
+                    for code, _label in REPORT_REASON_CHOICES
+                },
+            },
+            "required": ["reason"],
+        }
+
+
 class ReportSerializer(serializers.ModelSerializer):
     review: serializers.PrimaryKeyRelatedField[Review] = serializers.PrimaryKeyRelatedField(read_only=True)
+    # A report's reason is never `author_deleted` (a database constraint): the same list as
+    # the request's, so the schema has one ReportReasonEnum.
+    reason = serializers.ChoiceField(choices=REPORT_REASON_CHOICES, read_only=True)
 
     class Meta:
         model = ReviewReport

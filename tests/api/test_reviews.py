@@ -332,6 +332,27 @@ def test_reporting_twice_is_409_and_other_needs_a_comment(
     assert list(error_of(bad)["fields"]) == ["reason"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason": "spam", "comment": "a\x00b"},
+        {"reason": "other", "comment": "Copied from\x00another site"},
+        {"reason": "other", "comment": " \t\n "},
+        {"reason": "other", "comment": ""},
+    ],
+    ids=["nul", "other-with-nul", "other-only-spaces", "other-empty"],
+)
+def test_a_report_comment_refused_as_the_schemas_patterns_say(
+    actors: dict[str, Any], client_as: Callable[[str], APIClient], write_review: Callable[..., Any], body: Any
+) -> None:
+    """The comment patterns of the schema (test_schema_and_docs) are the API's real rules."""
+    review = write_review(actors["product"], 4)
+    response = client_as("shopper").post(f"/api/v1/reviews/{review.pk}/reports/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert list(error_of(response)["fields"]) == ["comment"]
+    assert not ReviewReport.objects.exists()
+
+
 def test_votes_and_reports_on_unpublished_reviews_are_404(
     actors: dict[str, Any], client_as: Callable[[str], APIClient], write_review: Callable[..., Any]
 ) -> None:

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
+import schemathesis.openapi
 import yaml
 from django.core.management import call_command
 from django.test import Client
+from rest_framework.test import APIClient
+from schemathesis.generation import GenerationMode
+
+from accounts.roles import SHOPPER
+from reviews.models import REPORT_REASONS, ReviewReport
+from reviews.services import review_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +122,93 @@ def test_swagger_ui_script_and_assets_load(client: Client) -> None:
     assert "<script>" not in client.get("/api/docs/").content.decode()
     asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert asset.status_code == 200
+
+
+# --- The report body: the schema says what the service accepts --------------------------
+REPORT_PATH = "/api/v1/reviews/{id}/reports/"
+
+
+def _component(schema: dict[str, Any], ref: str) -> dict[str, Any]:
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]  # type: ignore[no-any-return]
+
+
+def _reasons(schema: dict[str, Any], shape: dict[str, Any]) -> set[str]:
+    reason = shape["properties"]["reason"]
+    ref = reason["$ref"] if "$ref" in reason else reason["allOf"][0]["$ref"]
+    return set(_component(schema, ref)["enum"])
+
+
+def _matches(pattern: str, text: str) -> bool:
+    """A schema's pattern read as ECMA-262 reads it: unanchored, `\\uXXXX` escapes."""
+    return re.search(pattern, text) is not None
+
+
+def test_the_report_body_lists_the_reportable_reasons_and_says_other_needs_a_comment(
+    schema: dict[str, Any],
+) -> None:
+    reportable = {reason.value for reason in REPORT_REASONS}
+    assert "author_deleted" not in reportable
+    body = schema["paths"][REPORT_PATH]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    shapes = [_component(schema, branch["$ref"]) for branch in _component(schema, body["$ref"])["oneOf"]]
+    by_reasons = {frozenset(_reasons(schema, shape)): shape for shape in shapes}
+    assert set(by_reasons) == {frozenset(reportable - {"other"}), frozenset({"other"})}
+
+    listed = by_reasons[frozenset(reportable - {"other"})]
+    assert listed["required"] == ["reason"]
+    # A comment, or a blank one (drf-spectacular's alternative for a blank-allowed pattern).
+    written, blank = listed["properties"]["comment"]["oneOf"]
+    assert blank == {"type": "string", "maxLength": 0}
+    assert written["maxLength"] == 1000
+    assert _matches(written["pattern"], "Copied from\nanother site") and _matches(written["pattern"], "  ")
+    assert not _matches(written["pattern"], "a\x00b") and not _matches(written["pattern"], "")
+
+    other = by_reasons[frozenset({"other"})]
+    assert set(other["required"]) == {"reason", "comment"}
+    comment = other["properties"]["comment"]
+    assert comment["minLength"] == 1 and comment["maxLength"] == 1000
+    assert _matches(comment["pattern"], " Copied from another site ") and _matches(comment["pattern"], "\ufeff")
+    # Nothing but what str.strip() removes (the service's reading), or a NUL: refused.
+    spaces = "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+    for text in ("", spaces, "\x00", "a\x00b", *spaces):
+        assert not _matches(comment["pattern"], text), repr(text)
+
+    # The answer's reason: the same list (a report is never `author_deleted`).
+    answer = schema["paths"][REPORT_PATH]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
+    assert _reasons(schema, _component(schema, answer["$ref"])) == reportable
+
+
+def test_report_bodies_generated_from_the_schema_are_accepted(
+    schema: dict[str, Any], make_user: Callable[..., Any], make_product: Callable[..., Any]
+) -> None:
+    """What Schemathesis does in CI, on this one operation: every body its positive mode
+    draws from the schema is a report the service takes (201), none is refused (400)."""
+    author = make_user("author", SHOPPER)
+    review = review_submit(
+        product=make_product("P1"),
+        author=author,
+        rating=2,
+        title="Meh",
+        body="A long enough review body.",
+        language="en",
+    )
+    client = APIClient()
+    client.force_login(make_user("reporter", SHOPPER))
+    operation = schemathesis.openapi.from_dict(schema)[REPORT_PATH]["POST"]
+    seen: set[str] = set()
+
+    @hypothesis.settings(
+        max_examples=120,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+    @hypothesis.given(case=operation.as_strategy(GenerationMode.POSITIVE, path_parameters={"id": review.pk}))
+    def report(case: Any) -> None:
+        ReviewReport.objects.all().delete()  # one open report per user and review
+        response = client.post(f"/api/v1/reviews/{review.pk}/reports/", case.body, format="json")
+        assert response.status_code == 201, (case.body, response.content)
+        seen.add(case.body["reason"])
+
+    report()
+    assert "other" in seen and seen - {"other"}  # both shapes were drawn
