@@ -6,17 +6,26 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, user_add_role
 from tests.integration.desk.factories import flagged_story
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    # A request activates its user's language for the rest of the thread: the French pages
+    # here must not leave later tests speaking French.
+    with translation.override(translation.get_language()):
+        yield
 
 
 def desk_title(page: str) -> str:
