@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 import os
 from pathlib import Path
 
@@ -47,6 +48,16 @@ def _plain_http_and_eager_tasks(settings: object) -> None:
     settings.SECURE_HSTS_SECONDS = 0  # type: ignore[attr-defined]
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A request in French (or a test's translation.activate) leaves the thread's language
+    set; the next test must start in the default language whatever the order."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 from accounts.roles import ROLES  # noqa: E402
