@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
