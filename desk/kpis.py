@@ -1,7 +1,10 @@
 """The desk's key figures, per category, per manager or per month, over a period.
 
-Pure computation over plain facts (desk.selectors.kpi_facts loads them in a few
-queries), so every figure can be checked against a hand count:
+Pure computation over plain facts, so every figure can be checked against a hand count.
+desk.selectors.kpi_facts loads them in a few queries whose rows grow with products and
+months, never with reviews: the database sums the reviews of each product (and month)
+into a ``ReviewTally``, and hands over only the middle one or two of each group's
+sorted reply delays (``ReplyMiddle``), which is all an exact median needs.
 
 * **average**: mean rating of the reviews published in the period;
 * **CSAT**: share of those reviews rated 4 or 5 stars;
@@ -23,18 +26,24 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from statistics import median
 
 __all__ = [
     "CSV_COLUMNS",
     "REPLY_TARGET_HOURS",
+    "TOTAL_KEY",
     "EventFact",
     "KpiRow",
-    "ReviewFact",
+    "ReplyMiddle",
+    "ReviewTally",
+    "category_key",
     "kpi_csv",
     "kpi_rows",
+    "manager_key",
+    "month_key",
+    "reply_hours",
 ]
 
 REPLY_TARGET_HOURS = 24
@@ -42,13 +51,28 @@ TOTAL_KEY = "__all__"
 
 
 @dataclass(frozen=True)
-class ReviewFact:
+class ReviewTally:
+    """The published reviews of one product in one bucket of the period: a month when
+    the figures are per month, else the whole period."""
+
     product_id: int
-    day: date  # publication day, in the site's time zone
-    rating: int
-    verified: bool
-    published_at: datetime
-    first_reply_at: datetime | None = None
+    day: date  # a day of the bucket inside the period: groups_of(product_id, day) names its groups
+    reviews: int
+    rating_sum: int
+    high: int  # rated 4 or 5 stars
+    verified: int
+    replies: int = 0  # reviews with a brand reply
+    replies_within_target: int = 0  # ... published at most REPLY_TARGET_HOURS before it
+
+
+@dataclass(frozen=True)
+class ReplyMiddle:
+    """The middle of a group's reply delays (brand's first reply minus publication) in
+    ascending order: the middle one when the group has an odd number of replies, the two
+    middle ones when even. Their mean is the median of all the group's delays."""
+
+    key: str  # the group's key, as groups_of names it, or TOTAL_KEY
+    delays: tuple[timedelta, ...]
 
 
 @dataclass(frozen=True)
@@ -68,7 +92,8 @@ class KpiRow:
     verified: int = 0
     replies: int = 0
     replies_within_target: int = 0
-    reply_hours: list[Decimal] = field(default_factory=list, repr=False)
+    # The middle one or two of the sorted reply times (ReplyMiddle): enough for the median.
+    reply_middle: list[Decimal] = field(default_factory=list, repr=False)
     flagged: int = 0
     recovered: int = 0
     withdrawn: int = 0
@@ -90,9 +115,9 @@ class KpiRow:
 
     @property
     def median_reply_hours(self) -> Decimal | None:
-        if not self.reply_hours:
+        if not self.reply_middle:
             return None
-        return Decimal(median(self.reply_hours)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+        return Decimal(median(self.reply_middle)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
     @property
     def reply_target_met(self) -> bool | None:
@@ -120,8 +145,26 @@ def _ratio(numerator: int, denominator: int, *, places: str) -> Decimal | None:
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), rounding=ROUND_HALF_EVEN)
 
 
-def _hours(start: datetime, end: datetime) -> Decimal:
-    return Decimal((end - start).total_seconds()) / Decimal(3600)
+def reply_hours(delay: timedelta) -> Decimal:
+    """A reply delay in hours; a reply dated before the review's publication counts as 0.
+
+    Non-decreasing in ``delay``, so the middle delays give the middle hours."""
+    return max(Decimal(delay.total_seconds()) / Decimal(3600), Decimal(0))
+
+
+def category_key(category_id: int | None) -> str:
+    """The key of a category's row ("none": products without a category)."""
+    return "none" if category_id is None else f"c{category_id}"
+
+
+def manager_key(user_id: int | None) -> str:
+    """The key of a manager's row ("none": products nobody manages)."""
+    return "none" if user_id is None else f"u{user_id}"
+
+
+def month_key(day: date) -> str:
+    """The key of the row of ``day``'s month."""
+    return day.strftime("%Y-%m")
 
 
 def _days_to_improvement(events: Sequence[EventFact], first: date, last: date) -> dict[int, list[tuple[date, int]]]:
@@ -143,9 +186,10 @@ def kpi_rows(
     *,
     first: date,
     last: date,
-    reviews: Iterable[ReviewFact],
+    reviews: Iterable[ReviewTally],
     events: Iterable[EventFact],
     groups_of: Callable[[int, date], Iterable[tuple[str, str]]],
+    reply_middles: Iterable[ReplyMiddle] = (),
     total_label: str = "All",
 ) -> list[KpiRow]:
     """One row per group (by label), then the "All" row.
@@ -154,6 +198,9 @@ def kpi_rows(
     on that day belongs to: its category, each of its managers, or the day's month.
     ``reviews`` and ``events`` outside ``first .. last`` are ignored, except withdrawals
     before ``first`` (a reinstatement in the period measures from them).
+    ``reply_middles`` give each group's median reply time (by the keys groups_of names,
+    TOTAL_KEY for the "All" row); one for a group without replies is ignored (a review
+    taken down between the queries that loaded the facts).
     """
     rows: dict[str, KpiRow] = {}
     total = KpiRow(key=TOTAL_KEY, label=total_label)
@@ -166,22 +213,20 @@ def kpi_rows(
             found.append(rows[key])
         return found
 
-    target = Decimal(REPLY_TARGET_HOURS)
-    for review in reviews:
-        if not first <= review.day <= last:
+    for tally in reviews:
+        if not first <= tally.day <= last:
             continue
-        hours = None
-        if review.first_reply_at is not None:
-            hours = max(_hours(review.published_at, review.first_reply_at), Decimal(0))
-        for row in targets(review.product_id, review.day):
-            row.reviews += 1
-            row.rating_sum += review.rating
-            row.high += review.rating >= 4
-            row.verified += review.verified
-            if hours is not None:
-                row.replies += 1
-                row.reply_hours.append(hours)
-                row.replies_within_target += hours <= target
+        for row in targets(tally.product_id, tally.day):
+            row.reviews += tally.reviews
+            row.rating_sum += tally.rating_sum
+            row.high += tally.high
+            row.verified += tally.verified
+            row.replies += tally.replies
+            row.replies_within_target += tally.replies_within_target
+    for middle in reply_middles:
+        found = total if middle.key == TOTAL_KEY else rows.get(middle.key)
+        if found is not None and found.replies:
+            found.reply_middle = [reply_hours(delay) for delay in middle.delays]
     event_list = list(events)
     for event in event_list:
         if not first <= event.day <= last or event.kind not in ("flagged", "recovered", "withdrawn", "reinstated"):

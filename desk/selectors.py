@@ -9,19 +9,29 @@ on: a product manager sees the products they manage, a quality director every pr
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Prefetch, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS
 from desk.charts import ChartDay
-from desk.kpis import EventFact, ReviewFact
+from desk.kpis import (
+    REPLY_TARGET_HOURS,
+    TOTAL_KEY,
+    EventFact,
+    ReplyMiddle,
+    ReviewTally,
+    category_key,
+    manager_key,
+    month_key,
+)
 from desk.models import AuditEntry, NoticeComment
 from desk.phrases import LOW_RATINGS, ReviewText, complaint_phrases, phrase_matches
 from gate.models import EventKind, GateEvent, Improvement, WithdrawalNotice
@@ -486,18 +496,46 @@ def moderation_left_to_others(*, user: Any) -> int:
 # --- KPIs --------------------------------------------------------------------------------
 
 
+KPI_GROUPS = ("category", "manager", "month")
+
+
 @dataclass(frozen=True)
 class KpiFacts:
-    reviews: list[ReviewFact]
+    reviews: list[ReviewTally]  # per product, and per month when grouped by month
+    reply_middles: list[ReplyMiddle]  # per group of ``group``, and the total's
     events: list[EventFact]
     categories: dict[int, tuple[int, str] | None]  # product id -> (category id, name)
     managers: dict[int, list[tuple[int, str]]]  # product id -> [(user id, name)]
 
 
-def kpi_facts(*, user: Any, first: date, last: date, policy: GatePolicy) -> KpiFacts:
-    """What desk.kpis needs for the user's products in ``first .. last``, in four queries."""
+def kpi_month_buckets(*, first: date, last: date) -> list[tuple[date, date]]:
+    """The months of ``first .. last``: (a day of the month inside the period, the day
+    after the month's part of the period). The first bucket starts on ``first``."""
+    buckets = []
+    day = first
+    while day <= last:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        buckets.append((day, min(following, last + timedelta(days=1))))
+        day = following
+    return buckets
+
+
+def kpi_facts(*, user: Any, first: date, last: date, group: str = "category", policy: GatePolicy) -> KpiFacts:
+    """What desk.kpis needs for the user's products in ``first .. last``, rows grouped
+    by ``group`` (one of KPI_GROUPS), in six queries whose rows grow with the products
+    and months, not with the reviews:
+
+    1. the published reviews summed per product (and per month, in the policy's time
+       zone, when grouped by month);
+    2. for each group, the middle one or two of its replied reviews' reply delays, ranked
+       by the database; 3. the same for all the reviews (the total's median);
+    4. the gate events of the period, and the withdrawals before it (a reinstatement in
+       the period measures from them); 5-6. the products' categories and managers.
+    """
+    if group not in KPI_GROUPS:
+        raise ValueError(f"group must be one of {KPI_GROUPS}, got {group!r}")
     scope = desk_products(user=user)
-    rows = (
+    published = (
         Review.objects.filter(
             product__in=scope,
             status=ReviewStatus.PUBLISHED,
@@ -505,16 +543,52 @@ def kpi_facts(*, user: Any, first: date, last: date, policy: GatePolicy) -> KpiF
             published_at__lt=policy.start_of_day(last + timedelta(days=1)),
         )
         .order_by()
-        .values_list("product_id", "rating", "verified_purchase", "published_at", "brand_reply__created_at")
+        .annotate(delay=F("brand_reply__created_at") - F("published_at"))
+    )
+    # The month of publication as an index into ``buckets``, compared with the policy's
+    # own midnights (what policy.day_of gives), not the database's time zone data.
+    buckets = kpi_month_buckets(first=first, last=last) if group == "month" else [(first, last + timedelta(days=1))]
+    if group == "month":
+        bucket: Any = Case(
+            *(
+                When(published_at__lt=policy.start_of_day(end), then=Value(index))
+                for index, (_day, end) in enumerate(buckets[:-1])
+            ),
+            default=Value(len(buckets) - 1),
+            output_field=IntegerField(),
+        )
+        published = published.annotate(bucket=bucket)
+    else:
+        published = published.annotate(bucket=Value(0, output_field=IntegerField()))
+    within = Q(delay__lte=timedelta(hours=REPLY_TARGET_HOURS))
+    sums = (
+        published.values("product_id", "bucket")
+        .annotate(
+            n=Count("pk"),
+            rating_sum=Sum("rating"),
+            high=Count("pk", filter=Q(rating__gte=4)),
+            verified=Count("pk", filter=Q(verified_purchase=True)),
+            replies=Count("brand_reply"),
+            within=Count("brand_reply", filter=within),
+        )
+        .values_list("product_id", "bucket", "n", "rating_sum", "high", "verified", "replies", "within")
     )
     reviews = [
-        ReviewFact(product_id, policy.day_of(published_at), rating, verified, published_at, replied_at)
-        for product_id, rating, verified, published_at, replied_at in rows
-        if published_at is not None
+        ReviewTally(product_id, buckets[index][0], n, rating_sum, high, verified, replies, in_time)
+        for product_id, index, n, rating_sum, high, verified, replies, in_time in sums
     ]
+    replied = published.filter(brand_reply__isnull=False)
+    if group == "category":
+        middles = _reply_middles(replied, F("product__category_id"), category_key)
+    elif group == "manager":
+        middles = _reply_middles(replied, F("product__managers"), manager_key)
+    else:
+        middles = _reply_middles(replied, F("bucket"), lambda index: month_key(buckets[index][0]))
+    middles += _reply_middles(replied, None, lambda _part: TOTAL_KEY)
     events = [
         EventFact(product_id, day, kind)
         for product_id, day, kind in GateEvent.objects.filter(
+            Q(day__gte=first) | Q(kind=EventKind.WITHDRAWN),
             product__in=scope,
             day__lte=last,
             kind__in=[EventKind.FLAGGED, EventKind.RECOVERED, EventKind.WITHDRAWN, EventKind.REINSTATED],
@@ -531,4 +605,28 @@ def kpi_facts(*, user: Any, first: date, last: date, policy: GatePolicy) -> KpiF
     )
     for product_id, user_id, display_name, username in through.order_by("product_id", "user_id"):
         managers.setdefault(product_id, []).append((user_id, display_name or username))
-    return KpiFacts(reviews=reviews, events=events, categories=categories, managers=managers)
+    return KpiFacts(reviews=reviews, reply_middles=middles, events=events, categories=categories, managers=managers)
+
+
+def _reply_middles(replied: QuerySet[Review], partition: Any, key_of: Callable[[Any], str]) -> list[ReplyMiddle]:
+    """The middle one or two reply delays of each partition (all of ``replied`` when
+    ``partition`` is None), in one query: the database ranks each partition's delays and
+    keeps the ranks r with n <= 2r <= n + 2 (n replies): (n + 1) / 2 when n is odd, n / 2
+    and n / 2 + 1 when even. Exact on SQLite and PostgreSQL alike (no percentile function)."""
+    over: dict[str, Any] = {"partition_by": [partition]} if partition is not None else {}
+    ranked = (
+        replied.annotate(
+            part=partition if partition is not None else Value(0, output_field=IntegerField()),
+            rank=Window(RowNumber(), order_by=[F("delay").asc(), F("pk").asc()], **over),
+            n=Window(Count("pk"), **over),
+        )
+        .annotate(twice=F("rank") * 2)
+        .filter(twice__gte=F("n"), twice__lte=F("n") + 2)
+        .values_list("part", "rank", "delay")
+    )
+    found: dict[Any, list[tuple[int, timedelta]]] = {}
+    for part, rank, delay in ranked:
+        found.setdefault(part, []).append((rank, delay))
+    return [
+        ReplyMiddle(key_of(part), tuple(delay for _rank, delay in sorted(middle))) for part, middle in found.items()
+    ]

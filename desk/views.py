@@ -43,7 +43,7 @@ from desk.forms import (
     NoticeFilterForm,
     ReplyForm,
 )
-from desk.kpis import REPLY_TARGET_HOURS, kpi_csv, kpi_rows
+from desk.kpis import REPLY_TARGET_HOURS, category_key, kpi_csv, kpi_rows, manager_key, month_key
 from gate.models import EventKind, WithdrawalNotice
 from gate.policy import GatePolicy
 from products.models import STARS, Product
@@ -582,24 +582,26 @@ def moderation_decide(request: HttpRequest) -> HttpResponse:
 
 def _kpi_rows(request: HttpRequest, form: KpiForm, policy: GatePolicy) -> list[Any]:
     data = form.cleaned_data
-    facts = selectors.kpi_facts(user=request.user, first=data["first"], last=data["last"], policy=policy)
     group = data["group"]
+    facts = selectors.kpi_facts(user=request.user, first=data["first"], last=data["last"], group=group, policy=policy)
     no_category = _("(no category)")
     no_manager = _("(no manager)")
 
+    # The keys are those of the facts' reply medians (desk.kpis.category_key and co).
     def groups_of(product_id: int, day: date) -> list[tuple[str, str]]:
         if group == "month":
-            return [(day.strftime("%Y-%m"), date_format(day, "YEAR_MONTH_FORMAT"))]
+            return [(month_key(day), date_format(day, "YEAR_MONTH_FORMAT"))]
         if group == "manager":
             people = facts.managers.get(product_id) or []
-            return [(f"u{pk}", name) for pk, name in people] or [("none", no_manager)]
+            return [(manager_key(pk), name) for pk, name in people] or [(manager_key(None), no_manager)]
         category = facts.categories.get(product_id)
-        return [(f"c{category[0]}", category[1])] if category else [("none", no_category)]
+        return [(category_key(category[0]), category[1])] if category else [(category_key(None), no_category)]
 
     return kpi_rows(
         first=data["first"],
         last=data["last"],
         reviews=facts.reviews,
+        reply_middles=facts.reply_middles,
         events=facts.events,
         groups_of=groups_of,
         total_label=_("All my products") if not request.user.has_perm(MANAGE_ALL_PRODUCTS) else _("All products"),
