@@ -1,4 +1,5 @@
-"""Signing up, signing in (rate-limited), the profile and the language switcher.
+"""Signing up, signing in (rate-limited), the profile, the language switcher, and resetting
+or changing a password (Django's views with our forms, emails and rate limits).
 
 The language a signed-in shopper chooses is stored on the account (UserLanguageMiddleware
 activates it on every request, and emails use it); the switcher and the profile both
@@ -15,17 +16,27 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from accounts.forms import ProfileForm, SignupForm
+from accounts.forms import (
+    NewPasswordForm,
+    PasswordChangeWithCurrentForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    SignupForm,
+)
 from accounts.models import User
 from accounts.roles import SHOPPER, user_add_role
+from accounts.services import password_changed_notify
 from config.ratelimit import rate_limit_hit, rate_limit_peek, rate_limited_response, ratelimit
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
@@ -128,3 +139,84 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if code in LANGUAGE_CODES and user.is_authenticated and isinstance(user, User) and user.language != code:
         User.objects.filter(pk=user.pk).update(language=code)
     return response
+
+
+# --- Forgotten password -------------------------------------------------------------------
+
+
+def _refused(response: HttpResponse) -> HttpResponse:
+    # A form sent back with errors is a 400, as on the sign-up and profile pages.
+    response.status_code = 400
+    return response
+
+
+@method_decorator(ratelimit("password_reset"), name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an email address and mails a reset link (see accounts.services).
+
+    Whether or not an account uses the address, the same "sent" page follows: the page
+    must not tell a stranger who has an account. Forms are limited per client address;
+    emails also per address asked for, silently, for the same reason.
+    """
+
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        address = form.cleaned_data["email"].strip().lower()
+        if rate_limit_hit(self.request, "password_reset_email", key=f"email:{address}").allowed:
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        return _refused(super().form_invalid(form))
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The page a reset link opens: a new password, twice.
+
+    It does not sign the person in: they sign in with the new password right after, which
+    also lets their browser store it under their username. Setting it signs the account
+    out everywhere else (the session's hash follows the password) and emails a notice.
+    """
+
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: NewPasswordForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            password_changed_notify(user=form.user)
+        return response
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        return _refused(super().form_invalid(form))
+
+
+# --- Changing the password ----------------------------------------------------------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A signed-in user's new password, given the current one (Django keeps this session
+    signed in and signs the others out). Wrong current passwords are limited per account."""
+
+    form_class = PasswordChangeWithCurrentForm
+    success_url = reverse_lazy("password_change_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        result = rate_limit_peek(request, "password_change")
+        if not result.allowed:
+            return rate_limited_response(request, result)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: PasswordChangeWithCurrentForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            password_changed_notify(user=form.user)
+        return response
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        if "old_password" in form.errors:
+            rate_limit_hit(self.request, "password_change")
+        return _refused(super().form_invalid(form))

@@ -1,4 +1,5 @@
-"""Rate limits for the site's forms: posting reviews, voting, reporting, signing up, signing in.
+"""Rate limits for the site's forms: posting reviews, voting, reporting, signing up, signing in,
+resetting and changing a password.
 
 Counters live in the default cache, which every process shares (the database cache, or
 Redis when REDIS_URL is set), so a limit holds across workers. Each limit is a fixed
@@ -36,6 +37,14 @@ DEFAULT_RATES: dict[str, tuple[int, int]] = {
     "login": (10, 300),
     "login_account": (5, 300),
     "signup": (5, 3600),
+    # Password reset: forms sent per client address, and emails per address asked for, so
+    # no one can flood a mailbox from many addresses (over that limit the page still says
+    # "sent" and nothing goes out: the limit must not reveal whether the address is known).
+    "password_reset": (10, 3600),
+    "password_reset_email": (3, 3600),
+    # Wrong current passwords on the change form, per account: a session left open on a
+    # shared computer must not let someone guess the password at leisure.
+    "password_change": (5, 900),
     "review_post": (10, 3600),  # new reviews and edits
     "vote": (60, 600),
     "report": (10, 3600),
