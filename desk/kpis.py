@@ -42,6 +42,7 @@ __all__ = [
     "kpi_csv",
     "kpi_rows",
     "manager_key",
+    "month_buckets",
     "month_key",
     "reply_hours",
 ]
@@ -165,6 +166,18 @@ def manager_key(user_id: int | None) -> str:
 def month_key(day: date) -> str:
     """The key of the row of ``day``'s month."""
     return day.strftime("%Y-%m")
+
+
+def month_buckets(first: date, last: date) -> list[tuple[date, date]]:
+    """The months of ``first .. last``, each as (its first day in the period, the day
+    after its last day in the period)."""
+    buckets = []
+    day = first
+    while day <= last:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        buckets.append((day, min(following, last + timedelta(days=1))))
+        day = following
+    return buckets
 
 
 def _days_to_improvement(events: Sequence[EventFact], first: date, last: date) -> dict[int, list[tuple[date, int]]]:

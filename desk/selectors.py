@@ -30,6 +30,7 @@ from desk.kpis import (
     ReviewTally,
     category_key,
     manager_key,
+    month_buckets,
     month_key,
 )
 from desk.models import AuditEntry, NoticeComment
@@ -508,18 +509,6 @@ class KpiFacts:
     managers: dict[int, list[tuple[int, str]]]  # product id -> [(user id, name)]
 
 
-def kpi_month_buckets(*, first: date, last: date) -> list[tuple[date, date]]:
-    """The months of ``first .. last``: (a day of the month inside the period, the day
-    after the month's part of the period). The first bucket starts on ``first``."""
-    buckets = []
-    day = first
-    while day <= last:
-        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        buckets.append((day, min(following, last + timedelta(days=1))))
-        day = following
-    return buckets
-
-
 def kpi_facts(*, user: Any, first: date, last: date, group: str = "category", policy: GatePolicy) -> KpiFacts:
     """What desk.kpis needs for the user's products in ``first .. last``, rows grouped
     by ``group`` (one of KPI_GROUPS), in six queries whose rows grow with the products
@@ -547,7 +536,7 @@ def kpi_facts(*, user: Any, first: date, last: date, group: str = "category", po
     )
     # The month of publication as an index into ``buckets``, compared with the policy's
     # own midnights (what policy.day_of gives), not the database's time zone data.
-    buckets = kpi_month_buckets(first=first, last=last) if group == "month" else [(first, last + timedelta(days=1))]
+    buckets = month_buckets(first, last) if group == "month" else [(first, last + timedelta(days=1))]
     if group == "month":
         bucket: Any = Case(
             *(
