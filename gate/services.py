@@ -48,7 +48,7 @@ from gate.policy import (
     evaluate_day,
 )
 from gate.policy import GateEvent as DecidedEvent
-from notifications.services import gate_event_notify
+from notifications.services import NotifyAudience, gate_event_notify
 from products.models import Product
 from products.services import product_current_figures_reset, product_ratings_recompute
 from reviews.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Review, ReviewSource, ReviewStatus
@@ -294,11 +294,12 @@ def _event_record(
     policy: GatePolicy,
     now: datetime,
     improvement: Improvement | None = None,
+    audience: NotifyAudience | None = None,
 ) -> GateEvent:
     """Append the event, follow it up on the product's notice, then hand it to notifications.
 
     All in the caller's transaction: the notice and the outbox rows exist exactly when the
-    event does.
+    event does. ``audience``: the day's recipients of every event, read once.
     """
     event = GateEvent.objects.create(
         product_id=product_id,
@@ -310,7 +311,7 @@ def _event_record(
         policy=policy.as_dict(),
     )
     _notice_follow(event=event, policy=policy, now=now, improvement=improvement)
-    gate_event_notify(event=event, now=now)
+    gate_event_notify(event=event, now=now, audience=audience)
     return event
 
 
@@ -749,6 +750,7 @@ def _day_evaluate(
             cursor.execute("SET LOCAL jit = off")
     policy_record = policy.as_dict()
     summary = DaySummary(day=day, full=clock.policy != policy_record)
+    audience = NotifyAudience()  # quality directors and endpoints: read once, if an event notifies
     for event in _pending_improvements_apply(policy=policy, now=now, day=day):
         summary.events[event.kind] += 1
         memory.forget(event.product_id)
@@ -788,7 +790,7 @@ def _day_evaluate(
                 continue
             product_gate_state_set(product_id=pk, expected=before, new=after, day=day, policy=policy)
             memory.forget(pk)
-            _event_record(product_id=pk, decided=decided, policy=policy, now=now)
+            _event_record(product_id=pk, decided=decided, policy=policy, now=now, audience=audience)
             summary.events[decided.kind.value] += 1
     clock.last_evaluated_day = day
     clock.policy = policy_record

@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -92,12 +93,29 @@ def quality_directors() -> QuerySet[User]:
     return User.objects.filter(via_group | via_user).distinct()
 
 
-def _recipients(product_id: int, *, extra: Iterable[User | None] = ()) -> list[User]:
+class NotifyAudience:
+    """Who hears of every event: the quality directors and the active webhook endpoints,
+    each read once (on first use) for all the events of one run, e.g. a day's evaluation,
+    instead of once per event."""
+
+    @cached_property
+    def quality_directors(self) -> list[User]:
+        return list(quality_directors())
+
+    @cached_property
+    def endpoints(self) -> list[WebhookEndpoint]:
+        return list(WebhookEndpoint.objects.filter(active=True).order_by("id"))
+
+
+def _recipients(
+    product_id: int, *, extra: Iterable[User | None] = (), audience: NotifyAudience | None = None
+) -> list[User]:
     """The product's managers, every quality director, and any extra person (assignee),
     once each, active and with an email address, in a stable order."""
     users: dict[int, User] = {}
     managers = User.objects.filter(managed_products__id=product_id)
-    for user in [*managers, *quality_directors(), *[u for u in extra if u is not None]]:
+    directors = (audience or NotifyAudience()).quality_directors
+    for user in [*managers, *directors, *[u for u in extra if u is not None]]:
         if user.is_active and user.email:
             users[user.pk] = user
     return [users[pk] for pk in sorted(users)]
@@ -213,8 +231,12 @@ def _outbox_insert(rows: Sequence[OutboxMessage]) -> list[int]:
     return ids
 
 
-def gate_event_notify(*, event: GateEvent, now: datetime | None = None) -> None:
+def gate_event_notify(
+    *, event: GateEvent, now: datetime | None = None, audience: NotifyAudience | None = None
+) -> None:
     """Write the emails and webhook deliveries an event owes, in the caller's transaction.
+
+    ``audience``: pass one :class:`NotifyAudience` for all the events of a run (read once).
 
     1. Events older than GATE_NOTIFY_DAYS (by ``now``'s date in TIME_ZONE) send nothing.
     2. One email per recipient: the product's managers, every quality director, and the
@@ -226,6 +248,7 @@ def gate_event_notify(*, event: GateEvent, now: datetime | None = None) -> None:
     now = now or timezone.now()
     if event.day < notify_cutoff(today=_local_today(now)):
         return
+    audience = audience or NotifyAudience()
     with transaction.atomic():
         notice = _notice_for(event)
         facts = _event_facts(event, notice)
@@ -240,7 +263,9 @@ def gate_event_notify(*, event: GateEvent, now: datetime | None = None) -> None:
                 payload=facts,
                 next_attempt_at=now,
             )
-            for user in _recipients(event.product_id, extra=[notice.assigned_to] if notice else [])
+            for user in _recipients(
+                event.product_id, extra=[notice.assigned_to] if notice else [], audience=audience
+            )
         ]
         body = webhook_body(event, notice=notice)
         rows.extend(
@@ -254,7 +279,7 @@ def gate_event_notify(*, event: GateEvent, now: datetime | None = None) -> None:
                 payload=body,
                 next_attempt_at=now,
             )
-            for endpoint in WebhookEndpoint.objects.filter(active=True).order_by("id")
+            for endpoint in audience.endpoints
             if event.kind in endpoint.events
         )
         _outbox_insert(rows)

@@ -185,3 +185,49 @@ def test_an_assignee_outside_the_usual_recipients_is_told_too(product: Product, 
     withdrawn = evaluation_event(product, "withdrawn", day=YESTERDAY)
     gate_event_notify(event=withdrawn, now=NOW)
     assert OutboxMessage.objects.filter(recipient=assignee, event=withdrawn).exists()
+
+
+def test_a_day_of_many_events_reads_the_quality_directors_and_endpoints_once(
+    manager: User, director: User, settings: Any
+) -> None:
+    # The engine's day: three products below, evaluated together; each event still owes
+    # its emails and webhook, but the audience shared by all is read once.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gate.services import gate_evaluate_day
+    from reviews.models import Review, ReviewSource, ReviewStatus
+
+    settings.GATE_MIN_REVIEWS = 2
+    subscribed = endpoint(["flagged"])
+    products = []
+    for n in range(3):
+        item = Product.objects.create(sku=f"DAY-{n}", name=f"Day {n}", slug=f"day-{n}")
+        item.managers.add(manager)
+        products.append(item)
+        moment = NOW - timedelta(days=1)
+        Review.objects.bulk_create(
+            Review(
+                product=item,
+                author_name="Tester",
+                rating=1,
+                status=ReviewStatus.PUBLISHED,
+                source=ReviewSource.IMPORT,
+                created_at=moment,
+                published_at=moment,
+            )
+            for _ in range(2)
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        gate_evaluate_day(day=YESTERDAY, now=NOW)
+
+    events = GateEvent.objects.filter(kind="flagged")
+    assert events.count() == 3
+    for event in events:
+        recipients = OutboxMessage.objects.filter(event=event, channel="email").values_list("recipient_id", flat=True)
+        assert sorted(recipients) == sorted([manager.pk, director.pk])
+        assert OutboxMessage.objects.filter(event=event, channel="webhook", endpoint=subscribed).count() == 1
+    endpoint_reads = [q for q in queries.captured_queries if 'FROM "notifications_webhookendpoint"' in q["sql"]]
+    director_reads = [q for q in queries.captured_queries if "manage_all_products" in q["sql"]]
+    assert (len(endpoint_reads), len(director_reads)) == (1, 1)
