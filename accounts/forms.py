@@ -79,6 +79,12 @@ class NewPasswordForm(SetPasswordForm):
 class PasswordChangeWithCurrentForm(PasswordChangeForm):
     """The current password, then the new one twice."""
 
+    # Django's message says "old password"; the field is labelled "Current password".
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("The current password you entered is wrong. Please enter it again."),
+    }
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = _("Current password")

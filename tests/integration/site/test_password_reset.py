@@ -323,7 +323,7 @@ def test_changing_needs_the_current_password(client: Client) -> None:
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Your old password was entered incorrectly. Please enter it again." in page
+    assert "The current password you entered is wrong. Please enter it again." in page
     assert 'href="#id_old_password"' in page and 'aria-describedby="id_old_password_error"' in page
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
