@@ -3,8 +3,8 @@
 Pure computation over plain facts, so every figure can be checked against a hand count.
 desk.selectors.kpi_facts loads them in a few queries whose rows grow with products and
 months, never with reviews: the database sums the reviews of each product (and month)
-into a ``ReviewTally``, and hands over only the middle one or two of each group's
-sorted reply delays (``ReplyMiddle``), which is all an exact median needs.
+into a ``ReviewTally``, and gives each group's reply figures (``ReplyFigures``): counts,
+and only the middle one or two of its sorted reply delays, all an exact median needs.
 
 * **average**: mean rating of the reviews published in the period;
 * **CSAT**: share of those reviews rated 4 or 5 stars;
@@ -36,7 +36,7 @@ __all__ = [
     "TOTAL_KEY",
     "EventFact",
     "KpiRow",
-    "ReplyMiddle",
+    "ReplyFigures",
     "ReviewTally",
     "category_key",
     "kpi_csv",
@@ -62,18 +62,19 @@ class ReviewTally:
     rating_sum: int
     high: int  # rated 4 or 5 stars
     verified: int
-    replies: int = 0  # reviews with a brand reply
-    replies_within_target: int = 0  # ... published at most REPLY_TARGET_HOURS before it
 
 
 @dataclass(frozen=True)
-class ReplyMiddle:
-    """The middle of a group's reply delays (brand's first reply minus publication) in
-    ascending order: the middle one when the group has an odd number of replies, the two
-    middle ones when even. Their mean is the median of all the group's delays."""
+class ReplyFigures:
+    """The reviews of a group that have a brand reply. A delay is the brand's first reply
+    minus the publication; ``middle`` holds the middle of the group's delays in ascending
+    order: the middle one when ``replies`` is odd, the two middle ones when even. Their
+    mean is the median of all the group's delays."""
 
     key: str  # the group's key, as groups_of names it, or TOTAL_KEY
-    delays: tuple[timedelta, ...]
+    replies: int
+    within_target: int  # delays of at most REPLY_TARGET_HOURS
+    middle: tuple[timedelta, ...]
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class KpiRow:
     verified: int = 0
     replies: int = 0
     replies_within_target: int = 0
-    # The middle one or two of the sorted reply times (ReplyMiddle): enough for the median.
+    # The middle one or two of the sorted reply times (ReplyFigures): enough for the median.
     reply_middle: list[Decimal] = field(default_factory=list, repr=False)
     flagged: int = 0
     recovered: int = 0
@@ -202,7 +203,7 @@ def kpi_rows(
     reviews: Iterable[ReviewTally],
     events: Iterable[EventFact],
     groups_of: Callable[[int, date], Iterable[tuple[str, str]]],
-    reply_middles: Iterable[ReplyMiddle] = (),
+    replies: Iterable[ReplyFigures] = (),
     total_label: str = "All",
 ) -> list[KpiRow]:
     """One row per group (by label), then the "All" row.
@@ -211,9 +212,9 @@ def kpi_rows(
     on that day belongs to: its category, each of its managers, or the day's month.
     ``reviews`` and ``events`` outside ``first .. last`` are ignored, except withdrawals
     before ``first`` (a reinstatement in the period measures from them).
-    ``reply_middles`` give each group's median reply time (by the keys groups_of names,
-    TOTAL_KEY for the "All" row); one for a group without replies is ignored (a review
-    taken down between the queries that loaded the facts).
+    ``replies`` give each group's reply figures (by the keys groups_of names, TOTAL_KEY
+    for the "All" row); those of a group without reviews are ignored (a review taken down
+    between the queries that loaded the facts).
     """
     rows: dict[str, KpiRow] = {}
     total = KpiRow(key=TOTAL_KEY, label=total_label)
@@ -234,12 +235,12 @@ def kpi_rows(
             row.rating_sum += tally.rating_sum
             row.high += tally.high
             row.verified += tally.verified
-            row.replies += tally.replies
-            row.replies_within_target += tally.replies_within_target
-    for middle in reply_middles:
-        found = total if middle.key == TOTAL_KEY else rows.get(middle.key)
-        if found is not None and found.replies:
-            found.reply_middle = [reply_hours(delay) for delay in middle.delays]
+    for figures in replies:
+        found = total if figures.key == TOTAL_KEY else rows.get(figures.key)
+        if found is not None:
+            found.replies = figures.replies
+            found.replies_within_target = figures.within_target
+            found.reply_middle = [reply_hours(delay) for delay in figures.middle]
     event_list = list(events)
     for event in event_list:
         if not first <= event.day <= last or event.kind not in ("flagged", "recovered", "withdrawn", "reinstated"):

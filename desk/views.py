@@ -601,7 +601,7 @@ def _kpi_rows(request: HttpRequest, form: KpiForm, policy: GatePolicy) -> list[A
         first=data["first"],
         last=data["last"],
         reviews=facts.reviews,
-        reply_middles=facts.reply_middles,
+        replies=facts.replies,
         events=facts.events,
         groups_of=groups_of,
         total_label=_("All my products") if not request.user.has_perm(MANAGE_ALL_PRODUCTS) else _("All products"),

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from desk.kpis import (
     TOTAL_KEY,
     EventFact,
-    KpiRow,
-    ReplyMiddle,
+    ReplyFigures,
     ReviewTally,
     category_key,
     kpi_csv,
@@ -35,9 +34,9 @@ GroupsOf = Callable[[int, date], list[tuple[str, str]]]
 
 def tally_and_rank(
     facts: list[ReviewFact], *, first: date, last: date, by_month: bool, groups_of: GroupsOf
-) -> tuple[list[ReviewTally], list[ReplyMiddle]]:
+) -> tuple[list[ReviewTally], list[ReplyFigures]]:
     """What desk.selectors.kpi_facts asks the database for, done in Python: sums per
-    product and bucket, and each group's middle reply delays."""
+    product and bucket, and each group's reply counts and middle reply delays."""
     buckets = month_buckets(first, last) if by_month else [(first, last + timedelta(days=1))]
     sums: dict[tuple[int, date], list[int]] = {}
     delays: dict[str, list[timedelta]] = {}
@@ -45,21 +44,19 @@ def tally_and_rank(
         if not first <= fact.day <= last:
             continue
         day = next(start for start, end in buckets if fact.day < end)
-        counts = sums.setdefault((fact.product_id, day), [0] * 6)
-        replied = fact.first_reply_at is not None
-        delay = fact.first_reply_at - fact.published_at if fact.first_reply_at is not None else None
-        within = delay is not None and delay <= timedelta(hours=24)
-        for i, value in enumerate((1, fact.rating, fact.rating >= 4, fact.verified, replied, within)):
+        counts = sums.setdefault((fact.product_id, day), [0] * 4)
+        for i, value in enumerate((1, fact.rating, fact.rating >= 4, fact.verified)):
             counts[i] += int(value)
-        if delay is not None:
+        if fact.first_reply_at is not None:
             for key in [TOTAL_KEY, *(key for key, _label in groups_of(fact.product_id, day))]:
-                delays.setdefault(key, []).append(delay)
+                delays.setdefault(key, []).append(fact.first_reply_at - fact.published_at)
     tallies = [ReviewTally(product_id, day, *counts) for (product_id, day), counts in sums.items()]
-    middles = []
+    replies = []
     for key, found in delays.items():
         ranked, n = sorted(found), len(found)
-        middles.append(ReplyMiddle(key, tuple(ranked[(n - 1) // 2 : n // 2 + 1])))
-    return tallies, middles
+        within = sum(delay <= timedelta(hours=24) for delay in found)
+        replies.append(ReplyFigures(key, n, within, tuple(ranked[(n - 1) // 2 : n // 2 + 1])))
+    return tallies, replies
 
 
 CATEGORIES = {1: (10, "Tents"), 2: (11, "Bags"), 3: (10, "Tents"), 4: None}
@@ -134,19 +131,12 @@ def test_figures_from_sums_and_middle_delays_equal_the_per_review_figures(
     facts: list[ReviewFact], events: list[EventFact], group: str
 ) -> None:
     groups_of = groups_by(group)
-    tallies, middles = tally_and_rank(facts, first=FIRST, last=LAST, by_month=group == "month", groups_of=groups_of)
-    new = kpi_rows(first=FIRST, last=LAST, reviews=tallies, reply_middles=middles, events=events, groups_of=groups_of)
+    tallies, replies = tally_and_rank(facts, first=FIRST, last=LAST, by_month=group == "month", groups_of=groups_of)
+    new = kpi_rows(first=FIRST, last=LAST, reviews=tallies, replies=replies, events=events, groups_of=groups_of)
     old = reference_rows(first=FIRST, last=LAST, reviews=facts, events=events, groups_of=groups_of)
     assert [figures(row) for row in new] == [figures(row) for row in old]
     period = (FIRST, LAST)
     assert kpi_csv(new, period=period, group_by=group) == kpi_csv(old, period=period, group_by=group)
-
-
-def row(**values: object) -> KpiRow:
-    found = KpiRow(key="c1", label="Tents")
-    for name, value in values.items():
-        setattr(found, name, value)
-    return found
 
 
 @pytest.mark.parametrize(
@@ -164,8 +154,8 @@ def test_the_median_reply_time_comes_from_the_middle_delays(delays: list[timedel
     [tents, _total] = kpi_rows(
         first=FIRST,
         last=LAST,
-        reviews=[ReviewTally(1, FIRST, reviews=5, rating_sum=15, high=2, verified=0, replies=len(delays))],
-        reply_middles=[ReplyMiddle("c1", tuple(delays))],
+        reviews=[ReviewTally(1, FIRST, reviews=5, rating_sum=15, high=2, verified=0)],
+        replies=[ReplyFigures("c1", replies=len(delays), within_target=len(delays), middle=tuple(delays))],
         events=[],
         groups_of=lambda _product, _day: [("c1", "Tents")],
     )
@@ -185,11 +175,11 @@ def test_tallies_of_one_group_add_up_and_the_total_counts_each_product_once() ->
         first=FIRST,
         last=LAST,
         reviews=[
-            ReviewTally(1, FIRST, reviews=3, rating_sum=12, high=2, verified=1, replies=1, replies_within_target=1),
+            ReviewTally(1, FIRST, reviews=3, rating_sum=12, high=2, verified=1),
             ReviewTally(2, date(2026, 3, 1), reviews=2, rating_sum=4, high=0, verified=2),
             ReviewTally(2, LAST + timedelta(days=1), reviews=9, rating_sum=9, high=0, verified=0),  # outside
         ],
-        reply_middles=[ReplyMiddle("u7", (timedelta(hours=3),)), ReplyMiddle(TOTAL_KEY, (timedelta(hours=3),))],
+        replies=[ReplyFigures("u7", 1, 1, (timedelta(hours=3),)), ReplyFigures(TOTAL_KEY, 1, 1, (timedelta(hours=3),))],
         events=[],
         groups_of=groups_of,
     )
@@ -208,13 +198,13 @@ def test_tallies_of_one_group_add_up_and_the_total_counts_each_product_once() ->
     )
 
 
-def test_a_reply_middle_of_a_group_without_replies_is_ignored() -> None:
-    """A review taken down between the selector's queries leaves its delay behind."""
+def test_reply_figures_of_a_group_without_reviews_are_ignored() -> None:
+    """A review taken down between the selector's queries leaves its reply behind."""
     [total] = kpi_rows(
         first=FIRST,
         last=LAST,
         reviews=[],
-        reply_middles=[ReplyMiddle("c1", (timedelta(hours=3),)), ReplyMiddle(TOTAL_KEY, (timedelta(hours=3),))],
+        replies=[ReplyFigures("c1", 1, 0, (timedelta(hours=30),))],
         events=[],
         groups_of=lambda _product, _day: [("c1", "Tents")],
     )

@@ -261,6 +261,6 @@ def test_the_facts_have_one_row_per_product_and_month_whatever_the_number_of_rev
     assert len(facts.reviews) <= len(products) * 2
     assert len({(tally.product_id, tally.day) for tally in facts.reviews}) == len(facts.reviews)
     # One or two delays per group (two months) and for the total.
-    assert len(facts.reply_middles) == 3 and all(1 <= len(middle.delays) <= 2 for middle in facts.reply_middles)
+    assert len(facts.replies) == 3 and all(1 <= len(figures.middle) <= 2 for figures in facts.replies)
     by_category = kpi_facts(user=director, first=first, last=last, group="category", policy=desk_policy())
     assert len(by_category.reviews) <= len(products)
