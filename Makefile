@@ -51,6 +51,7 @@ checks: install
 ## when BENCH_DATABASE_URL names a role that may create databases. Figures: docs/performance*.md
 bench: install
 	$(PY) bench/bench_backtest.py
+	$(PY) bench/bench_kpis.py
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/bench_gate_db.py; \
 	else echo "bench_gate_db.py skipped: set BENCH_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/bench"; fi
 
