@@ -41,10 +41,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -54,8 +52,6 @@ sys.path.insert(0, str(REPO))
 
 # desk.kpis is pure Python: importable before Django is set up.
 from desk.kpis import (  # noqa: E402
-    REPLY_TARGET_HOURS,
-    TOTAL_KEY,
     EventFact,
     KpiRow,
     category_key,
@@ -63,6 +59,9 @@ from desk.kpis import (  # noqa: E402
     manager_key,
     month_key,
 )
+
+# The per-review algorithm the page used before (the tests' reference, one copy of it).
+from tests.unit.kpi_reference import ReviewFact, reference_rows  # noqa: E402
 
 TIME_ZONE = "Europe/Paris"
 # (label, grouped by, days through the last day, whose products)
@@ -81,16 +80,7 @@ def _log(message: str) -> None:
 
 
 # --- The baseline: the per-review code, as desk.selectors and desk.kpis had it ------------
-
-
-@dataclass(frozen=True)
-class ReviewFact:
-    product_id: int
-    day: date  # publication day, in the policy's time zone
-    rating: int
-    verified: bool
-    published_at: datetime
-    first_reply_at: datetime | None = None
+# (the summing is tests/unit/kpi_reference.py's; the loading is here)
 
 
 def baseline_facts(
@@ -139,70 +129,6 @@ def baseline_facts(
     return reviews, events, categories, managers
 
 
-def _days_to_improvement(events: Sequence[EventFact], first: date, last: date) -> dict[int, list[tuple[date, int]]]:
-    latest_withdrawal: dict[int, date] = {}
-    found: dict[int, list[tuple[date, int]]] = {}
-    for event in sorted(events, key=lambda e: (e.day, e.product_id, e.kind != "withdrawn")):
-        if event.kind == "withdrawn":
-            latest_withdrawal[event.product_id] = event.day
-        elif event.kind == "reinstated" and first <= event.day <= last:
-            withdrawn = latest_withdrawal.pop(event.product_id, None)
-            if withdrawn is not None:
-                found.setdefault(event.product_id, []).append((event.day, (event.day - withdrawn).days))
-    return found
-
-
-def baseline_kpi_rows(
-    *,
-    first: date,
-    last: date,
-    reviews: Iterable[ReviewFact],
-    events: Iterable[EventFact],
-    groups_of: Callable[[int, date], Iterable[tuple[str, str]]],
-    total_label: str,
-) -> list[KpiRow]:
-    rows: dict[str, KpiRow] = {}
-    total = KpiRow(key=TOTAL_KEY, label=total_label)
-
-    def targets(product_id: int, day: date) -> list[KpiRow]:
-        found = [total]
-        for key, label in groups_of(product_id, day):
-            if key not in rows:
-                rows[key] = KpiRow(key=key, label=label)
-            found.append(rows[key])
-        return found
-
-    target = Decimal(REPLY_TARGET_HOURS)
-    for review in reviews:
-        if not first <= review.day <= last:
-            continue
-        hours = None
-        if review.first_reply_at is not None:
-            seconds = (review.first_reply_at - review.published_at).total_seconds()
-            hours = max(Decimal(seconds) / Decimal(3600), Decimal(0))
-        for row in targets(review.product_id, review.day):
-            row.reviews += 1
-            row.rating_sum += review.rating
-            row.high += review.rating >= 4
-            row.verified += review.verified
-            if hours is not None:
-                row.replies += 1
-                row.reply_middle.append(hours)  # every reply time: their median is the same
-                row.replies_within_target += hours <= target
-    event_list = list(events)
-    for event in event_list:
-        if not first <= event.day <= last or event.kind not in ("flagged", "recovered", "withdrawn", "reinstated"):
-            continue
-        for row in targets(event.product_id, event.day):
-            setattr(row, event.kind, getattr(row, event.kind) + 1)
-    for product_id, spans in _days_to_improvement(event_list, first, last).items():
-        for day, days in spans:
-            for row in targets(product_id, day):
-                row.days_to_improvement.append(days)
-    ordered = sorted(rows.values(), key=lambda row: (row.label.casefold(), row.key))
-    return [*ordered, total]
-
-
 def groups_like_the_page(
     group: str, categories: dict[int, tuple[int, str] | None], managers: dict[int, list[tuple[int, str]]]
 ) -> GroupsOf:
@@ -223,7 +149,7 @@ def groups_like_the_page(
 
 def baseline_rows(*, user: Any, first: date, last: date, group: str, policy: Any) -> list[KpiRow]:
     reviews, events, categories, managers = baseline_facts(user=user, first=first, last=last, policy=policy)
-    return baseline_kpi_rows(
+    return reference_rows(
         first=first,
         last=last,
         reviews=reviews,
