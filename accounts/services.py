@@ -28,7 +28,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,7 +35,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from notifications.services import user_email_enqueue
+from notifications.services import email_to_user, user_email_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -90,13 +89,7 @@ def password_reset_email_send(
     with translation.override(language):
         subject = " ".join(render_to_string("emails/password_reset_subject.txt", context).split())
         body = render_to_string("emails/password_reset_body.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
+    message = email_to_user(user=user, subject=subject, body=body, language=language)
     try:
         message.send(fail_silently=False)
     except Exception:  # SMTP and socket errors of any kind: the person can ask again

@@ -537,6 +537,17 @@ def _email_parts(message: OutboxMessage) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
+def email_to_user(*, user: User, subject: str, body: str, language: str) -> EmailMessage:
+    """A plain-text email from the site to one account, marked automatic, in ``language``."""
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
+    )
+
+
 def _send_email(message: OutboxMessage) -> None:
     user = message.recipient
     if user is None or not user.is_active or not user.email:
@@ -544,13 +555,7 @@ def _send_email(message: OutboxMessage) -> None:
     language = user.language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, body = _email_parts(message)
-    email = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
+    email = email_to_user(user=user, subject=subject, body=body, language=language)
     try:
         email.send(fail_silently=False)
     except Exception as exc:  # SMTP and socket errors of any kind: retried later
