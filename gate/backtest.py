@@ -15,7 +15,7 @@ does, and hands the events, in the spec's order, to an :class:`EventSink`.
 This module is the *row engine*: it takes any file, and is the reference. Large files
 that are sorted by day and valid go first to the *columnar engine*
 (:mod:`gate.backtest_columnar`, pyarrow and numpy), which gives the same events and
-summary about three times faster and hands anything else back here (docs/gate.md). Both
+summary two to three times faster, and hands anything else back here (docs/gate.md). Both
 share :class:`_Replay`, the order of days; what follows is about the row engine.
 
 *Memory.* Reviews are never kept. Per product the engine holds a running ``count`` and
