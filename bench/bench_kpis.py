@@ -86,9 +86,8 @@ def _log(message: str) -> None:
 def baseline_facts(
     *, user: Any, first: date, last: date, policy: Any
 ) -> tuple[list[ReviewFact], list[EventFact], dict[int, tuple[int, str] | None], dict[int, list[tuple[int, str]]]]:
-    from desk.selectors import desk_products
+    from desk.selectors import desk_products, kpi_product_groups
     from gate.models import EventKind, GateEvent
-    from products.models import Product
     from reviews.models import Review, ReviewStatus
 
     scope = desk_products(user=user)
@@ -117,15 +116,7 @@ def baseline_facts(
         .order_by()
         .values_list("product_id", "day", "kind")
     ]
-    categories: dict[int, tuple[int, str] | None] = {}
-    for pk, category_id, name in scope.order_by().values_list("pk", "category_id", "category__name"):
-        categories[pk] = (category_id, name) if category_id is not None else None
-    managers: dict[int, list[tuple[int, str]]] = {}
-    pairs = Product.managers.through.objects.filter(product__in=scope).values_list(
-        "product_id", "user_id", "user__display_name", "user__username"
-    )
-    for product_id, user_id, display_name, username in pairs.order_by("product_id", "user_id"):
-        managers.setdefault(product_id, []).append((user_id, display_name or username))
+    categories, managers = kpi_product_groups(scope)
     return reviews, events, categories, managers
 
 

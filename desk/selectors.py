@@ -632,6 +632,14 @@ def kpi_facts(*, user: Any, first: date, last: date, group: str = "category", po
         .order_by()
         .values_list("product_id", "day", "kind")
     ]
+    categories, managers = kpi_product_groups(scope)
+    return KpiFacts(reviews=reviews, replies=replies, events=events, categories=categories, managers=managers)
+
+
+def kpi_product_groups(
+    scope: QuerySet[Product],
+) -> tuple[dict[int, tuple[int, str] | None], dict[int, list[tuple[int, str]]]]:
+    """Each product's category (id, name; ``None`` without one) and managers (id, name)."""
     categories: dict[int, tuple[int, str] | None] = {}
     for pk, category_id, name in scope.order_by().values_list("pk", "category_id", "category__name"):
         categories[pk] = (category_id, name) if category_id is not None else None
@@ -641,7 +649,7 @@ def kpi_facts(*, user: Any, first: date, last: date, group: str = "category", po
     )
     for product_id, user_id, display_name, username in through.order_by("product_id", "user_id"):
         managers.setdefault(product_id, []).append((user_id, display_name or username))
-    return KpiFacts(reviews=reviews, replies=replies, events=events, categories=categories, managers=managers)
+    return categories, managers
 
 
 def _reply_figures(
