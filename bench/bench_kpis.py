@@ -61,7 +61,7 @@ from desk.kpis import (  # noqa: E402
 )
 
 # The per-review algorithm the page used before (the tests' reference, one copy of it).
-from tests.unit.kpi_reference import ReviewFact, reference_rows  # noqa: E402
+from tests.unit.kpi_reference import ReviewFact, per_review_facts, reference_rows  # noqa: E402
 
 TIME_ZONE = "Europe/Paris"
 # (label, grouped by, days through the last day, whose products)
@@ -87,35 +87,9 @@ def baseline_facts(
     *, user: Any, first: date, last: date, policy: Any
 ) -> tuple[list[ReviewFact], list[EventFact], dict[int, tuple[int, str] | None], dict[int, list[tuple[int, str]]]]:
     from desk.selectors import desk_products, kpi_product_groups
-    from gate.models import EventKind, GateEvent
-    from reviews.models import Review, ReviewStatus
 
     scope = desk_products(user=user)
-    rows = (
-        Review.objects.filter(
-            product__in=scope,
-            status=ReviewStatus.PUBLISHED,
-            published_at__gte=policy.start_of_day(first),
-            published_at__lt=policy.start_of_day(last + timedelta(days=1)),
-        )
-        .order_by()
-        .values_list("product_id", "rating", "verified_purchase", "published_at", "brand_reply__created_at")
-    )
-    reviews = [
-        ReviewFact(product_id, policy.day_of(published_at), rating, verified, published_at, replied_at)
-        for product_id, rating, verified, published_at, replied_at in rows
-        if published_at is not None
-    ]
-    events = [
-        EventFact(product_id, day, kind)
-        for product_id, day, kind in GateEvent.objects.filter(
-            product__in=scope,
-            day__lte=last,
-            kind__in=[EventKind.FLAGGED, EventKind.RECOVERED, EventKind.WITHDRAWN, EventKind.REINSTATED],
-        )
-        .order_by()
-        .values_list("product_id", "day", "kind")
-    ]
+    reviews, events = per_review_facts(scope=scope, first=first, last=last, policy=policy)
     categories, managers = kpi_product_groups(scope)
     return reviews, events, categories, managers
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from statistics import median
+from typing import Any
 
 from desk.kpis import REPLY_TARGET_HOURS, TOTAL_KEY, EventFact, KpiRow
 
@@ -93,6 +94,43 @@ def reference_rows(
                 row.days_to_improvement.append(days)
     ordered = sorted(rows.values(), key=lambda row: (row.label.casefold(), row.key))
     return [*ordered, total]
+
+
+def per_review_facts(*, scope: Any, first: date, last: date, policy: Any) -> tuple[list[ReviewFact], list[EventFact]]:
+    """What the per-review code loaded for ``scope`` (a Product queryset): one fact per
+    review published in ``first .. last`` (days in the policy's zone), every event up to
+    ``last``. Needs the database (the rest of this module does not)."""
+    from datetime import timedelta
+
+    from gate.models import EventKind, GateEvent
+    from reviews.models import Review, ReviewStatus
+
+    rows = (
+        Review.objects.filter(
+            product__in=scope,
+            status=ReviewStatus.PUBLISHED,
+            published_at__gte=policy.start_of_day(first),
+            published_at__lt=policy.start_of_day(last + timedelta(days=1)),
+        )
+        .order_by()
+        .values_list("product_id", "rating", "verified_purchase", "published_at", "brand_reply__created_at")
+    )
+    reviews = [
+        ReviewFact(product_id, policy.day_of(published_at), rating, verified, published_at, replied_at)
+        for product_id, rating, verified, published_at, replied_at in rows
+        if published_at is not None
+    ]
+    events = [
+        EventFact(product_id, day, kind)
+        for product_id, day, kind in GateEvent.objects.filter(
+            product__in=scope,
+            day__lte=last,
+            kind__in=[EventKind.FLAGGED, EventKind.RECOVERED, EventKind.WITHDRAWN, EventKind.REINSTATED],
+        )
+        .order_by()
+        .values_list("product_id", "day", "kind")
+    ]
+    return reviews, events
 
 
 def exact_median(row: KpiRow) -> Decimal | None:

@@ -24,7 +24,7 @@ from gate.models import GateEvent, Improvement
 from products.models import Product
 from reviews.models import BrandReply, Review, ReviewStatus
 from tests.integration.desk.factories import PARIS, make_category, make_product
-from tests.unit.kpi_reference import ReviewFact, figures, reference_rows
+from tests.unit.kpi_reference import ReviewFact, figures, per_review_facts, reference_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -146,28 +146,10 @@ def random_shop(seed: int, *, managers: list[User], reviews: int) -> list[Produc
     return products
 
 
-def per_review_facts(user: User, first: date, last: date) -> tuple[list[ReviewFact], list[EventFact]]:
+def facts_of(user: User, first: date, last: date) -> tuple[list[ReviewFact], list[EventFact]]:
     """The facts the per-review code loaded: one per published review, every event."""
-    policy = desk_policy()
     scope = Product.objects.all() if user.has_perm(MANAGE_ALL_PRODUCTS) else Product.objects.filter(managers=user)
-    rows = Review.objects.filter(
-        product__in=scope,
-        status=ReviewStatus.PUBLISHED,
-        published_at__gte=policy.start_of_day(first),
-        published_at__lt=policy.start_of_day(last + timedelta(days=1)),
-    ).values_list("product_id", "rating", "verified_purchase", "published_at", "brand_reply__created_at")
-    reviews = [
-        ReviewFact(product_id, policy.day_of(published_at), rating, verified, published_at, replied_at)
-        for product_id, rating, verified, published_at, replied_at in rows
-        if published_at is not None
-    ]
-    events = [
-        EventFact(product_id, day, kind)
-        for product_id, day, kind in GateEvent.objects.filter(product__in=scope, day__lte=last).values_list(
-            "product_id", "day", "kind"
-        )
-    ]
-    return reviews, events
+    return per_review_facts(scope=scope, first=first, last=last, policy=desk_policy())
 
 
 def groups_by(group: str) -> Callable[[int, date], list[tuple[str, str]]]:
@@ -210,7 +192,7 @@ def test_the_figures_equal_the_per_review_computation_on_a_random_shop(
     for user, total_label in ((director, "All products"), (other_manager, "All my products")):
         client.force_login(user)
         for first, last in PERIODS:
-            reviews, events = per_review_facts(user, first, last)
+            reviews, events = facts_of(user, first, last)
             for group in ("category", "manager", "month"):
                 expected = reference_rows(
                     first=first,
