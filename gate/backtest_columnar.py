@@ -115,7 +115,6 @@ class ColumnReader:
         self.path = path
         self.header = header
         self.tz = tz
-        self.improvements = improvements
         self.products = products
         self.progress = progress
         self.progress_every = progress_every

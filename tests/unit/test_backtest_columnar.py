@@ -34,6 +34,7 @@ from tests.unit.test_backtest_engine import (
     sorted_by_day,
     spec_reference,
     streams,
+    write_bad_file,
     write_csv,
     write_stream,
 )
@@ -184,11 +185,7 @@ ROW_ENGINE_FILES = [
 def test_a_bad_row_is_not_for_the_columnar_engine_and_the_row_engine_names_it(
     tmp_path: Path, content: str, reason: str
 ) -> None:
-    path = tmp_path / "bad.csv"
-    if reason == "UTF-8":
-        path.write_bytes(content.encode("latin-1"))
-    else:
-        path.write_text(content, encoding="utf-8")
+    path = write_bad_file(tmp_path, content, reason)
 
     # (In so small a file, reading the header decodes the whole text: a byte that is not
     # UTF-8 is found there, by either engine.)
@@ -267,37 +264,46 @@ def test_an_unsorted_later_block_discards_what_the_columnar_engine_had_found(tmp
     ]
 
 
-def test_more_fields_than_the_header_is_for_the_row_engine(tmp_path: Path) -> None:
+HANDED_BACK = [
+    # (name, file content, policy, why the columnar engine stops, the row engine's events)
+    (
+        "a row with more fields than the header",
+        "product_id,rating,created_at\nA,1,2026-01-01,extra\nA,1,2026-01-02\n",
+        SMALL,
+        "pyarrow cannot read it",
+        [("2026-01-02", "A", "flagged", "1.0000", 2)],
+    ),
+    (
+        "a header over two lines",
+        'product_id,rating,created_at,"a\nnote"\nA,1,2026-01-01,x\nA,1,2026-01-01,y\n',
+        SMALL,
+        "header",
+        [("2026-01-01", "A", "flagged", "1.0000", 2)],
+    ),
+    (
+        "a threshold too fine for 64-bit arithmetic",
+        "product_id,rating,created_at\nA,3,2026-01-01\nA,3,2026-01-01\nA,2,2026-01-02\n",
+        GatePolicy.build(threshold="2.99999999999", grace_days=2, min_reviews=2, window_days=0, timezone="UTC"),
+        "threshold",
+        [("2026-01-02", "A", "flagged", "2.6667", 3)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "policy", "why", "expected"), [row[1:] for row in HANDED_BACK], ids=[row[0] for row in HANDED_BACK]
+)
+def test_what_the_columnar_engine_cannot_take_the_row_engine_replays(
+    tmp_path: Path, content: str, policy: GatePolicy, why: str, expected: list[tuple[object, ...]]
+) -> None:
     path = tmp_path / "reviews.csv"
-    path.write_text("product_id,rating,created_at\nA,1,2026-01-01,extra\nA,1,2026-01-02\n", encoding="utf-8")
+    path.write_text(content, encoding="utf-8")
 
-    with pytest.raises(NotColumnar, match="pyarrow cannot read it"):
-        backtest_events(path, policy=SMALL, engine="columnar")
-    events, _ = backtest_events(path, policy=SMALL)
+    with pytest.raises(NotColumnar, match=why):
+        backtest_events(path, policy=policy, engine="columnar")
+    events, _ = backtest_events(path, policy=policy)
 
-    assert brief(events) == [("2026-01-02", "A", "flagged", "1.0000", 2)]
-
-
-def test_a_header_over_two_lines_is_for_the_row_engine(tmp_path: Path) -> None:
-    path = tmp_path / "reviews.csv"
-    path.write_text('product_id,rating,created_at,"a\nnote"\nA,1,2026-01-01,x\nA,1,2026-01-01,y\n', encoding="utf-8")
-
-    with pytest.raises(NotColumnar, match="header"):
-        backtest_events(path, policy=SMALL, engine="columnar")
-    events, _ = backtest_events(path, policy=SMALL)
-
-    assert brief(events) == [("2026-01-01", "A", "flagged", "1.0000", 2)]
-
-
-def test_a_threshold_too_fine_for_64_bit_arithmetic_is_for_the_row_engine(tmp_path: Path) -> None:
-    fine = GatePolicy.build(threshold="2.99999999999", grace_days=2, min_reviews=2, window_days=0, timezone="UTC")
-    reviews = reviews_csv(tmp_path, [["A", 3, "2026-01-01"], ["A", 3, "2026-01-01"], ["A", 2, "2026-01-02"]])
-
-    with pytest.raises(NotColumnar, match="threshold"):
-        backtest_events(reviews, policy=fine, engine="columnar")
-    events, _ = backtest_events(reviews, policy=fine)
-
-    assert brief(events) == [("2026-01-02", "A", "flagged", "2.6667", 3)]
+    assert brief(events) == expected
 
 
 def test_auto_takes_the_row_engine_for_a_file_too_small_to_gain_from_columns(tmp_path: Path) -> None:

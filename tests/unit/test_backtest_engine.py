@@ -184,17 +184,23 @@ BAD_REVIEW_FILES = [
 ]
 
 
+def write_bad_file(directory: Path, content: str, reason: str) -> Path:
+    """One of BAD_REVIEW_FILES on disk (the "not UTF-8" one as the Latin-1 bytes it holds)."""
+    path = directory / "bad.csv"
+    if reason == "UTF-8":
+        path.write_bytes(content.encode("latin-1"))
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("content", "line", "reason"), [row[1:] for row in BAD_REVIEW_FILES], ids=[row[0] for row in BAD_REVIEW_FILES]
 )
 def test_a_bad_review_file_stops_the_run_naming_file_line_and_reason(
     tmp_path: Path, content: str, line: int, reason: str
 ) -> None:
-    path = tmp_path / "bad.csv"
-    if reason == "UTF-8":
-        path.write_bytes(content.encode("latin-1"))
-    else:
-        path.write_text(content, encoding="utf-8")
+    path = write_bad_file(tmp_path, content, reason)
 
     with pytest.raises(RowError) as caught:
         backtest_events(path, policy=SMALL)

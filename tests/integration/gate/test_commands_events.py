@@ -15,10 +15,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from gate.models import GateClock, GateEvent
+from gate.policy import GatePolicy
 from gate.services import gate_policy_from_settings
 from tests.factories import make_product
 
-from .helpers import add_reviews, exported_lines, noon
+from .helpers import add_reviews, exported_lines, noon, policy_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +28,10 @@ DAY = date(2024, 5, 1)
 
 @pytest.fixture(autouse=True)
 def _policy(settings: Any) -> None:
-    settings.TIME_ZONE = "UTC"
-    settings.GATE_THRESHOLD = "3.0"
-    settings.GATE_GRACE_DAYS = 1
-    settings.GATE_MIN_REVIEWS = 2
-    settings.GATE_WINDOW_DAYS = 0
+    policy_settings(
+        settings,
+        GatePolicy.build(threshold="3.0", grace_days=1, min_reviews=2, window_days=0, timezone="UTC"),
+    )
 
 
 @pytest.fixture

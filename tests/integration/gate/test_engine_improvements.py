@@ -19,18 +19,17 @@ from reviews.models import Review, ReviewStatus
 from reviews.services import review_submit
 from tests.factories import make_product, make_user
 
-from .helpers import add_reviews, noon
+from .helpers import add_reviews, noon, policy_settings
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _policy(settings: Any) -> None:
-    settings.TIME_ZONE = "Europe/Paris"
-    settings.GATE_THRESHOLD = "3.0"
-    settings.GATE_GRACE_DAYS = 2
-    settings.GATE_MIN_REVIEWS = 3
-    settings.GATE_WINDOW_DAYS = 30
+    policy_settings(
+        settings,
+        GatePolicy.build(threshold="3.0", grace_days=2, min_reviews=3, window_days=30, timezone="Europe/Paris"),
+    )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR
 from gate.models import GateEvent
+from gate.policy import GatePolicy
 from gate.selectors import (
     gate_event_list,
     gate_last_evaluated_day,
@@ -21,7 +22,7 @@ from gate.selectors import (
 from gate.services import gate_evaluate_through, gate_policy_from_settings
 from tests.factories import make_product, make_user
 
-from .helpers import add_reviews, noon
+from .helpers import add_reviews, noon, policy_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +31,10 @@ DAY = date(2024, 6, 1)
 
 @pytest.fixture(autouse=True)
 def _policy(settings: Any) -> None:
-    settings.TIME_ZONE = "Europe/Paris"
-    settings.GATE_THRESHOLD = "3.0"
-    settings.GATE_GRACE_DAYS = 2
-    settings.GATE_MIN_REVIEWS = 2
-    settings.GATE_WINDOW_DAYS = 3
+    policy_settings(
+        settings,
+        GatePolicy.build(threshold="3.0", grace_days=2, min_reviews=2, window_days=3, timezone="Europe/Paris"),
+    )
 
 
 def test_notices_are_shown_to_the_products_managers_and_quality_directors_only() -> None:

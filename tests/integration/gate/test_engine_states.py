@@ -44,11 +44,10 @@ DAY = date(2024, 3, 1)
 
 @pytest.fixture(autouse=True)
 def _policy(settings: Any) -> None:
-    settings.TIME_ZONE = "Europe/Paris"
-    settings.GATE_THRESHOLD = "3.0"
-    settings.GATE_GRACE_DAYS = 3
-    settings.GATE_MIN_REVIEWS = 3
-    settings.GATE_WINDOW_DAYS = 10
+    policy_settings(
+        settings,
+        GatePolicy.build(threshold="3.0", grace_days=3, min_reviews=3, window_days=10, timezone="Europe/Paris"),
+    )
 
 
 @pytest.fixture
