@@ -34,8 +34,9 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.emails import email_to_user
+from accounts.events import PasswordChanged, password_changed
 from accounts.models import User
-from notifications.services import email_to_user, user_email_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -98,21 +99,8 @@ def password_reset_email_send(
     return True
 
 
-def password_changed_notify(*, user: User, now: datetime | None = None) -> int | None:
-    """Tell ``user`` by email that their password was just changed (through the outbox, in
-    the caller's transaction), with the way to take the account back if it was not them.
-
-    Returns the outbox message's id, or None when the user has no address to write to.
-    """
-    now = now or timezone.now()
-    return user_email_enqueue(
-        recipient=user,
-        kind="password_changed",
-        # One notice per change: two changes a second apart are two notices.
-        dedupe_key=f"password_changed:{user.pk}:{now.isoformat()}",
-        context={
-            "username": user.username,
-            "reset_url": f"{settings.SITE_URL}{reverse('password_reset')}",
-        },
-        now=now,
-    )
+def password_changed_announce(*, user: User, now: datetime | None = None) -> None:
+    """Tell the apps above that ``user``'s password was just changed, in the caller's
+    transaction: notifications emails the notice (through the outbox), with the way to
+    take the account back if it was not them (accounts.events.password_changed)."""
+    password_changed.publish(PasswordChanged(user=user, at=now or timezone.now()))

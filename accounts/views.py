@@ -22,7 +22,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -36,8 +35,9 @@ from accounts.forms import (
 )
 from accounts.models import User
 from accounts.roles import SHOPPER, user_add_role
-from accounts.services import password_changed_notify
-from config.ratelimit import rate_limit_hit, rate_limit_peek, rate_limited_response, ratelimit
+from accounts.services import password_changed_announce
+from core.http import safe_next_url
+from core.ratelimit import rate_limit_hit, rate_limit_peek, rate_limited_response, ratelimit
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -53,15 +53,6 @@ def _remember_language(response: HttpResponse, code: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 class LoginView(auth_views.LoginView):
@@ -88,7 +79,7 @@ class LoginView(auth_views.LoginView):
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    next_url = _next_url(request, "")
+    next_url = safe_next_url(request, "")
     status = 200
     if request.method == "POST":
         form = SignupForm(request.POST)
@@ -187,7 +178,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
-            password_changed_notify(user=form.user)
+            password_changed_announce(user=form.user)
         return response
 
     def form_invalid(self, form: Form) -> HttpResponse:
@@ -213,7 +204,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: PasswordChangeWithCurrentForm) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
-            password_changed_notify(user=form.user)
+            password_changed_announce(user=form.user)
         return response
 
     def form_invalid(self, form: Form) -> HttpResponse:

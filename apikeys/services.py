@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apikeys.models import ApiKey, ApiKeyScope
-from config.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 KEY_PREFIX = "rg_"
 # Writing last_used_at on every request would turn each read into a write; once a minute

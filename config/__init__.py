@@ -1,6 +1,6 @@
-"""Project configuration: settings, URLs, the Celery app, shared errors and API plumbing.
+"""The wiring: settings, URLs, the API router, the Celery app, WSGI and ASGI.
 
-The Celery app is not imported here but in ``NotificationsConfig.ready()``: every Django
-process still loads it (so ``@shared_task`` binds to it), while importing the settings
-alone, as ``manage.py gate_backtest`` does, stays light.
+No app imports this package (docs/architecture.md). The Celery app is loaded by
+``config.apps`` with the app registry, not here, so importing the settings alone, as
+``manage.py gate_backtest`` does, stays light.
 """

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from config.api_errors import api_not_found
+from core.api_errors import api_not_found
 from gate.api.views import GateEventViewSet, ProductImprovementViewSet, WithdrawalNoticeViewSet
 from notifications.api.views import WebhookEndpointViewSet
 from products.api.views import ProductViewSet, RatingFeedViewSet
@@ -18,7 +18,7 @@ from reviews.api.views import ProductReviewViewSet, ReviewViewSet
 
 # Swagger UI and Redoc are served from drf-spectacular-sidecar's files; their scripts are
 # files too (the split Swagger view), but both set styles inline and Redoc starts a worker
-# from a blob, which the site's strict policy (config.middleware) forbids.
+# from a blob, which the site's strict policy (core.middleware) forbids.
 DOCS_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "

@@ -39,13 +39,18 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Ours, bottom layer first (docs/architecture.md): each imports only those above it here.
+    "core",
     "accounts",
+    "apikeys",
+    "notifications",
     "products",
     "reviews",
     "gate",
-    "notifications",
-    "apikeys",
+    "storefront",
     "desk",
+    "devtools",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -58,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in user's stored language beats the browser's.
     "accounts.middleware.UserLanguageMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -235,10 +240,10 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "config.api_http.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api_http.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "config.api_errors.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api_errors.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
@@ -270,8 +275,8 @@ seconds.""",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "GateStateEnum": "products.models.GateState",
-        "EventKindEnum": "gate.models.EventKind",
+        "GateStateEnum": "products.models.GATE_STATE_CHOICES",
+        "EventKindEnum": "gate.models.EVENT_KIND_CHOICES",
         "ReportReasonEnum": "reviews.api.serializers.REPORT_REASON_CHOICES",
         "NoticeStateEnum": "gate.models.WithdrawalNotice.State",
     },

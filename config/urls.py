@@ -7,7 +7,7 @@ from django.urls import include, path
 from accounts import views as account_views
 
 urlpatterns = [
-    path("", include("products.urls")),
+    path("", include("storefront.urls")),
     path("", include("reviews.urls")),
     # Django's sign-in page with rate limits (per address and per account name tried).
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),

@@ -51,8 +51,8 @@ from desk.kpis import (
 )
 from desk.models import AuditEntry, NoticeComment
 from desk.phrases import LOW_RATINGS, ReviewText, complaint_phrases, phrase_matches
-from gate.models import EventKind, GateEvent, Improvement, WithdrawalNotice
-from gate.policy import GatePolicy, average_of
+from gate.models import GateEvent, Improvement, WithdrawalNotice
+from gate.policy import EventKind, GatePolicy, average_of
 from gate.selectors import product_average_series, withdrawal_notice_list
 from gate.services import gate_policy_from_settings
 from products.models import STARS, Category, Product
@@ -200,7 +200,7 @@ class GateFigures:
 
     @property
     def average(self) -> Decimal | None:
-        return average_of(self.count, self.total)
+        return average_of(count=self.count, total=self.total)
 
     @property
     def status(self) -> str:
@@ -461,9 +461,9 @@ def closing_the_loop(*, improvement: Improvement) -> LoopSummary:
         improvement=improvement,
         rows=rows,
         before_reviews=before[0],
-        before_average=average_of(before[0], before[1] or 0),
+        before_average=average_of(count=before[0], total=before[1] or 0),
         after_reviews=after[0],
-        after_average=average_of(after[0], after[1] or 0),
+        after_average=average_of(count=after[0], total=after[1] or 0),
     )
 
 

@@ -24,12 +24,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import user_can_manage_product, user_can_moderate
-from config.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from accounts.roles import user_can_moderate
+from core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from desk.models import COMMENT_MAX_LENGTH, AuditAction, AuditEntry, NoticeComment
 from gate.models import Improvement, WithdrawalNotice
 from gate.services import improvement_log
 from notifications.services import notice_url, user_email_enqueue
+from products.access import user_can_manage_product
 from products.models import Product
 from reviews.models import REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
 from reviews.services import brand_reply_post, review_publish, review_reject, review_report_handle

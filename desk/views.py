@@ -24,14 +24,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as date_pattern
 from django.utils.formats import date_format, number_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS, user_can_moderate, user_is_quality_director
-from config.errors import DomainError
+from core.errors import DomainError
+from core.http import safe_next_url
 from desk import selectors, services
 from desk.charts import ChartMarker, ChartText, rating_chart_svg, series_summary
 from desk.forms import (
@@ -44,8 +44,8 @@ from desk.forms import (
     ReplyForm,
 )
 from desk.kpis import REPLY_TARGET_HOURS, category_key, kpi_csv, kpi_rows, manager_key, month_key
-from gate.models import EventKind, WithdrawalNotice
-from gate.policy import GatePolicy
+from gate.models import WithdrawalNotice
+from gate.policy import EventKind, GatePolicy
 from products.models import STARS, Product
 from reviews.forms import form_add_domain_error
 from reviews.models import REPORT_REASONS, Review
@@ -115,15 +115,6 @@ def _notice_or_404(request: HttpRequest, pk: int) -> WithdrawalNotice:
         return selectors.desk_notice_get(user=request.user, pk=pk)
     except WithdrawalNotice.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _number(value: Any) -> str:
@@ -497,7 +488,7 @@ def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
         review = selectors.desk_review_get(user=request.user, pk=pk)
     except Review.DoesNotExist as exc:
         raise Http404 from exc
-    back = _safe_next(request, reverse("desk:product_reviews", kwargs={"sku": review.product.sku}))
+    back = safe_next_url(request, reverse("desk:product_reviews", kwargs={"sku": review.product.sku}))
     existing = getattr(review, "brand_reply", None) if hasattr(review, "brand_reply") else None
     status = 200
     if request.method == "POST":

@@ -12,15 +12,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gate.policy import EventKind
 from products.models import Product
 
-
-class EventKind(models.TextChoices):
-    FLAGGED = "flagged", _("Flagged")
-    RECOVERED = "recovered", _("Recovered")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    IMPROVED = "improved", _("Improved")
-    REINSTATED = "reinstated", _("Reinstated")
+# The kinds are gate.policy's (their one definition); these are their names on the pages.
+EVENT_KIND_LABELS = {
+    EventKind.FLAGGED: _("Flagged"),
+    EventKind.RECOVERED: _("Recovered"),
+    EventKind.WITHDRAWN: _("Withdrawn"),
+    EventKind.IMPROVED: _("Improved"),
+    EventKind.REINSTATED: _("Reinstated"),
+}
+EVENT_KIND_CHOICES = [(kind.value, EVENT_KIND_LABELS[kind]) for kind in EventKind]
 
 
 EVALUATION_KINDS = (EventKind.FLAGGED, EventKind.RECOVERED, EventKind.WITHDRAWN)
@@ -91,7 +94,7 @@ class GateEvent(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="gate_events")
     day = models.DateField()
-    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    kind = models.CharField(max_length=16, choices=EVENT_KIND_CHOICES)
     average = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
     count = models.PositiveIntegerField()
     improvement = models.OneToOneField(

@@ -293,10 +293,15 @@ class DayStats:
             raise ValueError(f"impossible figures: {self.total} for {self.count} ratings of 1 to 5")
 
 
-def average_of(count: int, total: int) -> Decimal | None:
+def _event(day: date, product_id: str, kind: EventKind, stats: DayStats) -> GateEvent:
+    return GateEvent(day, product_id, kind, average_of(count=stats.count, total=stats.total), stats.count)
+
+
+def average_of(*, count: int, total: int) -> Decimal | None:
     """``total / count`` rounded half-even to 4 decimals, from the exact fraction.
 
-    ``None`` when ``count`` is 0 (nothing counted: no average, not zero).
+    ``None`` when ``count`` is 0 (nothing counted: no average, not zero). The one average of
+    the project: pages, the API, the desk and the engines all report this figure.
     """
     if count == 0:
         return None
@@ -388,17 +393,17 @@ def evaluate_day(
     if state.state is GateState.ACTIVE:
         if not below:
             return state, None
-        event = GateEvent(day, product_id, EventKind.FLAGGED, average_of(stats.count, stats.total), stats.count)
+        event = _event(day, product_id, EventKind.FLAGGED, stats)
         return ProductGateState(GateState.FLAGGED, day), event
     flagged_on = state.flagged_on
     assert flagged_on is not None  # guaranteed by ProductGateState
     if day <= flagged_on:
         raise ValueError(f"{product_id} was flagged on {flagged_on}; it cannot be evaluated again on {day}")
     if not below:
-        event = GateEvent(day, product_id, EventKind.RECOVERED, average_of(stats.count, stats.total), stats.count)
+        event = _event(day, product_id, EventKind.RECOVERED, stats)
         return ACTIVE, event
     if day >= policy.withdrawal_date(flagged_on):
-        event = GateEvent(day, product_id, EventKind.WITHDRAWN, average_of(stats.count, stats.total), stats.count)
+        event = _event(day, product_id, EventKind.WITHDRAWN, stats)
         return _WITHDRAWN, event
     return state, None
 

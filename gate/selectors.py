@@ -132,7 +132,7 @@ class AveragePoint:
 
     @property
     def average(self) -> Decimal | None:
-        return average_of(self.count, self.total)
+        return average_of(count=self.count, total=self.total)
 
 
 def product_average_series(*, product: Product, first: date, last: date, policy: GatePolicy) -> list[AveragePoint]:

@@ -34,8 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.roles import user_can_manage_product
-from config.errors import Conflict, NotAllowed, ValidationFailed
+from core.errors import Conflict, NotAllowed, ValidationFailed
 from gate.models import GateClock, GateEvent, Improvement, WithdrawalNotice
 from gate.policy import (
     DayStats,
@@ -49,9 +48,11 @@ from gate.policy import (
 )
 from gate.policy import GateEvent as DecidedEvent
 from notifications.services import NotifyAudience, gate_event_notify
+from products.access import user_can_manage_product
 from products.models import Product
-from products.services import product_current_figures_reset, product_ratings_recompute
+from products.services import product_current_figures_reset
 from reviews.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Review, ReviewSource, ReviewStatus
+from reviews.ratings import product_ratings_recompute
 
 __all__ = [
     "REVIEW_IMPORT_COLUMNS",

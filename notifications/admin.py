@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import user_is_quality_director
-from config.errors import DomainError
+from core.errors import DomainError
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
 from notifications.services import webhook_endpoint_create, webhook_endpoint_errors, webhook_endpoint_revoke
 

@@ -8,6 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications and webhooks"
 
     def ready(self) -> None:
-        # Loading the Celery app with Django makes `@shared_task` bind to it in every
-        # process (web, commands, tests), not to Celery's default app.
-        import config.celery_app  # noqa: F401
+        # Imported here, not at the top: these modules import models, which the app
+        # registry must have loaded first (Django's rule for ready()); not to dodge a cycle.
+        from accounts.events import password_changed  # noqa: PLC0415
+        from notifications.accounts import password_changed_email  # noqa: PLC0415
+
+        password_changed.subscribe(password_changed_email)

@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -36,9 +35,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.emails import email_to_user
 from accounts.models import User
 from accounts.roles import user_is_quality_director
-from config.errors import NotAllowed, ValidationFailed
+from core.errors import NotAllowed, ValidationFailed
 from gate.models import GateEvent, WithdrawalNotice
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
 
@@ -535,17 +535,6 @@ def _email_parts(message: OutboxMessage) -> tuple[str, str]:
     subject = render_to_string(f"emails/{template}_subject.txt", context)
     body = render_to_string(f"emails/{template}_body.txt", context)
     return " ".join(subject.split()), body
-
-
-def email_to_user(*, user: User, subject: str, body: str, language: str) -> EmailMessage:
-    """A plain-text email from the site to one account, marked automatic, in ``language``."""
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
-    )
 
 
 def _send_email(message: OutboxMessage) -> None:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from gate.policy import GateState, average_of
 
 STARS = (1, 2, 3, 4, 5)
 
@@ -27,13 +29,14 @@ CURRENT_HISTOGRAM = tuple(f"current_{star}_star" for star in STARS)
 ALL_TIME_HISTOGRAM = tuple(f"all_time_{star}_star" for star in STARS)
 
 
-class GateState(models.TextChoices):
-    """Mirrors gate.policy.GateState; stored on the product so every page and API filter
-    reads it without a join."""
-
-    ACTIVE = "active", _("Active")
-    FLAGGED = "flagged", _("Flagged")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+# The states are gate.policy's (their one definition); these are their names on the pages.
+# The state is stored on the product so every page and API filter reads it without a join.
+GATE_STATE_LABELS = {
+    GateState.ACTIVE: _("Active"),
+    GateState.FLAGGED: _("Flagged"),
+    GateState.WITHDRAWN: _("Withdrawn"),
+}
+GATE_STATE_CHOICES = [(state.value, GATE_STATE_LABELS[state]) for state in GateState]
 
 
 class Product(models.Model):
@@ -61,7 +64,7 @@ class Product(models.Model):
 
     # The quality gate's state of the product: written only by gate.services.
     gate_state = models.CharField(
-        _("gate state"), max_length=16, choices=GateState.choices, default=GateState.ACTIVE, editable=False
+        _("gate state"), max_length=16, choices=GATE_STATE_CHOICES, default=GateState.ACTIVE, editable=False
     )
     flagged_on = models.DateField(_("flagged on"), null=True, blank=True, editable=False)
     withdrawal_deadline = models.DateField(_("withdrawal date"), null=True, blank=True, editable=False)
@@ -168,11 +171,4 @@ class Product(models.Model):
 
     @property
     def all_time_average(self) -> Decimal | None:
-        return average_or_none(self.all_time_sum, self.all_time_count)
-
-
-def average_or_none(total: int, count: int) -> Decimal | None:
-    """The exact average rounded half-even to 4 places, as the gate reports it."""
-    if not count:
-        return None
-    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+        return average_of(count=self.all_time_count, total=self.all_time_sum)

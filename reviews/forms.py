@@ -15,7 +15,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.errors import DomainError
+from core.errors import DomainError
 from products.models import STARS
 from reviews.models import BODY_MAX_LENGTH, BODY_MIN_LENGTH, REPORT_REASONS, TITLE_MAX_LENGTH, ReasonCode
 

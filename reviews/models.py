@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Product
@@ -35,6 +36,21 @@ class ReasonCode(models.TextChoices):
 
 
 REPORT_REASONS = [c for c in ReasonCode if c is not ReasonCode.AUTHOR_DELETED]
+
+# The published moderation rules: what each reason code means (shown on /about/reviews/).
+REASON_DESCRIPTIONS: dict[str, Promise] = {
+    ReasonCode.SPAM: _("Advertising, links to other sites, or the same text posted again and again."),
+    ReasonCode.OFFENSIVE: _("Insults, threats, hateful or obscene language, about anyone."),
+    ReasonCode.PERSONAL_DATA: _(
+        "Names, email addresses, phone numbers, addresses or order numbers of anyone, the author included."
+    ),
+    ReasonCode.OFF_TOPIC: _("Not about the product itself: delivery, the shop, prices, or another product."),
+    ReasonCode.FAKE: _(
+        "Not a genuine customer experience: written by or for the brand or a competitor, paid for, "
+        "or posted under several accounts."
+    ),
+    ReasonCode.OTHER: _("Anything else against the law or these rules, explained by the reporter."),
+}
 
 
 class ReviewSource(models.TextChoices):

@@ -17,8 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import user_can_manage_product
-from config.errors import Conflict, NotAllowed, ValidationFailed
+from core.errors import Conflict, NotAllowed, ValidationFailed
+from products.access import user_can_manage_product
 from products.models import Product
 from products.services import product_rating_apply
 from reviews.models import (

@@ -11,5 +11,4 @@ urlpatterns = [
     path("reviews/<int:pk>/delete/", views.review_delete, name="review_delete"),
     path("reviews/<int:pk>/vote/", views.review_vote, name="review_vote"),
     path("reviews/<int:pk>/report/", views.review_report, name="review_report"),
-    path("about/reviews/", views.about_reviews, name="about_reviews"),
 ]

@@ -1,6 +1,6 @@
 """Writing and judging reviews on the shopper's site, and the transparency page.
 
-Every write goes through reviews.services; a refusal (config.errors.DomainError) is shown
+Every write goes through reviews.services; a refusal (core.errors.DomainError) is shown
 to the shopper with its message: 400 for a form to correct, 403 for a move they may not
 make, 409 for a duplicate. Nothing the shopper sends can make these views answer 500.
 """
@@ -17,23 +17,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import Conflict, DomainError
-from config.ratelimit import rate_limit_hit, rate_limited_response, ratelimit
+from core.errors import Conflict, DomainError
+from core.http import safe_next_url
+from core.ratelimit import rate_limit_hit, rate_limited_response, ratelimit
 from products.models import Product
-from products.selectors import gate_policy_public, product_gate_figures, product_get_public
+from products.selectors import product_get_public
 from reviews import services
 from reviews.forms import ReportForm, ReviewForm, VoteForm, form_add_domain_error
 from reviews.models import (
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
-    REPORT_REASONS,
     TITLE_MAX_LENGTH,
-    ReasonCode,
     Review,
     ReviewStatus,
 )
@@ -41,26 +39,11 @@ from reviews.selectors import (
     review_get_for_author,
     review_get_public,
     review_list_by_author,
-    review_moderation_figures,
     review_own_for_product,
 )
 
 MY_REVIEWS_PAGE_SIZE = 20
 
-# The published moderation rules: what each reason code means (shown on /about/reviews/).
-REASON_DESCRIPTIONS: dict[str, Any] = {
-    ReasonCode.SPAM: gettext_lazy("Advertising, links to other sites, or the same text posted again and again."),
-    ReasonCode.OFFENSIVE: gettext_lazy("Insults, threats, hateful or obscene language, about anyone."),
-    ReasonCode.PERSONAL_DATA: gettext_lazy(
-        "Names, email addresses, phone numbers, addresses or order numbers of anyone, the author included."
-    ),
-    ReasonCode.OFF_TOPIC: gettext_lazy("Not about the product itself: delivery, the shop, prices, or another product."),
-    ReasonCode.FAKE: gettext_lazy(
-        "Not a genuine customer experience: written by or for the brand or a competitor, paid for, "
-        "or posted under several accounts."
-    ),
-    ReasonCode.OTHER: gettext_lazy("Anything else against the law or these rules, explained by the reporter."),
-}
 
 
 def _product_or_404(sku: str) -> Product:
@@ -73,16 +56,6 @@ def _product_or_404(sku: str) -> Product:
 def _product_url(product: Product, anchor: str = "") -> str:
     url = reverse("product_detail", kwargs={"sku": product.sku})
     return f"{url}#{anchor}" if anchor else url
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    """The page the shopper came from (a same-site path only), else `fallback`."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -217,7 +190,7 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
         review = review_get_public(pk=pk)
     except Review.DoesNotExist as exc:
         raise Http404 from exc
-    back_url = _safe_next(request, _product_url(review.product))
+    back_url = safe_next_url(request, _product_url(review.product))
     anchored = f"{back_url.split('#')[0]}#review-{review.pk}"
     if not request.user.is_authenticated:
         # Back to the review after signing in: the vote itself is a POST and cannot be replayed.
@@ -248,7 +221,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
         review = review_get_public(pk=pk)
     except Review.DoesNotExist as exc:
         raise Http404 from exc
-    back_url = _safe_next(request, _product_url(review.product))
+    back_url = safe_next_url(request, _product_url(review.product))
     anchored = f"{back_url.split('#')[0]}#review-{review.pk}"
     status = 200
     if request.method == "POST":
@@ -292,23 +265,4 @@ def review_mine(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/mine.html",
         {"page": page, "reviews": reviews, "premoderation": settings.REVIEWS_PREMODERATION},
-    )
-
-
-def about_reviews(request: HttpRequest) -> HttpResponse:
-    gate_figures = product_gate_figures()
-    return render(
-        request,
-        "about/reviews.html",
-        {
-            "policy": gate_policy_public(),
-            "gate_figures": gate_figures,
-            "moderation": review_moderation_figures(first_day=gate_figures.first_day),
-            "reasons": [(code.value, code.label, REASON_DESCRIPTIONS.get(code, "")) for code in REPORT_REASONS],
-            "author_deleted": ReasonCode.AUTHOR_DELETED,
-            "premoderation": settings.REVIEWS_PREMODERATION,
-            "title_max": TITLE_MAX_LENGTH,
-            "body_min": BODY_MIN_LENGTH,
-            "body_max": BODY_MAX_LENGTH,
-        },
     )

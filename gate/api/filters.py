@@ -5,14 +5,14 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from config.api_http import BoundedIntegerFilter, ordering_filter
-from gate.models import EventKind, GateEvent, WithdrawalNotice
+from core.api_http import BoundedIntegerFilter, ordering_filter
+from gate.models import EVENT_KIND_CHOICES, GateEvent, WithdrawalNotice
 
 
 class GateEventFilter(django_filters.FilterSet):
     product = django_filters.CharFilter(field_name="product__sku", help_text=_("The product's SKU."))
     kind = django_filters.MultipleChoiceFilter(
-        choices=EventKind.choices, help_text=_("Only these kinds; repeat for several (`kind=flagged&kind=withdrawn`).")
+        choices=EVENT_KIND_CHOICES, help_text=_("Only these kinds; repeat for several (`kind=flagged&kind=withdrawn`).")
     )
     day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte", help_text=_("From this day (inclusive)."))
     day_to = django_filters.DateFilter(

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apikeys.permissions import ApiKeyScopePermission, IsProductManagerOrQualityDirector
-from config.api_http import positive_pk_or_404
+from core.api_http import positive_pk_or_404
 from gate.api.filters import GateEventFilter, WithdrawalNoticeFilter
 from gate.api.serializers import (
     GateEventSerializer,

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apikeys.permissions import ApiKeyScopePermission, IsQualityDirector
-from config.api_http import positive_pk_or_404
+from core.api_http import positive_pk_or_404
 from notifications.api.serializers import (
     WebhookDeliverySerializer,
     WebhookEndpointCreatedSerializer,

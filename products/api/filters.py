@@ -6,8 +6,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from config.api_http import BoundedIntegerFilter, SafeIsoDateTimeFilter, StrictBooleanFilter, ordering_filter
-from products.models import GateState, Product
+from core.api_http import BoundedIntegerFilter, SafeIsoDateTimeFilter, StrictBooleanFilter, ordering_filter
+from products.models import GATE_STATE_CHOICES, Product
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -15,7 +15,7 @@ class ProductFilter(django_filters.FilterSet):
         field_name="category__slug", help_text=_("Category slug, e.g. `running-shoes`.")
     )
     state = django_filters.ChoiceFilter(
-        field_name="gate_state", choices=GateState.choices, help_text=_("Quality-gate state.")
+        field_name="gate_state", choices=GATE_STATE_CHOICES, help_text=_("Quality-gate state.")
     )
     on_sale = StrictBooleanFilter(field_name="on_sale", help_text=_("`false`: only products withdrawn from sale."))
     min_average = django_filters.NumberFilter(

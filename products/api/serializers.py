@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from products.models import STARS, Category, GateState, Product, average_or_none
+from gate.policy import average_of
+from products.models import GATE_STATE_CHOICES, STARS, Category, Product
 
 AVERAGE_HELP = _("Exact average rounded half-even to 4 decimals (as the gate reports it); null with no review.")
 
@@ -42,7 +43,7 @@ class ProductRatingSerializer(serializers.Serializer):
 
 def rating_figures(total: int, count: int, histogram: dict[int, int]) -> dict[str, Any]:
     return {
-        "average": average_or_none(total, count),
+        "average": average_of(count=count, total=total),
         "count": count,
         "histogram": {str(star): histogram[star] for star in STARS},
     }
@@ -55,7 +56,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class ProductGateSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(source="gate_state", choices=GateState.choices)
+    state = serializers.ChoiceField(source="gate_state", choices=GATE_STATE_CHOICES)
     flagged_on = serializers.DateField(
         allow_null=True, help_text=_("Day the product went below the threshold (flagged only).")
     )
@@ -110,7 +111,7 @@ class ProductSerializer(serializers.ModelSerializer):
 class RatingFeedItemSerializer(serializers.ModelSerializer):
     """One product in the syndication feed: flat and small, for nightly syncs."""
 
-    gate_state = serializers.ChoiceField(choices=GateState.choices)
+    gate_state = serializers.ChoiceField(choices=GATE_STATE_CHOICES)
     average = serializers.SerializerMethodField(help_text=AVERAGE_HELP)
     count = serializers.IntegerField(source="current_count", help_text=_("Current-revision published reviews."))
     all_time_average = serializers.SerializerMethodField()
@@ -133,10 +134,10 @@ class RatingFeedItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_average(self, product: Product) -> float | None:
-        value = average_or_none(product.current_sum, product.current_count)
+        value = average_of(count=product.current_count, total=product.current_sum)
         return None if value is None else float(value)
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_all_time_average(self, product: Product) -> float | None:
-        value = average_or_none(product.all_time_sum, product.all_time_count)
+        value = average_of(count=product.all_time_count, total=product.all_time_sum)
         return None if value is None else float(value)

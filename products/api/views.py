@@ -13,7 +13,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api_http import CONDITIONAL_PARAMETERS, NOT_MODIFIED, ConditionalGetMixin, UpdatedAtCursorPagination
+from core.api_http import CONDITIONAL_PARAMETERS, NOT_MODIFIED, ConditionalGetMixin, UpdatedAtCursorPagination
 from products.api.filters import ProductFilter, RatingFeedFilter
 from products.api.selectors import latest_updated_at, product_list_api, product_ratings_feed
 from products.api.serializers import ProductSerializer, RatingFeedItemSerializer

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from config.api_http import SafeIsoDateTimeFilter, StrictBooleanFilter, ordering_filter
+from core.api_http import SafeIsoDateTimeFilter, StrictBooleanFilter, ordering_filter
 from products.models import STARS
 from reviews.models import Review
 

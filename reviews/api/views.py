@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from config.api_http import positive_pk_or_404
+from core.api_http import positive_pk_or_404
 from products.models import Product
 from reviews import services
 from reviews.api.filters import ReviewFilter

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from gate.models import EventKind, GateEvent, Improvement, WithdrawalNotice
+from gate.models import GateEvent, Improvement, WithdrawalNotice
+from gate.policy import EventKind
 from products.models import Product
 from tests.api.conftest import ACTORS, error_of
 

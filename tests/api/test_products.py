@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from gate.services import improvement_log
 from products.models import Product
-from products.selectors import product_structured_data
+from storefront.structured_data import product_structured_data
 from tests.api.conftest import ACTORS, error_of
 
 pytestmark = pytest.mark.django_db

@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from desk.selectors import product_complaint_phrases
-from gate.models import EventKind, GateClock, GateEvent, Improvement, WithdrawalNotice
+from devtools.demo.plan import ANCHOR_REVIEW, DEMO_ACCOUNTS, SCENARIOS, build_plan
+from devtools.demo.seed import demo_seed
+from gate.models import GateClock, GateEvent, Improvement, WithdrawalNotice
+from gate.policy import EventKind
 from gate.services import gate_policy_from_settings
 from notifications.models import OutboxMessage
-from products.demo.plan import ANCHOR_REVIEW, DEMO_ACCOUNTS, SCENARIOS, build_plan
-from products.demo.seed import demo_seed
 from products.models import Category, Product
-from products.services import product_ratings_recompute
 from reviews.models import BrandReply, Review, ReviewReport, ReviewStatus, ReviewVote
+from reviews.ratings import product_ratings_recompute
 
 SMALL = 0.2
 

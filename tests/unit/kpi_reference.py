@@ -102,7 +102,8 @@ def per_review_facts(*, scope: Any, first: date, last: date, policy: Any) -> tup
     ``last``. Needs the database (the rest of this module does not)."""
     from datetime import timedelta
 
-    from gate.models import EventKind, GateEvent
+    from gate.models import GateEvent
+    from gate.policy import EventKind
     from reviews.models import Review, ReviewStatus
 
     rows = (

@@ -106,7 +106,7 @@ def test_evaluation_follows_the_spec_table(
     if expected_kind is None:
         assert event is None
     else:
-        assert event == GateEvent(day, P, expected_kind, average_of(stats.count, stats.total), stats.count)
+        assert event == GateEvent(day, P, expected_kind, average_of(count=stats.count, total=stats.total), stats.count)
 
 
 # --- The improvement table -----------------------------------------------------------------
@@ -323,14 +323,14 @@ ROUNDING_TABLE = [
 def test_average_is_rounded_half_even_to_four_places_from_the_exact_fraction(
     count: int, total: int, average: Decimal | None
 ) -> None:
-    assert average_of(count, total) == average
+    assert average_of(count=count, total=total) == average
     if average is not None:
         # Fraction rounds half to even too: the two must agree.
         assert Fraction(average) == round(Fraction(total, count), 4)
 
 
 def test_event_json_has_exactly_the_spec_keys_in_order() -> None:
-    event = GateEvent(date(2026, 3, 31), P, EventKind.WITHDRAWN, average_of(31, 81), 31)
+    event = GateEvent(date(2026, 3, 31), P, EventKind.WITHDRAWN, average_of(count=31, total=81), 31)
 
     assert event.to_json() == (
         '{"day": "2026-03-31", "product_id": "B000123", "event": "withdrawn", "average": 2.6129, "count": 31}'
@@ -344,7 +344,7 @@ def test_event_json_has_exactly_the_spec_keys_in_order() -> None:
     [(30, 90, "3.0"), (5, 7, "1.4"), (28, 82, "2.9286"), (20000, 40001, "2.0"), (1, 5, "5.0")],
 )
 def test_event_average_is_a_json_number_without_trailing_zeros(count: int, total: int, text: str) -> None:
-    event = GateEvent(MARCH_1, P, EventKind.FLAGGED, average_of(count, total), count)
+    event = GateEvent(MARCH_1, P, EventKind.FLAGGED, average_of(count=count, total=total), count)
 
     assert f'"average": {text},' in event.to_json()
 

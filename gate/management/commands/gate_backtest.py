@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.commands import BAD_INPUT
+
 # The columnar engine imports numpy, whose OpenBLAS starts a thread per core at import
 # and spins them: CPU and start-up time for linear algebra the backtest never does.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -25,7 +27,6 @@ from gate.policy import GatePolicy, PolicyError, fraction_text
 # so a failed run leaves no half-written file and an unsorted input can restart cleanly.
 _SPOOL_BYTES = 8 * 1024 * 1024
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-BAD_INPUT = 2
 
 
 def _plain(text: str) -> str:

@@ -9,10 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from config.errors import DomainError
+from core.commands import BAD_INPUT
+from core.errors import DomainError
 from gate.services import DaySummary, gate_evaluate_through, gate_next_day, gate_policy_from_settings
 
-BAD_INPUT = 2
 # At verbosity 1, a progress line every this many days (every day at verbosity 2).
 PROGRESS_EVERY_DAYS = 100
 

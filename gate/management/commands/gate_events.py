@@ -12,9 +12,9 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.commands import BAD_INPUT
 from gate.selectors import gate_events_in_spec_order
 
-BAD_INPUT = 2
 COLUMNS = ("day", "product_id", "event", "average", "count")
 
 

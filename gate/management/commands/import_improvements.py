@@ -9,11 +9,10 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from config.errors import DomainError
+from core.commands import BAD_INPUT
+from core.errors import DomainError
 from gate.backtest import IMPROVEMENT_COLUMNS, InputFileError, iter_improvements, open_csv, read_header
 from gate.services import ImportRefused, ImprovementImport, gate_policy_from_settings, improvement_import
-
-BAD_INPUT = 2
 
 
 def _descriptions(path: Path) -> dict[int, str]:

@@ -16,7 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from config.errors import DomainError
+from core.commands import BAD_INPUT
+from core.errors import DomainError
 from gate.backtest import PROGRESS_EVERY, InputFileError, RowError, iter_reviews
 from gate.services import (
     REVIEW_IMPORT_COLUMNS,
@@ -28,8 +29,6 @@ from gate.services import (
     review_import_from_row,
 )
 from products.models import Product
-
-BAD_INPUT = 2
 
 
 def _plain(text: str) -> str:

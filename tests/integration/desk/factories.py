@@ -18,8 +18,8 @@ from accounts.roles import user_add_role
 from gate.models import WithdrawalNotice
 from gate.services import gate_evaluate_through, gate_policy_from_settings
 from products.models import Category, Product
-from products.services import product_ratings_recompute
 from reviews.models import Review, ReviewStatus
+from reviews.ratings import product_ratings_recompute
 
 PASSWORD = "a-long-test-password-42"
 PARIS = ZoneInfo("Europe/Paris")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import MODERATOR, PRODUCT_MANAGER
-from config.errors import Conflict, NotAllowed, ValidationFailed
+from core.errors import Conflict, NotAllowed, ValidationFailed
 from desk import services
 from desk.models import AuditAction, AuditEntry, NoticeComment
 from gate.models import GateEvent, Improvement, WithdrawalNotice

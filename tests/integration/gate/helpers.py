@@ -187,8 +187,8 @@ def parsed(lines: list[str]) -> list[dict[str, Any]]:
 
 def add_reviews(product: Any, moment: datetime, ratings: list[int], *, revision: int | None = None) -> list[Review]:
     """Published reviews written and published at ``moment`` (as an import stores them)."""
-    from products.services import product_ratings_recompute
     from reviews.models import ReviewSource, ReviewStatus
+    from reviews.ratings import product_ratings_recompute
 
     reviews = Review.objects.bulk_create(
         Review(

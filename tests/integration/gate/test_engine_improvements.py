@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR
-from config.errors import NotAllowed, ValidationFailed
+from core.errors import NotAllowed, ValidationFailed
 from gate.models import GateClock, GateEvent, Improvement, WithdrawalNotice
 from gate.policy import GatePolicy
 from gate.services import gate_evaluate_through, gate_policy_from_settings, improvement_log

@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from gate.models import GateClock, GateEvent, WithdrawalNotice
 from gate.policy import ACTIVE, GatePolicy, GateState, ProductGateState
 from gate.services import (

@@ -11,7 +11,7 @@ import pytest
 
 from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER
-from config.errors import NotAllowed, ValidationFailed
+from core.errors import NotAllowed, ValidationFailed
 from notifications import services
 from notifications.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
 from notifications.services import (

@@ -7,10 +7,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.errors import DomainError
+from core.errors import DomainError
 from products.models import Product
-from products.services import product_ratings_recompute
 from reviews.models import Review
+from reviews.ratings import product_ratings_recompute
 from reviews.services import (
     review_delete_by_author,
     review_edit,

@@ -4,9 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.errors import Conflict, NotAllowed, ValidationFailed
-from products.services import product_ratings_recompute
+from core.errors import Conflict, NotAllowed, ValidationFailed
 from reviews.models import Review, ReviewStatus
+from reviews.ratings import product_ratings_recompute
 from reviews.services import (
     brand_reply_post,
     review_delete_by_author,

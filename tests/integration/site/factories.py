@@ -16,10 +16,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
-from gate.models import EventKind, GateEvent, Improvement
-from products.models import Category, GateState, Product
-from products.services import product_ratings_recompute
+from gate.models import GateEvent, Improvement
+from gate.policy import EventKind, GateState
+from products.models import Category, Product
 from reviews.models import BrandReply, ReasonCode, Review, ReviewStatus
+from reviews.ratings import product_ratings_recompute
 
 PASSWORD = "a-long-test-password-42"
 _seq = itertools.count(1)

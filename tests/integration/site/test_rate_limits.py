@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from config.ratelimit import rate_limit_hit
+from core.ratelimit import rate_limit_hit
 from reviews.models import ReviewReport, ReviewVote
 from tests.integration.site.factories import PASSWORD, product_create, review_create, user_create
 

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gate.models import EventKind
-from products.selectors import one_year_before, product_gate_figures
+from gate.policy import EventKind
+from gate.public import one_year_before, product_gate_figures
 from reviews.models import ReasonCode, ReviewStatus
 from tests.integration.site.factories import (
     gate_event_create,

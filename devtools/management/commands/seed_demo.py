@@ -40,13 +40,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from config.errors import DomainError
+from core.commands import BAD_INPUT
+from core.errors import DomainError
+from devtools.demo.plan import DEMO_ACCOUNTS, SCENARIOS, DemoPlan
+from devtools.demo.seed import SeedResult, demo_seed
 from gate.models import GateEvent
-from products.demo.plan import DEMO_ACCOUNTS, SCENARIOS, DemoPlan
-from products.demo.seed import SeedResult, demo_seed
 from products.models import Product
 
-BAD_INPUT = 2
 _ROLE_LABELS = {
     "shopper": "shopper",
     "moderator": "moderator",

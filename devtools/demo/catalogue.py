@@ -1,6 +1,6 @@
 """The demo catalogue: six categories of own-brand products, and the few that go wrong.
 
-Everything here is fixed data; `products.demo.plan` turns it into dated reviews. A product's
+Everything here is fixed data; `devtools.demo.plan` turns it into dated reviews. A product's
 `scenario` names the part it plays for the quality gate (see `SCENARIOS` in the plan).
 """
 

@@ -1,4 +1,4 @@
-"""The catalogue and the product page of the shopper's site."""
+"""The catalogue, the product page and the transparency page of the shopper's site."""
 
 from __future__ import annotations
 
@@ -13,22 +13,27 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from products.filters import ProductCatalogueFilter, ProductReviewFilter
+from gate.public import gate_policy_public, product_gate_figures, product_public_gate_status
+from products.filters import ProductCatalogueFilter
 from products.models import Product
-from products.selectors import (
-    category_list,
-    product_get_public,
-    product_list_public,
-    product_public_gate_status,
-    product_rating_summary,
-    product_structured_data,
+from products.selectors import category_list, product_get_public, product_list_public, product_rating_summary
+from reviews.filters import ProductReviewFilter
+from reviews.models import (
+    BODY_MAX_LENGTH,
+    BODY_MIN_LENGTH,
+    REASON_DESCRIPTIONS,
+    REPORT_REASONS,
+    TITLE_MAX_LENGTH,
+    ReasonCode,
 )
 from reviews.selectors import (
     review_list_public,
+    review_moderation_figures,
     review_own_for_product,
     review_reported_by_user,
     review_votes_by_user,
 )
+from storefront.structured_data import product_structured_data
 
 PAGE_SIZE = 24
 REVIEWS_PAGE_SIZE = 10
@@ -99,5 +104,24 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
             "structured_data": json_ld(structured_data),
             "canonical_url": f"{settings.SITE_URL}{product_url}",
             "is_filtered": any(request.GET.get(key) for key in ("stars", "language", "verified", "version")),
+        },
+    )
+
+
+def about_reviews(request: HttpRequest) -> HttpResponse:
+    gate_figures = product_gate_figures()
+    return render(
+        request,
+        "about/reviews.html",
+        {
+            "policy": gate_policy_public(),
+            "gate_figures": gate_figures,
+            "moderation": review_moderation_figures(first_day=gate_figures.first_day),
+            "reasons": [(code.value, code.label, REASON_DESCRIPTIONS.get(code, "")) for code in REPORT_REASONS],
+            "author_deleted": ReasonCode.AUTHOR_DELETED,
+            "premoderation": settings.REVIEWS_PREMODERATION,
+            "title_max": TITLE_MAX_LENGTH,
+            "body_min": BODY_MIN_LENGTH,
+            "body_max": BODY_MAX_LENGTH,
         },
     )

@@ -3,7 +3,7 @@
 A review is built from a usage context (per category), one or two details (per kind of
 product and rating band), sometimes a remark on delivery or value, and a closing line;
 the poor products have their own complaints. Placeholders such as {this}, {weeks} or {km}
-are filled per review (see `products.demo.plan.compose_review`). French fragments avoid
+are filled per review (see `devtools.demo.plan.compose_review`). French fragments avoid
 agreeing adjectives and pronouns with the product noun, so they read right for any product.
 """
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from products.models import Product
-from products.services import product_ratings_recompute
+from reviews.ratings import product_ratings_recompute
 
 
 class Command(BaseCommand):

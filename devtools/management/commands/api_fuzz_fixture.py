@@ -20,7 +20,8 @@ from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER, user_add_role
 from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
-from gate.models import EventKind, GateEvent, WithdrawalNotice
+from gate.models import GateEvent, WithdrawalNotice
+from gate.policy import EventKind
 from gate.services import improvement_log
 from notifications.models import WebhookEndpoint
 from notifications.services import webhook_endpoint_create

@@ -3,7 +3,7 @@
 Every refusal reads `{"error": {"code": ..., "message": ..., "fields": {...}}}`:
 `code` is stable and machine-readable, `message` is for people (translated), `fields`
 maps an input (body field or query parameter) to its messages and is empty otherwise.
-Services raise config.errors.DomainError subclasses; they map to their `http_status`.
+Services raise core.errors.DomainError subclasses; they map to their `http_status`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 def error_body(code: str, message: str, fields: Mapping[str, list[str]] | None = None) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from devtools.demo import texts
+from devtools.demo.catalogue import CATEGORIES, PRODUCTS, CategorySpec, ProductSpec
 from gate.policy import (
     ACTIVE,
     DayStats,
@@ -30,8 +32,6 @@ from gate.policy import (
     apply_improvement,
     evaluate_day,
 )
-from products.demo import texts
-from products.demo.catalogue import CATEGORIES, PRODUCTS, CategorySpec, ProductSpec
 
 SEED = 7_340_211
 # About 18 months of history before the anchor day.

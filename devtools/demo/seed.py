@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.roles import user_add_role
-from config.errors import DomainError
+from core.errors import DomainError
+from devtools.demo.plan import ADMIN, ANCHOR_REVIEW, EMAIL_DOMAIN, MODERATOR, DemoPlan, PlannedReview, build_plan
 from gate.models import Improvement
 from gate.policy import GatePolicy
 from gate.services import (
@@ -33,10 +34,9 @@ from gate.services import (
     gate_policy_from_settings,
     improvement_import,
 )
-from products.demo.plan import ADMIN, ANCHOR_REVIEW, EMAIL_DOMAIN, MODERATOR, DemoPlan, PlannedReview, build_plan
 from products.models import Category, Product
-from products.services import RatingDrift, product_ratings_recompute
 from reviews.models import BrandReply, Review, ReviewReport, ReviewStatus, ReviewStatusChange, ReviewVote
+from reviews.ratings import RatingDrift, product_ratings_recompute
 
 BATCH_SIZE = 500
 Log = Callable[[str], None]

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from products import views
+from storefront import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/", views.product_list, name="product_list"),
     path("products/<str:sku>/", views.product_detail, name="product_detail"),
+    path("about/reviews/", views.about_reviews, name="about_reviews"),
 ]

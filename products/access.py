@@ -1,0 +1,34 @@
+"""Who may act on which product: the one answer, for pages, the API and services alike.
+
+Quality directors act on every product; product managers on the products they manage
+(`Product.managers`); nobody else on any. The role names and permissions themselves are
+accounts.roles'.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS
+from products.models import Product
+
+
+def products_managed_by(user: User | AnonymousUser) -> QuerySet[Product]:
+    """The products ``user`` may act on (none for a shopper or a signed-out visitor)."""
+    if not user.is_authenticated:
+        return Product.objects.none()
+    if user.has_perm(MANAGE_ALL_PRODUCTS):
+        return Product.objects.all()
+    if user.has_perm(MANAGE_OWN_PRODUCTS):
+        return Product.objects.filter(managers=user)
+    return Product.objects.none()
+
+
+def user_can_manage_product(user: User | AnonymousUser, product: Product) -> bool:
+    """Whether ``user`` may act on ``product``: the same rule as :func:`products_managed_by`,
+    asked of one product (a quality director's answer needs no query)."""
+    if user.is_authenticated and user.has_perm(MANAGE_ALL_PRODUCTS):
+        return True
+    return products_managed_by(user).filter(pk=product.pk).exists()

@@ -1,0 +1,89 @@
+"""The shopper's filter of the reviews on a product page.
+
+It reads query-string parameters that anyone can edit by hand, so a value that does not
+validate is ignored (the list is shown unfiltered on that criterion) rather than answered
+with an error page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from products.models import STARS, Product
+from reviews.models import Review
+from reviews.selectors import DEFAULT_REVIEW_SORT, review_list_sorted
+
+
+# A callable, so the labels are translated per request, in the shopper's language.
+def _stars_choices() -> list[tuple[str, str]]:
+    return [(str(n), ngettext("%(n)d star", "%(n)d stars", n) % {"n": n}) for n in reversed(STARS)]
+
+
+class ProductReviewFilter(django_filters.FilterSet):
+    """Filters and sorts the published reviews of one product (pass `product=`)."""
+
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[
+            ("recent", _("Most recent")),
+            ("helpful", _("Most helpful")),
+            ("highest", _("Highest rating")),
+            ("lowest", _("Lowest rating")),
+        ],
+        empty_label=None,
+        method="filter_sort",
+    )
+    stars = django_filters.ChoiceFilter(
+        label=_("Stars"),
+        field_name="rating",
+        choices=_stars_choices,
+        empty_label=_("All ratings"),
+    )
+    language = django_filters.ChoiceFilter(
+        # Not just "Language": the page's language switcher already has that name.
+        label=_("Written in"),
+        field_name="language",
+        choices=settings.LANGUAGES,
+        empty_label=_("All languages"),
+    )
+    verified = django_filters.BooleanFilter(
+        label=_("Verified purchases only"),
+        method="filter_verified",
+        widget=forms.CheckboxInput,
+    )
+    version = django_filters.ChoiceFilter(
+        label=_("Product version"),
+        choices=[("current", _("Current version only"))],
+        empty_label=_("All versions"),
+        method="filter_version",
+    )
+
+    class Meta:
+        model = Review
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, product: Product, **kwargs: Any) -> None:
+        self.product = product
+        super().__init__(data, queryset, **kwargs)
+
+    def filter_queryset(self, queryset: QuerySet[Review]) -> QuerySet[Review]:
+        # The sort applies even when the parameter is absent or invalid, so the order is stable.
+        sort = self.form.cleaned_data.get("sort") or DEFAULT_REVIEW_SORT
+        queryset = super().filter_queryset(queryset)
+        return review_list_sorted(queryset, sort)
+
+    def filter_sort(self, queryset: QuerySet[Review], name: str, value: str) -> QuerySet[Review]:
+        return queryset  # applied last, in filter_queryset
+
+    def filter_verified(self, queryset: QuerySet[Review], name: str, value: bool | None) -> QuerySet[Review]:
+        return queryset.filter(verified_purchase=True) if value else queryset
+
+    def filter_version(self, queryset: QuerySet[Review], name: str, value: str) -> QuerySet[Review]:
+        return queryset.filter(revision=self.product.revision) if value == "current" else queryset
