@@ -34,8 +34,10 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## ruff, and the apps' one-way layers (import-linter, contracts in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy .

@@ -20,7 +20,7 @@ app.conf.beat_schedule = {
     },
     # Reminders 7 days and 1 day before a withdrawal deadline, after the night's gate run.
     "notice-reminders-daily": {
-        "task": "notifications.tasks.notice_reminders_task",
+        "task": "gate.tasks.notice_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
     # Sweep the outbox: anything a lost broker message left unsent goes out here.

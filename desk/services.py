@@ -28,8 +28,9 @@ from accounts.roles import user_can_moderate
 from core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from desk.models import COMMENT_MAX_LENGTH, AuditAction, AuditEntry, NoticeComment
 from gate.models import Improvement, WithdrawalNotice
+from gate.notify import notice_url, quality_directors
 from gate.services import improvement_log
-from notifications.services import notice_url, user_email_enqueue
+from notifications.services import user_email_enqueue
 from products.access import user_can_manage_product
 from products.models import Product
 from reviews.models import REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
@@ -138,8 +139,6 @@ def notice_acknowledge(*, notice: WithdrawalNotice, by: Any, now: datetime | Non
 def notice_assignees(*, product: Product) -> list[Any]:
     """Who a notice can be assigned to: the product's managers and the quality directors,
     active, by name."""
-    from notifications.services import quality_directors
-
     people = {user.pk: user for user in product.managers.filter(is_active=True)}
     people.update({user.pk: user for user in quality_directors().filter(is_active=True)})
     return sorted(people.values(), key=lambda user: (_name_of(user).casefold(), user.pk))

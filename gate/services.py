@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from gate.models import GateClock, GateEvent, Improvement, WithdrawalNotice
+from gate.notify import NotifyAudience, gate_event_notify
 from gate.policy import (
     DayStats,
     EventKind,
@@ -47,7 +48,6 @@ from gate.policy import (
     evaluate_day,
 )
 from gate.policy import GateEvent as DecidedEvent
-from notifications.services import NotifyAudience, gate_event_notify
 from products.access import user_can_manage_product
 from products.models import Product
 from products.services import product_current_figures_reset

@@ -8,7 +8,7 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
-from gate import services
+from gate import notify, services
 
 
 @shared_task(name="gate.tasks.gate_evaluate_task", ignore_result=True)
@@ -18,3 +18,9 @@ def gate_evaluate_task() -> dict[str, Any]:
     policy = services.gate_policy_from_settings()
     yesterday = policy.day_of(timezone.now()) - timedelta(days=1)
     return services.gate_evaluate_through(through=yesterday, policy=policy).as_dict()
+
+
+@shared_task(name="gate.tasks.notice_reminders_task", ignore_result=True)
+def notice_reminders_task() -> int:
+    """Daily (beat): write the 7-day and 1-day deadline reminders due today."""
+    return notify.notice_reminders_send()

@@ -18,19 +18,17 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,7 +37,6 @@ from accounts.emails import email_to_user
 from accounts.models import User
 from accounts.roles import user_is_quality_director
 from core.errors import NotAllowed, ValidationFailed
-from gate.models import GateEvent, WithdrawalNotice
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -56,163 +53,13 @@ SWEEP_BATCH = 200
 # A sweep stops taking new messages after this long, so sweeps (every minute) do not pile
 # up behind a slow receiver; the rest waits for the next one.
 SWEEP_SECONDS = 50.0
-# Reminders go out this many days before a notice's deadline.
-REMINDER_DAYS = (7, 1)
 
-_DECIMAL_PLACES = Decimal("0.0001")
-
-
-# --- Who, when ---------------------------------------------------------------------------
-
-
-def _local_today(now: datetime) -> date:
-    return now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
-
-
-def notify_cutoff(*, today: date) -> date:
-    """The earliest event day that still notifies on ``today``.
-
-    Events of the last GATE_NOTIFY_DAYS days notify (a few days the scheduler missed still
-    reach people); older ones are history being replayed or imported, and stay silent.
-    """
-    return today - timedelta(days=int(getattr(settings, "GATE_NOTIFY_DAYS", 7)))
-
-
-def quality_directors() -> QuerySet[User]:
-    """Users holding the quality director permission through a group or directly.
-
-    Superusers are not included merely for being superusers: an admin account is not a
-    quality director who wants the gate's mail.
-    """
-    via_group = Q(groups__permissions__codename="manage_all_products") & Q(
-        groups__permissions__content_type__app_label="products"
-    )
-    via_user = Q(user_permissions__codename="manage_all_products") & Q(
-        user_permissions__content_type__app_label="products"
-    )
-    return User.objects.filter(via_group | via_user).distinct()
-
-
-class NotifyAudience:
-    """Who hears of every event: the quality directors and the active webhook endpoints,
-    each read once (on first use) for all the events of one run, e.g. a day's evaluation,
-    instead of once per event."""
-
-    @cached_property
-    def quality_directors(self) -> list[User]:
-        return list(quality_directors())
-
-    @cached_property
-    def endpoints(self) -> list[WebhookEndpoint]:
-        return list(WebhookEndpoint.objects.filter(active=True).order_by("id"))
-
-
-def _recipients(
-    product_id: int, *, extra: Iterable[User | None] = (), audience: NotifyAudience | None = None
-) -> list[User]:
-    """The product's managers, every quality director, and any extra person (assignee),
-    once each, active and with an email address, in a stable order."""
-    users: dict[int, User] = {}
-    managers = User.objects.filter(managed_products__id=product_id)
-    directors = (audience or NotifyAudience()).quality_directors
-    for user in [*managers, *directors, *[u for u in extra if u is not None]]:
-        if user.is_active and user.email:
-            users[user.pk] = user
-    return [users[pk] for pk in sorted(users)]
-
-
-# --- Payloads ----------------------------------------------------------------------------
-
-
-def _average_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(_DECIMAL_PLACES))
-
-
-def _notice_for(event: GateEvent) -> WithdrawalNotice | None:
-    """The withdrawal notice an event belongs to, if any.
-
-    flagged: the notice it opened. recovered / withdrawn: the episode's notice, the latest
-    one opened on or before the event day. improved / reinstated: the notice this
-    improvement resolved, or the product's live one (the engine may not have closed it
-    yet); an improvement of a product that was never flagged has none.
-    """
-    notices = WithdrawalNotice.objects.filter(product_id=event.product_id)
-    if event.kind == "flagged":
-        return notices.filter(flag_event=event).first()
-    if event.improvement_id is not None:
-        return (
-            notices.filter(resolved_by_id=event.improvement_id).first()
-            or notices.filter(state__in=[WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]).first()
-        )
-    return notices.filter(opened_on__lte=event.day).order_by("-opened_on", "-id").first()
-
-
-def notice_url(notice_id: int) -> str:
-    return f"{settings.SITE_URL}/desk/notices/{notice_id}/"
-
-
-def _deadline_of(event: GateEvent, notice: WithdrawalNotice | None) -> date | None:
-    if notice is not None:
-        return notice.deadline
-    if event.kind != "flagged":
-        return None
-    # No notice row (should not happen: the engine opens it before notifying): the spec's
-    # withdrawal date from the policy recorded with the event.
-    grace = int(event.policy.get("grace_days", settings.GATE_GRACE_DAYS))
-    return event.day + timedelta(days=max(grace, 1))
-
-
-def _event_facts(event: GateEvent, notice: WithdrawalNotice | None) -> dict[str, Any]:
-    product = event.product
-    deadline = _deadline_of(event, notice)
-    improvement = event.improvement
-    return {
-        "event_id": event.pk,
-        "kind": event.kind,
-        "day": event.day.isoformat(),
-        "product_sku": product.sku,
-        "product_name": product.name,
-        "average": _average_text(event.average),
-        "count": event.count,
-        "threshold": str(event.policy.get("threshold", settings.GATE_THRESHOLD)),
-        "grace_days": event.policy.get("grace_days"),
-        "min_reviews": event.policy.get("min_reviews"),
-        "window_days": event.policy.get("window_days"),
-        "deadline": deadline.isoformat() if deadline else None,
-        "notice_id": notice.pk if notice else None,
-        "notice_url": notice_url(notice.pk) if notice else None,
-        "improvement_public_note": improvement.public_note if improvement else "",
-    }
-
-
-def webhook_body(event: GateEvent, *, notice: WithdrawalNotice | None = None) -> dict[str, Any]:
-    """The JSON document delivered for ``event`` (see docs/webhooks.md).
-
-    ``event`` holds exactly the spec's event object; the rest is context for integrators.
-    """
-    facts = _event_facts(event, notice if notice is not None else _notice_for(event))
-    average = None if facts["average"] is None else float(facts["average"])
-    return {
-        "id": str(event.pk),
-        "type": event.kind,
-        "event": {
-            "day": facts["day"],
-            "product_id": facts["product_sku"],
-            "event": event.kind,
-            "average": average,
-            "count": event.count,
-        },
-        "product": {"sku": facts["product_sku"], "name": facts["product_name"]},
-        "withdrawal_date": facts["deadline"] if event.kind == "flagged" else None,
-        "notice_url": facts["notice_url"],
-        "policy": event.policy,
-    }
 
 
 # --- Writing the outbox ------------------------------------------------------------------
 
 
-def _outbox_insert(rows: Sequence[OutboxMessage]) -> list[int]:
+def outbox_insert(rows: Sequence[OutboxMessage]) -> list[int]:
     """Insert rows whose dedupe key is new (a repeat is silently a no-op) and kick the
     pending ones once the caller's transaction commits. Returns the pending ids."""
     if not rows:
@@ -231,116 +78,6 @@ def _outbox_insert(rows: Sequence[OutboxMessage]) -> list[int]:
     return ids
 
 
-def gate_event_notify(
-    *, event: GateEvent, now: datetime | None = None, audience: NotifyAudience | None = None
-) -> None:
-    """Write the emails and webhook deliveries an event owes, in the caller's transaction.
-
-    ``audience``: pass one :class:`NotifyAudience` for all the events of a run (read once).
-
-    1. Events older than GATE_NOTIFY_DAYS (by ``now``'s date in TIME_ZONE) send nothing.
-    2. One email per recipient: the product's managers, every quality director, and the
-       notice's assignee; rendered at delivery in the recipient's language.
-    3. One webhook delivery per active endpoint subscribed to the event's kind.
-    4. On commit, a delivery task is queued per message (the sweep covers a lost one).
-    Calling it again for the same event adds nothing: every row has a unique dedupe key.
-    """
-    now = now or timezone.now()
-    if event.day < notify_cutoff(today=_local_today(now)):
-        return
-    audience = audience or NotifyAudience()
-    with transaction.atomic():
-        notice = _notice_for(event)
-        facts = _event_facts(event, notice)
-        rows: list[OutboxMessage] = [
-            OutboxMessage(
-                channel=OutboxMessage.Channel.EMAIL,
-                kind=event.kind,
-                dedupe_key=f"email:{event.pk}:{user.pk}",
-                event=event,
-                notice=notice,
-                recipient=user,
-                payload=facts,
-                next_attempt_at=now,
-            )
-            for user in _recipients(
-                event.product_id, extra=[notice.assigned_to] if notice else [], audience=audience
-            )
-        ]
-        body = webhook_body(event, notice=notice)
-        rows.extend(
-            OutboxMessage(
-                channel=OutboxMessage.Channel.WEBHOOK,
-                kind=event.kind,
-                dedupe_key=f"webhook:{event.pk}:{endpoint.pk}",
-                event=event,
-                notice=notice,
-                endpoint=endpoint,
-                payload=body,
-                next_attempt_at=now,
-            )
-            for endpoint in audience.endpoints
-            if event.kind in endpoint.events
-        )
-        _outbox_insert(rows)
-
-
-def notice_reminders_send(*, today: date | None = None, now: datetime | None = None) -> int:
-    """Write the reminders due ``today`` for open notices: 7 days and 1 day before the deadline.
-
-    A reminder is due on ``deadline - k``; a run that missed that day still sends it while
-    it is no older than GATE_NOTIFY_DAYS and the deadline has not passed, but the 7-day one
-    is dropped once the 1-day one is due (one reminder, the most urgent). A reminder that
-    would fall on or before the flagging day is skipped: the flag email already gave the
-    date. Repeating the run adds nothing (dedupe keys ``reminder<k>:<notice>:<user>``).
-    Returns the number of messages written.
-    """
-    now = now or timezone.now()
-    today = today or _local_today(now)
-    cutoff = notify_cutoff(today=today)
-    notices = (
-        WithdrawalNotice.objects.filter(
-            state=WithdrawalNotice.State.OPEN,
-            deadline__gte=today,
-            deadline__lte=today + timedelta(days=max(REMINDER_DAYS)),
-        )
-        .select_related("product", "flag_event", "assigned_to")
-        .order_by("deadline", "id")
-    )
-    written = 0
-    with transaction.atomic():
-        rows: list[OutboxMessage] = []
-        for notice in notices:
-            due = [k for k in REMINDER_DAYS if cutoff <= notice.deadline - timedelta(days=k) <= today]
-            due = [k for k in due if notice.deadline - timedelta(days=k) > notice.opened_on]
-            if not due:
-                continue
-            days = min(due)  # the most urgent reminder due; an older one is superseded
-            facts = _event_facts(notice.flag_event, notice)
-            facts.update({"kind": "reminder", "reminder_days": days, "days_left": (notice.deadline - today).days})
-            for user in _recipients(notice.product_id, extra=[notice.assigned_to]):
-                rows.append(
-                    OutboxMessage(
-                        channel=OutboxMessage.Channel.EMAIL,
-                        kind="reminder",
-                        dedupe_key=f"reminder{days}:{notice.pk}:{user.pk}",
-                        event=notice.flag_event,
-                        notice=notice,
-                        recipient=user,
-                        payload=facts,
-                        next_attempt_at=now,
-                    )
-                )
-        existing = set(
-            OutboxMessage.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows]).values_list(
-                "dedupe_key", flat=True
-            )
-        )
-        written = sum(1 for row in rows if row.dedupe_key not in existing)
-        _outbox_insert(rows)
-    return written
-
-
 def user_email_enqueue(
     *, recipient: User | None, kind: str, dedupe_key: str, context: dict[str, Any], now: datetime | None = None
 ) -> int | None:
@@ -357,7 +94,7 @@ def user_email_enqueue(
     if len(kind) > OutboxMessage._meta.get_field("kind").max_length:  # type: ignore[operator]
         raise ValueError(f"email kind {kind!r} is too long")
     with transaction.atomic():
-        ids = _outbox_insert(
+        ids = outbox_insert(
             [
                 OutboxMessage(
                     channel=OutboxMessage.Channel.EMAIL,

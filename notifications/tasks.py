@@ -17,9 +17,3 @@ def outbox_deliver_task(message_id: int) -> str | None:
 def outbox_sweep_task() -> int:
     """Every minute (beat): deliver whatever is due, so a lost kick only delays a message."""
     return services.outbox_sweep()
-
-
-@shared_task(name="notifications.tasks.notice_reminders_task", ignore_result=True)
-def notice_reminders_task() -> int:
-    """Daily (beat): write the 7-day and 1-day deadline reminders due today."""
-    return services.notice_reminders_send()

@@ -10,8 +10,8 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR
+from gate.notify import gate_event_notify
 from notifications.models import OutboxMessage, WebhookEndpoint
-from notifications.services import gate_event_notify
 from products.models import Product
 
 from .factories import NOW, flag

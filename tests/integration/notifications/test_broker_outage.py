@@ -16,9 +16,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
+from gate.notify import gate_event_notify
 from notifications import tasks
 from notifications.models import OutboxMessage, WebhookEndpoint
-from notifications.services import gate_event_notify
 from products.models import Product
 
 from .conftest import Receiver

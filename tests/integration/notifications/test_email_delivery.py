@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER
+from gate.notify import gate_event_notify
 from notifications import services
 from notifications.models import DeliveryAttempt, OutboxMessage
 from notifications.services import (
     CLAIM_LEASE,
     MAX_ATTEMPTS,
-    gate_event_notify,
     outbox_deliver,
     outbox_pending_due,
     outbox_sweep,

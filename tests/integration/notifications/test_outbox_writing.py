@@ -12,8 +12,8 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
 from gate.models import GateEvent
+from gate.notify import gate_event_notify
 from notifications.models import OutboxMessage, WebhookEndpoint
-from notifications.services import gate_event_notify
 from products.models import Product
 
 from .factories import NOW, TODAY, YESTERDAY, evaluation_event, flag, improvement_event

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.celery_app import app as celery_app
+from gate.notify import gate_event_notify
 from notifications.models import DeliveryAttempt, OutboxMessage
-from notifications.services import gate_event_notify
 from products.models import Product
 
 from .factories import evaluation_event

@@ -9,10 +9,12 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from gate import notify
 from gate.models import WithdrawalNotice
+from gate.notify import notice_reminders_send
+from gate.tasks import notice_reminders_task
 from notifications.models import OutboxMessage
-from notifications.services import notice_reminders_send, outbox_sweep
-from notifications.tasks import notice_reminders_task
+from notifications.services import outbox_sweep
 from products.models import Product
 
 from .factories import NOW, flag
@@ -101,9 +103,7 @@ def test_no_reminder_on_or_before_the_flagging_day(product: Product, settings: A
 def test_the_daily_task_sends_the_reminders_due_today_in_the_policy_time_zone(
     notice: WithdrawalNotice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from notifications import services
-
     # 23:30 UTC on 23 March is already 24 March in Paris: seven days before the deadline.
-    monkeypatch.setattr(services.timezone, "now", lambda: datetime(2026, 3, 23, 23, 30, tzinfo=UTC))
+    monkeypatch.setattr(notify.timezone, "now", lambda: datetime(2026, 3, 23, 23, 30, tzinfo=UTC))
     assert notice_reminders_task() == 2
     assert notice_reminders_task() == 0

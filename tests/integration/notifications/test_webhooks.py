@@ -12,10 +12,10 @@ import pytest
 from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER
 from core.errors import NotAllowed, ValidationFailed
+from gate.notify import gate_event_notify
 from notifications import services
 from notifications.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
 from notifications.services import (
-    gate_event_notify,
     outbox_deliver,
     outbox_sweep,
     webhook_endpoint_create,
