@@ -280,6 +280,82 @@ def count_candidates(url: str, day: date) -> tuple[int, int]:
     return arriving, leaving
 
 
+def bench_single_day(
+    args: argparse.Namespace, admin_url: str, prefix: str, yesterday: date, rows: list[tuple[str, str]]
+) -> list[str]:
+    """One day on 100,000 products and 10,000,000 reviews; returns the targets missed."""
+    missed: list[str] = []
+    products, reviews = int(100_000 * args.scale), int(10_000_000 * args.scale)
+    name = f"{prefix}_single"
+    _log(f"single day: {products:,} products, {reviews:,} reviews; creating {name}")
+    url = recreate(admin_url, name)
+    seconds = generate(
+        url, products=products, reviews=reviews, last_day=yesterday, reviewed_on_last_day=products // 100
+    )
+    rows.append(("generate (SQL, indexes rebuilt, VACUUM ANALYZE)", f"{seconds:.1f} s"))
+    arriving, leaving = count_candidates(url, yesterday)
+    set_clock(url, last_evaluated_day=yesterday - timedelta(days=2), policy_known=False)
+    full = evaluate(url, yesterday - timedelta(days=1), "full day")
+    rows.append(
+        (
+            f"full day, every product ({full.summary['products_evaluated']:,} evaluated)",
+            f"{full.seconds:.2f} s, {full.peak_mb:.0f} MB; events {full.summary['events']}",
+        )
+    )
+    timings = [evaluate(url, yesterday, "single day", rollback=True) for _ in range(args.repeat)]
+    single = sorted(timings, key=lambda timed: timed.seconds)[len(timings) // 2]
+    rows.append(
+        (
+            f"one day: {arriving:,} products reviewed, {leaving:,} with reviews leaving the window "
+            f"({single.summary['products_evaluated']:,} evaluated)",
+            f"{single.seconds:.3f} s (median of {len(timings)}), {max(t.peak_mb for t in timings):.0f} MB; "
+            f"events {single.summary['events']}",
+        )
+    )
+    if single.seconds >= SINGLE_DAY_TARGET:
+        missed.append(f"single day took {single.seconds:.2f} s (target < {SINGLE_DAY_TARGET} s)")
+    if not args.keep:
+        drop(admin_url, name)
+    return missed
+
+
+def bench_catch_up(
+    args: argparse.Namespace, admin_url: str, prefix: str, yesterday: date, rows: list[tuple[str, str]]
+) -> list[str]:
+    """A year's catch-up on 10,000 products and 1,000,000 reviews; returns the targets missed."""
+    missed: list[str] = []
+    products, reviews = int(10_000 * args.scale), int(1_000_000 * args.scale)
+    name = f"{prefix}_catchup"
+    _log(f"catch-up: {products:,} products, {reviews:,} reviews; creating {name}")
+    url = recreate(admin_url, name)
+    seconds = generate(
+        url, products=products, reviews=reviews, last_day=yesterday, reviewed_on_last_day=products // 100
+    )
+    rows.append(("generate (SQL, indexes rebuilt, VACUUM ANALYZE)", f"{seconds:.1f} s"))
+    start = yesterday - timedelta(days=365)
+    set_clock(url, last_evaluated_day=start - timedelta(days=1), policy_known=False)
+    first = evaluate(url, start, "the day before the catch-up (full day)")
+    rows.append(
+        (
+            f"full day before the catch-up ({first.summary['products_evaluated']:,} evaluated)",
+            f"{first.seconds:.2f} s, {first.peak_mb:.0f} MB",
+        )
+    )
+    catch_up = evaluate(url, yesterday, "catch-up")
+    rows.append(
+        (
+            f"catch-up of {catch_up.summary['days']} days ({catch_up.summary['products_evaluated']:,} "
+            "product-days evaluated)",
+            f"{catch_up.seconds:.2f} s, {catch_up.peak_mb:.0f} MB; events {catch_up.summary['events']}",
+        )
+    )
+    if catch_up.seconds >= CATCH_UP_TARGET:
+        missed.append(f"catch-up took {catch_up.seconds:.1f} s (target < {CATCH_UP_TARGET} s)")
+    if not args.keep:
+        drop(admin_url, name)
+    return missed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
@@ -298,68 +374,9 @@ def main() -> int:
     missed: list[str] = []
 
     if args.only in (None, "single"):
-        products, reviews = int(100_000 * args.scale), int(10_000_000 * args.scale)
-        name = f"{prefix}_single"
-        _log(f"single day: {products:,} products, {reviews:,} reviews; creating {name}")
-        url = recreate(admin_url, name)
-        seconds = generate(
-            url, products=products, reviews=reviews, last_day=yesterday, reviewed_on_last_day=products // 100
-        )
-        rows.append(("generate (SQL, indexes rebuilt, VACUUM ANALYZE)", f"{seconds:.1f} s"))
-        arriving, leaving = count_candidates(url, yesterday)
-        set_clock(url, last_evaluated_day=yesterday - timedelta(days=2), policy_known=False)
-        full = evaluate(url, yesterday - timedelta(days=1), "full day")
-        rows.append(
-            (
-                f"full day, every product ({full.summary['products_evaluated']:,} evaluated)",
-                f"{full.seconds:.2f} s, {full.peak_mb:.0f} MB; events {full.summary['events']}",
-            )
-        )
-        timings = [evaluate(url, yesterday, "single day", rollback=True) for _ in range(args.repeat)]
-        single = sorted(timings, key=lambda timed: timed.seconds)[len(timings) // 2]
-        rows.append(
-            (
-                f"one day: {arriving:,} products reviewed, {leaving:,} with reviews leaving the window "
-                f"({single.summary['products_evaluated']:,} evaluated)",
-                f"{single.seconds:.3f} s (median of {len(timings)}), {max(t.peak_mb for t in timings):.0f} MB; "
-                f"events {single.summary['events']}",
-            )
-        )
-        if single.seconds >= SINGLE_DAY_TARGET:
-            missed.append(f"single day took {single.seconds:.2f} s (target < {SINGLE_DAY_TARGET} s)")
-        if not args.keep:
-            drop(admin_url, name)
-
+        missed += bench_single_day(args, admin_url, prefix, yesterday, rows)
     if args.only in (None, "catchup"):
-        products, reviews = int(10_000 * args.scale), int(1_000_000 * args.scale)
-        name = f"{prefix}_catchup"
-        _log(f"catch-up: {products:,} products, {reviews:,} reviews; creating {name}")
-        url = recreate(admin_url, name)
-        seconds = generate(
-            url, products=products, reviews=reviews, last_day=yesterday, reviewed_on_last_day=products // 100
-        )
-        rows.append(("generate (SQL, indexes rebuilt, VACUUM ANALYZE)", f"{seconds:.1f} s"))
-        start = yesterday - timedelta(days=365)
-        set_clock(url, last_evaluated_day=start - timedelta(days=1), policy_known=False)
-        first = evaluate(url, start, "the day before the catch-up (full day)")
-        rows.append(
-            (
-                f"full day before the catch-up ({first.summary['products_evaluated']:,} evaluated)",
-                f"{first.seconds:.2f} s, {first.peak_mb:.0f} MB",
-            )
-        )
-        catch_up = evaluate(url, yesterday, "catch-up")
-        rows.append(
-            (
-                f"catch-up of {catch_up.summary['days']} days ({catch_up.summary['products_evaluated']:,} "
-                "product-days evaluated)",
-                f"{catch_up.seconds:.2f} s, {catch_up.peak_mb:.0f} MB; events {catch_up.summary['events']}",
-            )
-        )
-        if catch_up.seconds >= CATCH_UP_TARGET:
-            missed.append(f"catch-up took {catch_up.seconds:.1f} s (target < {CATCH_UP_TARGET} s)")
-        if not args.keep:
-            drop(admin_url, name)
+        missed += bench_catch_up(args, admin_url, prefix, yesterday, rows)
 
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
