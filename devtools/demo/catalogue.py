@@ -1,7 +1,11 @@
 """The demo catalogue: six categories of own-brand products, and the few that go wrong.
 
 Everything here is fixed data; `devtools.demo.plan` turns it into dated reviews. A product's
-`scenario` names the part it plays for the quality gate (see `SCENARIOS` in the plan).
+`scenario` names the part it plays for the quality gate (see `devtools.demo.scenarios`).
+
+One module although long (about 800 lines): it is pure data, one table of some 60 products
+(names, brands, descriptions, popularity, launch) and the six categories, read as a whole;
+the catalogue's balance (categories, brands, the few poor products) is seen in one place.
 """
 
 from __future__ import annotations

@@ -13,18 +13,19 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import User
 from accounts.roles import user_add_role
 from core.errors import DomainError
-from devtools.demo.plan import ADMIN, ANCHOR_REVIEW, EMAIL_DOMAIN, MODERATOR, DemoPlan, PlannedReview, build_plan
+from devtools.demo.plan import DemoPlan, build_plan
+from devtools.demo.rows import ADMIN, EMAIL_DOMAIN, MODERATOR, PlannedReview
+from devtools.demo.scenarios import ANCHOR_REVIEW
 from gate.models import Improvement
 from gate.policy import GatePolicy
 from gate.services import (
@@ -159,11 +160,10 @@ def _write_products(plan: DemoPlan, result: SeedResult, categories: dict[str, Ca
     return {p.sku: p for p in Product.objects.filter(sku__in=[s.sku for s in plan.products])}
 
 
-def _write_accounts(plan: DemoPlan, result: SeedResult) -> dict[str, Any]:
-    user_model = get_user_model()
+def _write_accounts(plan: DemoPlan, result: SeedResult) -> dict[str, User]:
     joined = datetime.combine(plan.anchor - timedelta(days=600), datetime.min.time(), tzinfo=plan.policy.tzinfo)
     for account in plan.accounts:
-        user, made = user_model.objects.get_or_create(
+        user, made = User.objects.get_or_create(
             username=account.username,
             defaults={
                 "email": f"{account.username}@{EMAIL_DOMAIN}",
@@ -184,10 +184,10 @@ def _write_accounts(plan: DemoPlan, result: SeedResult) -> dict[str, Any]:
         if account.role != ADMIN and not user.groups.filter(name=account.role).exists():
             user_add_role(user, account.role)
     existing = set(
-        user_model.objects.filter(username__in=[c.username for c in plan.customers]).values_list("username", flat=True)
+        User.objects.filter(username__in=[c.username for c in plan.customers]).values_list("username", flat=True)
     )
     missing = [
-        user_model(
+        User(
             username=customer.username,
             email=f"{customer.username}@{EMAIL_DOMAIN}",
             first_name=customer.first_name,
@@ -201,24 +201,22 @@ def _write_accounts(plan: DemoPlan, result: SeedResult) -> dict[str, Any]:
         if customer.username not in existing
     ]
     if missing:
-        user_model.objects.bulk_create(missing, batch_size=BATCH_SIZE)
+        User.objects.bulk_create(missing, batch_size=BATCH_SIZE)
         result.created["customers"] += len(missing)
         shopper = Group.objects.get(name="shopper")
-        membership = user_model.groups.through
+        membership = User.groups.through
         membership.objects.bulk_create(
             [
                 membership(user_id=pk, group_id=shopper.pk)
-                for pk in user_model.objects.filter(username__in=[u.username for u in missing]).values_list(
-                    "pk", flat=True
-                )
+                for pk in User.objects.filter(username__in=[u.username for u in missing]).values_list("pk", flat=True)
             ],
             ignore_conflicts=True,
         )
     usernames = [a.username for a in plan.accounts] + [c.username for c in plan.customers]
-    return {user.username: user for user in user_model.objects.filter(username__in=usernames)}
+    return {user.username: user for user in User.objects.filter(username__in=usernames)}
 
 
-def _write_managers(plan: DemoPlan, result: SeedResult, products: dict[str, Product], users: dict[str, Any]) -> None:
+def _write_managers(plan: DemoPlan, result: SeedResult, products: dict[str, Product], users: dict[str, User]) -> None:
     manager = next(users[a.username] for a in plan.accounts if a.role == "product_manager")
     through = Product.managers.through
     managed = [products[spec.sku].pk for spec in plan.products if spec.managed]
@@ -231,7 +229,7 @@ def _write_managers(plan: DemoPlan, result: SeedResult, products: dict[str, Prod
 
 
 def _write_reviews(
-    plan: DemoPlan, result: SeedResult, products: dict[str, Product], users: dict[str, Any]
+    plan: DemoPlan, result: SeedResult, products: dict[str, Product], users: dict[str, User]
 ) -> dict[str, Review]:
     """Inserts the reviews not stored yet; returns them by external_id (with their ids)."""
     keys = [r.external_id for r in plan.reviews]
@@ -258,7 +256,7 @@ def _write_reviews(
     return created
 
 
-def _review_row(review: PlannedReview, products: dict[str, Product], users: dict[str, Any]) -> Review:
+def _review_row(review: PlannedReview, products: dict[str, Product], users: dict[str, User]) -> Review:
     published = review.status in (ReviewStatus.PUBLISHED, ReviewStatus.REMOVED)
     return Review(
         product=products[review.sku],
@@ -283,7 +281,7 @@ def _review_row(review: PlannedReview, products: dict[str, Product], users: dict
 
 
 def _write_review_history(
-    plan: DemoPlan, result: SeedResult, created: dict[str, Review], users: dict[str, Any]
+    plan: DemoPlan, result: SeedResult, created: dict[str, Review], users: dict[str, User]
 ) -> None:
     """Status history, votes, reports and brand replies of the reviews created in this run."""
     moderator = users[MODERATOR]
@@ -363,7 +361,6 @@ def _log_improvements(plan: DemoPlan, result: SeedResult, *, now: datetime) -> N
     of an import row, so they are added to the improvement just created, in the same
     transaction.
     """
-    user_model = get_user_model()
     for planned in plan.improvements:
         if Improvement.objects.filter(product__sku=planned.sku, logged_at=planned.logged_at).exists():
             continue
@@ -373,7 +370,7 @@ def _log_improvements(plan: DemoPlan, result: SeedResult, *, now: datetime) -> N
                     items=[
                         ImprovementImport(sku=planned.sku, logged_at=planned.logged_at, description=planned.description)
                     ],
-                    by=user_model.objects.get(username=planned.logged_by),
+                    by=User.objects.get(username=planned.logged_by),
                     now=now,
                     policy=plan.policy,
                 )

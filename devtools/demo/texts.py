@@ -3,8 +3,14 @@
 A review is built from a usage context (per category), one or two details (per kind of
 product and rating band), sometimes a remark on delivery or value, and a closing line;
 the poor products have their own complaints. Placeholders such as {this}, {weeks} or {km}
-are filled per review (see `devtools.demo.plan.compose_review`). French fragments avoid
+are filled per review (see `devtools.demo.composing.compose_review`). French fragments avoid
 agreeing adjectives and pronouns with the product noun, so they read right for any product.
+
+One module although long (about 1,400 lines): it is pure data, tables of sentences and no
+logic, read as a whole when one edits the demo's voice. Each English fragment sits beside its
+French one under the same kind and rating band, so splitting by language would separate a
+sentence from its translation; splitting by table would only scatter one lookup
+(`texts.DETAILS[kind][language][band]`) over files.
 """
 
 from __future__ import annotations

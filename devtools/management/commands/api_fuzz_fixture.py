@@ -12,7 +12,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,11 +20,12 @@ from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER, user_add_role
 from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
+from core.commands import bad_input
 from gate.models import GateEvent, WithdrawalNotice
 from gate.policy import EventKind
 from gate.services import improvement_log
 from notifications.models import WebhookEndpoint
-from notifications.services import webhook_endpoint_create
+from notifications.webhooks import webhook_endpoint_create
 from products.models import Category, Product
 from reviews.models import Review
 from reviews.services import brand_reply_post, review_submit
@@ -40,9 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Product.objects.exists() and not options["force"]:
-            raise CommandError(
-                "this database already holds products: the fuzz fixture is for a throwaway database", returncode=2
-            )
+            raise bad_input("this database already holds products: the fuzz fixture is for a throwaway database")
         with transaction.atomic():
             key = self._seed()
         ids = {

@@ -38,11 +38,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from core.commands import BAD_INPUT
+from core.commands import bad_input
 from core.errors import DomainError
-from devtools.demo.plan import DEMO_ACCOUNTS, SCENARIOS, DemoPlan
+from devtools.demo.plan import DemoPlan
+from devtools.demo.rows import DEMO_ACCOUNTS
+from devtools.demo.scenarios import SCENARIOS
 from devtools.demo.seed import SeedResult, demo_seed
 from gate.models import GateEvent
 from products.models import Product
@@ -60,9 +62,9 @@ def _scale(value: str) -> float:
     try:
         scale = float(value)
     except ValueError:
-        raise CommandError(f"--scale must be a number such as 0.2 or 1, got {value!r}", returncode=BAD_INPUT) from None
+        raise bad_input(f"--scale must be a number such as 0.2 or 1, got {value!r}") from None
     if not 0.01 <= scale <= 10:
-        raise CommandError(f"--scale must be between 0.01 and 10, got {value}", returncode=BAD_INPUT)
+        raise bad_input(f"--scale must be between 0.01 and 10, got {value}")
     return scale
 
 
@@ -92,10 +94,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         scale = _scale(str(options["scale"]))
         if not settings.DEBUG and not options["force"]:
-            raise CommandError(
+            raise bad_input(
                 "seed_demo creates accounts with known passwords, so it runs only with DEBUG=1 "
-                "(as `make run` does) or with --force.",
-                returncode=BAD_INPUT,
+                "(as `make run` does) or with --force."
             )
         verbosity = int(options["verbosity"])
         started = time.monotonic()
@@ -106,7 +107,7 @@ class Command(BaseCommand):
                 log=(lambda message: self.stdout.write(message)) if verbosity >= 1 else None,
             )
         except (DomainError, ImproperlyConfigured) as error:
-            raise CommandError(str(error), returncode=BAD_INPUT) from None
+            raise bad_input(str(error)) from None
         if verbosity >= 1:
             self._report(result, seconds=time.monotonic() - started)
 
