@@ -16,8 +16,11 @@ reset view also has; the rate limits keep it from being sampled at scale.
 
 The "your password was changed" notice holds no secret and must not be lost (it is how
 someone learns that another person changed their password), so it goes through the
-outbox like every other user email: written in the same transaction as the change,
-delivered and retried by the workers.
+outbox like every other user email. accounts sits below notifications and does not write
+it: password_changed_announce publishes accounts.events.password_changed in the change's
+transaction, and notifications (notifications/accounts.py, subscribed in its
+AppConfig.ready) writes the outbox row in that same transaction; the workers deliver and
+retry it.
 """
 
 from __future__ import annotations

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from accounts.models import User
 from apikeys.models import ApiKey
 from apikeys.services import api_key_check, api_key_touch
 
@@ -18,7 +17,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     """Authenticates as the key's owner; `request.auth` is the ApiKey (its scope is checked
     by apikeys.permissions.ApiKeyScopePermission)."""
 
-    def authenticate(self, request: Request) -> tuple[Any, ApiKey] | None:
+    def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
         header = authentication.get_authorization_header(request)
         if not header:
             return None

@@ -7,12 +7,12 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from apikeys.models import ApiKey, ApiKeyScope
 from core.errors import ValidationFailed
 
@@ -34,7 +34,7 @@ def _hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, name: str, owner: Any, scope: str = ApiKeyScope.READ) -> CreatedKey:
+def api_key_create(*, name: str, owner: User, scope: str = ApiKeyScope.READ) -> CreatedKey:
     name = name.strip()
     if not name:
         raise ValidationFailed(_("Give the key a name."), fields={"name": _("Required.")})

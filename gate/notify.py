@@ -1,8 +1,10 @@
 """What the gate owes people when it decides: notices, reminders and webhooks.
 
 The gate builds its own messages and payloads here and hands them to the generic outbox
-(notifications.services.outbox_insert) inside the caller's transaction, so they exist if
-and only if the event does. Delivery, retries and signatures are the outbox's.
+(notifications.outbox.outbox_insert) inside the caller's transaction, so they exist if
+and only if the event does. Its emails name their templates (``emails/gate_<kind>_*.txt``)
+and pass dates and Decimals typed, so they are localised at delivery. Delivery, retries
+and signatures are the outbox's.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import MANAGE_ALL_PRODUCTS
+from gate.configured import gate_policy_from_settings
 from gate.models import GateEvent, WithdrawalNotice
+from gate.policy import GatePolicy
 from notifications.models import OutboxMessage, WebhookEndpoint
-from notifications.services import outbox_insert
+from notifications.outbox import email_message_build, outbox_insert, webhook_message_build
 
 # Reminders go out this many days before a notice's deadline.
 REMINDER_DAYS = (7, 1)
@@ -52,12 +57,9 @@ def quality_directors() -> QuerySet[User]:
     Superusers are not included merely for being superusers: an admin account is not a
     quality director who wants the gate's mail.
     """
-    via_group = Q(groups__permissions__codename="manage_all_products") & Q(
-        groups__permissions__content_type__app_label="products"
-    )
-    via_user = Q(user_permissions__codename="manage_all_products") & Q(
-        user_permissions__content_type__app_label="products"
-    )
+    app_label, codename = MANAGE_ALL_PRODUCTS.split(".")
+    via_group = Q(groups__permissions__codename=codename) & Q(groups__permissions__content_type__app_label=app_label)
+    via_user = Q(user_permissions__codename=codename) & Q(user_permissions__content_type__app_label=app_label)
     return User.objects.filter(via_group | via_user).distinct()
 
 
@@ -125,9 +127,10 @@ def _deadline_of(event: GateEvent, notice: WithdrawalNotice | None) -> date | No
     if event.kind != "flagged":
         return None
     # No notice row (should not happen: the engine opens it before notifying): the spec's
-    # withdrawal date from the policy recorded with the event.
-    grace = int(event.policy.get("grace_days", settings.GATE_GRACE_DAYS))
-    return event.day + timedelta(days=max(grace, 1))
+    # withdrawal date under the policy recorded with the event (the settings' policy fills
+    # in whatever an older record lacks).
+    policy = GatePolicy.build(**{**gate_policy_from_settings().as_dict(), **event.policy})
+    return policy.withdrawal_date(event.day)
 
 
 def _event_facts(event: GateEvent, notice: WithdrawalNotice | None) -> dict[str, Any]:
@@ -151,6 +154,24 @@ def _event_facts(event: GateEvent, notice: WithdrawalNotice | None) -> dict[str,
         "notice_url": notice_url(notice.pk) if notice else None,
         "improvement_public_note": improvement.public_note if improvement else "",
     }
+
+
+def _email_context(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts as the email templates want them: dates and Decimals, which they localise
+    ("2.6129" / "2,6129"); a threshold kept as an exact fraction ("10/3") stays as written."""
+    context = dict(facts)
+    for key in ("day", "deadline"):
+        if context[key]:
+            context[key] = date.fromisoformat(context[key])
+    if context["average"] is not None:
+        context["average"] = Decimal(context["average"])
+    if "/" not in context["threshold"]:
+        context["threshold"] = Decimal(context["threshold"])
+    return context
+
+
+def _email_template(facts: dict[str, Any]) -> str:
+    return f"gate_{facts['kind']}"
 
 
 def webhook_body(event: GateEvent, *, notice: WithdrawalNotice | None = None) -> dict[str, Any]:
@@ -177,9 +198,7 @@ def webhook_body(event: GateEvent, *, notice: WithdrawalNotice | None = None) ->
     }
 
 
-def gate_event_notify(
-    *, event: GateEvent, now: datetime | None = None, audience: NotifyAudience | None = None
-) -> None:
+def gate_event_notify(*, event: GateEvent, now: datetime | None = None, audience: NotifyAudience | None = None) -> None:
     """Write the emails and webhook deliveries an event owes, in the caller's transaction.
 
     ``audience``: pass one :class:`NotifyAudience` for all the events of a run (read once).
@@ -198,32 +217,26 @@ def gate_event_notify(
     with transaction.atomic():
         notice = _notice_for(event)
         facts = _event_facts(event, notice)
+        context = _email_context(facts)
         rows: list[OutboxMessage] = [
-            OutboxMessage(
-                channel=OutboxMessage.Channel.EMAIL,
-                kind=event.kind,
-                dedupe_key=f"email:{event.pk}:{user.pk}",
-                event=event,
-                notice=notice,
+            email_message_build(
                 recipient=user,
-                payload=facts,
-                next_attempt_at=now,
+                kind=event.kind,
+                template=_email_template(facts),
+                dedupe_key=f"email:{event.pk}:{user.pk}",
+                context=context,
+                due=now,
             )
-            for user in _recipients(
-                event.product_id, extra=[notice.assigned_to] if notice else [], audience=audience
-            )
+            for user in _recipients(event.product_id, extra=[notice.assigned_to] if notice else [], audience=audience)
         ]
         body = webhook_body(event, notice=notice)
         rows.extend(
-            OutboxMessage(
-                channel=OutboxMessage.Channel.WEBHOOK,
+            webhook_message_build(
+                endpoint=endpoint,
                 kind=event.kind,
                 dedupe_key=f"webhook:{event.pk}:{endpoint.pk}",
-                event=event,
-                notice=notice,
-                endpoint=endpoint,
-                payload=body,
-                next_attempt_at=now,
+                body=body,
+                due=now,
             )
             for endpoint in audience.endpoints
             if event.kind in endpoint.events
@@ -264,19 +277,18 @@ def notice_reminders_send(*, today: date | None = None, now: datetime | None = N
             days = min(due)  # the most urgent reminder due; an older one is superseded
             facts = _event_facts(notice.flag_event, notice)
             facts.update({"kind": "reminder", "reminder_days": days, "days_left": (notice.deadline - today).days})
-            for user in _recipients(notice.product_id, extra=[notice.assigned_to]):
-                rows.append(
-                    OutboxMessage(
-                        channel=OutboxMessage.Channel.EMAIL,
-                        kind="reminder",
-                        dedupe_key=f"reminder{days}:{notice.pk}:{user.pk}",
-                        event=notice.flag_event,
-                        notice=notice,
-                        recipient=user,
-                        payload=facts,
-                        next_attempt_at=now,
-                    )
+            context = _email_context(facts)
+            rows.extend(
+                email_message_build(
+                    recipient=user,
+                    kind="reminder",
+                    template=_email_template(facts),
+                    dedupe_key=f"reminder{days}:{notice.pk}:{user.pk}",
+                    context=context,
+                    due=now,
                 )
+                for user in _recipients(notice.product_id, extra=[notice.assigned_to])
+            )
         existing = set(
             OutboxMessage.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows]).values_list(
                 "dedupe_key", flat=True

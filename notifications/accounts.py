@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.events import PasswordChanged
-from notifications.services import user_email_enqueue
+from notifications.outbox import user_email_enqueue
 
 
 def password_changed_email(fact: PasswordChanged) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import user_is_quality_director
 from core.errors import DomainError
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
-from notifications.services import webhook_endpoint_create, webhook_endpoint_errors, webhook_endpoint_revoke
+from notifications.webhooks import webhook_endpoint_create, webhook_endpoint_errors, webhook_endpoint_revoke
 
 # Where save_model leaves the new secret for response_add, for this one request only.
 _SECRET_ATTR = "_notifications_webhook_secret"  # noqa: S105 (an attribute name, not a secret)

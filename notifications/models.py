@@ -1,5 +1,9 @@
-"""The outbox: every email and webhook the gate owes somebody, written in the same
-transaction as the event that causes it, then delivered (and retried) by Celery tasks.
+"""The outbox: every email and webhook an app owes somebody, written in the same
+transaction as the change that causes it, then delivered (and retried) by Celery tasks.
+
+The outbox knows users, endpoints and messages, not what a message is about: the app that
+writes a row builds its email context or webhook body (notifications.outbox), and its
+dedupe key names what it is about (the gate's: `email:<event>:<user>`...).
 
 A row's `dedupe_key` is unique in the database, so the same event can never produce the
 same message twice however often the code that writes it runs; every delivery attempt
@@ -13,8 +17,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# The gate events an integrator may subscribe to (gate.models.EventKind values).
-WEBHOOK_EVENT_KINDS = ("flagged", "recovered", "withdrawn", "improved", "reinstated")
+from gate.policy import EventKind
+
+# What an integrator may subscribe to: the gate's events, read from their one definition
+# (gate.policy, pure, the one module above this layer that may be imported from below).
+WEBHOOK_EVENT_KINDS: tuple[str, ...] = tuple(kind.value for kind in EventKind)
 
 
 class WebhookEndpoint(models.Model):
@@ -74,23 +81,20 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed (gave up)")
 
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    # What the message is about: a gate event kind, or "reminder" for the deadline reminders.
+    # What the message is about, in its writer's words: a gate event kind, "reminder",
+    # "password_changed"...
     kind = models.CharField(_("kind"), max_length=16)
-    # Unique: `email:<event>:<user>`, `webhook:<event>:<endpoint>`, `reminder7:<notice>:<user>`...
+    # Unique, and names what the message is about: `email:<event>:<user>`,
+    # `webhook:<event>:<endpoint>`, `reminder7:<notice>:<user>`, `user:<...>`.
     dedupe_key = models.CharField(_("de-duplication key"), max_length=200)
-    event = models.ForeignKey(
-        "gate.GateEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="outbox_messages"
-    )
-    notice = models.ForeignKey(
-        "gate.WithdrawalNotice", on_delete=models.PROTECT, null=True, blank=True, related_name="outbox_messages"
-    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="outbox_messages"
     )
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
     )
-    # Email: the template's context (rendered at delivery, in the recipient's language then).
+    # Email: the template's name and context (rendered at delivery, in the recipient's
+    # language then; typed values tagged, see notifications.context).
     # Webhook: the JSON body, fixed at write time so every retry sends the same document.
     payload = models.JSONField(_("payload"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
@@ -132,6 +136,14 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.dedupe_key} ({self.status})"
+
+    @property
+    def webhook_event_id(self) -> str | None:
+        """A webhook's ``Reviewgate-Event-Id``: its body's ``"id"``, the value receivers
+        de-duplicate by (delivery is at least once). None for an email."""
+        if self.channel != self.Channel.WEBHOOK or "id" not in self.payload:
+            return None
+        return str(self.payload["id"])
 
 
 class DeliveryAttempt(models.Model):

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
+from notifications.webhooks import DESCRIPTION_MAX_LENGTH, URL_MAX_LENGTH
 
 EVENT_CHOICES = [(kind, kind) for kind in WEBHOOK_EVENT_KINDS]
 
@@ -32,20 +33,20 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 500})
+@extend_schema_field({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": URL_MAX_LENGTH})
 class HttpUrlField(serializers.CharField):
-    """Checked by notifications.services (http or https, no credentials); typed for the schema."""
+    """Checked by notifications.webhooks (http or https, no credentials); typed for the schema."""
 
 
 class WebhookEndpointInputSerializer(serializers.Serializer):
-    url = HttpUrlField(max_length=500, help_text=_("Your receiver's http:// or https:// address."))
+    url = HttpUrlField(max_length=URL_MAX_LENGTH, help_text=_("Your receiver's http:// or https:// address."))
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_CHOICES),
         min_length=1,
         max_length=len(WEBHOOK_EVENT_KINDS),
         help_text=_("The gate events to receive."),
     )
-    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class DeliveryAttemptSerializer(serializers.ModelSerializer):
@@ -56,7 +57,8 @@ class DeliveryAttemptSerializer(serializers.ModelSerializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
-    event_id = serializers.IntegerField(source="event.id", allow_null=True, read_only=True)
+    # The body's "id" sent as Reviewgate-Event-Id (the gate's event id, an integer).
+    event_id = serializers.IntegerField(source="webhook_event_id", allow_null=True, read_only=True)
     attempts_log = DeliveryAttemptSerializer(source="delivery_attempts", many=True, read_only=True)
 
     class Meta:

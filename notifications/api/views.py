@@ -1,4 +1,4 @@
-"""Webhook endpoints, managed by quality directors through notifications.services."""
+"""Webhook endpoints, managed by quality directors through notifications.webhooks."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from notifications.api.serializers import (
     WebhookEndpointSerializer,
 )
 from notifications.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
-from notifications.services import webhook_endpoint_create, webhook_endpoint_revoke
+from notifications.webhooks import webhook_endpoint_create, webhook_endpoint_revoke
 
 DELIVERIES_SHOWN = 50
 
@@ -96,7 +96,6 @@ class WebhookEndpointViewSet(
         endpoint = self.get_object()
         messages = (
             OutboxMessage.objects.filter(endpoint=endpoint)
-            .select_related("event")
             .prefetch_related(Prefetch("delivery_attempts", queryset=DeliveryAttempt.objects.order_by("number")))
             .order_by("-id")[:DELIVERIES_SHOWN]
         )

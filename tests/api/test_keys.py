@@ -29,7 +29,7 @@ def with_key(key: str) -> APIClient:
 
 
 def test_only_the_hash_of_the_secret_is_stored(make_user: Callable[..., User]) -> None:
-    created = api_key_create(name="ERP", owner=make_user("erp"), scope=ApiKeyScope.READ)
+    created = api_key_create(name="ERP", owner=make_user(username="erp"), scope=ApiKeyScope.READ)
     row = ApiKey.objects.get()
     secret = created.plaintext.split("_", 2)[2]
     assert created.plaintext.startswith(f"rg_{row.prefix}_")
@@ -73,7 +73,8 @@ def test_a_key_of_a_deactivated_user_is_refused(actors: dict[str, Any]) -> None:
 
 
 def test_a_key_acts_with_its_owners_rights(actors: dict[str, Any], make_user: Callable[..., User]) -> None:
-    shopper_key = api_key_create(name="s", owner=make_user("buyer", SHOPPER), scope=ApiKeyScope.READ_WRITE).plaintext
+    buyer = make_user(SHOPPER, username="buyer")
+    shopper_key = api_key_create(name="s", owner=buyer, scope=ApiKeyScope.READ_WRITE).plaintext
     assert with_key(shopper_key).get("/api/v1/gate/notices/").status_code == 403
     assert with_key(shopper_key).post(POST_URL, REVIEW, format="json").status_code == 201
 
@@ -93,7 +94,7 @@ def test_last_used_is_recorded_at_most_once_a_minute(actors: dict[str, Any]) -> 
 
 
 def test_revoking_twice_keeps_the_first_date(make_user: Callable[..., User]) -> None:
-    key = api_key_create(name="k", owner=make_user("o")).api_key
+    key = api_key_create(name="k", owner=make_user(username="o")).api_key
     first = api_key_revoke(api_key=key).revoked_at
     assert api_key_revoke(api_key=key, now=timezone.now() + timedelta(days=1)).revoked_at == first
 
@@ -101,14 +102,14 @@ def test_revoking_twice_keeps_the_first_date(make_user: Callable[..., User]) -> 
 # --- Admin ------------------------------------------------------------------------------------
 @pytest.fixture
 def admin_client_logged(make_user: Callable[..., User]) -> Client:
-    admin = make_user("root", is_staff=True, is_superuser=True)
+    admin = make_user(username="root", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(admin)
     return client
 
 
 def test_admin_creates_a_key_and_shows_it_once(admin_client_logged: Client, make_user: Callable[..., User]) -> None:
-    owner = make_user("erp")
+    owner = make_user(username="erp")
     response = admin_client_logged.post(
         "/admin/apikeys/apikey/add/", {"name": "ERP sync", "owner": owner.pk, "scope": "read"}
     )
@@ -126,7 +127,7 @@ def test_admin_creates_a_key_and_shows_it_once(admin_client_logged: Client, make
 
 
 def test_admin_revokes_keys(admin_client_logged: Client, make_user: Callable[..., User]) -> None:
-    key = api_key_create(name="k", owner=make_user("o")).api_key
+    key = api_key_create(name="k", owner=make_user(username="o")).api_key
     response = admin_client_logged.post(
         "/admin/apikeys/apikey/", {"action": "revoke_selected", "_selected_action": [key.pk]}, follow=True
     )

@@ -3,7 +3,6 @@ receiver for webhooks, and eager Celery when a test wants kicked tasks to run.""
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
@@ -15,12 +14,11 @@ from typing import Any
 import pytest
 
 from accounts.models import User
-from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER, user_add_role
+from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR
 from config.celery_app import app as celery_app
-from notifications.services import webhook_signature_verify
+from notifications.webhooks import webhook_signature_verify
 from products.models import Product
-
-_seq = itertools.count(1)
+from tests.factories import next_number, product_create
 
 
 @pytest.fixture(autouse=True)
@@ -29,24 +27,6 @@ def _notification_settings(settings: Any) -> None:
     settings.GATE_NOTIFY_DAYS = 7
     settings.SITE_URL = "https://shop.example"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-@pytest.fixture
-def make_user(db: None) -> Callable[..., User]:
-    # The role groups are there: tests/conftest.py restores them after any flush.
-    def make(role: str = SHOPPER, *, language: str = "en", email: str | None = None, **extra: Any) -> User:
-        n = next(_seq)
-        user = User.objects.create_user(
-            username=f"{role}{n}",
-            email=f"{role}{n}@example.com" if email is None else email,
-            password="x" * 12,
-            language=language,
-            **extra,
-        )
-        user_add_role(user, role)
-        return user
-
-    return make
 
 
 @pytest.fixture
@@ -61,10 +41,8 @@ def director(make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def product(manager: User, director: User) -> Product:
-    n = next(_seq)
-    item = Product.objects.create(sku=f"B{n:06d}", name=f"Trail shoe & sock {n}", slug=f"trail-{n}")
-    item.managers.add(manager)
-    return item
+    n = next_number()
+    return product_create(sku=f"B{n:06d}", name=f"Trail shoe & sock {n}", slug=f"trail-{n}", managers=[manager])
 
 
 @pytest.fixture

@@ -7,8 +7,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q, QuerySet
+
 from accounts.models import User
 from gate.models import GateEvent, Improvement, WithdrawalNotice
+from notifications.models import OutboxMessage
 from products.models import Product
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -17,6 +20,14 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=PARIS)
 TODAY = date(2026, 3, 10)
 YESTERDAY = TODAY - timedelta(days=1)
 POLICY = {"threshold": "3", "grace_days": 30, "min_reviews": 25, "window_days": 365, "timezone": "Europe/Paris"}
+
+
+def messages_about(event: GateEvent) -> QuerySet[OutboxMessage]:
+    """The outbox rows the gate wrote about ``event`` (its emails, reminders of the notice
+    it opened, webhook deliveries): the outbox keeps no link to the gate, the payloads name it."""
+    return OutboxMessage.objects.filter(
+        Q(channel="email", payload__event_id=event.pk) | Q(channel="webhook", payload__id=str(event.pk))
+    )
 
 
 def flag(

@@ -69,7 +69,7 @@ def test_a_real_unreachable_broker_does_not_raise_from_the_kick() -> None:
     """No mock: a Celery app pointed at a port where no Redis listens."""
     script = (
         "import django; django.setup()\n"
-        "from notifications.services import outbox_kick\n"
+        "from notifications.outbox import outbox_kick\n"
         "outbox_kick(message_ids=[1, 2, 3])\n"
         "print('kick returned')\n"
     )

@@ -12,8 +12,8 @@ from django.db import connection, connections
 
 from accounts.models import User
 from gate.notify import gate_event_notify
+from notifications.delivery import outbox_deliver, outbox_sweep
 from notifications.models import DeliveryAttempt, OutboxMessage
-from notifications.services import outbox_deliver, outbox_sweep
 from products.models import Product
 
 from .factories import NOW, flag

@@ -15,9 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER
 from gate.notify import gate_event_notify
-from notifications import services
-from notifications.models import DeliveryAttempt, OutboxMessage
-from notifications.services import (
+from notifications import delivery
+from notifications.delivery import (
     CLAIM_LEASE,
     MAX_ATTEMPTS,
     outbox_deliver,
@@ -25,6 +24,7 @@ from notifications.services import (
     outbox_sweep,
     retry_delay,
 )
+from notifications.models import DeliveryAttempt, OutboxMessage
 from notifications.tasks import outbox_sweep_task
 from products.models import Product
 
@@ -130,7 +130,7 @@ def test_a_second_worker_cannot_send_a_message_another_is_sending(
 ) -> None:
     gate_event_notify(event=flag(product), now=NOW)
     message = OutboxMessage.objects.get(recipient=manager)
-    send = services._send_email
+    send = delivery._send_email
     rival_results: list[str | None] = []
 
     def slow_send(m: OutboxMessage) -> None:
@@ -139,7 +139,7 @@ def test_a_second_worker_cannot_send_a_message_another_is_sending(
         rival_results.append(outbox_deliver(message_id=m.pk, now=NOW + CLAIM_LEASE - timedelta(seconds=1)))
         send(m)
 
-    monkeypatch.setattr(services, "_send_email", slow_send)
+    monkeypatch.setattr(delivery, "_send_email", slow_send)
     assert outbox_deliver(message_id=message.pk, now=NOW) == "sent"
     assert rival_results == [None, None]
     assert len(mail.outbox) == 1
@@ -247,7 +247,7 @@ def test_an_improvement_of_a_product_with_no_live_notice_links_no_old_notice(
     message = email_to(director)
     assert "Improvement logged for" in message.subject
     assert "/desk/notices/" not in message.body
-    assert OutboxMessage.objects.get(recipient=director).notice is None
+    assert OutboxMessage.objects.get(recipient=director).payload["notice_id"] is None
 
 
 def test_a_reinstatement_links_the_notice_the_improvement_resolved(
@@ -269,8 +269,8 @@ def test_a_sweep_stops_at_its_batch_or_time_budget_and_the_next_one_continues(
 ) -> None:
     gate_event_notify(event=flag(product), now=NOW)
     assert outbox_sweep(now=NOW, limit=1) == 1
-    monkeypatch.setattr(services, "SWEEP_SECONDS", -1.0)
+    monkeypatch.setattr(delivery, "SWEEP_SECONDS", -1.0)
     assert outbox_sweep(now=NOW) == 0
-    monkeypatch.setattr(services, "SWEEP_SECONDS", 50.0)
+    monkeypatch.setattr(delivery, "SWEEP_SECONDS", 50.0)
     assert outbox_sweep(now=NOW) == 1
     assert len(mail.outbox) == 2

@@ -13,8 +13,8 @@ from gate import notify
 from gate.models import WithdrawalNotice
 from gate.notify import notice_reminders_send
 from gate.tasks import notice_reminders_task
+from notifications.delivery import outbox_sweep
 from notifications.models import OutboxMessage
-from notifications.services import outbox_sweep
 from products.models import Product
 
 from .factories import NOW, flag

@@ -13,11 +13,10 @@ from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER
 from core.errors import NotAllowed, ValidationFailed
 from gate.notify import gate_event_notify
-from notifications import services
+from notifications import delivery
+from notifications.delivery import outbox_deliver, outbox_sweep
 from notifications.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
-from notifications.services import (
-    outbox_deliver,
-    outbox_sweep,
+from notifications.webhooks import (
     webhook_endpoint_create,
     webhook_endpoint_revoke,
     webhook_signature,
@@ -135,7 +134,7 @@ def test_a_lost_response_means_a_second_delivery_that_the_receiver_drops_by_even
 ) -> None:
     # The receiver processes the event but answers too late: the sender cannot know it
     # arrived, so it retries. Delivery is at least once; the event id makes it once in effect.
-    monkeypatch.setattr(services, "WEBHOOK_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(delivery, "WEBHOOK_TIMEOUT_SECONDS", 0.3)
     receiver.delay_seconds = 1.0
     event = flag(product)
     gate_event_notify(event=event, now=NOW)
