@@ -15,15 +15,17 @@ and the last 365 days by category, the year also by manager and by month; and th
 for one product manager's products) is computed by two code paths, each in a child
 process of its own:
 
-* **before**: the per-review code, kept below as the baseline (``baseline_rows``): one
-  ``ReviewFact`` per published review of the period, the figures summed in Python;
+* **before**: the per-review computation, as the baseline (``baseline_rows``): one
+  ``ReviewFact`` per published review of the period, the figures worked out in Python by
+  the tests' independent reference (tests/unit/kpi_reference.py);
 * **after**: ``desk.selectors.kpi_facts`` (sums per product and month, reply counts and
   middle delays per group, from the database) and ``desk.kpis.kpi_rows``.
 
 Each child computes once to warm the caches, then ``--repeat`` times (default 3), and
 reports the median wall time, its peak resident memory (``ru_maxrss``: Django included,
-the database server's own memory not), and the CSV export of the rows (``kpi_csv``): the
-two paths must give the same bytes, or the script fails. Template rendering is not timed.
+the database server's own memory not), and the CSV export of the rows (``kpi_csv``; the
+reference's own ``reference_csv`` for the baseline): the two paths must give the same
+bytes, or the script fails. Template rendering is not timed.
 
     .venv/bin/python bench/bench_kpis.py [--database-url postgres://user:pass@host:5432/prefix]
         [--products 200] [--reviews 500000] [--repeat 3] [--keep]
@@ -44,15 +46,18 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:  # models import only once the child has set Django up
+    from accounts.models import User
+    from gate.policy import GatePolicy
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 # desk.kpis is pure Python: importable before Django is set up.
 from desk.kpis import (  # noqa: E402
-    EventFact,
     KpiRow,
     category_key,
     kpi_csv,
@@ -60,8 +65,15 @@ from desk.kpis import (  # noqa: E402
     month_key,
 )
 
-# The per-review algorithm the page used before (the tests' reference, one copy of it).
-from tests.unit.kpi_reference import ReviewFact, per_review_facts, reference_rows  # noqa: E402
+# The per-review computation (the tests' reference, written independently of desk.kpis).
+from tests.unit.kpi_reference import (  # noqa: E402
+    GateEventFact,
+    ReferenceRow,
+    ReviewFact,
+    per_review_facts,
+    reference_csv,
+    reference_rows,
+)
 
 TIME_ZONE = "Europe/Paris"
 # (label, grouped by, days through the last day, whose products)
@@ -73,19 +85,20 @@ SCENARIOS = [
     ("last 365 days, by category, one manager's products", "category", 365, "manager1"),
 ]
 GroupsOf = Callable[[int, date], list[tuple[str, str]]]
+RowsT = TypeVar("RowsT")
 
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# --- The baseline: the per-review code, as desk.selectors and desk.kpis had it ------------
-# (the summing is tests/unit/kpi_reference.py's; the loading is here)
+# --- The baseline: one fact per review, figures worked out in Python ---------------------
+# (by tests/unit/kpi_reference.py, which shares no code with desk.kpis)
 
 
 def baseline_facts(
-    *, user: Any, first: date, last: date, policy: Any
-) -> tuple[list[ReviewFact], list[EventFact], dict[int, tuple[int, str] | None], dict[int, list[tuple[int, str]]]]:
+    *, user: User, first: date, last: date, policy: GatePolicy
+) -> tuple[list[ReviewFact], list[GateEventFact], dict[int, tuple[int, str] | None], dict[int, list[tuple[int, str]]]]:
     from desk.selectors import desk_products, kpi_product_groups
 
     scope = desk_products(user=user)
@@ -112,7 +125,7 @@ def groups_like_the_page(
     return groups_of
 
 
-def baseline_rows(*, user: Any, first: date, last: date, group: str, policy: Any) -> list[KpiRow]:
+def baseline_rows(*, user: User, first: date, last: date, group: str, policy: GatePolicy) -> list[ReferenceRow]:
     reviews, events, categories, managers = baseline_facts(user=user, first=first, last=last, policy=policy)
     return reference_rows(
         first=first,
@@ -124,7 +137,7 @@ def baseline_rows(*, user: Any, first: date, last: date, group: str, policy: Any
     )
 
 
-def current_rows(*, user: Any, first: date, last: date, group: str, policy: Any) -> list[KpiRow]:
+def current_rows(*, user: User, first: date, last: date, group: str, policy: GatePolicy) -> list[KpiRow]:
     from desk.kpis import kpi_rows
     from desk.selectors import kpi_facts
 
@@ -252,6 +265,17 @@ def seed(*, products: int, reviews: int, seed_value: int) -> dict[str, object]:
     }
 
 
+def timed(compute: Callable[..., RowsT], arguments: dict[str, Any], *, repeat: int) -> tuple[RowsT, list[float]]:
+    """The rows, and the wall time of each of ``repeat`` runs after a warm-up run."""
+    rows = compute(**arguments)
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        rows = compute(**arguments)
+        timings.append(time.perf_counter() - started)
+    return rows, timings
+
+
 def measure(*, path: str, group: str, first: date, last: date, username: str, repeat: int) -> dict[str, object]:
     import hashlib
 
@@ -260,22 +284,22 @@ def measure(*, path: str, group: str, first: date, last: date, username: str, re
 
     policy = desk_policy()
     user = User.objects.get(username=username)
-    compute = baseline_rows if path == "before" else current_rows
     idle_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows = compute(user=user, first=first, last=last, group=group, policy=policy)  # warm-up
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        rows = compute(user=user, first=first, last=last, group=group, policy=policy)
-        timings.append(time.perf_counter() - started)
-    csv_text = kpi_csv(rows, period=(first, last), group_by=group)
+    arguments = {"user": user, "first": first, "last": last, "group": group, "policy": policy}
+    if path == "before":
+        baseline, timings = timed(baseline_rows, arguments, repeat=repeat)
+        csv_text, reviews = reference_csv(baseline, period=(first, last), group_by=group), baseline[-1].reviews
+    else:
+        current, timings = timed(current_rows, arguments, repeat=repeat)
+        csv_text, reviews = kpi_csv(current, period=(first, last), group_by=group), current[-1].reviews
+    rows = csv_text.count("\n") - 1
     return {
         "seconds": statistics.median(timings),
         "timings": timings,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "idle_mb": idle_mb,
-        "rows": len(rows),
-        "reviews": rows[-1].reviews,
+        "rows": rows,
+        "reviews": reviews,
         "csv_sha256": hashlib.sha256(csv_text.encode()).hexdigest(),
         "csv_total": csv_text.splitlines()[-1],
     }

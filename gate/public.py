@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from gate.configured import gate_policy_from_settings, threshold_decimal
 from gate.models import GateEvent, Improvement
 from gate.policy import EventKind, GateState
 from products.models import Product
@@ -35,13 +35,15 @@ class PublicGateStatus:
 
 
 def gate_policy_public() -> dict[str, Any]:
-    """The gate policy in force, as settings define it (see GATE_SPEC.md)."""
+    """The gate policy in force (``gate.configured``), as the shopper's pages show it: the
+    threshold as a ``Decimal`` the templates format (``3.0``, ``3.5``)."""
+    policy = gate_policy_from_settings()
     return {
-        "threshold": Decimal(settings.GATE_THRESHOLD),
-        "grace_days": settings.GATE_GRACE_DAYS,
-        "min_reviews": settings.GATE_MIN_REVIEWS,
-        "window_days": settings.GATE_WINDOW_DAYS,
-        "timezone": settings.TIME_ZONE,
+        "threshold": threshold_decimal(policy),
+        "grace_days": policy.grace_days,
+        "min_reviews": policy.min_reviews,
+        "window_days": policy.window_days,
+        "timezone": policy.timezone,
     }
 
 

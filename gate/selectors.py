@@ -14,12 +14,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
-from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS
+from accounts.models import User
 from gate.models import GateClock, GateEvent, Improvement, WithdrawalNotice
 from gate.policy import EventKind, GatePolicy, average_of
 from gate.policy import GateEvent as SpecEvent
+from products.access import products_managed_by
 from products.models import Product
 from reviews.models import Review, ReviewStatus
 
@@ -81,18 +83,14 @@ def _day_sorted(batch: list[tuple[Any, ...]]) -> Iterator[SpecEvent]:
 
 
 def withdrawal_notice_list(
-    *, user: Any = None, states: list[str] | None = None, product: Product | None = None
+    *, user: User | AnonymousUser | None = None, states: list[str] | None = None, product: Product | None = None
 ) -> QuerySet[WithdrawalNotice]:
     """Notices, soonest deadline first; with ``user``, only those of products they may manage
-    (every product for a quality director, their own for a product manager, none otherwise)."""
+    (products.access: every product for a quality director, their own for a product
+    manager, none otherwise)."""
     notices = WithdrawalNotice.objects.select_related("product", "flag_event", "resolved_by", "assigned_to")
     if user is not None:
-        if not user.is_authenticated:
-            return notices.none()
-        if not user.has_perm(MANAGE_ALL_PRODUCTS):
-            if not user.has_perm(MANAGE_OWN_PRODUCTS):
-                return notices.none()
-            notices = notices.filter(product__managers=user)
+        notices = notices.filter(product__in=products_managed_by(user))
     if states:
         notices = notices.filter(state__in=states)
     if product is not None:
@@ -108,16 +106,6 @@ def withdrawal_notice_live(*, product: Product) -> WithdrawalNotice | None:
         )
         .order_by("-opened_on", "-id")
         .first()
-    )
-
-
-def improvement_list(*, product: Product) -> QuerySet[Improvement]:
-    """A product's improvements, latest first (with who logged them and their event)."""
-    return (
-        Improvement.objects.filter(product=product)
-        .select_related("logged_by")
-        .prefetch_related("event")
-        .order_by("-logged_at", "-id")
     )
 
 
@@ -188,8 +176,3 @@ def product_average_series(*, product: Product, first: date, last: date, policy:
         points.append(AveragePoint(day, revision, count, total))
         day += timedelta(days=1)
     return points
-
-
-def products_off_sale() -> QuerySet[Product]:
-    """Products withdrawn by the gate (not on sale), most recently withdrawn first."""
-    return Product.objects.filter(Q(on_sale=False) | Q(gate_state="withdrawn")).order_by("-withdrawn_on", "sku")

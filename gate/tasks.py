@@ -9,13 +9,14 @@ from celery import shared_task
 from django.utils import timezone
 
 from gate import notify, services
+from gate.configured import gate_policy_from_settings
 
 
 @shared_task(name="gate.tasks.gate_evaluate_task", ignore_result=True)
 def gate_evaluate_task() -> dict[str, Any]:
     """Shortly after midnight (beat): evaluate yesterday in the policy time zone, and any day
     missed before it. A repeated or concurrent run finds the days done and does nothing."""
-    policy = services.gate_policy_from_settings()
+    policy = gate_policy_from_settings()
     yesterday = policy.day_of(timezone.now()) - timedelta(days=1)
     return services.gate_evaluate_through(through=yesterday, policy=policy).as_dict()
 

@@ -46,10 +46,6 @@ _TRANSITIONS: dict[str, frozenset[str]] = {
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
-def review_available_statuses(review: Review) -> frozenset[str]:
-    return _TRANSITIONS[review.status]
-
-
 def _validate_content(*, rating: Any, title: str, body: str, language: str) -> None:
     errors: dict[str, str] = {}
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,7 +60,16 @@ def _default_language_after_each_test() -> Iterator[None]:
     translation.deactivate()
 
 
+from accounts.models import User  # noqa: E402
 from accounts.roles import ROLES  # noqa: E402
+from tests.factories import user_create  # noqa: E402
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    """tests.factories.user_create, for tests that ask for the database through it."""
+    return user_create
+
 
 # Data migrations that create the role groups; a flush empties them (see below).
 ROLE_MIGRATIONS = (

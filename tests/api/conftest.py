@@ -16,12 +16,13 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER, user_add_role
+from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
 from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from products.models import Category, Product
 from reviews.models import Review
 from reviews.services import review_submit
+from tests.factories import category_create, product_create
 
 ACTORS = ("anonymous", "shopper", "other_manager", "manager", "quality_director", "key_read", "key_read_write")
 
@@ -40,26 +41,17 @@ def _fresh_api_state(db: None, settings: Any) -> None:
 
 
 @pytest.fixture
-def make_user(db: None) -> Callable[..., User]:
-    def make(username: str, *roles: str, **fields: Any) -> User:
-        user = User.objects.create_user(username=username, password="pw-Secret-123", **fields)
-        for role in roles:
-            user_add_role(user, role)
-        return User.objects.get(pk=user.pk)  # fresh: permission caches empty
-
-    return make
-
-
-@pytest.fixture
 def category(db: None) -> Category:
-    return Category.objects.create(name="Running shoes", slug="running-shoes")
+    return category_create(name="Running shoes", slug="running-shoes")
 
 
 @pytest.fixture
 def make_product(db: None, category: Category) -> Callable[..., Product]:
+    """Products named by their SKU (the API's key), in ``category`` unless said."""
+
     def make(sku: str, name: str | None = None, **fields: Any) -> Product:
         fields.setdefault("category", category)
-        return Product.objects.create(sku=sku, name=name or f"Product {sku}", slug=sku.lower(), **fields)
+        return product_create(sku=sku, name=name or f"Product {sku}", slug=sku.lower(), **fields)
 
     return make
 
@@ -67,14 +59,12 @@ def make_product(db: None, category: Category) -> Callable[..., Product]:
 @pytest.fixture
 def actors(make_user: Callable[..., User], make_product: Callable[..., Product]) -> dict[str, Any]:
     """The product P1 managed by `manager`, P2 by `other_manager`; users and keys."""
-    shopper = make_user("shopper", SHOPPER)
-    manager = make_user("manager", PRODUCT_MANAGER)
-    other_manager = make_user("other_manager", PRODUCT_MANAGER)
-    director = make_user("director", QUALITY_DIRECTOR)
-    product = make_product("P1", "Trail shoe")
-    other = make_product("P2", "Road shoe")
-    product.managers.add(manager)
-    other.managers.add(other_manager)
+    shopper = make_user(SHOPPER, username="shopper")
+    manager = make_user(PRODUCT_MANAGER, username="manager")
+    other_manager = make_user(PRODUCT_MANAGER, username="other_manager")
+    director = make_user(QUALITY_DIRECTOR, username="director")
+    product = make_product("P1", "Trail shoe", managers=[manager])
+    other = make_product("P2", "Road shoe", managers=[other_manager])
     key_read = api_key_create(name="read", owner=manager, scope=ApiKeyScope.READ)
     key_write = api_key_create(name="write", owner=manager, scope=ApiKeyScope.READ_WRITE)
     return {
@@ -113,7 +103,7 @@ def write_review(make_user: Callable[..., User]) -> Callable[..., Review]:
     ) -> Review:
         counter["n"] += 1
         if author is None:
-            author = make_user(f"reviewer{counter['n']}", SHOPPER)
+            author = make_user(SHOPPER, username=f"reviewer{counter['n']}")
         return review_submit(
             product=product,
             author=author,

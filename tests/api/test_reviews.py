@@ -323,7 +323,7 @@ def test_reporting_twice_is_409_and_other_needs_a_comment(
     assert error_of(again)["code"] == "duplicate_report"
 
     other = APIClient()
-    other.force_login(make_user("someone", SHOPPER))
+    other.force_login(make_user(SHOPPER, username="someone"))
     response = other.post(f"/api/v1/reviews/{review.pk}/reports/", {"reason": "other"}, format="json")
     assert response.status_code == 400
     assert list(error_of(response)["fields"]) == ["comment"]

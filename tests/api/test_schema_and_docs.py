@@ -182,7 +182,7 @@ def test_report_bodies_generated_from_the_schema_are_accepted(
 ) -> None:
     """What Schemathesis does in CI, on this one operation: every body its positive mode
     draws from the schema is a report the service takes (201), none is refused (400)."""
-    author = make_user("author", SHOPPER)
+    author = make_user(SHOPPER, username="author")
     review = review_submit(
         product=make_product("P1"),
         author=author,
@@ -192,7 +192,7 @@ def test_report_bodies_generated_from_the_schema_are_accepted(
         language="en",
     )
     client = APIClient()
-    client.force_login(make_user("reporter", SHOPPER))
+    client.force_login(make_user(SHOPPER, username="reporter"))
     operation = schemathesis.openapi.from_dict(schema)[REPORT_PATH]["POST"]
     seen: set[str] = set()
 

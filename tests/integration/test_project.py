@@ -11,17 +11,17 @@ from django.utils import translation
 
 from reviews.services import review_submit
 from tests.conftest import REPO_ROOT
-from tests.factories import REVIEW_TEXT, make_product, make_user
+from tests.factories import REVIEW_TEXT, product_create, user_create
 
 
 @pytest.mark.django_db
 def test_home_page_lists_products_with_their_rating(client):
-    product = make_product(name="Trail Runner 500")
+    product = product_create(name="Trail Runner 500")
     for rating in (4, 5, 3):
         review_submit(
-            product=product, author=make_user(), rating=rating, title="ok", body=REVIEW_TEXT, language="en"
+            product=product, author=user_create("shopper"), rating=rating, title="ok", body=REVIEW_TEXT, language="en"
         )
-    make_product(name="Quiet Tent 2")
+    product_create(name="Quiet Tent 2")
     with translation.override("en"):
         response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

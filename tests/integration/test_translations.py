@@ -19,7 +19,7 @@ import pytest
 from django.utils import translation
 
 from tests.conftest import REPO_ROOT
-from tests.factories import make_product, make_user
+from tests.factories import product_create, user_create
 
 LC_MESSAGES = REPO_ROOT / "locale" / "fr" / "LC_MESSAGES"
 PO = LC_MESSAGES / "django.po"
@@ -197,7 +197,7 @@ def test_committed_mo_is_byte_identical_to_a_fresh_compile(tmp_path: Path) -> No
 
 @pytest.mark.django_db
 def test_language_cookie_serves_the_home_page_in_french(client) -> None:
-    make_product(name="Trail Runner 500")
+    product_create(name="Trail Runner 500")
     client.cookies["django_language"] = "fr"
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
@@ -209,15 +209,15 @@ def test_language_cookie_serves_the_home_page_in_french(client) -> None:
 
 @pytest.mark.django_db
 def test_signed_in_user_with_french_gets_french_over_the_browser_language(client) -> None:
-    make_product(name="Trail Runner 500")
-    client.force_login(make_user(language="fr"))
+    product_create(name="Trail Runner 500")
+    client.force_login(user_create("shopper", language="fr"))
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Mes avis" in page and "My reviews" not in page
 
 
 @pytest.mark.django_db
 def test_english_stays_english(client) -> None:
-    make_product(name="Trail Runner 500")
+    product_create(name="Trail Runner 500")
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "How reviews work" in page and "Fonctionnement des avis" not in page
 

@@ -6,12 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from core.commands import BAD_INPUT
+from core.commands import bad_input
 from core.errors import DomainError
-from gate.services import DaySummary, gate_evaluate_through, gate_next_day, gate_policy_from_settings
+from gate.configured import gate_policy_from_settings
+from gate.services import DaySummary, gate_evaluate_through, gate_next_day
 
 # At verbosity 1, a progress line every this many days (every day at verbosity 2).
 PROGRESS_EVERY_DAYS = 100
@@ -36,15 +37,13 @@ class Command(BaseCommand):
         try:
             policy = gate_policy_from_settings()
         except ImproperlyConfigured as error:
-            raise CommandError(str(error), returncode=BAD_INPUT) from None
+            raise bad_input(str(error)) from None
         now = timezone.now()
         if options["through"]:
             try:
                 through = date.fromisoformat(options["through"].strip())
             except ValueError:
-                raise CommandError(
-                    f"--through must be a date written YYYY-MM-DD, got {options['through']!r}", returncode=BAD_INPUT
-                ) from None
+                raise bad_input(f"--through must be a date written YYYY-MM-DD, got {options['through']!r}") from None
         else:
             through = policy.day_of(now) - timedelta(days=1)
         first = gate_next_day(policy=policy)
@@ -64,7 +63,7 @@ class Command(BaseCommand):
         try:
             summary = gate_evaluate_through(through=through, now=now, policy=policy, progress=progress)
         except DomainError as error:
-            raise CommandError(error.message, returncode=BAD_INPUT) from None
+            raise bad_input(error.message) from None
         if verbosity >= 1:
             if summary.days == 0:
                 self.stderr.write(f"gate_evaluate: nothing to evaluate through {through}", style_func=_plain)

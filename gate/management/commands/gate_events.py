@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from core.commands import BAD_INPUT
+from core.commands import bad_input
 from gate.selectors import gate_events_in_spec_order
 
 COLUMNS = ("day", "product_id", "event", "average", "count")
@@ -40,20 +40,18 @@ class Command(BaseCommand):
             try:
                 since = date.fromisoformat(options["since"].strip())
             except ValueError:
-                raise CommandError(
-                    f"--since must be a date written YYYY-MM-DD, got {options['since']!r}", returncode=BAD_INPUT
-                ) from None
+                raise bad_input(f"--since must be a date written YYYY-MM-DD, got {options['since']!r}") from None
         form = str(options["format"]).strip().lower()
         if form not in ("jsonl", "csv"):
-            raise CommandError(f"--format must be jsonl or csv, got {options['format']!r}", returncode=BAD_INPUT)
+            raise bad_input(f"--format must be jsonl or csv, got {options['format']!r}")
         output = Path(options["output"]) if options["output"] else None
         if output is None:
             self._write(self.stdout, form, since)
             return
         if output.is_dir():
-            raise CommandError(f"{output}: is a directory; --output needs a file name", returncode=BAD_INPUT)
+            raise bad_input(f"{output}: is a directory; --output needs a file name")
         if not output.parent.is_dir():
-            raise CommandError(f"{output}: no directory {output.parent}", returncode=BAD_INPUT)
+            raise bad_input(f"{output}: no directory {output.parent}")
         # Written beside the target and renamed at the end: never a half-written file.
         try:
             handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
@@ -65,7 +63,7 @@ class Command(BaseCommand):
                 Path(temporary).unlink(missing_ok=True)
                 raise
         except OSError as error:
-            raise CommandError(f"{output}: cannot write ({error.strerror or error})", returncode=BAD_INPUT) from None
+            raise bad_input(f"{output}: cannot write ({error.strerror or error})") from None
         if int(options["verbosity"]) >= 1:
             self.stderr.write(f"gate_events: {count:,} events written to {output}")
 

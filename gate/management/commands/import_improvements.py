@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from core.commands import BAD_INPUT
+from core.commands import bad_input
+from core.csv_input import InputFileError, open_csv, read_header
 from core.errors import DomainError
-from gate.backtest import IMPROVEMENT_COLUMNS, InputFileError, iter_improvements, open_csv, read_header
-from gate.services import ImportRefused, ImprovementImport, gate_policy_from_settings, improvement_import
+from gate.configured import gate_policy_from_settings
+from gate.improvement_rows import IMPROVEMENT_COLUMNS, iter_improvements
+from gate.services import ImprovementImport, improvement_import
+from reviews.history_import import ImportRefused
 
 
 def _descriptions(path: Path) -> dict[int, str]:
@@ -47,12 +50,12 @@ class Command(BaseCommand):
         try:
             policy = gate_policy_from_settings()
         except ImproperlyConfigured as error:
-            raise CommandError(str(error), returncode=BAD_INPUT) from None
+            raise bad_input(str(error)) from None
         try:
             rows = list(iter_improvements(path, policy.tzinfo))
             descriptions = _descriptions(path)
         except InputFileError as error:
-            raise CommandError(str(error), returncode=BAD_INPUT) from None
+            raise bad_input(str(error)) from None
         items = [
             ImprovementImport(
                 sku=row.product_id, logged_at=row.logged_at, description=descriptions.get(row.line, ""), line=row.line
@@ -63,9 +66,9 @@ class Command(BaseCommand):
             created = improvement_import(items=items, policy=policy)
         except ImportRefused as error:
             where = f"{path}, line {error.line}" if error.line is not None else str(path)
-            raise CommandError(f"{where}: {error.message}", returncode=BAD_INPUT) from None
+            raise bad_input(f"{where}: {error.message}") from None
         except DomainError as error:
-            raise CommandError(f"{path}: {error.message}", returncode=BAD_INPUT) from None
+            raise bad_input(f"{path}: {error.message}") from None
         if int(options["verbosity"]) >= 1:
             products = len({improvement.product_id for improvement in created})
             self.stderr.write(

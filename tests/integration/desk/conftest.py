@@ -1,4 +1,5 @@
-"""Fixtures of the desk's tests: people in their roles and flagged products (see factories)."""
+"""Fixtures of the desk's tests: people in their roles (make_user: tests/conftest.py) and
+flagged products (see factories)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from tests.integration.desk.factories import (
     flagged_story,
     gate_catch_up,
     story_reload,
-    user_create,
 )
 
 
@@ -24,11 +24,6 @@ from tests.integration.desk.factories import (
 def _desk_settings(settings: Any) -> None:
     for name, value in DESK_SETTINGS.items():
         setattr(settings, name, value)
-
-
-@pytest.fixture
-def make_user(db: None) -> Callable[..., User]:
-    return user_create
 
 
 @pytest.fixture

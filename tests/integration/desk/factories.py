@@ -1,10 +1,10 @@
 """Builders of the desk's tests (integration and browser): people in their roles,
 products with reviews written straight into the table, and products whose notices were
-opened by the real gate engine (gate_evaluate_through)."""
+opened by the real gate engine (gate_evaluate_through). People, categories and products
+are built by tests/factories.py (user_create and PASSWORD re-exported here)."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -14,16 +14,30 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import user_add_role
 from gate.models import WithdrawalNotice
 from gate.services import gate_evaluate_through, gate_policy_from_settings
 from products.models import Category, Product
 from reviews.models import Review, ReviewStatus
 from reviews.ratings import product_ratings_recompute
+from tests.factories import PASSWORD, category_create, next_number, product_create, user_create
 
-PASSWORD = "a-long-test-password-42"
+__all__ = [
+    "DESK_SETTINGS",
+    "PARIS",
+    "PASSWORD",
+    "Stories",
+    "Story",
+    "add_review",
+    "flagged_story",
+    "gate_catch_up",
+    "local_moment",
+    "make_category",
+    "make_product",
+    "story_reload",
+    "user_create",
+]
+
 PARIS = ZoneInfo("Europe/Paris")
-_seq = itertools.count(1)
 
 # What low- and high-rated customers of the test products say.
 COMPLAINTS_EN = [
@@ -64,29 +78,17 @@ DESK_SETTINGS: dict[str, Any] = {
 }
 
 
-def user_create(role: str | None = "shopper", *, language: str = "en", **extra: Any) -> User:
-    n = next(_seq)
-    extra.setdefault("username", f"{role or 'user'}{n}")
-    extra.setdefault("email", f"{extra['username']}@example.com")
-    user = User.objects.create_user(password=PASSWORD, language=language, **extra)
-    if role:
-        user_add_role(user, role)
-    return user
-
-
 def make_category(name: str = "") -> Category:
-    n = next(_seq)
-    return Category.objects.create(name=name or f"Category {n}", slug=f"category-{n}")
+    return category_create(name=name or None)
 
 
-def make_product(*, managers: Sequence[User] = (), category: Category | None = None, **extra: Any) -> Product:
-    n = next(_seq)
-    extra.setdefault("sku", f"TENT-{n:04d}")
-    extra.setdefault("name", f"Tent {n}")
-    product = Product.objects.create(slug=f"tent-{n}", category=category, brand=extra.pop("brand", "Quechua"), **extra)
-    if managers:
-        product.managers.set(managers)
-    return product
+def make_product(*, managers: Sequence[User] = (), category: Category | None = None, **fields: Any) -> Product:
+    """A tent (the desk's test products: "Tent 12", TENT-0012, by Quechua unless said)."""
+    n = next_number()
+    fields.setdefault("sku", f"TENT-{n:04d}")
+    fields.setdefault("name", f"Tent {n}")
+    fields.setdefault("brand", "Quechua")
+    return product_create(slug=f"tent-{n}", category=category, managers=managers, **fields)
 
 
 def local_moment(days_ago: int, hour: int = 12, *, now: datetime | None = None) -> datetime:
@@ -114,7 +116,7 @@ def add_review(
     review = Review.objects.create(
         product=product,
         author=author,
-        author_name=author.public_name if author else f"Customer {next(_seq)}",
+        author_name=author.public_name if author else f"Customer {next_number()}",
         rating=rating,
         title=title or f"{rating} stars",
         body=text or f"A review with {rating} stars and enough words to read.",

@@ -1,5 +1,5 @@
-"""The key figures summed by the database equal the per-review computation (the code
-before it, kept in tests/unit/kpi_reference.py) on randomly generated shops, and the
+"""The key figures summed by the database equal those computed independently from the raw
+per-review facts (tests/unit/kpi_reference.py) on randomly generated shops, and the
 page's queries and loaded rows do not grow with the number of reviews."""
 
 from __future__ import annotations
@@ -18,13 +18,20 @@ from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.roles import MANAGE_ALL_PRODUCTS, QUALITY_DIRECTOR
-from desk.kpis import EventFact, KpiRow, category_key, kpi_csv, manager_key, month_key
+from desk.kpis import KpiRow, category_key, manager_key, month_key
 from desk.selectors import desk_policy, kpi_facts
 from gate.models import GateEvent, Improvement
 from products.models import Product
 from reviews.models import BrandReply, Review, ReviewStatus
 from tests.integration.desk.factories import PARIS, make_category, make_product
-from tests.unit.kpi_reference import ReviewFact, figures, per_review_facts, reference_rows
+from tests.unit.kpi_reference import (
+    GateEventFact,
+    ReviewFact,
+    assert_rows_agree,
+    per_review_facts,
+    reference_csv,
+    reference_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +153,7 @@ def random_shop(seed: int, *, managers: list[User], reviews: int) -> list[Produc
     return products
 
 
-def facts_of(user: User, first: date, last: date) -> tuple[list[ReviewFact], list[EventFact]]:
+def facts_of(user: User, first: date, last: date) -> tuple[list[ReviewFact], list[GateEventFact]]:
     """The facts the per-review code loaded: one per published review, every event."""
     scope = Product.objects.all() if user.has_perm(MANAGE_ALL_PRODUCTS) else Product.objects.filter(managers=user)
     return per_review_facts(scope=scope, first=first, last=last, policy=desk_policy())
@@ -204,8 +211,8 @@ def test_the_figures_equal_the_per_review_computation_on_a_random_shop(
                 )
                 seen = page_and_csv(client, group, first, last)
                 context = f"seed {seed}, {user.display_name}, {first}..{last} by {group}"
-                assert [figures(row) for row in seen.rows] == [figures(row) for row in expected], context
-                assert seen.csv == kpi_csv(expected, period=(first, last), group_by=group), context
+                assert_rows_agree(seen.rows, expected, context)
+                assert seen.csv == reference_csv(expected, period=(first, last), group_by=group), context
                 replies += [row.replies for row in expected]
     # Medians of many replies, of an even and an odd number of them, were compared.
     assert max(replies) > 20 and {n % 2 for n in replies if n > 1} == {0, 1}

@@ -22,7 +22,9 @@ from gate.backtest import backtest_events
 from gate.models import Improvement
 from gate.policy import GatePolicy
 from gate.services import gate_evaluate_through
-from reviews.models import Review
+from products.models import Product
+from reviews.models import Review, ReviewSource, ReviewStatus
+from reviews.ratings import product_ratings_recompute
 
 # SKUs whose order differs between Python's string order and common database collations
 # (case, punctuation, digits), so the export's ordering is really tested.
@@ -185,11 +187,8 @@ def parsed(lines: list[str]) -> list[dict[str, Any]]:
 # --- Stored history for the engine tests ---------------------------------------------------
 
 
-def add_reviews(product: Any, moment: datetime, ratings: list[int], *, revision: int | None = None) -> list[Review]:
+def add_reviews(product: Product, moment: datetime, ratings: list[int], *, revision: int | None = None) -> list[Review]:
     """Published reviews written and published at ``moment`` (as an import stores them)."""
-    from reviews.models import ReviewSource, ReviewStatus
-    from reviews.ratings import product_ratings_recompute
-
     reviews = Review.objects.bulk_create(
         Review(
             product=product,

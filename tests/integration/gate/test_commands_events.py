@@ -17,7 +17,7 @@ from django.utils import timezone
 from gate.models import GateClock, GateEvent
 from gate.policy import GatePolicy
 from gate.services import gate_policy_from_settings
-from tests.factories import make_product
+from tests.factories import product_create
 
 from .helpers import add_reviews, exported_lines, noon, policy_settings
 
@@ -40,8 +40,8 @@ def history() -> None:
     one of them withdrawn the next day."""
     policy = gate_policy_from_settings()
     for sku in ("b-2", "B-10", "a_1"):
-        add_reviews(make_product(sku=sku), noon(policy, DAY), [1, 2])
-    add_reviews(make_product(sku="Z"), noon(policy, DAY), [5, 5])
+        add_reviews(product_create(sku=sku), noon(policy, DAY), [1, 2])
+    add_reviews(product_create(sku="Z"), noon(policy, DAY), [5, 5])
     call_command("gate_evaluate", "--through", (DAY + timedelta(days=1)).isoformat(), verbosity=0)
 
 
@@ -86,7 +86,7 @@ def test_the_csv_form_has_the_same_columns_in_the_same_order(history: None, tmp_
 
 
 def test_an_empty_average_is_an_empty_csv_cell_and_null_in_json(tmp_path: Path) -> None:
-    product = make_product(sku="P")
+    product = product_create(sku="P")
     GateEvent.objects.create(product=product, day=DAY, kind="recovered", average=None, count=0, policy={})
 
     assert exported_lines() == [
@@ -121,7 +121,7 @@ def test_gate_evaluate_refuses_a_day_that_is_not_over() -> None:
 def test_gate_evaluate_defaults_to_yesterday_and_reports_progress() -> None:
     policy = gate_policy_from_settings()
     today = policy.day_of(timezone.now())
-    add_reviews(make_product(sku="P"), noon(policy, today - timedelta(days=4)), [4, 4])
+    add_reviews(product_create(sku="P"), noon(policy, today - timedelta(days=4)), [4, 4])
     err = io.StringIO()
 
     call_command("gate_evaluate", verbosity=2, stderr=err)

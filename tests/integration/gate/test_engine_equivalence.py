@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from gate import services
+from gate.services import engine, revisions
 from gate.models import GateClock, GateEvent
 from gate.policy import GatePolicy
 from gate.services import gate_evaluate_through
@@ -102,7 +102,7 @@ def test_a_run_failing_half_way_leaves_that_day_unevaluated_and_the_next_run_com
     # Fail on the sixth day with events, after that day's first state change and event row
     # were written: all of the day must roll back.
     failing_day = sorted({line.split('"day": "')[1][:10] for line in expected})[5]
-    real_record = services._event_record
+    real_record = engine.gate_event_record
 
     def record_then_fail(**kwargs: Any) -> Any:
         event = real_record(**kwargs)
@@ -110,7 +110,9 @@ def test_a_run_failing_half_way_leaves_that_day_unevaluated_and_the_next_run_com
             raise RuntimeError("killed half-way")
         return event
 
-    monkeypatch.setattr(services, "_event_record", record_then_fail)
+    # Both writers of events in a day: the engine's evaluations and the improvements it applies.
+    monkeypatch.setattr(engine, "gate_event_record", record_then_fail)
+    monkeypatch.setattr(revisions, "gate_event_record", record_then_fail)
     with pytest.raises(RuntimeError, match="killed half-way"):
         gate_evaluate_through(through=scenario.last_day)
 
@@ -121,7 +123,8 @@ def test_a_run_failing_half_way_leaves_that_day_unevaluated_and_the_next_run_com
     partial = exported_lines()
     assert partial == [line for line in expected if line.split('"day": "')[1][:10] < failing_day]
 
-    monkeypatch.setattr(services, "_event_record", real_record)
+    monkeypatch.setattr(engine, "gate_event_record", real_record)
+    monkeypatch.setattr(revisions, "gate_event_record", real_record)
     gate_evaluate_through(through=scenario.last_day)
 
     assert exported_lines() == expected

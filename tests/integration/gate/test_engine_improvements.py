@@ -17,7 +17,7 @@ from gate.services import gate_evaluate_through, gate_policy_from_settings, impr
 from products.models import Product
 from reviews.models import Review, ReviewStatus
 from reviews.services import review_submit
-from tests.factories import make_product, make_user
+from tests.factories import product_create, user_create
 
 from .helpers import add_reviews, noon, policy_settings
 
@@ -49,12 +49,12 @@ def today(policy: GatePolicy, now: datetime) -> date:
 
 @pytest.fixture
 def manager() -> Any:
-    return make_user(role=PRODUCT_MANAGER)
+    return user_create(PRODUCT_MANAGER)
 
 
 @pytest.fixture
 def product(manager: Any) -> Product:
-    return make_product(managers=[manager])
+    return product_create(managers=[manager])
 
 
 def _withdrawn(product: Product, policy: GatePolicy, today: date, now: datetime) -> None:
@@ -66,7 +66,7 @@ def _withdrawn(product: Product, policy: GatePolicy, today: date, now: datetime)
 
 
 def test_a_shopper_cannot_log_an_improvement(product: Product, now: datetime) -> None:
-    shopper = make_user(role="shopper")
+    shopper = user_create("shopper")
 
     with pytest.raises(NotAllowed):
         improvement_log(product=product, by=shopper, description="New supplier", now=now)
@@ -77,8 +77,8 @@ def test_a_shopper_cannot_log_an_improvement(product: Product, now: datetime) ->
 
 
 def test_another_products_manager_cannot_log_an_improvement(product: Product, now: datetime) -> None:
-    other_manager = make_user(role=PRODUCT_MANAGER)
-    make_product(managers=[other_manager])
+    other_manager = user_create(PRODUCT_MANAGER)
+    product_create(managers=[other_manager])
 
     with pytest.raises(NotAllowed):
         improvement_log(product=product, by=other_manager, description="New supplier", now=now)
@@ -97,7 +97,7 @@ def test_anonymous_cannot_log_an_improvement(product: Product, now: datetime) ->
 def test_the_products_manager_or_a_quality_director_starts_a_new_revision_now(
     role: str, product: Product, manager: Any, now: datetime, today: date, policy: GatePolicy
 ) -> None:
-    by = manager if role == "manager" else make_user(role=QUALITY_DIRECTOR)
+    by = manager if role == "manager" else user_create(QUALITY_DIRECTOR)
     add_reviews(product, noon(policy, today - timedelta(days=3)), [4, 5])
 
     improvement = improvement_log(
@@ -196,7 +196,7 @@ def test_reviews_of_the_previous_revision_stay_visible_and_are_marked_as_such(
 ) -> None:
     old = add_reviews(product, noon(policy, today - timedelta(days=2)), [2, 3])
     improvement_log(product=product, by=manager, description="New fabric", now=now)
-    shopper = make_user(role="shopper")
+    shopper = user_create("shopper")
 
     new = review_submit(
         product=product,

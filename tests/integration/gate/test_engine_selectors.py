@@ -20,7 +20,7 @@ from gate.selectors import (
     withdrawal_notice_live,
 )
 from gate.services import gate_evaluate_through, gate_policy_from_settings
-from tests.factories import make_product, make_user
+from tests.factories import product_create, user_create
 
 from .helpers import add_reviews, noon, policy_settings
 
@@ -39,15 +39,15 @@ def _policy(settings: Any) -> None:
 
 def test_notices_are_shown_to_the_products_managers_and_quality_directors_only() -> None:
     policy = gate_policy_from_settings()
-    manager = make_user(role=PRODUCT_MANAGER)
-    mine, other = make_product(managers=[manager]), make_product()
+    manager = user_create(PRODUCT_MANAGER)
+    mine, other = product_create(managers=[manager]), product_create()
     for product in (mine, other):
         add_reviews(product, noon(policy, DAY), [1, 2])
     gate_evaluate_through(through=DAY)
 
     assert [notice.product for notice in withdrawal_notice_list(user=manager)] == [mine]
-    assert len(withdrawal_notice_list(user=make_user(role=QUALITY_DIRECTOR))) == 2
-    assert not withdrawal_notice_list(user=make_user(role="shopper")).exists()
+    assert len(withdrawal_notice_list(user=user_create(QUALITY_DIRECTOR))) == 2
+    assert not withdrawal_notice_list(user=user_create("shopper")).exists()
     assert not withdrawal_notice_list(user=AnonymousUser()).exists()
     assert withdrawal_notice_live(product=mine) is not None
     assert gate_last_evaluated_day() == DAY
@@ -56,7 +56,7 @@ def test_notices_are_shown_to_the_products_managers_and_quality_directors_only()
 
 def test_the_average_series_is_what_the_gate_counted_each_day() -> None:
     policy = gate_policy_from_settings()
-    product = make_product()
+    product = product_create()
     add_reviews(product, noon(policy, DAY), [1, 2])
     add_reviews(product, noon(policy, DAY + timedelta(days=1)), [5])
 
@@ -77,12 +77,10 @@ def test_the_average_series_is_what_the_gate_counted_each_day() -> None:
 
 
 def test_the_admin_lists_the_gate_history_and_offers_no_way_to_rewrite_it(client: Any) -> None:
-    from accounts.models import User
-
     policy = gate_policy_from_settings()
-    add_reviews(make_product(), noon(policy, DAY), [1, 2])
+    add_reviews(product_create(), noon(policy, DAY), [1, 2])
     gate_evaluate_through(through=DAY)
-    admin = User.objects.create_superuser("root", "root@example.test", "correct-horse-battery")
+    admin = user_create(username="root", email="root@example.test", is_staff=True, is_superuser=True)
     client.force_login(admin)
 
     for model in ("gateevent", "improvement", "withdrawalnotice", "gateclock"):

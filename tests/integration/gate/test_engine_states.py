@@ -25,7 +25,7 @@ from gate.tasks import gate_evaluate_task
 from products.models import Product
 from reviews.models import Review
 from reviews.services import review_remove
-from tests.factories import make_product, make_user
+from tests.factories import product_create, user_create
 
 from .helpers import (
     add_reviews,
@@ -57,7 +57,7 @@ def policy() -> GatePolicy:
 
 @pytest.fixture
 def product() -> Product:
-    return make_product(sku="TENT-1")
+    return product_create(sku="TENT-1")
 
 
 def _kinds(product: Product) -> list[tuple[date, str]]:
@@ -202,7 +202,7 @@ def test_a_new_policy_evaluates_every_product_on_its_first_day(
 def test_a_review_removed_after_its_day_changes_only_the_days_evaluated_after(
     product: Product, policy: GatePolicy
 ) -> None:
-    moderator = make_user(role="moderator")
+    moderator = user_create("moderator")
     now = timezone.now()
     today = policy.day_of(now)
     low = add_reviews(product, noon(policy, today - timedelta(days=2)), [1, 1])
@@ -224,7 +224,7 @@ def test_a_review_removed_during_a_run_is_counted_out_of_the_days_after(tmp_path
     policy_settings(settings, policy)
     scenario = write_scenario(tmp_path, with_improvements=False)
     import_history(scenario.reviews, None)
-    moderator = make_user(role="moderator")
+    moderator = user_create("moderator")
     cut = scenario.first_day + timedelta(days=40)
     victims = list(
         Review.objects.filter(

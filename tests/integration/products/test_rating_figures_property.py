@@ -19,7 +19,7 @@ from reviews.services import (
     review_remove,
     review_submit,
 )
-from tests.factories import REVIEW_TEXT, make_product, make_user
+from tests.factories import REVIEW_TEXT, product_create, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +44,9 @@ class _Rollback(Exception):
 def test_figures_equal_a_recomputation_after_any_sequence(operations, settings):
     try:
         with transaction.atomic():
-            products = [make_product() for _ in range(3)]
-            users = [make_user() for _ in range(5)]
-            moderator = make_user(role="moderator")
+            products = [product_create() for _ in range(3)]
+            users = [user_create("shopper") for _ in range(5)]
+            moderator = user_create("moderator")
             for op in operations:
                 reviews = list(Review.objects.order_by("pk"))
                 pick = (lambda i, pool=reviews: pool[i % len(pool)]) if reviews else None

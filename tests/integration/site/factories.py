@@ -1,7 +1,8 @@
-"""Small factories for the shopper's site tests (integration and browser).
+"""Builders of the shopper's site tests (integration and browser): reviews, replies and
+gate states on top of tests/factories.py (users, categories, products; re-exported here).
 
 They write rows directly and then rebuild the products' derived figures with
-products.services.product_ratings_recompute, so a test can set up any status, date or
+reviews.ratings.product_ratings_recompute, so a test can set up any status, date or
 gate state in one call; behaviour under test always goes through the pages and services.
 """
 
@@ -18,64 +19,29 @@ from django.utils import timezone
 from accounts.models import User
 from gate.models import GateEvent, Improvement
 from gate.policy import EventKind, GateState
-from products.models import Category, Product
+from products.models import Product
 from reviews.models import BrandReply, ReasonCode, Review, ReviewStatus
 from reviews.ratings import product_ratings_recompute
+from tests import factories
+from tests.factories import PASSWORD, category_create, user_create
 
-PASSWORD = "a-long-test-password-42"
-_seq = itertools.count(1)
-
-
-def _n() -> int:
-    return next(_seq)
-
-
-def user_create(
-    *,
-    username: str | None = None,
-    password: str = PASSWORD,
-    display_name: str = "",
-    language: str = "en",
-    email: str | None = None,
-    **extra: Any,
-) -> User:
-    username = username or f"shopper{_n()}"
-    return User.objects.create_user(
-        username=username,
-        password=password,
-        email=email or f"{username}@example.com",
-        display_name=display_name,
-        language=language,
-        **extra,
-    )
+__all__ = [
+    "PASSWORD",
+    "brand_reply_create",
+    "category_create",
+    "gate_event_create",
+    "product_create",
+    "product_improve",
+    "product_withdraw",
+    "review_create",
+    "reviews_bulk_create",
+    "user_create",
+]
 
 
-def category_create(*, name: str | None = None, slug: str | None = None) -> Category:
-    n = _n()
-    name = name or f"Category {n}"
-    return Category.objects.create(name=name, slug=slug or f"category-{n}")
-
-
-def product_create(
-    *,
-    sku: str | None = None,
-    name: str | None = None,
-    category: Category | None = None,
-    brand: str = "Acme",
-    description: str = "",
-    image_url: str = "",
-) -> Product:
-    n = _n()
-    name = name or f"Product {n}"
-    return Product.objects.create(
-        sku=sku or f"SKU{n:05d}",
-        name=name,
-        slug=f"product-{n}",
-        category=category,
-        brand=brand,
-        description=description,
-        image_url=image_url,
-    )
+def product_create(*, brand: str = "Acme", **fields: Any) -> Product:
+    """A product of the shop (brand Acme unless said): tests.factories.product_create."""
+    return factories.product_create(brand=brand, **fields)
 
 
 def _review_row(

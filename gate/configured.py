@@ -1,0 +1,38 @@
+"""The gate policy in force, read from settings in one place.
+
+Every reader of the GATE_* settings (the day engine, the commands, the desk, the shopper's
+pages, the notices) goes through :func:`gate_policy_from_settings`, so they all accept the
+same values: those docs/gate.md documents for ``GatePolicy.build`` (e.g. a threshold of
+``"3.5"`` or ``"10/3"``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from gate.policy import GatePolicy, PolicyError
+
+__all__ = ["gate_policy_from_settings", "threshold_decimal"]
+
+
+def gate_policy_from_settings() -> GatePolicy:
+    """The policy in force: GATE_* settings (each overridable by environment) and TIME_ZONE."""
+    try:
+        return GatePolicy.build(
+            threshold=str(settings.GATE_THRESHOLD),
+            grace_days=settings.GATE_GRACE_DAYS,
+            min_reviews=settings.GATE_MIN_REVIEWS,
+            window_days=settings.GATE_WINDOW_DAYS,
+            timezone=settings.TIME_ZONE,
+        )
+    except PolicyError as exc:
+        raise ImproperlyConfigured(f"The quality gate's settings are invalid: {exc}") from exc
+
+
+def threshold_decimal(policy: GatePolicy) -> Decimal:
+    """The policy's exact threshold as a ``Decimal`` for display (``10/3`` to the context's
+    precision); pages format it, the gate itself compares with the exact fraction."""
+    return Decimal(policy.threshold.numerator) / Decimal(policy.threshold.denominator)
