@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from products.models import Product
 
 TITLE_MAX_LENGTH = 120
+AUTHOR_NAME_MAX_LENGTH = 60
 BODY_MIN_LENGTH = 20
 BODY_MAX_LENGTH = 5000
 
@@ -81,7 +82,7 @@ class Review(models.Model):
         related_name="reviews",
     )
     # Display name shown to shoppers: the account's name, an invited guest's or an import's.
-    author_name = models.CharField(_("display name"), max_length=60)
+    author_name = models.CharField(_("display name"), max_length=AUTHOR_NAME_MAX_LENGTH)
     rating = models.PositiveSmallIntegerField(_("rating"))
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH, blank=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from products.models import Product
 from reviews.models import ReasonCode, Review, ReviewReport, ReviewStatus, ReviewVote
 
@@ -52,12 +53,12 @@ def review_get_public(*, pk: int) -> Review:
     return Review.objects.published().select_related("product").get(pk=pk)
 
 
-def review_get_for_author(*, pk: int, author: Any) -> Review:
+def review_get_for_author(*, pk: int, author: User) -> Review:
     """The author's own review, whatever its status but removed (raises Review.DoesNotExist)."""
     return Review.objects.select_related("product").exclude(status=ReviewStatus.REMOVED).get(pk=pk, author=author)
 
 
-def review_own_for_product(*, user: Any, product: Product) -> Review | None:
+def review_own_for_product(*, user: User | AnonymousUser, product: Product) -> Review | None:
     """The user's review of the product's current revision, if they wrote one (one per revision)."""
     if not user.is_authenticated:
         return None
@@ -68,7 +69,7 @@ def review_own_for_product(*, user: Any, product: Product) -> Review | None:
     )
 
 
-def review_list_by_author(*, user: Any) -> QuerySet[Review]:
+def review_list_by_author(*, user: User) -> QuerySet[Review]:
     """Everything the user wrote, with its status, except what they deleted themselves."""
     return (
         Review.objects.filter(author=user)
@@ -78,7 +79,7 @@ def review_list_by_author(*, user: Any) -> QuerySet[Review]:
     )
 
 
-def review_votes_by_user(*, user: Any, review_ids: Iterable[int]) -> dict[int, bool]:
+def review_votes_by_user(*, user: User | AnonymousUser, review_ids: Iterable[int]) -> dict[int, bool]:
     """review id -> the user's vote (True: helpful) for the reviews on one page (one query)."""
     ids = list(review_ids)
     if not user.is_authenticated or not ids:
@@ -86,7 +87,7 @@ def review_votes_by_user(*, user: Any, review_ids: Iterable[int]) -> dict[int, b
     return dict(ReviewVote.objects.filter(voter=user, review_id__in=ids).values_list("review_id", "helpful"))
 
 
-def review_reported_by_user(*, user: Any, review_ids: Iterable[int]) -> set[int]:
+def review_reported_by_user(*, user: User | AnonymousUser, review_ids: Iterable[int]) -> set[int]:
     """Reviews on the page that the user reported and a moderator has not handled yet."""
     ids = list(review_ids)
     if not user.is_authenticated or not ids:

@@ -17,11 +17,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from products.access import user_can_manage_product
 from products.models import Product
 from products.services import product_rating_apply
+from reviews.events import ReviewChange, ReviewChanged, review_changed
 from reviews.models import (
+    AUTHOR_NAME_MAX_LENGTH,
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
     REPORT_REASONS,
@@ -73,7 +76,7 @@ def _set_status(
     to_status: str,
     *,
     reason: str = "",
-    by: Any = None,
+    by: User | None = None,
     now: datetime | None = None,
 ) -> Review:
     """The one place a review's status changes: refuses illegal moves, keeps figures in step.
@@ -102,14 +105,32 @@ def _set_status(
     locked.status = to_status
     locked.status_reason = "" if to_status in (ReviewStatus.PENDING, ReviewStatus.PUBLISHED) else reason
     locked.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
+    if to_status == ReviewStatus.PUBLISHED:
+        _announce(ReviewChange.PUBLISHED, locked, at=now)
+    elif was_published:
+        _announce(ReviewChange.UNPUBLISHED, locked, at=now)
     return locked
+
+
+def _announce(change: ReviewChange, review: Review, *, at: datetime, previous_rating: int | None = None) -> None:
+    """Tell the apps above (reviews.events.review_changed), in the caller's transaction."""
+    review_changed.publish(
+        ReviewChanged(
+            change=change,
+            review_id=review.pk,
+            product_id=review.product_id,
+            rating=review.rating,
+            previous_rating=review.rating if previous_rating is None else previous_rating,
+            at=at,
+        )
+    )
 
 
 @transaction.atomic
 def review_submit(
     *,
     product: Product,
-    author: Any,
+    author: User | None,
     rating: Any,
     title: str,
     body: str,
@@ -126,7 +147,7 @@ def review_submit(
     """
     now = now or timezone.now()
     _validate_content(rating=rating, title=title, body=body, language=language)
-    name = (author_name or (author.public_name if author is not None else "")).strip()[:60]
+    name = (author_name or (author.public_name if author is not None else "")).strip()[:AUTHOR_NAME_MAX_LENGTH]
     if not name:
         raise ValidationFailed(_("Tell us the name to show with your review."), fields={"author_name": _("Required.")})
     product = Product.objects.select_for_update().get(pk=product.pk)
@@ -166,7 +187,7 @@ def review_submit(
 
 
 @transaction.atomic
-def review_publish(*, review: Review, by: Any = None, now: datetime | None = None) -> Review:
+def review_publish(*, review: Review, by: User | None = None, now: datetime | None = None) -> Review:
     return _set_status(review, ReviewStatus.PUBLISHED, by=by, now=now)
 
 
@@ -178,19 +199,19 @@ def _check_reason(reason: str, *, allowed: Sequence[ReasonCode]) -> None:
 
 
 @transaction.atomic
-def review_reject(*, review: Review, reason: str, by: Any, now: datetime | None = None) -> Review:
+def review_reject(*, review: Review, reason: str, by: User | None, now: datetime | None = None) -> Review:
     _check_reason(reason, allowed=REPORT_REASONS)
     return _set_status(review, ReviewStatus.REJECTED, reason=reason, by=by, now=now)
 
 
 @transaction.atomic
-def review_remove(*, review: Review, reason: str, by: Any, now: datetime | None = None) -> Review:
+def review_remove(*, review: Review, reason: str, by: User | None, now: datetime | None = None) -> Review:
     _check_reason(reason, allowed=list(ReasonCode))
     return _set_status(review, ReviewStatus.REMOVED, reason=reason, by=by, now=now)
 
 
 @transaction.atomic
-def review_delete_by_author(*, review: Review, author: Any, now: datetime | None = None) -> Review:
+def review_delete_by_author(*, review: Review, author: User | None, now: datetime | None = None) -> Review:
     if author is None or review.author_id != author.pk:
         raise NotAllowed(_("Only the author can delete this review."))
     return _set_status(review, ReviewStatus.REMOVED, reason=ReasonCode.AUTHOR_DELETED, by=author, now=now)
@@ -200,7 +221,7 @@ def review_delete_by_author(*, review: Review, author: Any, now: datetime | None
 def review_edit(
     *,
     review: Review,
-    author: Any,
+    author: User | None,
     rating: Any,
     title: str,
     body: str,
@@ -214,6 +235,7 @@ def review_edit(
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if locked.status == ReviewStatus.REMOVED:
         raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
+    previous_rating = locked.rating
     if locked.status == ReviewStatus.PUBLISHED and rating != locked.rating:
         product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=-1)
         product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=rating, delta=+1)
@@ -225,11 +247,13 @@ def review_edit(
     needs_moderation = settings.REVIEWS_PREMODERATION or locked.status == ReviewStatus.REJECTED
     if needs_moderation and locked.status != ReviewStatus.PENDING:
         locked = _set_status(locked, ReviewStatus.PENDING, by=author, now=now)
+    elif locked.status == ReviewStatus.PUBLISHED:
+        _announce(ReviewChange.EDITED, locked, at=now or timezone.now(), previous_rating=previous_rating)
     return locked
 
 
 @transaction.atomic
-def review_vote(*, review: Review, voter: Any, helpful: bool) -> ReviewVote:
+def review_vote(*, review: Review, voter: User, helpful: bool) -> ReviewVote:
     """One vote per voter, changeable; never on one's own review or an unpublished one."""
     if review.author_id is not None and review.author_id == voter.pk:
         raise NotAllowed(_("You cannot vote on your own review."), code="own_review")
@@ -256,7 +280,7 @@ def review_vote(*, review: Review, voter: Any, helpful: bool) -> ReviewVote:
 
 @transaction.atomic
 def review_report(
-    *, review: Review, reporter: Any, reason: str, comment: str = "", now: datetime | None = None
+    *, review: Review, reporter: User, reason: str, comment: str = "", now: datetime | None = None
 ) -> ReviewReport:
     """Sends a review to the moderation queue; it stays published until a moderator decides."""
     _check_reason(reason, allowed=REPORT_REASONS)
@@ -281,7 +305,7 @@ def review_report(
 
 
 @transaction.atomic
-def review_report_handle(*, report: ReviewReport, by: Any, now: datetime | None = None) -> ReviewReport:
+def review_report_handle(*, report: ReviewReport, by: User | None, now: datetime | None = None) -> ReviewReport:
     report.handled_at = now or timezone.now()
     report.handled_by = by
     report.save(update_fields=["handled_at", "handled_by"])
@@ -289,7 +313,7 @@ def review_report_handle(*, report: ReviewReport, by: Any, now: datetime | None 
 
 
 @transaction.atomic
-def brand_reply_post(*, review: Review, author: Any, body: str, now: datetime | None = None) -> BrandReply:
+def brand_reply_post(*, review: Review, author: User, body: str, now: datetime | None = None) -> BrandReply:
     """The brand's public answer: one per review, written (or revised) by a product's manager."""
     if not user_can_manage_product(author, review.product):
         raise NotAllowed(_("Only the product's managers can reply to its reviews."))

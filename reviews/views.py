@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.requests import acting_user
 from core.errors import Conflict, DomainError
 from core.http import safe_next_url
 from core.ratelimit import rate_limit_hit, rate_limited_response, ratelimit
@@ -116,7 +117,7 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
         form = ReviewForm(request.POST)
         if form.is_valid():
             try:
-                review = services.review_submit(product=product, author=request.user, **form.review_fields())
+                review = services.review_submit(product=product, author=acting_user(request), **form.review_fields())
             except Conflict as exc:
                 existing = review_own_for_product(user=request.user, product=product)
                 return _already_reviewed(request, product, existing, exc.message)
@@ -135,7 +136,7 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
 @ratelimit("review_post")
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        review = review_get_for_author(pk=pk, author=request.user)
+        review = review_get_for_author(pk=pk, author=acting_user(request))
     except Review.DoesNotExist as exc:
         raise Http404 from exc
     product = review.product
@@ -144,7 +145,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReviewForm(request.POST)
         if form.is_valid():
             try:
-                review = services.review_edit(review=review, author=request.user, **form.review_fields())
+                review = services.review_edit(review=review, author=acting_user(request), **form.review_fields())
             except DomainError as exc:
                 if exc.http_status != 400:
                     return _refused(request, exc, back_url=_product_url(product))
@@ -171,12 +172,12 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        review = review_get_for_author(pk=pk, author=request.user)
+        review = review_get_for_author(pk=pk, author=acting_user(request))
     except Review.DoesNotExist as exc:
         raise Http404 from exc
     if request.method == "POST":
         try:
-            services.review_delete_by_author(review=review, author=request.user)
+            services.review_delete_by_author(review=review, author=acting_user(request))
         except DomainError as exc:
             return _refused(request, exc, back_url=_product_url(review.product))
         messages.success(request, _("Your review was deleted."))
@@ -203,7 +204,7 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, DomainError(_("Say whether the review was helpful: yes or no.")), back_url=anchored)
     helpful: bool = form.cleaned_data["helpful"]
     try:
-        services.review_vote(review=review, voter=request.user, helpful=helpful)
+        services.review_vote(review=review, voter=acting_user(request), helpful=helpful)
     except DomainError as exc:
         return _refused(request, exc, back_url=anchored)
     message = _("Thank you for your feedback.")
@@ -230,7 +231,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.review_report(
                     review=review,
-                    reporter=request.user,
+                    reporter=acting_user(request),
                     reason=form.cleaned_data["reason"],
                     comment=form.cleaned_data["comment"],
                 )
@@ -257,7 +258,8 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_mine(request: HttpRequest) -> HttpResponse:
-    page = Paginator(review_list_by_author(user=request.user), MY_REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = review_list_by_author(user=acting_user(request))
+    page = Paginator(mine, MY_REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
     reviews = list(page.object_list)
     for review in reviews:
         review.about_previous_version = review.revision < review.product.revision  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from accounts.requests import acting_user
 from core.api_http import positive_pk_or_404
 from products.models import Product
 from reviews import services
@@ -103,7 +104,7 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
         fields = data.validated_data
         review = services.review_submit(
             product=product,
-            author=request.user,
+            author=acting_user(request),
             rating=fields["rating"],
             title=fields["title"],
             body=fields["body"],
@@ -145,7 +146,7 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         review = self.get_object()
         data = VoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        vote = services.review_vote(review=review, voter=request.user, helpful=data.validated_data["helpful"])
+        vote = services.review_vote(review=review, voter=acting_user(request), helpful=data.validated_data["helpful"])
         counts = Review.objects.values("helpful_yes", "helpful_no").get(pk=review.pk)
         return Response(VoteSerializer({"review": review.pk, "helpful": vote.helpful, **counts}).data)
 
@@ -166,7 +167,7 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         report = services.review_report(
             review=review,
-            reporter=request.user,
+            reporter=acting_user(request),
             reason=data.validated_data["reason"],
             comment=data.validated_data["comment"],
         )
