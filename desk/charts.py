@@ -1,9 +1,11 @@
 """The rating chart of a notice, drawn on the server as SVG.
 
-Pure Python (no Django): the view hands in the days, the threshold, the markers and the
-words (already translated), and gets back SVG markup. No script and no ``style``
-attribute (the site's Content-Security-Policy forbids inline styles): colours come from
-presentation attributes and from classes styled in static/css/desk.css.
+The view hands in the days, the threshold, the markers and the words (already
+translated); small pure functions here lay the chart out (every coordinate, as the
+short text the markup carries), and the template ``desk/_rating_chart.svg`` writes the
+markup, Django escaping every text. No script and no ``style`` attribute (the site's
+Content-Security-Policy forbids inline styles): colours come from presentation
+attributes and from classes styled in static/css/desk.css.
 
 What is drawn, one column per day:
 
@@ -30,11 +32,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from html import escape
+from typing import Any
 
-__all__ = ["MARKER_KINDS", "ChartDay", "ChartMarker", "ChartText", "rating_axis", "rating_chart_svg", "series_summary"]
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
-MARKER_KINDS = ("flagged", "recovered", "withdrawn", "improved", "reinstated")
+from gate.models import EVENT_KIND_LABELS
+from gate.policy import EventKind
+
+__all__ = [
+    "ChartDay",
+    "ChartFrame",
+    "ChartMarker",
+    "ChartText",
+    "average_runs",
+    "chart_frame",
+    "date_labels",
+    "grid_lines",
+    "legend_entries",
+    "marker_symbol",
+    "placed_markers",
+    "rating_axis",
+    "rating_chart_svg",
+    "series_summary",
+    "volume_bars",
+]
+
+TEMPLATE = "desk/_rating_chart.svg"
 
 # Geometry, in SVG user units (the chart scales to its container through viewBox).
 WIDTH = 760
@@ -42,12 +66,24 @@ HEIGHT = 340
 LEFT = 44
 RIGHT = 60
 TOP = 26
+PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = 190
 GAP = 22
 VOLUME_HEIGHT = 46
+VOLUME_TOP = TOP + PLOT_HEIGHT + GAP
 AXIS_LABELS = 18
 LEGEND_TOP = TOP + PLOT_HEIGHT + GAP + VOLUME_HEIGHT + AXIS_LABELS + 14
 RATING_MIN, RATING_MAX = 1, 5
+# The legend's entries: a swatch, then the label at about this many units per character.
+LEGEND_SWATCH, LEGEND_CHARACTER, LEGEND_PADDING, LEGEND_ROW = 26, 6.6, 16, 18
+
+MARKER_COLOURS = {
+    EventKind.FLAGGED: "#b35c00",
+    EventKind.RECOVERED: "#176b35",
+    EventKind.WITHDRAWN: "#a4161a",
+    EventKind.IMPROVED: "#0b5cad",
+    EventKind.REINSTATED: "#176b35",
+}
 
 
 @dataclass(frozen=True)
@@ -65,8 +101,12 @@ class ChartDay:
 @dataclass(frozen=True)
 class ChartMarker:
     day: date
-    kind: str  # one of MARKER_KINDS
+    kind: str  # a gate.policy.EventKind value
     label: str  # what a screen reader and a tooltip say ("Flagged on 3 March 2026")
+
+
+def _default_marker_words() -> dict[str, str]:
+    return {kind.value: str(label) for kind, label in EVENT_KIND_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -79,31 +119,21 @@ class ChartText:
     too_few: str = "Too few reviews to count"
     threshold: str = "Threshold"
     volume: str = "Reviews published per day"
-    markers: dict[str, str] = field(
-        default_factory=lambda: {
-            "flagged": "Flagged",
-            "recovered": "Recovered",
-            "withdrawn": "Withdrawn",
-            "improved": "Improved",
-            "reinstated": "Reinstated",
-        }
-    )
+    markers: dict[str, str] = field(default_factory=_default_marker_words)  # by EventKind value
     no_data: str = "No reviews in this period"
 
 
-def _number(value: float) -> str:
+def coordinate(value: float) -> str:
     """Coordinates with at most two decimals, so the markup is short and stable."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def _attrs(**attributes: object) -> str:
-    parts = []
-    for name, value in attributes.items():
-        if value is None:
-            continue
-        parts.append(f'{name.rstrip("_").replace("_", "-")}="{escape(str(value), quote=True)}"')
-    return " ".join(parts)
+def _points(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{coordinate(x)},{coordinate(y)}" for x, y in points)
+
+
+# --- Scales --------------------------------------------------------------------------------
 
 
 def rating_axis(averages: Sequence[float], threshold: float) -> tuple[float, float, float]:
@@ -121,6 +151,238 @@ def rating_axis(averages: Sequence[float], threshold: float) -> tuple[float, flo
     return float(math.floor(low)), float(math.ceil(high)), 1.0  # whole stars for a tall axis
 
 
+@dataclass(frozen=True)
+class ChartFrame:
+    """Where a day and a rating are drawn: one column per day, the rating axis zoomed."""
+
+    days: int
+    low: float
+    high: float
+    grid_step: float
+
+    @property
+    def step(self) -> float:
+        return PLOT_WIDTH / max(self.days, 1)
+
+    def x(self, index: int) -> float:
+        return LEFT + (index + 0.5) * self.step
+
+    def y(self, rating: float) -> float:
+        share = (rating - self.low) / (self.high - self.low)
+        return TOP + PLOT_HEIGHT * (1 - share)
+
+
+def chart_frame(days: Sequence[ChartDay], threshold: float) -> ChartFrame:
+    low, high, grid_step = rating_axis([float(d.average) for d in days if d.average is not None], threshold)
+    return ChartFrame(days=len(days), low=low, high=high, grid_step=grid_step)
+
+
+# --- What is drawn -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridLine:
+    y: str
+    label: str
+
+
+def grid_lines(frame: ChartFrame, format_number: Callable[[float], str]) -> list[GridLine]:
+    """A line per half star or star (see rating_axis), labelled on the rating axis."""
+    ticks = [frame.low + k * frame.grid_step for k in range(round((frame.high - frame.low) / frame.grid_step) + 1)]
+    return [GridLine(coordinate(frame.y(rating)), f"{format_number(rating)}★") for rating in ticks]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: str
+    y: str
+    width: str
+    height: str
+
+
+def volume_bars(days: Sequence[ChartDay], frame: ChartFrame) -> list[Bar]:
+    """A bar per day with reviews published, as tall as its share of the busiest day."""
+    top_volume = max((day.volume for day in days), default=0)
+    if not top_volume:
+        return []
+    width = max(frame.step * 0.7, 1.0)
+    bottom = VOLUME_TOP + VOLUME_HEIGHT
+    bars = []
+    for i, day in enumerate(days):
+        if day.volume:
+            height = VOLUME_HEIGHT * day.volume / top_volume
+            bars.append(
+                Bar(
+                    coordinate(frame.x(i) - width / 2),
+                    coordinate(bottom - height),
+                    coordinate(width),
+                    coordinate(height),
+                )
+            )
+    return bars
+
+
+@dataclass(frozen=True)
+class DateLabel:
+    x: str
+    anchor: str
+    text: str
+
+
+def date_labels(days: Sequence[ChartDay], frame: ChartFrame, format_day: Callable[[date], str]) -> list[DateLabel]:
+    """The first and last day, and about five in between."""
+    count = len(days)
+    if not count:
+        return []
+    wanted = sorted({0, count - 1, *(round(k * (count - 1) / 5) for k in range(1, 5))}) if count > 1 else [0]
+    labels = []
+    for position, i in enumerate(wanted):
+        anchor = "start" if position == 0 else "end" if i == count - 1 else "middle"
+        x = LEFT if anchor == "start" else LEFT + PLOT_WIDTH if anchor == "end" else frame.x(i)
+        labels.append(DateLabel(coordinate(x), anchor, format_day(days[i].day)))
+    return labels
+
+
+@dataclass(frozen=True)
+class AverageRun:
+    """Consecutive days with an average, all judged or all under the minimum count."""
+
+    points: tuple[tuple[float, float], ...]
+    judged: bool
+
+    @property
+    def dot(self) -> tuple[str, str] | None:
+        """A lone day is a dot (a line needs two points)."""
+        if len(self.points) != 1:
+            return None
+        x, y = self.points[0]
+        return coordinate(x), coordinate(y)
+
+    @property
+    def polyline(self) -> str:
+        return _points(self.points)
+
+
+def average_runs(days: Sequence[ChartDay], frame: ChartFrame, min_reviews: int) -> list[AverageRun]:
+    """The average line, split where a day has no average (a gap) and where the minimum
+    count is crossed (the boundary point is shared, so the line has no gap there)."""
+    runs: list[AverageRun] = []
+    run: list[tuple[float, float]] = []
+    judged: bool | None = None
+    for i, day in enumerate(days):
+        average = day.average
+        if average is None:
+            if run:
+                runs.append(AverageRun(tuple(run), bool(judged)))
+            run, judged = [], None
+            continue
+        enough = day.count >= min_reviews
+        if judged is not None and enough != judged:
+            runs.append(AverageRun(tuple(run), judged))
+            run = [run[-1]]
+        judged = enough
+        run.append((frame.x(i), frame.y(float(average))))
+    if run:
+        runs.append(AverageRun(tuple(run), bool(judged)))
+    return runs
+
+
+@dataclass(frozen=True)
+class MarkerSymbol:
+    """Each kind has its own shape as well as its own colour (colour alone is not enough):
+    flagged a triangle pointing down (a warning), withdrawn a square (off the shelf),
+    improved a diamond (a new revision), reinstated a diamond in a ring (new revision,
+    back on sale), recovered a dot."""
+
+    shape: str  # polygon, square, ring (a polygon in a ring) or dot
+    colour: str
+    cx: str
+    cy: str
+    points: str = ""  # the polygon's
+    corner: tuple[str, str] = ("", "")  # the square's top left
+
+
+def marker_symbol(kind: EventKind, x: float, y: float) -> MarkerSymbol:
+    colour, cx, cy = MARKER_COLOURS[kind], coordinate(x), coordinate(y)
+    if kind == EventKind.FLAGGED:
+        return MarkerSymbol("polygon", colour, cx, cy, points=_points([(x - 6, y - 5), (x + 6, y - 5), (x, y + 6)]))
+    if kind == EventKind.WITHDRAWN:
+        return MarkerSymbol("square", colour, cx, cy, corner=(coordinate(x - 5), coordinate(y - 5)))
+    if kind == EventKind.IMPROVED:
+        return MarkerSymbol("polygon", colour, cx, cy, points=_points([(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)]))
+    if kind == EventKind.REINSTATED:
+        return MarkerSymbol("ring", colour, cx, cy, points=_points([(x, y - 4), (x + 4, y), (x, y + 4), (x - 4, y)]))
+    return MarkerSymbol("dot", colour, cx, cy)
+
+
+def _kind(value: str) -> EventKind:
+    """A marker's kind; an unknown one is drawn as a flag."""
+    try:
+        return EventKind(value)
+    except ValueError:
+        return EventKind.FLAGGED
+
+
+@dataclass(frozen=True)
+class PlacedMarker:
+    kind: EventKind
+    label: str
+    x: str
+    colour: str
+    symbol: MarkerSymbol
+
+
+def placed_markers(markers: Sequence[ChartMarker], days: Sequence[ChartDay], frame: ChartFrame) -> list[PlacedMarker]:
+    """The markers of the days drawn, each on its day: a line and a symbol at the top."""
+    index = {day.day: i for i, day in enumerate(days)}
+    placed = []
+    for marker in markers:
+        if marker.day in index:
+            kind = _kind(marker.kind)
+            at = frame.x(index[marker.day])
+            placed.append(
+                PlacedMarker(
+                    kind, marker.label, coordinate(at), MARKER_COLOURS[kind], marker_symbol(kind, at, TOP - 10)
+                )
+            )
+    return placed
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    x: str
+    y: str
+    swatch: str  # average, too_few, threshold, volume, or marker (then ``symbol``)
+    label: str
+    symbol: MarkerSymbol | None = None
+
+
+def legend_entries(text: ChartText, markers: Sequence[ChartMarker]) -> list[LegendEntry]:
+    """The legend, in the SVG so the chart explains itself when saved or printed: the
+    lines and bars, then the kinds of marker shown, wrapped to the chart's width."""
+    entries: list[tuple[str, str, MarkerSymbol | None]] = [
+        ("average", text.average, None),
+        ("too_few", text.too_few, None),
+        ("threshold", text.threshold, None),
+        ("volume", text.volume, None),
+    ]
+    shown = {str(marker.kind) for marker in markers}
+    entries.extend(
+        ("marker", text.markers.get(kind.value, kind.value), marker_symbol(kind, 9, 0))
+        for kind in EventKind
+        if kind.value in shown
+    )
+    placed = []
+    x = y = 0.0
+    for swatch, label, symbol in entries:
+        width = LEGEND_SWATCH + LEGEND_CHARACTER * len(label) + LEGEND_PADDING
+        if x + width > WIDTH - LEFT:
+            x, y = 0.0, y + LEGEND_ROW
+        placed.append(LegendEntry(coordinate(x), coordinate(y), swatch, label, symbol))
+        x += width
+    return placed
+
+
 def series_summary(days: Sequence[ChartDay]) -> dict[str, Fraction | int | date | None]:
     """Figures a caller needs to write the chart's description: first and last average,
     lowest and highest, and the reviews published in the period."""
@@ -136,6 +398,53 @@ def series_summary(days: Sequence[ChartDay]) -> dict[str, Fraction | int | date 
     }
 
 
+# --- The markup ----------------------------------------------------------------------------
+
+
+def rating_chart_context(
+    days: Sequence[ChartDay],
+    *,
+    threshold: Fraction | Decimal | float,
+    min_reviews: int,
+    markers: Sequence[ChartMarker] = (),
+    text: ChartText,
+    format_day: Callable[[date], str] = date.isoformat,
+    format_number: Callable[[float], str] = lambda value: f"{value:g}",
+    id_prefix: str = "rating-chart",
+) -> dict[str, Any]:
+    """What the template draws: the words, and every position laid out above."""
+    frame = chart_frame(days, float(threshold))
+    top_volume = max((day.volume for day in days), default=0)
+    return {
+        "text": text,
+        "title_id": f"{id_prefix}-title",
+        "desc_id": f"{id_prefix}-desc",
+        "view_box": f"0 0 {WIDTH} {HEIGHT}",
+        "left": LEFT,
+        "right": LEFT + PLOT_WIDTH,
+        "axis_x": LEFT - 8,
+        "side_x": LEFT + PLOT_WIDTH + 6,
+        "top": TOP,
+        "plot_bottom": TOP + PLOT_HEIGHT,
+        "grid": grid_lines(frame, format_number),
+        "volume_axis_y": VOLUME_TOP + VOLUME_HEIGHT,
+        "volume_label_y": VOLUME_TOP + 4,
+        "bars": volume_bars(days, frame),
+        "top_volume": format_number(top_volume) if top_volume else None,
+        "date_y": VOLUME_TOP + VOLUME_HEIGHT + AXIS_LABELS - 4,
+        "dates": date_labels(days, frame, format_day),
+        "threshold_y": coordinate(frame.y(float(threshold))),
+        "threshold_label": format_number(float(threshold)),
+        "runs": average_runs(days, frame, min_reviews),
+        "no_data": not any(day.count for day in days),
+        # Written as before (a float's own text): the middle of the plot.
+        "middle": (f"{LEFT + PLOT_WIDTH / 2}", f"{TOP + PLOT_HEIGHT / 2}"),
+        "markers": placed_markers(markers, days, frame),
+        "legend_at": f"{LEFT} {LEGEND_TOP}",
+        "legend": legend_entries(text, markers),
+    }
+
+
 def rating_chart_svg(
     days: Sequence[ChartDay],
     *,
@@ -146,220 +455,16 @@ def rating_chart_svg(
     format_day: Callable[[date], str] = date.isoformat,
     format_number: Callable[[float], str] = lambda value: f"{value:g}",
     id_prefix: str = "rating-chart",
-) -> str:
-    """The chart as an ``<svg>`` element (a string of markup, every text escaped)."""
-    plot_width = WIDTH - LEFT - RIGHT
-    n = max(len(days), 1)
-    step = plot_width / n
-    index = {day.day: i for i, day in enumerate(days)}
-
-    def x_of(i: int) -> float:
-        return LEFT + (i + 0.5) * step
-
-    low, high, grid_step = rating_axis([float(d.average) for d in days if d.average is not None], float(threshold))
-
-    def y_of(rating: float) -> float:
-        share = (rating - low) / (high - low)
-        return TOP + PLOT_HEIGHT * (1 - share)
-
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    out: list[str] = [
-        "<svg "
-        + _attrs(
-            xmlns="http://www.w3.org/2000/svg",
-            viewBox=f"0 0 {WIDTH} {HEIGHT}",
-            class_="rating-chart",
-            role="img",
-            aria_label=text.title,
-            aria_describedby=desc_id,
-            preserveAspectRatio="xMidYMid meet",
-        )
-        + ">",
-        f'<title id="{escape(title_id)}">{escape(text.title)}</title>',
-        f'<desc id="{escape(desc_id)}">{escape(text.description)}</desc>',
-    ]
-
-    # Grid and rating axis: a line per half star or star (see rating_axis).
-    out.append('<g class="chart-grid" aria-hidden="true">')
-    ticks = [low + k * grid_step for k in range(round((high - low) / grid_step) + 1)]
-    for rating in ticks:
-        y = _number(y_of(rating))
-        out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_width}" y1="{y}" y2="{y}" stroke="#e3e7eb" stroke-width="1"/>')
-        out.append(
-            f'<text x="{LEFT - 8}" y="{y}" text-anchor="end" dominant-baseline="middle" '
-            f'class="chart-axis" font-size="12" fill="#56616b">{escape(format_number(rating))}★</text>'
-        )
-    out.append("</g>")
-
-    # Volume bars under the plot.
-    volume_top = TOP + PLOT_HEIGHT + GAP
-    top_volume = max((day.volume for day in days), default=0)
-    out.append('<g class="chart-volume" aria-hidden="true">')
-    out.append(
-        f'<line x1="{LEFT}" x2="{LEFT + plot_width}" y1="{volume_top + VOLUME_HEIGHT}" '
-        f'y2="{volume_top + VOLUME_HEIGHT}" stroke="#c4c9cf" stroke-width="1"/>'
+) -> SafeString:
+    """The chart as an ``<svg>`` element (markup in which every text is escaped)."""
+    context = rating_chart_context(
+        days,
+        threshold=threshold,
+        min_reviews=min_reviews,
+        markers=markers,
+        text=text,
+        format_day=format_day,
+        format_number=format_number,
+        id_prefix=id_prefix,
     )
-    if top_volume:
-        bar_width = max(step * 0.7, 1.0)
-        for i, day in enumerate(days):
-            if not day.volume:
-                continue
-            height = VOLUME_HEIGHT * day.volume / top_volume
-            out.append(
-                f'<rect x="{_number(x_of(i) - bar_width / 2)}" y="{_number(volume_top + VOLUME_HEIGHT - height)}" '
-                f'width="{_number(bar_width)}" height="{_number(height)}" fill="#9fb7d0" class="chart-bar"/>'
-            )
-        out.append(
-            f'<text x="{LEFT + plot_width + 6}" y="{volume_top + 4}" font-size="11" fill="#56616b" '
-            f'dominant-baseline="hanging" class="chart-axis">{escape(format_number(top_volume))}</text>'
-        )
-    out.append("</g>")
-
-    # Date labels: the first and last day, and about five in between.
-    out.append('<g class="chart-dates" aria-hidden="true">')
-    if days:
-        label_y = volume_top + VOLUME_HEIGHT + AXIS_LABELS - 4
-        count = len(days)
-        wanted = sorted({0, count - 1, *(round(k * (count - 1) / 5) for k in range(1, 5))}) if count > 1 else [0]
-        for position, i in enumerate(wanted):
-            anchor = "start" if position == 0 else "end" if i == count - 1 else "middle"
-            label_x = LEFT if anchor == "start" else LEFT + plot_width if anchor == "end" else x_of(i)
-            out.append(
-                f'<text x="{_number(label_x)}" y="{label_y}" text-anchor="{anchor}" font-size="11" fill="#56616b" '
-                f'class="chart-axis">{escape(format_day(days[i].day))}</text>'
-            )
-    out.append("</g>")
-
-    # The threshold.
-    threshold_value = float(threshold)
-    y_threshold = _number(y_of(threshold_value))
-    out.append(
-        f'<g class="chart-threshold"><line x1="{LEFT}" x2="{LEFT + plot_width}" y1="{y_threshold}" '
-        f'y2="{y_threshold}" stroke="#a4161a" stroke-width="2" stroke-dasharray="6 4"/>'
-        f'<text x="{LEFT + plot_width + 6}" y="{y_threshold}" dominant-baseline="middle" font-size="12" '
-        f'fill="#a4161a" class="chart-threshold-label">{escape(format_number(threshold_value))}</text></g>'
-    )
-
-    # The average: runs of consecutive days with an average, split where the minimum
-    # count is crossed (the boundary point is shared, so the line has no gap).
-    out.append('<g class="chart-average" aria-hidden="true">')
-    run: list[tuple[float, float]] = []
-    run_enough: bool | None = None
-
-    def flush() -> None:
-        if len(run) == 1:
-            cx, cy = run[0]
-            out.append(
-                f'<circle cx="{_number(cx)}" cy="{_number(cy)}" r="2.5" '
-                + ('fill="#0b5cad" class="chart-line"/>' if run_enough else 'fill="#7f8a94" class="chart-line-few"/>')
-            )
-        elif run:
-            points = " ".join(f"{_number(px)},{_number(py)}" for px, py in run)
-            if run_enough:
-                out.append(
-                    f'<polyline points="{points}" fill="none" stroke="#0b5cad" stroke-width="2.5" class="chart-line"/>'
-                )
-            else:
-                out.append(
-                    f'<polyline points="{points}" fill="none" stroke="#7f8a94" stroke-width="1.5" '
-                    f'stroke-dasharray="3 3" class="chart-line-few"/>'
-                )
-
-    for i, day in enumerate(days):
-        average = day.average
-        if average is None:
-            flush()
-            run, run_enough = [], None
-            continue
-        point = (x_of(i), y_of(float(average)))
-        enough = day.count >= min_reviews
-        if run_enough is not None and enough != run_enough:
-            flush()
-            run = [run[-1]]
-        run_enough = enough
-        run.append(point)
-    flush()
-    if not any(day.count for day in days):
-        out.append(
-            f'<text x="{LEFT + plot_width / 2}" y="{TOP + PLOT_HEIGHT / 2}" text-anchor="middle" font-size="14" '
-            f'fill="#56616b">{escape(text.no_data)}</text>'
-        )
-    out.append("</g>")
-
-    # Event markers: a vertical line and a symbol at the top, each with its own title.
-    out.append('<g class="chart-markers">')
-    for marker in markers:
-        if marker.day not in index:
-            continue
-        kind = marker.kind if marker.kind in MARKER_KINDS else "flagged"
-        at = x_of(index[marker.day])
-        x = _number(at)
-        out.append(
-            f'<g class="chart-marker chart-marker-{kind}">'
-            f"<title>{escape(marker.label)}</title>"
-            f'<line x1="{x}" x2="{x}" y1="{TOP}" y2="{TOP + PLOT_HEIGHT}" stroke="{_MARKER_COLOURS[kind]}" '
-            f'stroke-width="1.5" stroke-dasharray="2 3"/>'
-            f"{_symbol(kind, at, TOP - 10)}</g>"
-        )
-    out.append("</g>")
-
-    # Legend, in the SVG so the chart explains itself when saved or printed.
-    out.append(f'<g class="chart-legend" aria-hidden="true" transform="translate({LEFT} {LEGEND_TOP})">')
-    legend_x = 0.0
-    entries: list[tuple[str, str]] = [
-        ('<line x1="0" x2="18" y1="0" y2="0" stroke="#0b5cad" stroke-width="2.5"/>', text.average),
-        (
-            '<line x1="0" x2="18" y1="0" y2="0" stroke="#7f8a94" stroke-width="1.5" stroke-dasharray="3 3"/>',
-            text.too_few,
-        ),
-        (
-            '<line x1="0" x2="18" y1="0" y2="0" stroke="#a4161a" stroke-width="2" stroke-dasharray="6 4"/>',
-            text.threshold,
-        ),
-        ('<rect x="4" y="-6" width="10" height="12" fill="#9fb7d0"/>', text.volume),
-    ]
-    present = [kind for kind in MARKER_KINDS if any(marker.kind == kind for marker in markers)]
-    entries.extend((_symbol(kind, 9, 0), text.markers.get(kind, kind)) for kind in present)
-    row_y = 0.0
-    for swatch, label in entries:
-        width = 26 + 6.6 * len(label) + 16
-        if legend_x + width > WIDTH - LEFT:
-            legend_x, row_y = 0.0, row_y + 18
-        out.append(
-            f'<g transform="translate({_number(legend_x)} {_number(row_y)})">{swatch}'
-            f'<text x="24" y="0" dominant-baseline="middle" font-size="12" fill="#1d2329">{escape(label)}</text></g>'
-        )
-        legend_x += width
-    out.append("</g>")
-    out.append("</svg>")
-    return "".join(out)
-
-
-_MARKER_COLOURS = {
-    "flagged": "#b35c00",
-    "recovered": "#176b35",
-    "withdrawn": "#a4161a",
-    "improved": "#0b5cad",
-    "reinstated": "#176b35",
-}
-
-
-def _polygon(points: Sequence[tuple[float, float]], colour: str) -> str:
-    joined = " ".join(f"{_number(px)},{_number(py)}" for px, py in points)
-    return f'<polygon points="{joined}" fill="{colour}"/>'
-
-
-def _symbol(kind: str, x: float, y: float) -> str:
-    """Each kind has its own shape as well as its own colour (colour alone is not enough)."""
-    colour = _MARKER_COLOURS[kind]
-    cx, cy = _number(x), _number(y)
-    if kind == "flagged":  # a triangle pointing down: a warning
-        return _polygon([(x - 6, y - 5), (x + 6, y - 5), (x, y + 6)], colour)
-    if kind == "withdrawn":  # a square: off the shelf
-        return f'<rect x="{_number(x - 5)}" y="{_number(y - 5)}" width="10" height="10" fill="{colour}"/>'
-    if kind == "improved":  # a diamond: a new revision
-        return _polygon([(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)], colour)
-    if kind == "reinstated":  # a diamond in a ring: new revision, back on sale
-        ring = f'<circle cx="{cx}" cy="{cy}" r="7" fill="none" stroke="{colour}" stroke-width="1.5"/>'
-        return ring + _polygon([(x, y - 4), (x + 4, y), (x, y + 4), (x - 4, y)], colour)
-    return f'<circle cx="{cx}" cy="{cy}" r="5" fill="{colour}"/>'  # recovered: a dot
+    return render_to_string(TEMPLATE, context)

@@ -196,6 +196,66 @@ def _days_to_improvement(events: Sequence[EventFact], first: date, last: date) -
     return found
 
 
+# The gate events a row counts, each in the KpiRow field of the same name.
+COUNTED_EVENTS = ("flagged", "recovered", "withdrawn", "reinstated")
+
+
+class _Rows:
+    """The rows being summed: one per group, created when a fact first names it, and the
+    "All" row every fact also counts in."""
+
+    def __init__(self, groups_of: Callable[[int, date], Iterable[tuple[str, str]]], total_label: str) -> None:
+        self.groups_of = groups_of
+        self.by_key: dict[str, KpiRow] = {}
+        self.total = KpiRow(key=TOTAL_KEY, label=total_label)
+
+    def of(self, product_id: int, day: date) -> list[KpiRow]:
+        """The rows a fact of that product on that day counts in: "All", then its groups."""
+        found = [self.total]
+        for key, label in self.groups_of(product_id, day):
+            if key not in self.by_key:
+                self.by_key[key] = KpiRow(key=key, label=label)
+            found.append(self.by_key[key])
+        return found
+
+    def ordered(self) -> list[KpiRow]:
+        """The groups by label, then the "All" row."""
+        return [*sorted(self.by_key.values(), key=lambda row: (row.label.casefold(), row.key)), self.total]
+
+
+def _add_reviews(rows: _Rows, reviews: Iterable[ReviewTally], first: date, last: date) -> None:
+    for tally in reviews:
+        if not first <= tally.day <= last:
+            continue
+        for row in rows.of(tally.product_id, tally.day):
+            row.reviews += tally.reviews
+            row.rating_sum += tally.rating_sum
+            row.high += tally.high
+            row.verified += tally.verified
+
+
+def _add_replies(rows: _Rows, replies: Iterable[ReplyFigures]) -> None:
+    """Each group's reply figures; those of a group without reviews are left out."""
+    for figures in replies:
+        found = rows.total if figures.key == TOTAL_KEY else rows.by_key.get(figures.key)
+        if found is not None:
+            found.replies = figures.replies
+            found.replies_within_target = figures.within_target
+            found.reply_middle = [reply_hours(delay) for delay in figures.middle]
+
+
+def _add_events(rows: _Rows, events: Sequence[EventFact], first: date, last: date) -> None:
+    for event in events:
+        if not first <= event.day <= last or event.kind not in COUNTED_EVENTS:
+            continue
+        for row in rows.of(event.product_id, event.day):
+            setattr(row, event.kind, getattr(row, event.kind) + 1)
+    for product_id, spans in _days_to_improvement(events, first, last).items():
+        for day, days in spans:
+            for row in rows.of(product_id, day):
+                row.days_to_improvement.append(days)
+
+
 def kpi_rows(
     *,
     first: date,
@@ -216,43 +276,11 @@ def kpi_rows(
     for the "All" row); those of a group without reviews are ignored (a review taken down
     between the queries that loaded the facts).
     """
-    rows: dict[str, KpiRow] = {}
-    total = KpiRow(key=TOTAL_KEY, label=total_label)
-
-    def targets(product_id: int, day: date) -> list[KpiRow]:
-        found = [total]
-        for key, label in groups_of(product_id, day):
-            if key not in rows:
-                rows[key] = KpiRow(key=key, label=label)
-            found.append(rows[key])
-        return found
-
-    for tally in reviews:
-        if not first <= tally.day <= last:
-            continue
-        for row in targets(tally.product_id, tally.day):
-            row.reviews += tally.reviews
-            row.rating_sum += tally.rating_sum
-            row.high += tally.high
-            row.verified += tally.verified
-    for figures in replies:
-        found = total if figures.key == TOTAL_KEY else rows.get(figures.key)
-        if found is not None:
-            found.replies = figures.replies
-            found.replies_within_target = figures.within_target
-            found.reply_middle = [reply_hours(delay) for delay in figures.middle]
-    event_list = list(events)
-    for event in event_list:
-        if not first <= event.day <= last or event.kind not in ("flagged", "recovered", "withdrawn", "reinstated"):
-            continue
-        for row in targets(event.product_id, event.day):
-            setattr(row, event.kind, getattr(row, event.kind) + 1)
-    for product_id, spans in _days_to_improvement(event_list, first, last).items():
-        for day, days in spans:
-            for row in targets(product_id, day):
-                row.days_to_improvement.append(days)
-    ordered = sorted(rows.values(), key=lambda row: (row.label.casefold(), row.key))
-    return [*ordered, total]
+    rows = _Rows(groups_of, total_label)
+    _add_reviews(rows, reviews, first, last)
+    _add_replies(rows, replies)
+    _add_events(rows, list(events), first, last)
+    return rows.ordered()
 
 
 CSV_COLUMNS = (

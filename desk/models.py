@@ -18,6 +18,8 @@ from gate.models import WithdrawalNotice
 from products.models import Product
 
 COMMENT_MAX_LENGTH = 2000
+# The name kept with a comment or an audit row (it outlives the account).
+PERSON_NAME_MAX_LENGTH = 150
 
 
 class NoticeComment(models.Model):
@@ -26,7 +28,7 @@ class NoticeComment(models.Model):
     notice = models.ForeignKey(WithdrawalNotice, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     # Kept with the comment, so it still says who wrote it after the account is gone.
-    author_name = models.CharField(_("author"), max_length=150)
+    author_name = models.CharField(_("author"), max_length=PERSON_NAME_MAX_LENGTH)
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
     created_at = models.DateTimeField(_("written at"))
 
@@ -71,7 +73,7 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    actor_name = models.CharField(_("who"), max_length=150)
+    actor_name = models.CharField(_("who"), max_length=PERSON_NAME_MAX_LENGTH)
     at = models.DateTimeField(_("when"), db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries")

@@ -172,14 +172,6 @@ class ComplaintPhrase:
     review_ids: tuple[int, ...] = field(default=())  # every review containing it, any rating, by id
     low_review_ids: tuple[int, ...] = field(default=())  # the low-rated ones among them
 
-    @property
-    def low_share(self) -> float:
-        return self.low_count / self.low_total if self.low_total else 0.0
-
-    @property
-    def high_share(self) -> float:
-        return self.high_count / self.high_total if self.high_total else 0.0
-
 
 def _normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_APOSTROPHES).casefold()
@@ -260,6 +252,116 @@ def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+Gram = tuple[str, ...]
+
+
+@dataclass
+class _Frequencies:
+    """Step 3: in how many low- and high-rated reviews of one language each phrase is said."""
+
+    per_review: dict[int, set[Gram]] = field(default_factory=dict)  # review id -> its phrases
+    ratings: dict[int, int] = field(default_factory=dict)  # review id -> its rating
+    low: Counter[Gram] = field(default_factory=Counter)
+    high: Counter[Gram] = field(default_factory=Counter)
+    low_total: int = 0
+    high_total: int = 0
+
+    def low_review_ids(self, gram: Gram) -> frozenset[int]:
+        return frozenset(
+            pk for pk, phrases in self.per_review.items() if self.ratings[pk] in LOW_RATINGS and gram in phrases
+        )
+
+
+def _frequencies(reviews: Sequence[ReviewText], language: str) -> _Frequencies:
+    counted = _Frequencies()
+    for review in reviews:
+        phrases = _phrases_of(tokenize(review.text), language)
+        counted.per_review[review.review_id] = phrases
+        counted.ratings[review.review_id] = review.rating
+        if review.rating in LOW_RATINGS:
+            counted.low_total += 1
+            counted.low.update(phrases)
+        elif review.rating in HIGH_RATINGS:
+            counted.high_total += 1
+            counted.high.update(phrases)
+    return counted
+
+
+def _high_side(counted: _Frequencies, reference: Sequence[ReviewText], language: str) -> dict[Gram, float]:
+    """The high-rated side of the contrast: the product's own good reviews, and the
+    reference up to REFERENCE_REVIEWS reviews' worth, only when the product has fewer good
+    reviews of its own: with enough of them, the contrast is the product's alone (other
+    products' praise never names this one)."""
+    high: dict[Gram, float] = {gram: float(n) for gram, n in counted.high.items()}
+    reference_high = [review for review in reference if review.rating in HIGH_RATINGS]
+    if reference_high and counted.high_total < REFERENCE_REVIEWS:
+        weight = min(1.0, (REFERENCE_REVIEWS - counted.high_total) / len(reference_high))
+        for review in reference_high:
+            for gram in _phrases_of(tokenize(review.text), language):
+                high[gram] = high.get(gram, 0.0) + weight
+    return high
+
+
+def _scores(
+    counted: _Frequencies, high: dict[Gram, float], *, min_low_count: int, min_score: float, prior_share: float
+) -> dict[Gram, tuple[int, int, float]]:
+    """Step 4: (low count, the product's own high count, z) of each complaint phrase.
+
+    The prior is each phrase's share of all phrase occurrences in both groups, weighing a
+    ``prior_share`` of the evidence (so it shrinks a rare phrase, never drowns a product)."""
+    low_n, high_n = float(sum(counted.low.values())), sum(high.values())
+    all_n = low_n + high_n
+    alpha0 = prior_share * all_n
+    scored: dict[Gram, tuple[int, int, float]] = {}
+    for gram, low in counted.low.items():
+        if low < min_low_count:
+            continue
+        high_count = high.get(gram, 0.0)
+        alpha = alpha0 * (low + high_count) / all_n
+        z = round(_log_odds_z(low, high_count, low_n, high_n, alpha, alpha0), SCORE_DECIMALS)
+        if z >= min_score:
+            scored[gram] = (low, counted.high.get(gram, 0), z)
+    return scored
+
+
+def _ranked(scored: dict[Gram, tuple[int, int, float]], high: dict[Gram, float]) -> list[Gram]:
+    """The phrases left after pruning, best first.
+
+    Among equal scores (often fragments of one sentence), the phrase whose words are
+    rarest in good reviews names the fault best: "constant hiss", not "cancelling makes"."""
+    pruned = _prune(scored)
+
+    def commonness(gram: Gram) -> float:
+        return sum(high.get((word,), 0.0) for word in gram) / len(gram)
+
+    return sorted(
+        (gram for gram in scored if gram not in pruned),
+        key=lambda gram: (
+            -scored[gram][2],
+            -scored[gram][0],
+            _LENGTH_PREFERENCE[len(gram)],
+            round(commonness(gram), SCORE_DECIMALS),
+            " ".join(gram),
+        ),
+    )
+
+
+def _chosen(ranked: Sequence[Gram], low_ids: dict[Gram, frozenset[int]], limit: int) -> list[Gram]:
+    """The best phrases, skipping the same complaint in other words: contained in a phrase
+    taken, or said in mostly the same reviews."""
+    chosen: list[Gram] = []
+    for gram in ranked:
+        if any(
+            _contains(gram, other) or _contains(other, gram) or _jaccard(low_ids[gram], low_ids[other]) >= SAME_REVIEWS
+            for other in chosen
+        ):
+            continue
+        chosen.append(gram)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
 def _language_phrases(
     reviews: Sequence[ReviewText],
     reference: Sequence[ReviewText],
@@ -270,93 +372,26 @@ def _language_phrases(
     limit: int,
     prior_share: float,
 ) -> list[ComplaintPhrase]:
-    per_review: dict[int, set[tuple[str, ...]]] = {}
-    low_df: Counter[tuple[str, ...]] = Counter()
-    high_df: Counter[tuple[str, ...]] = Counter()
-    low_total = high_total = 0
-    for review in reviews:
-        phrases = _phrases_of(tokenize(review.text), language)
-        per_review[review.review_id] = phrases
-        if review.rating in LOW_RATINGS:
-            low_total += 1
-            low_df.update(phrases)
-        elif review.rating in HIGH_RATINGS:
-            high_total += 1
-            high_df.update(phrases)
-    if not low_total:
+    counted = _frequencies(reviews, language)
+    if not counted.low_total:
         return []
-    # The reference fills the high-rated side up to REFERENCE_REVIEWS reviews' worth, and
-    # only when the product has fewer good reviews of its own: with enough of them, the
-    # contrast is the product's alone (other products' praise never names this one).
-    high: dict[tuple[str, ...], float] = {gram: float(n) for gram, n in high_df.items()}
-    reference_high = [review for review in reference if review.rating in HIGH_RATINGS]
-    if reference_high and high_total < REFERENCE_REVIEWS:
-        weight = min(1.0, (REFERENCE_REVIEWS - high_total) / len(reference_high))
-        for review in reference_high:
-            for gram in _phrases_of(tokenize(review.text), language):
-                high[gram] = high.get(gram, 0.0) + weight
-    # The prior: each phrase's share of all phrase occurrences in both groups, weighing a
-    # `prior_share` of the evidence (so it shrinks a rare phrase, never drowns a product).
-    low_n, high_n = float(sum(low_df.values())), sum(high.values())
-    all_n = low_n + high_n
-    alpha0 = prior_share * all_n
-    scored: dict[tuple[str, ...], tuple[int, int, float]] = {}
-    for gram, low in low_df.items():
-        if low < min_low_count:
-            continue
-        high_count = high.get(gram, 0.0)
-        alpha = alpha0 * (low + high_count) / all_n
-        z = round(_log_odds_z(low, high_count, low_n, high_n, alpha, alpha0), SCORE_DECIMALS)
-        if z >= min_score:
-            scored[gram] = (low, high_df.get(gram, 0), z)
-    pruned = _prune(scored)
-
-    # Among equal scores (often fragments of one sentence), the phrase whose words are
-    # rarest in good reviews names the fault best: "constant hiss", not "cancelling makes".
-    def commonness(gram: tuple[str, ...]) -> float:
-        return sum(high.get((word,), 0.0) for word in gram) / len(gram)
-
-    ranked = sorted(
-        (gram for gram in scored if gram not in pruned),
-        key=lambda gram: (
-            -scored[gram][2],
-            -scored[gram][0],
-            _LENGTH_PREFERENCE[len(gram)],
-            round(commonness(gram), SCORE_DECIMALS),
-            " ".join(gram),
-        ),
-    )
-    ratings = {review.review_id: review.rating for review in reviews}
-    low_ids = {
-        gram: frozenset(pk for pk, phrases in per_review.items() if ratings[pk] in LOW_RATINGS and gram in phrases)
-        for gram in ranked
-    }
-    chosen: list[tuple[str, ...]] = []
-    for gram in ranked:
-        # The same complaint in other words: contained in a phrase taken, or said in
-        # mostly the same reviews.
-        if any(
-            _contains(gram, other) or _contains(other, gram) or _jaccard(low_ids[gram], low_ids[other]) >= SAME_REVIEWS
-            for other in chosen
-        ):
-            continue
-        chosen.append(gram)
-        if len(chosen) >= limit:
-            break
+    high = _high_side(counted, reference, language)
+    scored = _scores(counted, high, min_low_count=min_low_count, min_score=min_score, prior_share=prior_share)
+    ranked = _ranked(scored, high)
+    low_ids = {gram: counted.low_review_ids(gram) for gram in ranked}
     result = []
-    for gram in chosen:
-        ids = tuple(sorted(pk for pk, phrases in per_review.items() if gram in phrases))
-        low, _high, z = scored[gram]  # _high: the product's own good reviews containing it
+    for gram in _chosen(ranked, low_ids, limit):
+        low, own_high, z = scored[gram]  # own_high: the product's own good reviews containing it
         result.append(
             ComplaintPhrase(
                 phrase=" ".join(gram),
                 language=language,
                 low_count=low,
-                high_count=_high,
-                low_total=low_total,
-                high_total=high_total,
+                high_count=own_high,
+                low_total=counted.low_total,
+                high_total=counted.high_total,
                 score=z,
-                review_ids=ids,
+                review_ids=tuple(sorted(pk for pk, phrases in counted.per_review.items() if gram in phrases)),
                 low_review_ids=tuple(sorted(low_ids[gram])),
             )
         )

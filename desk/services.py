@@ -24,13 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import user_can_moderate
 from core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
-from desk.models import COMMENT_MAX_LENGTH, AuditAction, AuditEntry, NoticeComment
+from desk.models import COMMENT_MAX_LENGTH, PERSON_NAME_MAX_LENGTH, AuditAction, AuditEntry, NoticeComment
 from gate.models import Improvement, WithdrawalNotice
 from gate.notify import notice_url, quality_directors
 from gate.services import improvement_log
-from notifications.services import user_email_enqueue
+from notifications.outbox import user_email_enqueue
 from products.access import user_can_manage_product
 from products.models import Product
 from reviews.models import REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
@@ -57,13 +58,14 @@ BULK_MAX = 200
 # --- Audit -------------------------------------------------------------------------------
 
 
-def _name_of(user: Any) -> str:
-    return str(getattr(user, "public_name", "") or getattr(user, "username", "") or "?")[:150]
+def _name_of(user: User | None) -> str:
+    """The name an audit row or a comment keeps (it outlives the account)."""
+    return str(getattr(user, "public_name", "") or getattr(user, "username", "") or "?")[:PERSON_NAME_MAX_LENGTH]
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     now: datetime,
     product: Product | None = None,
@@ -86,12 +88,12 @@ def audit_record(
 # --- Rights ------------------------------------------------------------------------------
 
 
-def _require_manager(user: Any, product: Product) -> None:
+def _require_manager(user: User | None, product: Product) -> None:
     if user is None or not user_can_manage_product(user, product):
         raise NotAllowed(_("Only the product's managers and quality directors can do this."))
 
 
-def _require_moderator(user: Any, product: Product) -> None:
+def _require_moderator(user: User | None, product: Product) -> None:
     if user is None or not user_can_moderate(user):
         raise NotAllowed(_("Only moderators can approve or reject reviews."))
     # A conflict of interest: whoever answers for a product does not judge its reviews.
@@ -113,7 +115,7 @@ def _notice_locked(notice: WithdrawalNotice) -> WithdrawalNotice:
     return WithdrawalNotice.objects.select_for_update(of=("self",)).select_related("product").get(pk=notice.pk)
 
 
-def notice_acknowledge(*, notice: WithdrawalNotice, by: Any, now: datetime | None = None) -> WithdrawalNotice:
+def notice_acknowledge(*, notice: WithdrawalNotice, by: User, now: datetime | None = None) -> WithdrawalNotice:
     """Say "I have seen it": the first acknowledgement stands; a second one changes nothing."""
     now = now or timezone.now()
     _require_manager(by, notice.product)
@@ -136,7 +138,7 @@ def notice_acknowledge(*, notice: WithdrawalNotice, by: Any, now: datetime | Non
     return locked
 
 
-def notice_assignees(*, product: Product) -> list[Any]:
+def notice_assignees(*, product: Product) -> list[User]:
     """Who a notice can be assigned to: the product's managers and the quality directors,
     active, by name."""
     people = {user.pk: user for user in product.managers.filter(is_active=True)}
@@ -144,7 +146,9 @@ def notice_assignees(*, product: Product) -> list[Any]:
     return sorted(people.values(), key=lambda user: (_name_of(user).casefold(), user.pk))
 
 
-def notice_assign(*, notice: WithdrawalNotice, assignee: Any, by: Any, now: datetime | None = None) -> WithdrawalNotice:
+def notice_assign(
+    *, notice: WithdrawalNotice, assignee: User | None, by: User, now: datetime | None = None
+) -> WithdrawalNotice:
     """Hand the notice to a colleague who may act on the product (None: nobody). The new
     assignee is emailed, unless they assigned it to themselves."""
     now = now or timezone.now()
@@ -193,7 +197,7 @@ def notice_assign(*, notice: WithdrawalNotice, assignee: Any, by: Any, now: date
     return locked
 
 
-def notice_comment_add(*, notice: WithdrawalNotice, by: Any, body: str, now: datetime | None = None) -> NoticeComment:
+def notice_comment_add(*, notice: WithdrawalNotice, by: User, body: str, now: datetime | None = None) -> NoticeComment:
     """An internal note on the notice (closed notices too: the team's post-mortem)."""
     now = now or timezone.now()
     _require_manager(by, notice.product)
@@ -223,7 +227,7 @@ def notice_comment_add(*, notice: WithdrawalNotice, by: Any, body: str, now: dat
 def desk_improvement_log(
     *,
     notice: WithdrawalNotice,
-    by: Any,
+    by: User,
     description: str,
     public_note: str = "",
     addressed_phrases: Iterable[str] = (),
@@ -275,7 +279,7 @@ def _product_url(product: Product) -> str:
     return settings.SITE_URL + reverse("product_detail", kwargs={"sku": product.sku})
 
 
-def desk_reply_post(*, review: Review, by: Any, body: str, now: datetime | None = None) -> BrandReply:
+def desk_reply_post(*, review: Review, by: User, body: str, now: datetime | None = None) -> BrandReply:
     """The brand's public answer to a review (reviews.services.brand_reply_post checks who
     may write it). The first answer is emailed to the review's author; a later correction
     is not (one email per review)."""
@@ -317,7 +321,7 @@ def _review_locked(review: Review) -> Review:
     return Review.objects.select_for_update(of=("self",)).select_related("product", "author").get(pk=review.pk)
 
 
-def _reports_close(review: Review, *, by: Any, now: datetime) -> int:
+def _reports_close(review: Review, *, by: User, now: datetime) -> int:
     closed = 0
     for report in ReviewReport.objects.select_for_update().filter(review=review, handled_at__isnull=True):
         review_report_handle(report=report, by=by, now=now)
@@ -344,7 +348,7 @@ def _outcome_email(review: Review, *, kind: str, reason: str = "", now: datetime
     )
 
 
-def moderation_approve(*, review: Review, by: Any, now: datetime | None = None) -> Review:
+def moderation_approve(*, review: Review, by: User, now: datetime | None = None) -> Review:
     """Approve a review: a pending one is published (its author is emailed), a reported
     one stays published; either way its open reports are closed."""
     now = now or timezone.now()
@@ -382,7 +386,7 @@ def _check_reason(reason: str) -> None:
         )
 
 
-def moderation_reject(*, review: Review, reason: str, by: Any, now: datetime | None = None) -> Review:
+def moderation_reject(*, review: Review, reason: str, by: User, now: datetime | None = None) -> Review:
     """Reject a pending or a reported review with a published reason code; the author is
     emailed the reason (and that an edited review is checked again)."""
     now = now or timezone.now()
@@ -428,7 +432,7 @@ class BulkResult:
 
 
 def moderation_bulk(
-    *, review_ids: Sequence[int], action: str, by: Any, reason: str = "", now: datetime | None = None
+    *, review_ids: Sequence[int], action: str, by: User, reason: str = "", now: datetime | None = None
 ) -> BulkResult:
     """The same decision for many reviews, each in its own transaction: one that another
     moderator decided meanwhile (or that the user may not judge) is skipped and reported,
@@ -470,7 +474,7 @@ def moderation_bulk(
 # --- Exports -----------------------------------------------------------------------------
 
 
-def kpis_export_record(*, by: Any, parameters: dict[str, Any], rows: int, now: datetime | None = None) -> AuditEntry:
+def kpis_export_record(*, by: User, parameters: dict[str, Any], rows: int, now: datetime | None = None) -> AuditEntry:
     """Figures leaving the site are recorded like any other action."""
     return audit_record(
         actor=by,

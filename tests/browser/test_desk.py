@@ -14,10 +14,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
-from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR
+from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
 from gate.models import WithdrawalNotice
+from notifications.delivery import outbox_deliver
 from notifications.models import OutboxMessage
-from notifications.services import outbox_deliver
 from products.models import Product
 from reviews.models import BrandReply, ReviewReport, ReviewStatus
 from tests.browser.conftest import screenshot
@@ -146,7 +146,7 @@ def test_from_the_notice_email_to_a_product_back_on_sale(page: Any, live_server:
 
 def test_a_moderator_clears_the_queue(page: Any, live_server: Any) -> None:
     user_create(MODERATOR, username="ines", display_name="Inès")
-    reporter = user_create(username="reporter")
+    reporter = user_create(SHOPPER, username="reporter")
     product = make_product(name="Camp stove", sku="STOVE-1")
     one = add_review(product, rating=1, status=ReviewStatus.PENDING, title="Leaks gas at the valve", days_ago=3)
     five = add_review(product, rating=5, status=ReviewStatus.PENDING, title="Visit my shop at spam.example", days_ago=2)

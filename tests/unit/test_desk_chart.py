@@ -10,7 +10,21 @@ from fractions import Fraction
 
 import pytest
 
-from desk.charts import ChartDay, ChartMarker, ChartText, rating_axis, rating_chart_svg, series_summary
+from desk.charts import (
+    MARKER_COLOURS,
+    ChartDay,
+    ChartMarker,
+    ChartText,
+    average_runs,
+    chart_frame,
+    legend_entries,
+    marker_symbol,
+    placed_markers,
+    rating_axis,
+    rating_chart_svg,
+    series_summary,
+)
+from gate.policy import EventKind
 
 SVG = "{http://www.w3.org/2000/svg}"
 START = date(2026, 3, 1)
@@ -187,3 +201,34 @@ def test_series_summary_gives_first_last_and_extremes() -> None:
     assert summary["lowest"] == Fraction(5, 2)
     assert summary["highest"] == Fraction(4)
     assert summary["published"] == 6
+
+
+# --- The layout, without markup -------------------------------------------------------------
+
+
+def test_the_average_line_breaks_at_a_gap_and_shares_the_point_where_the_minimum_is_crossed() -> None:
+    series = days([(3, 9, 0), (6, 18, 0), (0, 0, 0), (6, 18, 0), (0, 0, 0), (6, 18, 0), (6, 18, 0)])
+    runs = average_runs(series, chart_frame(series, 3.0), min_reviews=5)
+    assert [(len(run.points), run.judged) for run in runs] == [(1, False), (2, True), (1, True), (2, True)]
+    assert runs[0].points[-1] == runs[1].points[0]
+    assert runs[2].dot is not None and runs[1].dot is None
+
+
+def test_every_gate_event_kind_has_a_colour_and_a_shape_of_its_own() -> None:
+    assert set(MARKER_COLOURS) == set(EventKind)
+    shapes = {(symbol.shape, symbol.points.count(",")) for symbol in (marker_symbol(kind, 0, 0) for kind in EventKind)}
+    assert len(shapes) == len(EventKind)
+
+
+def test_markers_outside_the_days_are_left_out_and_an_unknown_kind_is_drawn_as_a_flag() -> None:
+    series = days([(10, 30, 0)] * 3)
+    markers = [ChartMarker(START, "mystery", "?"), ChartMarker(START + timedelta(days=9), "withdrawn", "late")]
+    placed = placed_markers(markers, series, chart_frame(series, 3.0))
+    assert [(marker.kind, marker.label) for marker in placed] == [(EventKind.FLAGGED, "?")]
+
+
+def test_the_legend_names_the_kinds_of_marker_shown_in_the_gates_order_and_wraps() -> None:
+    markers = [ChartMarker(START, "withdrawn", "w"), ChartMarker(START, "flagged", "f")]
+    entries = legend_entries(text(average="A" * 60), markers)
+    assert [entry.label for entry in entries][-2:] == ["Flagged", "Withdrawn"]
+    assert len({entry.y for entry in entries}) > 1

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import MODERATOR, PRODUCT_MANAGER
+from accounts.roles import MODERATOR, PRODUCT_MANAGER, SHOPPER
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from desk import services
 from desk.models import AuditAction, AuditEntry, NoticeComment
 from gate.models import GateEvent, Improvement, WithdrawalNotice
+from notifications.delivery import outbox_deliver
 from notifications.models import OutboxMessage
-from notifications.services import outbox_deliver
 from reviews.models import BrandReply, Review, ReviewReport, ReviewStatus
 from tests.integration.desk.factories import Story, add_review
 
@@ -147,7 +147,7 @@ def test_an_empty_comment_is_refused_on_the_page(client: Client, story: Story, m
 def test_a_reply_is_published_and_its_author_emailed_once_in_their_language(
     client: Client, story: Story, manager: User, make_user: object
 ) -> None:
-    author = make_user(language="fr", display_name="Léa")  # type: ignore[operator]
+    author = make_user(SHOPPER, language="fr", display_name="Léa")  # type: ignore[operator]
     review = add_review(story.product, rating=1, author=author, title="Zip cassé", text="La fermeture a cassé.")
     client.force_login(manager)
     url = reverse("desk:review_reply", kwargs={"pk": review.pk})
@@ -302,7 +302,7 @@ def test_services_refuse_a_user_who_may_not_act_on_the_product(
 def test_approving_a_pending_review_publishes_it_and_emails_its_author(
     client: Client, story: Story, moderator: User, make_user: object
 ) -> None:
-    author = make_user(language="en", display_name="Sam")  # type: ignore[operator]
+    author = make_user(SHOPPER, language="en", display_name="Sam")  # type: ignore[operator]
     pending = add_review(story.product, rating=2, author=author, status=ReviewStatus.PENDING, title="Too small")
     client.force_login(moderator)
     response = client.post(reverse("desk:moderation_decide"), {"decision": f"approve:{pending.pk}"})
@@ -319,7 +319,7 @@ def test_approving_a_pending_review_publishes_it_and_emails_its_author(
 def test_rejecting_a_pending_review_needs_a_reason_and_tells_the_author_which(
     client: Client, story: Story, moderator: User, make_user: object
 ) -> None:
-    author = make_user(language="en")  # type: ignore[operator]
+    author = make_user(SHOPPER, language="en")  # type: ignore[operator]
     pending = add_review(
         story.product, rating=5, author=author, status=ReviewStatus.PENDING, title="Buy at shop.example"
     )
@@ -347,7 +347,7 @@ def test_a_reported_review_is_kept_or_taken_down_and_its_reports_closed(
     client: Client, story: Story, moderator: User, shopper: User, make_user: object
 ) -> None:
     kept, taken = story.low[0], story.low[1]
-    other_reporter = make_user()  # type: ignore[operator]
+    other_reporter = make_user(SHOPPER)  # type: ignore[operator]
     now = timezone.now()
     ReviewReport.objects.create(review=kept, reporter=shopper, reason="off_topic", created_at=now)
     ReviewReport.objects.create(review=taken, reporter=shopper, reason="offensive", created_at=now)

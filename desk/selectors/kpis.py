@@ -1,0 +1,231 @@
+"""Reads behind the desk's key figures (desk.kpis computes them): the reviews summed per
+product (and month), the reply delays ranked by the database, the gate events, and the
+products' categories and managers; in a few queries whose rows grow with the products
+and months, not with the reviews (docs/performance-kpis.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    RowRange,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+
+from accounts.models import User
+from accounts.roles import user_is_quality_director
+from desk.kpis import (
+    REPLY_TARGET_HOURS,
+    TOTAL_KEY,
+    EventFact,
+    ReplyFigures,
+    ReviewTally,
+    category_key,
+    manager_key,
+    month_buckets,
+    month_key,
+)
+from desk.selectors.scope import desk_products
+from gate.models import GateEvent
+from gate.policy import EventKind, GatePolicy
+from products.models import Product
+from reviews.models import Review, ReviewStatus
+
+KPI_GROUPS = ("category", "manager", "month")
+
+
+@dataclass(frozen=True)
+class KpiFacts:
+    reviews: list[ReviewTally]  # per product, and per month when grouped by month
+    replies: list[ReplyFigures]  # per group of ``group``, and the total's
+    events: list[EventFact]
+    categories: dict[int, tuple[int, str] | None]  # product id -> (category id, name)
+    managers: dict[int, list[tuple[int, str]]]  # product id -> [(user id, name)]
+
+
+class Elapsed(Func):
+    """``end - start`` as a duration, exact to the microsecond.
+
+    On SQLite, Django subtracts with a Python function called for every row, a few
+    microseconds each (70% of a query over 100,000 reviews, docs/performance-kpis.md).
+    SQLite's own functions do it here from the text Django stores (``YYYY-MM-DD
+    HH:MM:SS[.ffffff]`` in UTC, which its lookups compare too): whole seconds by strftime
+    on the first 19 characters (given a fraction, strftime would round it to the
+    millisecond), microseconds from the digits after them. The result is an integer of
+    microseconds, what a DurationField is on SQLite. Elsewhere, the database subtracts."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = DurationField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        (end, end_params), (start, start_params) = (compiler.compile(arg) for arg in self.get_source_expressions())
+
+        def seconds(sql: str) -> str:
+            return f"CAST(strftime('%%s', substr({sql}, 1, 19)) AS INTEGER)"
+
+        def micro(sql: str) -> str:
+            return f"CAST(substr({sql} || '.000000', 21, 6) AS INTEGER)"
+
+        sql = f"(({seconds(end)} - {seconds(start)}) * 1000000 + {micro(end)} - {micro(start)})"
+        return sql, (*end_params, *start_params, *end_params, *start_params)
+
+
+def kpi_facts(
+    *, user: User | AnonymousUser, first: date, last: date, group: str = "category", policy: GatePolicy
+) -> KpiFacts:
+    """What desk.kpis needs for the user's products in ``first .. last``, rows grouped
+    by ``group`` (one of KPI_GROUPS), in five queries (six by manager) whose rows grow
+    with the products and months, not with the reviews:
+
+    1. the published reviews summed per product (and per month, in the policy's time
+       zone, when grouped by month);
+    2. the replied reviews of each group and of all counted, and the middle one or two
+       of their reply delays, ranked by the database (by manager, the total in a query
+       of its own: a review counts once in it, but in each of its managers' groups);
+    3. the gate events of the period, and the withdrawals before it (a reinstatement in
+       the period measures from them); 4-5. the products' categories and managers.
+    """
+    if group not in KPI_GROUPS:
+        raise ValueError(f"group must be one of {KPI_GROUPS}, got {group!r}")
+    scope = desk_products(user=user)
+    published = Review.objects.filter(
+        status=ReviewStatus.PUBLISHED,
+        published_at__gte=policy.start_of_day(first),
+        published_at__lt=policy.start_of_day(last + timedelta(days=1)),
+    ).order_by()
+    if not user_is_quality_director(user):
+        # Every product is a quality director's: no condition, which SQLite would check
+        # review by review (a second for 500,000 reviews, docs/performance-kpis.md).
+        published = published.filter(product__in=scope)
+    # The month of publication as an index into ``buckets``, compared with the policy's
+    # own midnights (what policy.day_of gives), not the database's time zone data.
+    buckets = month_buckets(first, last) if group == "month" else [(first, last + timedelta(days=1))]
+    if group == "month":
+        bucket: Any = Case(
+            *(
+                When(published_at__lt=policy.start_of_day(end), then=Value(index))
+                for index, (_day, end) in enumerate(buckets[:-1])
+            ),
+            default=Value(len(buckets) - 1),
+            output_field=IntegerField(),
+        )
+    else:
+        bucket = Value(0, output_field=IntegerField())
+    dated = published.annotate(bucket=bucket)
+    sums = (
+        dated.values("product_id", "bucket")
+        .annotate(
+            n=Count("pk"),
+            rating_sum=Sum("rating"),
+            high=Count("pk", filter=Q(rating__gte=4)),
+            verified=Count("pk", filter=Q(verified_purchase=True)),
+        )
+        .values_list("product_id", "bucket", "n", "rating_sum", "high", "verified")
+    )
+    reviews = [
+        ReviewTally(product_id, buckets[index][0], n, rating_sum, high, verified)
+        for product_id, index, n, rating_sum, high, verified in sums
+    ]
+    replied = dated.filter(brand_reply__isnull=False).annotate(
+        delay=Elapsed(F("brand_reply__created_at"), F("published_at"))
+    )
+    if group == "category":
+        replies = _reply_figures(replied, partition=F("product__category_id"), key_of=category_key, total=True)
+    elif group == "month":
+        replies = _reply_figures(
+            replied, partition=F("bucket"), key_of=lambda index: month_key(buckets[index][0]), total=True
+        )
+    else:
+        # A review counts in each of its product's managers' groups, once in the total.
+        replies = _reply_figures(replied, partition=F("product__managers"), key_of=manager_key, total=False)
+        replies += _reply_figures(replied, total=True)
+    events = [
+        EventFact(product_id, day, kind)
+        for product_id, day, kind in GateEvent.objects.filter(
+            Q(day__gte=first) | Q(kind=EventKind.WITHDRAWN),
+            product__in=scope,
+            day__lte=last,
+            kind__in=[EventKind.FLAGGED, EventKind.RECOVERED, EventKind.WITHDRAWN, EventKind.REINSTATED],
+        )
+        .order_by()
+        .values_list("product_id", "day", "kind")
+    ]
+    categories, managers = kpi_product_groups(scope)
+    return KpiFacts(reviews=reviews, replies=replies, events=events, categories=categories, managers=managers)
+
+
+def kpi_product_groups(
+    scope: QuerySet[Product],
+) -> tuple[dict[int, tuple[int, str] | None], dict[int, list[tuple[int, str]]]]:
+    """Each product's category (id, name; ``None`` without one) and managers (id, name)."""
+    categories: dict[int, tuple[int, str] | None] = {}
+    for pk, category_id, name in scope.order_by().values_list("pk", "category_id", "category__name"):
+        categories[pk] = (category_id, name) if category_id is not None else None
+    managers: dict[int, list[tuple[int, str]]] = {}
+    through = Product.managers.through.objects.filter(product__in=scope).values_list(
+        "product_id", "user_id", "user__display_name", "user__username"
+    )
+    for product_id, user_id, display_name, username in through.order_by("product_id", "user_id"):
+        managers.setdefault(product_id, []).append((user_id, display_name or username))
+    return categories, managers
+
+
+def _reply_figures(
+    replied: QuerySet[Review], *, partition: Any = None, key_of: Callable[[Any], str] | None = None, total: bool
+) -> list[ReplyFigures]:
+    """The reply figures of each group (the values of ``partition``, named by ``key_of``)
+    and, with ``total``, of all of ``replied``, in one query: the database counts and
+    ranks the delays of each group and of all, and keeps the rows whose rank r in one of
+    them has n <= 2r <= n + 2 (n replies): r = (n + 1) / 2 when n is odd, n / 2 and
+    n / 2 + 1 when even, the middle. Exact on SQLite and PostgreSQL alike (no percentile
+    function). ``total`` needs a partition that puts each reply in one group at most."""
+    rankings: list[tuple[str, dict[str, Any]]] = []
+    if partition is not None:
+        rankings.append(("group", {"partition_by": [partition]}))
+    if total:
+        rankings.append(("all", {}))
+    in_time = Q(delay__lte=timedelta(hours=REPLY_TARGET_HOURS))
+    windows: dict[str, Any] = {"part": partition if partition is not None else Value(0, output_field=IntegerField())}
+    middle = Q()
+    for name, over in rankings:
+        # One window for the three (the whole partition as the frame, which ROW_NUMBER
+        # ignores): the database sorts the delays once per ranking, not once per figure.
+        window = {**over, "order_by": [F("delay").asc(), F("pk").asc()], "frame": RowRange(start=None, end=None)}
+        windows[f"{name}_rank"] = Window(RowNumber(), **window)
+        windows[f"{name}_n"] = Window(Count("pk"), **window)
+        windows[f"{name}_within"] = Window(Count("pk", filter=in_time), **window)
+    ranked = replied.annotate(**windows).annotate(
+        **{f"{name}_twice": F(f"{name}_rank") * 2 for name, _over in rankings}
+    )
+    for name, _over in rankings:
+        middle |= Q(**{f"{name}_twice__gte": F(f"{name}_n"), f"{name}_twice__lte": F(f"{name}_n") + 2})
+    columns = [f"{name}_{figure}" for name, _over in rankings for figure in ("rank", "n", "within")]
+    found: dict[str, tuple[int, int, list[tuple[int, timedelta]]]] = {}
+    for part, delay, *figures in ranked.filter(middle).values_list("part", "delay", *columns):
+        for index, (name, _over) in enumerate(rankings):
+            rank, n, within = figures[3 * index : 3 * index + 3]
+            if n <= 2 * rank <= n + 2:
+                key = TOTAL_KEY if name == "all" or key_of is None else key_of(part)
+                found.setdefault(key, (n, within, []))[2].append((rank, delay))
+    return [
+        ReplyFigures(key, n, within, tuple(delay for _rank, delay in sorted(middle)))
+        for key, (n, within, middle) in found.items()
+    ]

@@ -1,0 +1,84 @@
+"""The desk's scope: the policy and day it works with, and the products, categories and
+managers a user may act on (products.access answers who manages what)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts.models import User
+from desk.phrases import LOW_RATINGS
+from gate.configured import gate_policy_from_settings
+from gate.models import WithdrawalNotice
+from gate.policy import GatePolicy, GateState
+from products.access import products_managed_by
+from products.models import Category, Product
+from reviews.models import ReviewStatus
+
+# The notices a manager still acts on: open, or withdrawn and waiting for an improvement.
+LIVE_STATES = [WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]
+
+
+def desk_policy() -> GatePolicy:
+    return gate_policy_from_settings()
+
+
+def desk_today(policy: GatePolicy, now: datetime | None = None) -> date:
+    return policy.day_of(now or timezone.now())
+
+
+def desk_products(*, user: User | AnonymousUser) -> QuerySet[Product]:
+    """The products the user may act on from the desk (products.access's one answer)."""
+    return products_managed_by(user)
+
+
+def desk_product_get(*, user: User | AnonymousUser, sku: str) -> Product:
+    """A product the user may act on (raises Product.DoesNotExist otherwise)."""
+    return desk_products(user=user).select_related("category").get(sku=sku)
+
+
+def desk_product_summaries(*, user: User | AnonymousUser) -> QuerySet[Product]:
+    """The user's products, withdrawn then flagged first, each with its low-rated reviews
+    of the current version still waiting for a reply."""
+    unanswered = Q(
+        reviews__status=ReviewStatus.PUBLISHED,
+        reviews__rating__in=list(LOW_RATINGS),
+        reviews__revision=F("revision"),
+        reviews__brand_reply__isnull=True,
+    )
+    urgency = Case(
+        When(gate_state=GateState.WITHDRAWN, then=Value(0)),
+        When(gate_state=GateState.FLAGGED, then=Value(1)),
+        default=Value(2),
+    )
+    return (
+        desk_products(user=user)
+        .select_related("category")
+        .annotate(unanswered_low=Count("reviews", filter=unanswered), urgency=urgency)
+        .order_by("urgency", "name", "pk")
+    )
+
+
+def withdrawal_notice_for_product(*, product: Product) -> WithdrawalNotice | None:
+    """The product's live notice, else its latest one."""
+    return (
+        WithdrawalNotice.objects.filter(product=product)
+        .order_by(Case(When(state__in=LIVE_STATES, then=Value(0)), default=Value(1)), "-opened_on", "-id")
+        .first()
+    )
+
+
+def desk_categories(*, user: User | AnonymousUser) -> QuerySet[Category]:
+    return Category.objects.filter(products__in=desk_products(user=user)).distinct().order_by("name")
+
+
+def desk_managers(*, user: User | AnonymousUser) -> QuerySet[User]:
+    """People who manage at least one product in the user's scope (the manager filter)."""
+    return (
+        User.objects.filter(managed_products__in=desk_products(user=user))
+        .distinct()
+        .order_by("display_name", "username")
+    )

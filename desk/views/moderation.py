@@ -1,0 +1,72 @@
+"""The moderation queue: reviews waiting for a first decision and reported ones, decided
+in bulk (desk.services.moderation_bulk)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.requests import acting_user
+from core.errors import DomainError
+from desk import selectors, services
+from desk.forms import ModerationForm
+from desk.views.common import moderator_required, render_desk
+from reviews.forms import form_add_domain_error
+from reviews.models import REPORT_REASONS
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _queue_context(request: HttpRequest, form: ModerationForm | None = None) -> dict[str, Any]:
+    user = acting_user(request)
+    pending = Paginator(selectors.moderation_pending(user=user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("pending_page")
+    )
+    reported = Paginator(selectors.moderation_reported(user=user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("reported_page")
+    )
+    return {
+        "pending": pending,
+        "reported": reported,
+        "left_to_others": selectors.moderation_left_to_others(user=user),
+        "reasons": [(code.value, code.label) for code in REPORT_REASONS],
+        "form": form,
+    }
+
+
+@moderator_required
+@require_GET
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    return render_desk(request, "desk/moderation.html", _queue_context(request))
+
+
+@moderator_required
+@require_POST
+def moderation_decide(request: HttpRequest) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("reviews") if value.isdigit()]
+    form = ModerationForm(request.POST, review_ids=ids)
+    if not form.is_valid():
+        return render_desk(request, "desk/moderation.html", _queue_context(request, form), status=400)
+    action, chosen, reason = form.cleaned_data["action"], form.cleaned_data["ids"], form.cleaned_data["reason"]
+    try:
+        result = services.moderation_bulk(review_ids=chosen, action=action, reason=reason, by=acting_user(request))
+    except DomainError as error:
+        form_add_domain_error(form, error)
+        return render_desk(request, "desk/moderation.html", _queue_context(request, form), status=error.http_status)
+    if result.done:
+        if action == "approve":
+            text = ngettext("%(n)d review approved.", "%(n)d reviews approved.", len(result.done))
+        else:
+            text = ngettext("%(n)d review rejected.", "%(n)d reviews rejected.", len(result.done))
+        messages.success(request, text % {"n": len(result.done)})
+    for pk, why in result.skipped:
+        messages.error(request, _("Review %(id)s was not changed: %(why)s") % {"id": pk, "why": why})
+    return redirect(reverse("desk:moderation"))

@@ -1,0 +1,124 @@
+"""The rating chart of a notice page: the days and events it draws (desk.selectors), the
+words it says in the active language, the SVG (desk.charts) and the same figures as a
+table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.dateformat import format as date_pattern
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from desk import selectors
+from desk.charts import ChartDay, ChartMarker, ChartText, rating_chart_svg, series_summary
+from desk.views.common import number_text
+from gate.configured import threshold_decimal
+from gate.models import EVENT_KIND_LABELS, GateEvent, WithdrawalNotice
+from gate.policy import EventKind, GatePolicy
+
+
+def event_kind_label(kind: str) -> str:
+    return str(EVENT_KIND_LABELS[EventKind(kind)])
+
+
+def marker_label(event: GateEvent) -> str:
+    """What a screen reader and a tooltip say of a gate event on the chart."""
+    day_text = date_format(event.day, "DATE_FORMAT")
+    if event.average is not None:
+        return _("%(event)s on %(day)s: average %(average)s over %(count)s counted reviews") % {
+            "event": event_kind_label(event.kind),
+            "day": day_text,
+            "average": number_text(event.average),
+            "count": event.count,
+        }
+    return _("%(event)s on %(day)s: a new product revision starts") % {
+        "event": event_kind_label(event.kind),
+        "day": day_text,
+    }
+
+
+def _rounded(value: Any) -> str:
+    return number_text(round(float(value), 2))
+
+
+def chart_description(
+    days: Sequence[ChartDay], markers: Sequence[ChartMarker], *, first: date, last: date, threshold: Decimal
+) -> str:
+    """The chart's ``<desc>``: the average's course against the threshold, then the events."""
+    summary = series_summary(days)
+    if summary["last_average"] is not None and summary["first_average"] is not None:
+        description = _(
+            "From %(first)s to %(last)s, the average the gate counts went from %(start)s to %(end)s "
+            "(lowest %(low)s, highest %(high)s); the threshold is %(threshold)s. "
+            "%(published)s reviews were published in the period."
+        ) % {
+            "first": date_format(first, "DATE_FORMAT"),
+            "last": date_format(last, "DATE_FORMAT"),
+            "start": _rounded(summary["first_average"]),
+            "end": _rounded(summary["last_average"]),
+            "low": _rounded(summary["lowest"]),
+            "high": _rounded(summary["highest"]),
+            "threshold": number_text(threshold),
+            "published": summary["published"],
+        }
+    else:
+        description = _("No review counted between %(first)s and %(last)s.") % {
+            "first": date_format(first, "DATE_FORMAT"),
+            "last": date_format(last, "DATE_FORMAT"),
+        }
+    if markers:
+        description += " " + " ".join(marker.label + "." for marker in markers)
+    return description
+
+
+def chart_table(days: Sequence[ChartDay], events: Sequence[GateEvent], *, policy: GatePolicy) -> list[dict[str, Any]]:
+    """The chart's figures day by day, newest first, with the events of each day."""
+    events_by_day: dict[date, list[str]] = {}
+    for event in events:
+        events_by_day.setdefault(event.day, []).append(event_kind_label(event.kind))
+    return [
+        {
+            "day": day.day,
+            "count": day.count,
+            "average": None if day.average is None else round(float(day.average), 2),
+            "judged": day.count >= policy.min_reviews,
+            "volume": day.volume,
+            "events": events_by_day.get(day.day, []),
+        }
+        for day in reversed(days)
+    ]
+
+
+def notice_chart(notice: WithdrawalNotice, *, today: date, policy: GatePolicy) -> dict[str, Any]:
+    """The chart's SVG and table, and the period they cover."""
+    product = notice.product
+    first, last = selectors.notice_chart_range(notice=notice, today=today)
+    days = selectors.product_chart_days(product=product, first=first, last=last, policy=policy)
+    events = selectors.product_chart_events(product=product, first=first, last=last)
+    markers = [ChartMarker(event.day, event.kind, marker_label(event)) for event in events]
+    threshold = threshold_decimal(policy)
+    text = ChartText(
+        title=_("Rating of %(name)s over time") % {"name": product.name},
+        description=chart_description(days, markers, first=first, last=last, threshold=threshold),
+        average=_("Average the gate counts"),
+        too_few=_("Fewer than %(n)s reviews: not judged") % {"n": policy.min_reviews},
+        threshold=_("Threshold"),
+        volume=_("Reviews published per day"),
+        markers={kind.value: str(label) for kind, label in EVENT_KIND_LABELS.items()},
+        no_data=_("No reviews in this period"),
+    )
+    svg = rating_chart_svg(
+        days,
+        threshold=threshold,
+        min_reviews=policy.min_reviews,
+        markers=markers,
+        text=text,
+        format_day=lambda day: date_pattern(day, "j M"),
+        format_number=number_text,
+    )
+    # The SVG comes from a template that escapes every text it is given.
+    return {"svg": svg, "table": chart_table(days, events, policy=policy), "first": first, "last": last}

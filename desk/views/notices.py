@@ -1,0 +1,251 @@
+"""The desk's notices: the list (the desk's home), a notice's page with its evidence, and
+what a manager does on it (acknowledge, assign, comment, log the improvement)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.requests import acting_user
+from core.errors import DomainError
+from desk import selectors, services
+from desk.forms import AssignForm, CommentForm, ImprovementForm, NoticeFilterForm
+from desk.views.common import (
+    can_manage,
+    is_desk_user,
+    manager_required,
+    number_text,
+    refused,
+    render_desk,
+    signed_in,
+)
+from desk.views.notice_chart import notice_chart
+from gate.configured import threshold_decimal
+from gate.models import WithdrawalNotice
+from gate.policy import GateState
+from products.models import STARS, Product
+from reviews.forms import form_add_domain_error
+
+NOTICES_PAGE_SIZE = 25
+REVIEWS_PAGE_SIZE = 10
+
+
+def notice_or_404(request: HttpRequest, pk: int) -> WithdrawalNotice:
+    try:
+        return selectors.desk_notice_get(user=request.user, pk=pk)
+    except WithdrawalNotice.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The desk's home: the notices; a moderator without products is sent to the queue."""
+    return signed_in(_notice_list, is_desk_user)(request)
+
+
+def _notice_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_manage(user):
+        return redirect(reverse("desk:moderation"))
+    form = NoticeFilterForm(
+        request.GET or None,
+        categories=selectors.desk_categories(user=user),
+        managers=selectors.desk_managers(user=user),
+    )
+    valid = form.is_valid() if request.GET else True
+    data = form.cleaned_data if request.GET and valid else {}
+    notices = selectors.desk_notice_list(
+        user=user, states=form.states(), category_id=data.get("category"), manager_id=data.get("manager")
+    )
+    page = Paginator(notices, NOTICES_PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = selectors.desk_policy()
+    today = selectors.desk_today(policy)
+    rows = selectors.notice_rows(notices=list(page.object_list), today=today, policy=policy)
+    return render_desk(
+        request,
+        "desk/notice_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "policy": policy,
+            "threshold": number_text(threshold_decimal(policy)),
+            "is_filtered": any(request.GET.get(key) for key in ("state", "category", "manager")),
+        },
+        status=200 if valid else 400,
+    )
+
+
+def _phrase_link(product: Product, revision: int, phrase: str, language: str) -> str:
+    query = urlencode({"revision": revision, "phrase": phrase, "lang": language})
+    return f"{reverse('desk:product_reviews', kwargs={'sku': product.sku})}?{query}"
+
+
+def _histogram(product: Product, revision: int) -> tuple[list[dict[str, int]], int]:
+    """Each star's reviews of the revision, five stars first, with its share in percent."""
+    histogram = selectors.review_histogram(product=product, revision=revision)
+    total = sum(histogram.values())
+    rows = [
+        {"stars": star, "count": histogram[star], "percent": round(100 * histogram[star] / total)}
+        if total
+        else {"stars": star, "count": 0, "percent": 0}
+        for star in reversed(STARS)
+    ]
+    return rows, total
+
+
+def _notice_context(
+    request: HttpRequest,
+    notice: WithdrawalNotice,
+    *,
+    comment_form: CommentForm | None = None,
+    improvement_form: ImprovementForm | None = None,
+) -> dict[str, Any]:
+    product = notice.product
+    policy = selectors.desk_policy()
+    today = selectors.desk_today(policy)
+    revision = selectors.notice_analysed_revision(notice)
+    row = selectors.notice_rows(notices=[notice], today=today, policy=policy)[0]
+    phrases = selectors.product_complaint_phrases(product=product, revision=revision)
+    links: list[dict[str, Any]] = [
+        {"phrase": phrase, "url": _phrase_link(product, revision, phrase.phrase, phrase.language)} for phrase in phrases
+    ]
+    histogram, histogram_total = _histogram(product, revision)
+    reviews = selectors.desk_review_list(product=product, revision=revision)
+    page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    live = notice.state in services.LIVE_STATES
+    resolved_by = notice.resolved_by if notice.resolved_by_id else None
+    return {
+        "notice": notice,
+        "product": product,
+        "row": row,
+        "policy": policy,
+        "threshold": number_text(threshold_decimal(policy)),
+        "today": today,
+        "live": live,
+        "revision": revision,
+        "chart": notice_chart(notice, today=today, policy=policy),
+        "histogram": histogram,
+        "histogram_total": histogram_total,
+        "phrases_en": [link for link in links if link["phrase"].language == "en"],
+        "phrases_fr": [link for link in links if link["phrase"].language == "fr"],
+        "page": page,
+        "reviews": page.object_list,
+        "events": selectors.product_gate_events(product=product),
+        "comments": selectors.notice_comments(notice=notice),
+        "audit": selectors.product_audit(product=product),
+        "assign_form": AssignForm(
+            initial={"assignee": notice.assigned_to_id}, people=services.notice_assignees(product=product)
+        ),
+        "comment_form": comment_form or CommentForm(),
+        "improvement_form": improvement_form or ImprovementForm(phrases=phrases),
+        "loop": selectors.closing_the_loop(improvement=resolved_by) if resolved_by is not None else None,
+        "public_url": reverse("product_detail", kwargs={"sku": product.sku}),
+    }
+
+
+@manager_required
+@require_GET
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = notice_or_404(request, pk)
+    return render_desk(request, "desk/notice_detail.html", _notice_context(request, notice))
+
+
+def _notice_url(notice: WithdrawalNotice, anchor: str = "") -> str:
+    url = reverse("desk:notice", kwargs={"pk": notice.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+@manager_required
+@require_POST
+def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = notice_or_404(request, pk)
+    try:
+        services.notice_acknowledge(notice=notice, by=acting_user(request))
+    except DomainError as error:
+        return refused(request, error, back_url=_notice_url(notice))
+    messages.success(request, _("Notice acknowledged."))
+    return redirect(_notice_url(notice, "handling"))
+
+
+@manager_required
+@require_POST
+def notice_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = notice_or_404(request, pk)
+    people = services.notice_assignees(product=notice.product)
+    form = AssignForm(request.POST, people=people)
+    if not form.is_valid():
+        return refused(
+            request,
+            DomainError(_("Choose one of the product's managers or a quality director.")),
+            back_url=_notice_url(notice, "handling"),
+        )
+    chosen = form.cleaned_data["assignee"]
+    assignee = next((person for person in people if person.pk == chosen), None)
+    try:
+        services.notice_assign(notice=notice, assignee=assignee, by=acting_user(request))
+    except DomainError as error:
+        return refused(request, error, back_url=_notice_url(notice, "handling"))
+    if assignee is None:
+        messages.success(request, _("The notice is no longer assigned."))
+    else:
+        messages.success(request, _("Notice assigned to %(name)s.") % {"name": assignee.public_name})
+    return redirect(_notice_url(notice, "handling"))
+
+
+@manager_required
+@require_POST
+def notice_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = notice_or_404(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notice_comment_add(notice=notice, by=acting_user(request), body=form.cleaned_data["body"])
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, _("Comment added."))
+            return redirect(_notice_url(notice, "comments"))
+    return render_desk(request, "desk/notice_detail.html", _notice_context(request, notice, comment_form=form), 400)
+
+
+@manager_required
+@require_POST
+def notice_improvement(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = notice_or_404(request, pk)
+    revision = selectors.notice_analysed_revision(notice)
+    phrases = selectors.product_complaint_phrases(product=notice.product, revision=revision)
+    form = ImprovementForm(request.POST, phrases=phrases)
+    if form.is_valid():
+        was_withdrawn = notice.product.gate_state == GateState.WITHDRAWN
+        try:
+            services.desk_improvement_log(
+                notice=notice,
+                by=acting_user(request),
+                description=form.cleaned_data["description"],
+                public_note=form.cleaned_data["public_note"],
+                addressed_phrases=form.cleaned_data["phrases"],
+            )
+        except DomainError as error:
+            if error.http_status != 400:
+                return refused(request, error, back_url=_notice_url(notice))
+            form_add_domain_error(form, error)
+        else:
+            if was_withdrawn:
+                messages.success(request, _("Improvement logged: the product is back on sale, as a new version."))
+            else:
+                messages.success(request, _("Improvement logged: a new version of the product starts now."))
+            return redirect(_notice_url(notice, "loop"))
+    notice = notice_or_404(request, pk)
+    return render_desk(
+        request, "desk/notice_detail.html", _notice_context(request, notice, improvement_form=form), status=400
+    )

@@ -1,0 +1,131 @@
+"""The manager's products and their reviews: the product list with the gate's figures
+now, a product's reviews narrowed by revision, stars or phrase, and the brand's reply."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.requests import acting_user
+from core.errors import DomainError
+from core.http import safe_next_url
+from desk import selectors, services
+from desk.forms import ReplyForm
+from desk.views.common import manager_required, number_text, refused, render_desk
+from gate.configured import threshold_decimal
+from gate.services import ADDRESSED_PHRASE_MAX_LENGTH
+from products.models import Product
+from reviews.forms import form_add_domain_error
+from reviews.models import Review
+
+PRODUCTS_PAGE_SIZE = 25
+REVIEWS_PAGE_SIZE = 10
+# A phrase searched for is one the desk offers (a complaint phrase, or one an improvement
+# addresses): no longer than a phrase an improvement may address.
+PHRASE_SEARCH_MAX_LENGTH = ADDRESSED_PHRASE_MAX_LENGTH
+STAR_CHOICES = {"low": [1, 2], "mid": [3], "high": [4, 5]}
+
+
+@manager_required
+@require_GET
+def product_list(request: HttpRequest) -> HttpResponse:
+    products = selectors.desk_product_summaries(user=request.user)
+    page = Paginator(products, PRODUCTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    policy = selectors.desk_policy()
+    today = selectors.desk_today(policy)
+    figures = selectors.product_current_figures(
+        product_ids=[p.pk for p in page.object_list], today=today, policy=policy
+    )
+    rows = [
+        (product, selectors.notice_figures(count=c, total=t, policy=policy))
+        for product in page.object_list
+        for c, t in [figures.get(product.pk, (0, 0))]
+    ]
+    return render_desk(
+        request,
+        "desk/product_list.html",
+        {"page": page, "rows": rows, "threshold": number_text(threshold_decimal(policy)), "policy": policy},
+    )
+
+
+def _chosen_revision(request: HttpRequest, product: Product) -> int:
+    """The revision asked for, else the current one."""
+    try:
+        revision = int(request.GET.get("revision", product.revision))
+    except ValueError:
+        return product.revision
+    return revision if 0 <= revision <= product.revision else product.revision
+
+
+@manager_required
+@require_GET
+def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
+    try:
+        product = selectors.desk_product_get(user=request.user, sku=sku)
+    except Product.DoesNotExist as exc:
+        raise Http404 from exc
+    revision = _chosen_revision(request, product)
+    stars_choice = request.GET.get("stars", "")
+    phrase = request.GET.get("phrase", "").strip()[:PHRASE_SEARCH_MAX_LENGTH]
+    reviews = selectors.desk_review_list(
+        product=product, revision=revision, stars=STAR_CHOICES.get(stars_choice), phrase=phrase
+    )
+    page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_desk(
+        request,
+        "desk/product_reviews.html",
+        {
+            "product": product,
+            "page": page,
+            "reviews": page.object_list,
+            "revision": revision,
+            "revisions": list(range(product.revision, -1, -1)),
+            "stars_choice": stars_choice,
+            "phrase": phrase,
+            "phrase_max_length": PHRASE_SEARCH_MAX_LENGTH,
+            "count": len(reviews),
+            "notice": selectors.withdrawal_notice_for_product(product=product),
+        },
+    )
+
+
+@manager_required
+def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        review = selectors.desk_review_get(user=request.user, pk=pk)
+    except Review.DoesNotExist as exc:
+        raise Http404 from exc
+    back = safe_next_url(request, reverse("desk:product_reviews", kwargs={"sku": review.product.sku}))
+    existing = getattr(review, "brand_reply", None) if hasattr(review, "brand_reply") else None
+    status = 200
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.desk_reply_post(review=review, by=acting_user(request), body=form.cleaned_data["body"])
+            except DomainError as error:
+                if error.http_status != 400:
+                    return refused(request, error, back_url=back)
+                form_add_domain_error(form, error)
+            else:
+                if existing is None and review.author_id is not None:
+                    messages.success(request, _("Reply published. Its author has been emailed."))
+                else:
+                    messages.success(request, _("Reply published."))
+                return redirect(f"{back}#review-{review.pk}" if "#" not in back else back)
+        status = 400
+    elif request.method == "GET":
+        form = ReplyForm(initial={"body": existing.body} if existing else None)
+    else:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render_desk(
+        request,
+        "desk/review_reply.html",
+        {"review": review, "product": review.product, "form": form, "existing": existing, "back": back},
+        status=status,
+    )
