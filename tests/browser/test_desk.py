@@ -58,7 +58,7 @@ def notice_email_link(manager: User) -> str:
     return link
 
 
-def test_from_the_notice_email_to_a_product_back_on_sale(page: Any, live_server: Any) -> None:
+def test_from_the_notice_email_to_a_product_back_on_sale(page: Any, live_server: Any) -> None:  # noqa: PLR0915 - one walk through the desk as a person makes it, step by step
     manager = user_create(PRODUCT_MANAGER, username="julia", display_name="Julia")
     user_create(QUALITY_DIRECTOR, username="marc", display_name="Marc")
     story: Story = flagged_story(

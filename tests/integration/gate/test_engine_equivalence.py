@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from gate.services import engine, revisions
 from gate.models import GateClock, GateEvent
 from gate.policy import GatePolicy
-from gate.services import gate_evaluate_through
+from gate.services import engine, gate_evaluate_through, revisions
 from products.models import Product
 
 from .helpers import (
