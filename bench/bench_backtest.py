@@ -126,7 +126,7 @@ def measure(label: str, command: list[str], *, repeat: int, reference: bool = Fa
     )
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--products", type=int, default=10_000)
@@ -135,55 +135,106 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--keep", type=Path, help="write the CSV here and keep it")
     parser.add_argument("--check", action="store_true", help="exit with status 1 when a target is missed")
-    arguments = parser.parse_args()
+    return parser.parse_args()
 
+
+@dataclass
+class Measured:
+    runs: list[Run]  # the baseline first
+    load: float  # the load average before the runs
+    event_counts: list[int]  # default policy, --window-days 0
+    engines_agree: bool  # the row engine's events are the default run's, byte for byte
+
+
+def _measure_all(arguments: argparse.Namespace, folder: Path) -> Measured:
+    """Generate the file in ``folder`` and time every run on it."""
+    reviews = folder / "reviews.csv"
+    started = time.perf_counter()
+    generate(reviews, reviews=arguments.reviews, products=arguments.products, days=arguments.days, seed=arguments.seed)
+    size_mb = reviews.stat().st_size / 1e6
+    print(
+        f"generated {arguments.reviews:,} reviews of {arguments.products:,} products over "
+        f"{arguments.days} days ({size_mb:.1f} MB, sorted by day) in {time.perf_counter() - started:.1f} s"
+    )
+
+    python = sys.executable
+
+    def backtest(events: Path, *options: str) -> list[str]:
+        return [python, "manage.py", "gate_backtest", str(reviews), "--events", str(events), "-v", "2", *options]
+
+    default_events, all_time_events, row_events = (
+        folder / f"events-{name}.jsonl" for name in ("default", "all-time", "rows")
+    )
+    startup = [python, "manage.py", "gate_backtest", str(folder / "empty.csv"), "--verbosity", "0"]
+    (folder / "empty.csv").write_text("product_id,rating,created_at\n", encoding="utf-8")
+    load = os.getloadavg()[0]
+    runs = [
+        measure("baseline: csv.reader only", [python, "-c", BASELINE, str(reviews)], repeat=arguments.repeat),
+        measure("gate_backtest (default policy)", backtest(default_events), repeat=arguments.repeat),
+        measure(
+            "gate_backtest --window-days 0",
+            backtest(all_time_events, "--window-days", "0"),
+            repeat=arguments.repeat,
+        ),
+        measure("start-up only (header-only file)", startup, repeat=arguments.repeat),
+        measure(
+            "for comparison: row engine (default policy)",
+            [python, "-c", ROW_ENGINE, *backtest(row_events)[3:]],
+            repeat=arguments.repeat,
+            reference=True,
+        ),
+    ]
+    event_counts = [sum(1 for _ in path.open(encoding="utf-8")) for path in (default_events, all_time_events)]
+    engines_agree = default_events.read_bytes() == row_events.read_bytes()
+    return Measured(runs, load, event_counts, engines_agree)
+
+
+def _row_cells(run: Run, runs: list[Run], reviews: int) -> list[str]:
+    baseline = runs[0]
+    cells = [
+        run.label,
+        f"{run.seconds:.2f}",
+        f"{run.seconds / baseline.seconds:.2f}",
+        f"{run.cpu:.2f}",
+        f"{run.cpu / baseline.cpu:.2f}",
+    ]
+    if run.in_command is None:
+        cells += ["", "", f"{reviews / run.seconds:,.0f}" if run is baseline else ""]
+    else:
+        cells += [
+            f"{run.in_command:.2f}",
+            f"{run.in_command / baseline.seconds:.2f}",
+            f"{reviews / run.seconds:,.0f}",
+        ]
+    cells.append(f"{run.peak_mb:.0f}")
+    return cells
+
+
+def _missed_targets(run: Run, baseline: Run) -> list[str]:
+    """The targets of issue 3 that ``run`` misses (none for a reference run)."""
+    if run.in_command is None or run.reference:
+        return []
+    missed = []
+    ratio = run.seconds / baseline.seconds
+    if run.seconds >= TARGET_SECONDS:
+        missed.append(f"{run.label}: {run.seconds:.2f} s (target < {TARGET_SECONDS:.0f} s)")
+    if ratio > TARGET_RATIO:
+        missed.append(f"{run.label}: {ratio:.2f}x baseline (target <= {TARGET_RATIO:.0f}x)")
+    if run.peak_mb >= TARGET_MB:
+        missed.append(f"{run.label}: {run.peak_mb:.0f} MB (target < {TARGET_MB:.0f} MB)")
+    return missed
+
+
+def main() -> int:
+    arguments = _arguments()
     with tempfile.TemporaryDirectory(prefix="bench-backtest-") as scratch:
         folder = arguments.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        reviews = folder / "reviews.csv"
-        started = time.perf_counter()
-        generate(
-            reviews, reviews=arguments.reviews, products=arguments.products, days=arguments.days, seed=arguments.seed
-        )
-        size_mb = reviews.stat().st_size / 1e6
-        print(
-            f"generated {arguments.reviews:,} reviews of {arguments.products:,} products over "
-            f"{arguments.days} days ({size_mb:.1f} MB, sorted by day) in {time.perf_counter() - started:.1f} s"
-        )
+        measured = _measure_all(arguments, folder)
 
-        python = sys.executable
-
-        def backtest(events: Path, *options: str) -> list[str]:
-            return [python, "manage.py", "gate_backtest", str(reviews), "--events", str(events), "-v", "2", *options]
-
-        default_events, all_time_events, row_events = (
-            folder / f"events-{name}.jsonl" for name in ("default", "all-time", "rows")
-        )
-        startup = [python, "manage.py", "gate_backtest", str(folder / "empty.csv"), "--verbosity", "0"]
-        (folder / "empty.csv").write_text("product_id,rating,created_at\n", encoding="utf-8")
-        load = os.getloadavg()[0]
-        runs = [
-            measure("baseline: csv.reader only", [python, "-c", BASELINE, str(reviews)], repeat=arguments.repeat),
-            measure("gate_backtest (default policy)", backtest(default_events), repeat=arguments.repeat),
-            measure(
-                "gate_backtest --window-days 0",
-                backtest(all_time_events, "--window-days", "0"),
-                repeat=arguments.repeat,
-            ),
-            measure("start-up only (header-only file)", startup, repeat=arguments.repeat),
-            measure(
-                "for comparison: row engine (default policy)",
-                [python, "-c", ROW_ENGINE, *backtest(row_events)[3:]],
-                repeat=arguments.repeat,
-                reference=True,
-            ),
-        ]
-        event_counts = [sum(1 for _ in path.open(encoding="utf-8")) for path in (default_events, all_time_events)]
-        engines_agree = default_events.read_bytes() == row_events.read_bytes()
-
-    baseline = runs[0].seconds
+    runs = measured.runs
     print(
-        f"\nmedian of {arguments.repeat} runs (load average before: {load:.2f} on {os.cpu_count()} CPUs); "
+        f"\nmedian of {arguments.repeat} runs (load average before: {measured.load:.2f} on {os.cpu_count()} CPUs); "
         "wall = whole process; in command = the command's own time, Django start-up excluded; "
         "peak = max resident memory of the process\n"
     )
@@ -202,35 +253,12 @@ def main() -> int:
     print("| --- | " + " | ".join("---:" for _ in header[1:]) + " |")
     missed = []
     for run in runs:
-        ratio = run.seconds / baseline
-        cells = [
-            run.label,
-            f"{run.seconds:.2f}",
-            f"{ratio:.2f}",
-            f"{run.cpu:.2f}",
-            f"{run.cpu / runs[0].cpu:.2f}",
-        ]
-        if run.in_command is None:
-            cells += ["", "", f"{arguments.reviews / run.seconds:,.0f}" if run is runs[0] else ""]
-        else:
-            cells += [
-                f"{run.in_command:.2f}",
-                f"{run.in_command / baseline:.2f}",
-                f"{arguments.reviews / run.seconds:,.0f}",
-            ]
-        cells.append(f"{run.peak_mb:.0f}")
-        print("| " + " | ".join(cells) + " |")
-        if run.in_command is not None and not run.reference:
-            if run.seconds >= TARGET_SECONDS:
-                missed.append(f"{run.label}: {run.seconds:.2f} s (target < {TARGET_SECONDS:.0f} s)")
-            if ratio > TARGET_RATIO:
-                missed.append(f"{run.label}: {ratio:.2f}x baseline (target <= {TARGET_RATIO:.0f}x)")
-            if run.peak_mb >= TARGET_MB:
-                missed.append(f"{run.label}: {run.peak_mb:.0f} MB (target < {TARGET_MB:.0f} MB)")
-    print(f"\nevents: {event_counts[0]:,} (default policy), {event_counts[1]:,} (--window-days 0)")
-    if not engines_agree:
+        print("| " + " | ".join(_row_cells(run, runs, arguments.reviews)) + " |")
+        missed += _missed_targets(run, runs[0])
+    print(f"\nevents: {measured.event_counts[0]:,} (default policy), {measured.event_counts[1]:,} (--window-days 0)")
+    if not measured.engines_agree:
         missed.append("the row engine's events differ from the default run's")
-    print("the row engine's events are the same, byte for byte" if engines_agree else "")
+    print("the row engine's events are the same, byte for byte" if measured.engines_agree else "")
     if missed:
         print("\ntargets missed:\n  " + "\n  ".join(missed))
         return 1 if arguments.check else 0

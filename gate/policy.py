@@ -4,7 +4,7 @@ This module is the whole of ``../shared/GATE_SPEC.md`` that does not touch stora
 the policy, a product's gate state, one day's step and the event it produces, and
 the one place where an event becomes JSON. Both drivers call it:
 
-* ``gate_backtest`` (``gate/backtest.py``) streams a CSV and keeps running sums;
+* ``gate_backtest`` (``gate/backtest/``) streams a CSV and keeps running sums;
 * the scheduled engine reads the same sums from the database.
 
 Both drive a product one day at a time::

@@ -1,4 +1,4 @@
-"""gate/backtest_columnar.py: the columnar engine gives the row engine's events and summary,
+"""gate/backtest/columnar.py: the columnar engine gives the row engine's events and summary,
 and hands every file it must not take back to the row engine (no database).
 
 The random streams, the literal reading of the spec and the CSV helpers are those of
@@ -18,10 +18,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import gate.backtest as backtest_module
-import gate.backtest_columnar as columnar_module
-from gate.backtest import BacktestSummary, EventList, RowError, backtest_events, run_backtest
-from gate.backtest_columnar import NotColumnar
+import gate.backtest.columnar as columnar_module
+import gate.backtest.run as run_module
+from core.csv_input import RowError
+from gate.backtest import BacktestSummary, EventList, backtest_events, run_backtest
+from gate.backtest.columnar import NotColumnar
 from gate.policy import GateEvent, GatePolicy
 from tests.unit.test_backtest_engine import (
     BAD_REVIEW_FILES,
@@ -45,7 +46,7 @@ TINY_BLOCKS = 96  # bytes: three or four rows a block
 @pytest.fixture(autouse=True, scope="module")
 def columnar_whatever_the_size() -> Iterator[None]:
     """"auto" tries the columnar engine on these small files too (it hands them back)."""
-    with mock.patch.object(backtest_module, "COLUMNAR_MIN_BYTES", 0):
+    with mock.patch.object(run_module, "COLUMNAR_MIN_BYTES", 0):
         yield
 
 
@@ -311,12 +312,12 @@ def test_auto_takes_the_row_engine_for_a_file_too_small_to_gain_from_columns(tmp
     small = reviews.stat().st_size + 1
 
     with (
-        mock.patch.object(backtest_module, "COLUMNAR_MIN_BYTES", small),
+        mock.patch.object(run_module, "COLUMNAR_MIN_BYTES", small),
         mock.patch.object(columnar_module, "replay_columnar", side_effect=AssertionError("columnar")),
     ):
         events, _ = backtest_events(reviews, policy=SMALL)
     with (
-        mock.patch.object(backtest_module, "COLUMNAR_MIN_BYTES", small - 1),
+        mock.patch.object(run_module, "COLUMNAR_MIN_BYTES", small - 1),
         mock.patch.object(columnar_module, "replay_columnar", side_effect=AssertionError("columnar")),
         pytest.raises(AssertionError, match="columnar"),
     ):

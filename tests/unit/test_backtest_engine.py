@@ -1,4 +1,4 @@
-"""gate/backtest.py: reading CSVs, bad rows, and the streaming replay (no database).
+"""gate/backtest/ and the CSV rows: reading CSVs, bad rows, and the streaming replay (no database).
 
 Small hand-made files are written to tmp_path. Property tests compare the engine with a
 brute-force reading of the spec that evaluates every product on every day.
@@ -19,17 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import gate.backtest as backtest_module
-from gate.backtest import (
-    BacktestSummary,
-    InputFileError,
-    RowError,
-    backtest_events,
-    iter_improvements,
-    iter_reviews,
-    parse_moment,
-    parse_rating,
-)
+import gate.backtest.external_sort as external_sort_module
+from core.csv_input import InputFileError, RowError, parse_moment
+from gate.backtest import BacktestSummary, backtest_events
+from gate.improvement_rows import iter_improvements
 from gate.policy import (
     ACTIVE,
     DayStats,
@@ -40,6 +33,7 @@ from gate.policy import (
     evaluate_day,
     event_sort_key,
 )
+from reviews.csv_rows import iter_reviews, parse_rating
 
 UTC_ZONE = ZoneInfo("UTC")
 PARIS_ZONE = ZoneInfo("Europe/Paris")
@@ -470,7 +464,7 @@ def test_an_unsorted_file_gives_the_same_events_through_an_external_sort(
     shuffled = rows[:]
     rng.shuffle(shuffled)
     policy = GatePolicy.build(threshold="3.0", grace_days=3, min_reviews=3, window_days=5, timezone="UTC")
-    monkeypatch.setattr(backtest_module, "_RUN_ENTRIES", 16)  # many runs on disk, merged
+    monkeypatch.setattr(external_sort_module, "_RUN_ENTRIES", 16)  # many runs on disk, merged
 
     in_order, sorted_summary = run(reviews_csv(tmp_path, rows, "sorted.csv"), policy)
     out_of_order, shuffled_summary = run(reviews_csv(tmp_path, shuffled, "shuffled.csv"), policy)

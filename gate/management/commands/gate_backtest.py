@@ -9,7 +9,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -20,7 +20,8 @@ from core.commands import BAD_INPUT
 # and spins them: CPU and start-up time for linear algebra the backtest never does.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from gate.backtest import BacktestSummary, InputFileError, JsonLinesSink, RowError, run_backtest
+from core.csv_input import InputFileError, RowError
+from gate.backtest import BacktestSummary, JsonLinesSink, run_backtest
 from gate.policy import GatePolicy, PolicyError, fraction_text
 
 # Events are spooled (in memory up to this size, then on disk) and written out at the end,
@@ -122,17 +123,23 @@ class Command(BaseCommand):
                 )
             except InputFileError as error:
                 raise _bad(str(error)) from None
-            spool.seek(0)
-            if events_path is None:
-                while chunk := spool.read(1 << 16):
-                    self.stdout.write(chunk, ending="")
-            else:
-                try:
-                    with open(events_path, "w", encoding="utf-8", newline="\n") as out:
-                        shutil.copyfileobj(spool, out)
-                except OSError as error:
-                    raise _bad(f"{events_path}: cannot write the events ({error.strerror or error})") from None
+            self._write_events(spool, events_path)
+        self._report(summary, policy, verbosity=verbosity, started=started)
 
+    def _write_events(self, spool: IO[str], events_path: Path | None) -> None:
+        """The spooled events, to standard output or to ``--events``."""
+        spool.seek(0)
+        if events_path is None:
+            while chunk := spool.read(1 << 16):
+                self.stdout.write(chunk, ending="")
+            return
+        try:
+            with open(events_path, "w", encoding="utf-8", newline="\n") as out:
+                shutil.copyfileobj(spool, out)
+        except OSError as error:
+            raise _bad(f"{events_path}: cannot write the events ({error.strerror or error})") from None
+
+    def _report(self, summary: BacktestSummary, policy: GatePolicy, *, verbosity: int, started: float) -> None:
         if verbosity >= 1:
             for line in self._summary_lines(summary, policy):
                 self.stderr.write(line, style_func=_plain)

@@ -20,7 +20,7 @@ from reviews.history_import import ImportRefused
 
 def _descriptions(path: Path) -> dict[int, str]:
     """The optional ``description`` column, by line. Only called once the whole file has
-    passed gate.backtest's checks, so it reads a file known to be valid CSV and UTF-8."""
+    passed gate.improvement_rows' checks, so it reads a file known to be valid CSV and UTF-8."""
     found: dict[int, str] = {}
     with open_csv(path) as handle:
         reader = csv.reader(handle)

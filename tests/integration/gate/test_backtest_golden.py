@@ -223,7 +223,7 @@ def test_an_improvements_file_for_a_product_without_reviews_is_fine(tmp_path: Pa
 
 
 def test_progress_is_shown_at_verbosity_2_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gate.backtest.PROGRESS_EVERY", 2)
+    monkeypatch.setattr("gate.backtest.scan.PROGRESS_EVERY", 2)
     rows = "".join(f"A,4,2026-01-{day:02d}\n" for day in range(1, 8))
     reviews = _write(tmp_path / "reviews.csv", "product_id,rating,created_at\n" + rows)
     quiet, chatty = io.StringIO(), io.StringIO()

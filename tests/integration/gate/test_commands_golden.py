@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from gate import services
 from gate.models import GateClock, GateEvent
-from gate.services import gate_evaluate_through
+from gate.services import engine, gate_evaluate_through, gate_next_day
 from tests.conftest import SHARED_DIR, shared_path
 
 from .helpers import (
@@ -101,7 +100,7 @@ def test_golden_file_comes_out_after_missed_days_are_caught_up(file: str, settin
     policy_settings(settings, case.policy)
     import_history(*_inputs(case))
     through = _through(case)
-    first = services.gate_next_day(policy=case.policy)
+    first = gate_next_day(policy=case.policy)
     assert first is not None
 
     evaluate_in_chunks(case.policy, through, random.Random(file), first)
@@ -120,7 +119,7 @@ def test_a_replay_killed_half_way_resumes_with_identical_events(
     import_history(*_inputs(case))
     golden = parsed(shared_path("gate-golden", case.file).read_text(encoding="utf-8").splitlines())
     failing_day = golden[len(golden) // 2]["day"]
-    real_day = services._day_evaluate
+    real_day = engine.day_evaluate
 
     def die_on_the_day(**kwargs: Any) -> Any:
         summary = real_day(**kwargs)  # the whole day written, then killed before commit
@@ -128,14 +127,14 @@ def test_a_replay_killed_half_way_resumes_with_identical_events(
             raise KeyboardInterrupt
         return summary
 
-    monkeypatch.setattr(services, "_day_evaluate", die_on_the_day)
+    monkeypatch.setattr(engine, "day_evaluate", die_on_the_day)
     with pytest.raises(KeyboardInterrupt):
         gate_evaluate_through(through=_through(case))
     last = GateClock.objects.get().last_evaluated_day
     assert last is not None and last.isoformat() < failing_day
     assert not GateEvent.objects.filter(day__gte=failing_day).exists()
 
-    monkeypatch.setattr(services, "_day_evaluate", real_day)
+    monkeypatch.setattr(engine, "day_evaluate", real_day)
     call_command("gate_evaluate", "--through", _through(case).isoformat(), verbosity=0)
 
     assert parsed(exported_lines()) == golden

@@ -1,13 +1,13 @@
-"""``gate_backtest``'s columnar engine: the replay of :mod:`gate.backtest`, on arrays.
+"""``gate_backtest``'s columnar engine: the replay of the row engine, on arrays.
 
-The row-by-row engine in :mod:`gate.backtest` spends most of its time in per-row and
-per-product-day Python. This one reads the reviews file with pyarrow's CSV reader (C++,
-in blocks of a few MB, on both cores) and does the per-row and per-product-day work with
-numpy: a day's reviews become three arrays (product number, count, sum of ratings); the
-running figures of every product are two arrays; the test "can this product change
-today?" is one vectorised comparison. Python runs once per block, once per day, and once
-per product that can change on a day, which goes through :func:`gate.policy.evaluate_day`,
-the same decision as everywhere else.
+The row-by-row engine (:mod:`gate.backtest.scan`, :mod:`gate.backtest.simulation`)
+spends most of its time in per-row and per-product-day Python. This one reads the reviews
+file with pyarrow's CSV reader (C++, in blocks of a few MB, on both cores) and does the
+per-row and per-product-day work with numpy: a day's reviews become three arrays (product
+number, count, sum of ratings); the running figures of every product are two arrays; the
+test "can this product change today?" is one vectorised comparison. Python runs once per
+block, once per day, and once per product that can change on a day, which goes through
+:func:`gate.policy.evaluate_day`, the same decision as everywhere else.
 
 It gives exactly the events and summary of the row engine (the property tests replay
 random files through both and compare them), but it only takes the common case: a file
@@ -37,7 +37,9 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from gate.backtest import CsvHeader, EventSink, _Improvements, _Replay, parse_moment
+from core.csv_input import CsvHeader, parse_moment
+from gate.backtest.replay import Improvements, Replay
+from gate.backtest.sinks import EventSink
 from gate.policy import (
     ACTIVE,
     DayStats,
@@ -107,7 +109,7 @@ class ColumnReader:
         path: str | Path,
         header: CsvHeader,
         tz: tzinfo,
-        improvements: _Improvements,
+        improvements: Improvements,
         products: ProductNumbers,
         progress: Callable[[str], None] | None,
         progress_every: int,
@@ -329,8 +331,8 @@ class _Figures:
             self.withdrawn = _grown(self.withdrawn, size)
 
 
-class ColumnarSimulation(_Replay[DayFigures]):
-    """:class:`gate.backtest._Simulation`'s replay with per-product figures in arrays.
+class ColumnarSimulation(Replay[DayFigures]):
+    """:class:`gate.backtest.simulation.RowSimulation`'s replay with per-product figures in arrays.
 
     The agenda, the day order, ``--from``/``--to`` and the event bookkeeping are the row
     engine's (inherited); a day's replay is the same four steps on arrays.
@@ -339,7 +341,7 @@ class ColumnarSimulation(_Replay[DayFigures]):
     def __init__(
         self,
         policy: GatePolicy,
-        improvements: _Improvements,
+        improvements: Improvements,
         sink: EventSink,
         from_day: int | None,
         to_day: int | None,
@@ -356,36 +358,66 @@ class ColumnarSimulation(_Replay[DayFigures]):
         self.exits_at: dict[int, tuple[DayFigures, int]] = {}  # day -> (figures, day written)
         self.deadlines_at: dict[int, list[int]] = {}
 
-    def _replay_day(self, day: int, batch: DayFigures | None) -> None:
+    def replay_day(self, day: int, batch: DayFigures | None) -> None:
         if day <= self.last_day:
             return  # already replayed (a day can be on the agenda more than once)
         self.last_day = day
         evaluated = self.from_day is not None and day >= self.from_day
-        policy = self.policy
-        names = self.products.names
-        figures = self.figures
-        figures.fit(len(names))
-        states = self.number_states
+        self.figures.fit(len(self.products.names))
         the_day = date.fromordinal(day)
         events: list[GateEvent] = []
-        candidates: list[Any] = []  # arrays of product numbers whose evaluation may change them
-
         # 1. Improvements: a new revision (nothing counted yet), in logged_at order.
+        self._apply_improvements(day, the_day, events, evaluated=evaluated)
+        # 2. The day's reviews, and those leaving the window (unless a later revision began).
+        candidates = self._count(day, batch)  # arrays of product numbers whose evaluation may change them
+        if not evaluated:
+            return
+
+        # 3. Which products can change: those touched today, those whose deadline is
+        # today, and on the first evaluated day every product; of these, the active ones
+        # that are below and the flagged ones.
+        deadlines = self.deadlines_at.pop(day, None)
+        if deadlines:
+            candidates.append(np.array(deadlines, dtype=np.int64))
+        if not self.started:
+            self.started = True
+            candidates.append(np.flatnonzero(self.figures.count))
+        changing: set[int] = set()
+        for numbers in candidates:
+            changing.update(self._may_change(numbers).tolist())
+
+        # 4. Evaluate them, through the one decision of the spec.
+        for number in changing:
+            self._evaluate(number, the_day, events)
+
+        events.sort(key=event_sort_key)
+        for event in events:
+            self._record(event)
+
+    def _apply_improvements(self, day: int, the_day: date, events: list[GateEvent], *, evaluated: bool) -> None:
+        figures = self.figures
+        names = self.products.names
         for number in self.improved_numbers.pop(day, ()):
             figures.count[number] = 0
             figures.total[number] = 0
             figures.revision_day[number] = day
             if evaluated:
                 figures.flagged[number] = figures.withdrawn[number] = False
-                _, improvement = apply_improvement(states.pop(number, ACTIVE), day=the_day, product_id=names[number])
+                _, improvement = apply_improvement(
+                    self.number_states.pop(number, ACTIVE), day=the_day, product_id=names[number]
+                )
                 events.append(improvement)
 
-        # 2. The day's reviews, and those leaving the window (unless a later revision began).
+    def _count(self, day: int, batch: DayFigures | None) -> list[Any]:
+        """Add the day's reviews and take away those leaving the window (unless a later
+        revision began); returns the product numbers touched, as arrays."""
+        figures = self.figures
+        candidates: list[Any] = []
         leaving = self.exits_at.pop(day, None)
         if batch is not None:
             numbers, counts, sums = batch
-            if policy.window_days:
-                leaves = day + policy.window_days
+            if self.policy.window_days:
+                leaves = day + self.policy.window_days
                 self.exits_at[leaves] = (batch, day)
                 heapq.heappush(self.agenda, leaves)
             figures.count[numbers] += counts
@@ -399,29 +431,7 @@ class ColumnarSimulation(_Replay[DayFigures]):
             figures.count[numbers] -= counts
             figures.total[numbers] -= sums
             candidates.append(numbers)
-        if not evaluated:
-            return
-
-        # 3. Which products can change: those touched today, those whose deadline is
-        # today, and on the first evaluated day every product; of these, the active ones
-        # that are below and the flagged ones.
-        deadlines = self.deadlines_at.pop(day, None)
-        if deadlines:
-            candidates.append(np.array(deadlines, dtype=np.int64))
-        if not self.started:
-            self.started = True
-            candidates.append(np.flatnonzero(figures.count))
-        changing: set[int] = set()
-        for numbers in candidates:
-            changing.update(self._may_change(numbers).tolist())
-
-        # 4. Evaluate them, through the one decision of the spec.
-        for number in changing:
-            self._evaluate(number, the_day, events)
-
-        events.sort(key=event_sort_key)
-        for event in events:
-            self._record(event)
+        return candidates
 
     def _may_change(self, numbers: Any) -> Any:
         """Those of ``numbers`` whose evaluation today can give an event: the flagged ones,
@@ -470,7 +480,7 @@ def replay_columnar(
     header: CsvHeader,
     *,
     policy: GatePolicy,
-    improvements: _Improvements,
+    improvements: Improvements,
     sink: EventSink,
     from_day: int | None,
     to_day: int | None,
