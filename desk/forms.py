@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.models import COMMENT_MAX_LENGTH
 from desk.services import BULK_MAX
-from gate.models import WithdrawalNotice
+from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
 from gate.services import (
     ADDRESSED_PHRASE_MAX_LENGTH,
     ADDRESSED_PHRASES_MAX,
@@ -57,7 +57,7 @@ class NoticeFilterForm(forms.Form):
     def states(self) -> list[str]:
         value = (self.cleaned_data.get("state") or LIVE) if self.is_valid() else LIVE
         if value == LIVE:
-            return [WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]
+            return list(LIVE_NOTICE_STATES)
         if value == ALL:
             return [choice.value for choice in WithdrawalNotice.State]
         return [value]

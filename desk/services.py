@@ -28,11 +28,11 @@ from accounts.models import User
 from accounts.roles import user_can_moderate
 from core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from desk.models import COMMENT_MAX_LENGTH, PERSON_NAME_MAX_LENGTH, AuditAction, AuditEntry, NoticeComment
-from gate.models import Improvement, WithdrawalNotice
+from gate.models import LIVE_NOTICE_STATES, Improvement, WithdrawalNotice
 from gate.notify import notice_url, quality_directors
 from gate.services import improvement_log
 from notifications.outbox import user_email_enqueue
-from products.access import user_can_manage_product
+from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
 from reviews.models import REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
 from reviews.services import brand_reply_post, review_publish, review_reject, review_report_handle
@@ -51,7 +51,6 @@ __all__ = [
     "notice_comment_add",
 ]
 
-LIVE_STATES = (WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN)
 BULK_MAX = 200
 
 
@@ -97,14 +96,14 @@ def _require_moderator(user: User | None, product: Product) -> None:
     if user is None or not user_can_moderate(user):
         raise NotAllowed(_("Only moderators can approve or reject reviews."))
     # A conflict of interest: whoever answers for a product does not judge its reviews.
-    if product.managers.filter(pk=user.pk).exists():
+    if user_is_listed_manager(user, product):
         raise NotAllowed(
             _("You manage this product, so another moderator must decide on its reviews."), code="own_product"
         )
 
 
 def _require_live(notice: WithdrawalNotice) -> None:
-    if notice.state not in LIVE_STATES:
+    if notice.state not in LIVE_NOTICE_STATES:
         raise Conflict(_("This notice is closed: %(state)s.") % {"state": notice.get_state_display()}, code="closed")
 
 

@@ -9,25 +9,32 @@ same values: those docs/gate.md documents for ``GatePolicy.build`` (e.g. a thres
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from gate.policy import GatePolicy, PolicyError
 
-__all__ = ["gate_policy_from_settings", "threshold_decimal"]
+__all__ = ["gate_policy_from_settings", "gate_policy_settings", "threshold_decimal"]
+
+
+def gate_policy_settings() -> dict[str, Any]:
+    """The GATE_* settings and TIME_ZONE, as ``GatePolicy.build`` takes them (unchecked):
+    for a caller that overrides some of them first (``gate_backtest``'s options)."""
+    return {
+        "threshold": str(settings.GATE_THRESHOLD),
+        "grace_days": settings.GATE_GRACE_DAYS,
+        "min_reviews": settings.GATE_MIN_REVIEWS,
+        "window_days": settings.GATE_WINDOW_DAYS,
+        "timezone": settings.TIME_ZONE,
+    }
 
 
 def gate_policy_from_settings() -> GatePolicy:
     """The policy in force: GATE_* settings (each overridable by environment) and TIME_ZONE."""
     try:
-        return GatePolicy.build(
-            threshold=str(settings.GATE_THRESHOLD),
-            grace_days=settings.GATE_GRACE_DAYS,
-            min_reviews=settings.GATE_MIN_REVIEWS,
-            window_days=settings.GATE_WINDOW_DAYS,
-            timezone=settings.TIME_ZONE,
-        )
+        return GatePolicy.build(**gate_policy_settings())
     except PolicyError as exc:
         raise ImproperlyConfigured(f"The quality gate's settings are invalid: {exc}") from exc
 

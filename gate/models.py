@@ -133,14 +133,22 @@ class GateEvent(models.Model):
         return f"{self.day} {self.product_id} {self.kind}"
 
 
+class NoticeState(models.TextChoices):
+    OPEN = "open", _("Open: below the threshold")
+    RECOVERED = "recovered", _("Recovered")
+    WITHDRAWN = "withdrawn", _("Withdrawn from sale")
+    RESOLVED = "resolved", _("Resolved by an improvement")
+
+
+# A notice is live while its episode goes on: below the threshold, or withdrawn from sale.
+# A product has at most one live notice (the database's constraint below).
+LIVE_NOTICE_STATES = (NoticeState.OPEN, NoticeState.WITHDRAWN)
+
+
 class WithdrawalNotice(models.Model):
     """One flag episode of a product, from the day it was flagged to how it ended."""
 
-    class State(models.TextChoices):
-        OPEN = "open", _("Open: below the threshold")
-        RECOVERED = "recovered", _("Recovered")
-        WITHDRAWN = "withdrawn", _("Withdrawn from sale")
-        RESOLVED = "resolved", _("Resolved by an improvement")
+    State = NoticeState
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="withdrawal_notices")
     flag_event = models.OneToOneField(GateEvent, on_delete=models.PROTECT, related_name="notice")
@@ -168,7 +176,7 @@ class WithdrawalNotice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["product"],
-                condition=Q(state__in=["open", "withdrawn"]),
+                condition=Q(state__in=list(LIVE_NOTICE_STATES)),
                 name="gate_withdrawalnotice_one_live_per_product",
             ),
             models.CheckConstraint(

@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import MANAGE_ALL_PRODUCTS
-from gate.configured import gate_policy_from_settings
-from gate.models import GateEvent, WithdrawalNotice
+from gate.configured import gate_policy_from_settings, gate_policy_settings
+from gate.models import LIVE_NOTICE_STATES, GateEvent, WithdrawalNotice
 from gate.policy import GatePolicy
 from notifications.models import OutboxMessage, WebhookEndpoint
 from notifications.outbox import email_message_build, outbox_insert, webhook_message_build
@@ -48,7 +49,7 @@ def notify_cutoff(*, today: date) -> date:
     Events of the last GATE_NOTIFY_DAYS days notify (a few days the scheduler missed still
     reach people); older ones are history being replayed or imported, and stay silent.
     """
-    return today - timedelta(days=int(getattr(settings, "GATE_NOTIFY_DAYS", 7)))
+    return today - timedelta(days=int(settings.GATE_NOTIFY_DAYS))
 
 
 def quality_directors() -> QuerySet[User]:
@@ -112,13 +113,14 @@ def _notice_for(event: GateEvent) -> WithdrawalNotice | None:
     if event.improvement_id is not None:
         return (
             notices.filter(resolved_by_id=event.improvement_id).first()
-            or notices.filter(state__in=[WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]).first()
+            or notices.filter(state__in=LIVE_NOTICE_STATES).first()
         )
     return notices.filter(opened_on__lte=event.day).order_by("-opened_on", "-id").first()
 
 
 def notice_url(notice_id: int) -> str:
-    return f"{settings.SITE_URL}/desk/notices/{notice_id}/"
+    """The notice's desk page on SITE_URL, by its URL name (the URL conf is the one definition)."""
+    return f"{settings.SITE_URL}{reverse('desk:notice', kwargs={'pk': notice_id})}"
 
 
 def _deadline_of(event: GateEvent, notice: WithdrawalNotice | None) -> date | None:
@@ -145,7 +147,7 @@ def _event_facts(event: GateEvent, notice: WithdrawalNotice | None) -> dict[str,
         "product_name": product.name,
         "average": _average_text(event.average),
         "count": event.count,
-        "threshold": str(event.policy.get("threshold", settings.GATE_THRESHOLD)),
+        "threshold": str(event.policy.get("threshold", gate_policy_settings()["threshold"])),
         "grace_days": event.policy.get("grace_days"),
         "min_reviews": event.policy.get("min_reviews"),
         "window_days": event.policy.get("window_days"),

@@ -214,12 +214,6 @@ class GatePolicy:
             return None
         return day - timedelta(days=self.window_days - 1)
 
-    def localize(self, moment: datetime) -> datetime:
-        """``moment`` as an aware date-time: a naive one is read in the policy time zone."""
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            return moment.replace(tzinfo=self.tzinfo)
-        return moment
-
     def day_of(self, moment: datetime) -> date:
         """The calendar day of ``moment`` in the policy time zone (naive: already local)."""
         if moment.tzinfo is None or moment.utcoffset() is None:

@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import User
-from gate.models import GateClock, GateEvent, Improvement, WithdrawalNotice
+from gate.models import GateEvent, Improvement, WithdrawalNotice
 from gate.policy import EventKind, GatePolicy, average_of
 from gate.policy import GateEvent as SpecEvent
 from products.access import products_managed_by
@@ -27,11 +27,6 @@ from reviews.models import Review, ReviewStatus
 
 # Events are read this many rows at a time; a day's events are sorted in memory.
 _EXPORT_CHUNK = 5000
-
-
-def gate_last_evaluated_day() -> date | None:
-    clock = GateClock.objects.filter(pk=1).only("last_evaluated_day").first()
-    return clock.last_evaluated_day if clock is not None else None
 
 
 def gate_event_list(
@@ -96,17 +91,6 @@ def withdrawal_notice_list(
     if product is not None:
         notices = notices.filter(product=product)
     return notices.order_by("deadline", "id")
-
-
-def withdrawal_notice_live(*, product: Product) -> WithdrawalNotice | None:
-    """The product's notice still in progress (open, or withdrawn awaiting an improvement)."""
-    return (
-        WithdrawalNotice.objects.filter(
-            product=product, state__in=[WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]
-        )
-        .order_by("-opened_on", "-id")
-        .first()
-    )
 
 
 @dataclass(frozen=True)

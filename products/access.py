@@ -22,8 +22,19 @@ def products_managed_by(user: User | AnonymousUser) -> QuerySet[Product]:
     if user.has_perm(MANAGE_ALL_PRODUCTS):
         return Product.objects.all()
     if user.has_perm(MANAGE_OWN_PRODUCTS):
-        return Product.objects.filter(managers=user)
+        return products_listing_manager(user)
     return Product.objects.none()
+
+
+def products_listing_manager(user: User) -> QuerySet[Product]:
+    """The products that name ``user`` among their managers, whatever the user's role: those
+    whose reviews they may not judge as a moderator (a conflict of interest)."""
+    return Product.objects.filter(managers=user)
+
+
+def user_is_listed_manager(user: User, product: Product) -> bool:
+    """Whether ``product`` names ``user`` among its managers (see :func:`products_listing_manager`)."""
+    return products_listing_manager(user).filter(pk=product.pk).exists()
 
 
 def user_can_manage_product(user: User | AnonymousUser, product: Product) -> bool:

@@ -17,12 +17,18 @@ from django.utils.translation import ngettext
 
 from core.errors import DomainError
 from products.models import STARS
-from reviews.models import BODY_MAX_LENGTH, BODY_MIN_LENGTH, REPORT_REASONS, TITLE_MAX_LENGTH, ReasonCode
+from reviews.models import (
+    AUTHOR_NAME_MAX_LENGTH,
+    BODY_MAX_LENGTH,
+    BODY_MIN_LENGTH,
+    REPORT_COMMENT_MAX_LENGTH,
+    REPORT_REASONS,
+    TITLE_MAX_LENGTH,
+    ReasonCode,
+)
 
-REPORT_COMMENT_MAX_LENGTH = 1000
 # Filled in by static/js/site.js as the shopper types.
 COUNTER_TEMPLATE = _("%(count)s of %(max)s characters")
-AUTHOR_NAME_MAX_LENGTH = 60
 
 
 def _interpolate(message: Any, params: dict[str, Any]) -> str:

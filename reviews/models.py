@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from products.models import Product
 
 TITLE_MAX_LENGTH = 120
+REPORT_COMMENT_MAX_LENGTH = 1000
 AUTHOR_NAME_MAX_LENGTH = 60
 BODY_MIN_LENGTH = 20
 BODY_MAX_LENGTH = 5000
@@ -175,7 +176,7 @@ class ReviewReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="review_reports"
     )
     reason = models.CharField(max_length=32, choices=ReasonCode.choices)
-    comment = models.TextField(blank=True, max_length=1000)
+    comment = models.TextField(blank=True, max_length=REPORT_COMMENT_MAX_LENGTH)
     created_at = models.DateTimeField()
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(

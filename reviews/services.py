@@ -27,6 +27,7 @@ from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
+    REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
     TITLE_MAX_LENGTH,
     BrandReply,
@@ -289,8 +290,11 @@ def review_report(
         raise ValidationFailed(
             _("Tell us what is wrong with this review."), fields={"comment": _("Required when the reason is Other.")}
         )
-    if len(comment) > 1000:
-        raise ValidationFailed(_("The comment is too long."), fields={"comment": _("At most 1000 characters.")})
+    if len(comment) > REPORT_COMMENT_MAX_LENGTH:
+        raise ValidationFailed(
+            _("The comment is too long."),
+            fields={"comment": _("At most %(max)d characters.") % {"max": REPORT_COMMENT_MAX_LENGTH}},
+        )
     if ReviewReport.objects.filter(review=review, reporter=reporter, handled_at__isnull=True).exists():
         raise Conflict(
             _("You have already reported this review; a moderator will look at it."), code="duplicate_report"

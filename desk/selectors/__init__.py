@@ -48,7 +48,6 @@ from desk.selectors.reviews import (
     review_texts,
 )
 from desk.selectors.scope import (
-    LIVE_STATES,
     desk_categories,
     desk_managers,
     desk_policy,
@@ -63,7 +62,6 @@ __all__ = [
     "AUDIT_ENTRIES_SHOWN",
     "CHART_DAYS_BEFORE_FLAG",
     "KPI_GROUPS",
-    "LIVE_STATES",
     "MAX_CHART_DAYS",
     "REFERENCE_REVIEWS",
     "REVIEW_ORDER",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Min, Prefetch, Q, QuerySet
 
 from accounts.models import User
+from products.access import products_listing_manager
 from reviews.models import Review, ReviewReport, ReviewStatus
 
 
@@ -13,7 +14,7 @@ def moderation_pending(*, user: User) -> QuerySet[Review]:
     """Reviews waiting for a first decision, oldest first."""
     return (
         Review.objects.filter(status=ReviewStatus.PENDING)
-        .exclude(product__managers=user)
+        .exclude(product__in=products_listing_manager(user))
         .select_related("product")
         .order_by("created_at", "id")
     )
@@ -25,7 +26,7 @@ def moderation_reported(*, user: User) -> QuerySet[Review]:
     open_reports = Q(reports__handled_at__isnull=True)
     return (
         Review.objects.filter(status=ReviewStatus.PUBLISHED)
-        .exclude(product__managers=user)
+        .exclude(product__in=products_listing_manager(user))
         .annotate(first_report=Min("reports__created_at", filter=open_reports))
         .filter(first_report__isnull=False)
         .select_related("product")
@@ -45,4 +46,4 @@ def moderation_left_to_others(*, user: User) -> int:
     waiting = Q(status=ReviewStatus.PENDING) | Q(
         status=ReviewStatus.PUBLISHED, reports__handled_at__isnull=True, reports__isnull=False
     )
-    return Review.objects.filter(waiting, product__managers=user).distinct().count()
+    return Review.objects.filter(waiting, product__in=products_listing_manager(user)).distinct().count()

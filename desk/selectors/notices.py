@@ -15,8 +15,7 @@ from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from accounts.models import User
 from desk.charts import ChartDay
 from desk.models import AuditEntry, NoticeComment
-from desk.selectors.scope import LIVE_STATES
-from gate.models import GateEvent, WithdrawalNotice
+from gate.models import LIVE_NOTICE_STATES, GateEvent, WithdrawalNotice
 from gate.policy import GatePolicy, average_of
 from gate.selectors import product_average_series, withdrawal_notice_list
 from products.models import Product
@@ -38,7 +37,7 @@ def desk_notice_list(
 ) -> QuerySet[WithdrawalNotice]:
     """Notices of the user's products, soonest deadline first (live ones by default),
     with everything a list row shows loaded in the same few queries."""
-    notices = withdrawal_notice_list(user=user, states=list(states or LIVE_STATES))
+    notices = withdrawal_notice_list(user=user, states=list(states or LIVE_NOTICE_STATES))
     if category_id is not None:
         notices = notices.filter(product__category_id=category_id)
     if manager_id is not None:

@@ -12,14 +12,13 @@ from django.utils import timezone
 from accounts.models import User
 from desk.phrases import LOW_RATINGS
 from gate.configured import gate_policy_from_settings
-from gate.models import WithdrawalNotice
+from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
 from gate.policy import GatePolicy, GateState
 from products.access import products_managed_by
 from products.models import Category, Product
 from reviews.models import ReviewStatus
 
 # The notices a manager still acts on: open, or withdrawn and waiting for an improvement.
-LIVE_STATES = [WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]
 
 
 def desk_policy() -> GatePolicy:
@@ -66,7 +65,7 @@ def withdrawal_notice_for_product(*, product: Product) -> WithdrawalNotice | Non
     """The product's live notice, else its latest one."""
     return (
         WithdrawalNotice.objects.filter(product=product)
-        .order_by(Case(When(state__in=LIVE_STATES, then=Value(0)), default=Value(1)), "-opened_on", "-id")
+        .order_by(Case(When(state__in=LIVE_NOTICE_STATES, then=Value(0)), default=Value(1)), "-opened_on", "-id")
         .first()
     )
 

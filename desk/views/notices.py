@@ -29,7 +29,7 @@ from desk.views.common import (
 )
 from desk.views.notice_chart import notice_chart
 from gate.configured import threshold_decimal
-from gate.models import WithdrawalNotice
+from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
 from gate.policy import GateState
 from products.models import STARS, Product
 from reviews.forms import form_add_domain_error
@@ -122,7 +122,7 @@ def _notice_context(
     histogram, histogram_total = _histogram(product, revision)
     reviews = selectors.desk_review_list(product=product, revision=revision)
     page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
-    live = notice.state in services.LIVE_STATES
+    live = notice.state in LIVE_NOTICE_STATES
     resolved_by = notice.resolved_by if notice.resolved_by_id else None
     return {
         "notice": notice,

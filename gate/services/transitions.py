@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
-from gate.models import GateEvent, Improvement, WithdrawalNotice
+from gate.models import LIVE_NOTICE_STATES, GateEvent, Improvement, WithdrawalNotice
 from gate.notify import NotifyAudience, gate_event_notify
 from gate.policy import EventKind, GatePolicy, GateState, ProductGateState
 from gate.policy import GateEvent as DecidedEvent
@@ -155,6 +155,6 @@ def _notice_follow(*, event: GateEvent, policy: GatePolicy, now: datetime, impro
         # Still live: a withdrawn product's notice ends only with an improvement.
         live.filter(state=WithdrawalNotice.State.OPEN).update(state=WithdrawalNotice.State.WITHDRAWN)
     elif improvement is not None:
-        live.filter(state__in=[WithdrawalNotice.State.OPEN, WithdrawalNotice.State.WITHDRAWN]).update(
+        live.filter(state__in=LIVE_NOTICE_STATES).update(
             state=WithdrawalNotice.State.RESOLVED, resolved_by=improvement, closed_at=improvement.logged_at
         )

@@ -16,6 +16,7 @@ from products.models import Product
 from reviews.models import (
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
+    REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
     TITLE_MAX_LENGTH,
     BrandReply,
@@ -25,7 +26,6 @@ from reviews.models import (
 )
 
 REPORT_REASON_CHOICES = [(reason.value, reason.label) for reason in REPORT_REASONS]
-COMMENT_MAX_LENGTH = 1000
 # What a comment may hold, as patterns the schema gives: never a NUL character (DRF refuses
 # it: PostgreSQL cannot store it) and, for an `other` report, at least one character that is
 # not a space, as str.strip() reads spaces (the serializer and the service strip the comment
@@ -115,7 +115,7 @@ class VoteSerializer(serializers.Serializer):
 class ReportInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=REPORT_REASON_CHOICES)
     comment = serializers.CharField(
-        max_length=COMMENT_MAX_LENGTH,
+        max_length=REPORT_COMMENT_MAX_LENGTH,
         required=False,
         allow_blank=True,
         default="",
@@ -132,7 +132,7 @@ class ReportWithListedReasonSchema(serializers.Serializer):
         choices=[(code, label) for code, label in REPORT_REASON_CHOICES if code != ReasonCode.OTHER]
     )
     comment = serializers.CharField(
-        max_length=COMMENT_MAX_LENGTH,
+        max_length=REPORT_COMMENT_MAX_LENGTH,
         required=False,
         allow_blank=True,
         validators=[RegexValidator(COMMENT_WITHOUT_NUL)],
@@ -144,7 +144,7 @@ class ReportWithListedReasonSchema(serializers.Serializer):
 class ReportWithOtherReasonSchema(serializers.Serializer):
     reason = serializers.ChoiceField(choices=[(ReasonCode.OTHER.value, ReasonCode.OTHER.label)])
     comment = serializers.CharField(
-        max_length=COMMENT_MAX_LENGTH,
+        max_length=REPORT_COMMENT_MAX_LENGTH,
         validators=[RegexValidator(COMMENT_SAYS_SOMETHING)],
         help_text=_("Required: what is wrong with the review (not only spaces)."),
     )

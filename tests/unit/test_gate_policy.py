@@ -300,7 +300,7 @@ def test_daylight_saving_days_in_paris_last_23_and_25_hours() -> None:
 
     assert spring == timedelta(hours=23)
     assert autumn == timedelta(hours=25)
-    assert PARIS.localize(datetime(2026, 3, 29, 12)).utcoffset() == timedelta(hours=2)
+    assert PARIS.day_of(datetime(2026, 3, 29, 23, 30, tzinfo=UTC)) == date(2026, 3, 30)
 
 
 # --- Averages and the JSON form ------------------------------------------------------------

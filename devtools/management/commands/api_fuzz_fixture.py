@@ -12,7 +12,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,9 +20,10 @@ from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER, user_add_role
 from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
-from core.commands import bad_input
+from core.commands import OperatorCommand, bad_input
+from gate.configured import gate_policy_from_settings
 from gate.models import GateEvent, WithdrawalNotice
-from gate.policy import EventKind
+from gate.policy import EventKind, GateState
 from gate.services import improvement_log
 from notifications.models import WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create
@@ -33,7 +34,7 @@ from reviews.services import brand_reply_post, review_submit
 REVIEW_BODY = "Worn for a month of weekend hikes; the details are in the title."
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Seeds a throwaway database for API fuzzing and prints a quality director's read_write API key."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -83,15 +84,20 @@ class Command(BaseCommand):
         brand_reply_post(review=review, author=manager, body="Thank you for the detailed review.")
         today = timezone.localdate()
         flagged_on = today - timedelta(days=3)
+        policy = gate_policy_from_settings()
+        deadline = policy.withdrawal_date(flagged_on)
         # The gate's history, as the engine would have written it.
         event = GateEvent.objects.create(
-            product=products[1], day=flagged_on, kind=EventKind.FLAGGED, average="1.6667", count=3, policy={}
+            product=products[1],
+            day=flagged_on,
+            kind=EventKind.FLAGGED,
+            average="1.6667",
+            count=3,
+            policy=policy.as_dict(),
         )
-        WithdrawalNotice.objects.create(
-            product=products[1], flag_event=event, opened_on=flagged_on, deadline=flagged_on + timedelta(days=30)
-        )
+        WithdrawalNotice.objects.create(product=products[1], flag_event=event, opened_on=flagged_on, deadline=deadline)
         Product.objects.filter(pk=products[1].pk).update(
-            gate_state="flagged", flagged_on=flagged_on, withdrawal_deadline=flagged_on + timedelta(days=30)
+            gate_state=GateState.FLAGGED, flagged_on=flagged_on, withdrawal_deadline=deadline
         )
         improvement_log(product=products[2], by=manager, description="Stronger poles", public_note="New poles.")
         webhook_endpoint_create(url="http://127.0.0.1:9/hook", events=["withdrawn"], by=director)

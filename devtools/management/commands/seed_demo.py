@@ -38,9 +38,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from core.commands import bad_input
+from core.commands import OperatorCommand, bad_input
 from core.errors import DomainError
 from devtools.demo.plan import DemoPlan
 from devtools.demo.rows import DEMO_ACCOUNTS
@@ -68,7 +68,7 @@ def _scale(value: str) -> float:
     return scale
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Loads believable demo data (about 60 products, 5,000 reviews in English and French, one account "
         "per role, and poor products that put the quality gate to work), then evaluates the gate through "

@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from core.commands import BAD_INPUT
+from core.commands import OperatorCommand, bad_input
+from gate.configured import gate_policy_settings
 
 # The columnar engine imports numpy, whose OpenBLAS starts a thread per core at import
 # and spins them: CPU and start-up time for linear algebra the backtest never does.
@@ -38,16 +38,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _bad(message: str) -> CommandError:
-    return CommandError(message, returncode=BAD_INPUT)
-
-
 def _integer_option(name: str, value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = str(value).strip()
     if not _INTEGER.fullmatch(text):
-        raise _bad(f"{name} must be a whole number, got {value!r}")
+        raise bad_input(f"{name} must be a whole number, got {value!r}")
     return int(text)
 
 
@@ -57,10 +53,10 @@ def _day_option(name: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise _bad(f"{name} must be a date written YYYY-MM-DD, got {value!r}") from None
+        raise bad_input(f"{name} must be a date written YYYY-MM-DD, got {value!r}") from None
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Replay the quality gate over past reviews (CSV) under a policy and print its events "
         "as JSON Lines; a summary goes to standard error. Policy options default to the "
@@ -92,7 +88,7 @@ class Command(BaseCommand):
         from_day = _day_option("--from", options["from_day"])
         to_day = _day_option("--to", options["to_day"])
         if from_day is not None and to_day is not None and from_day > to_day:
-            raise _bad(f"--from {from_day} is after --to {to_day}")
+            raise bad_input(f"--from {from_day} is after --to {to_day}")
         reviews = Path(options["reviews"])
         improvements = Path(options["improvements"]) if options["improvements"] else None
         events_path = Path(options["events"]) if options["events"] else None
@@ -122,7 +118,7 @@ class Command(BaseCommand):
                     progress=report_progress if show_progress else None,
                 )
             except InputFileError as error:
-                raise _bad(str(error)) from None
+                raise bad_input(str(error)) from None
             self._write_events(spool, events_path)
         self._report(summary, policy, verbosity=verbosity, started=started)
 
@@ -137,7 +133,7 @@ class Command(BaseCommand):
             with open(events_path, "w", encoding="utf-8", newline="\n") as out:
                 shutil.copyfileobj(spool, out)
         except OSError as error:
-            raise _bad(f"{events_path}: cannot write the events ({error.strerror or error})") from None
+            raise bad_input(f"{events_path}: cannot write the events ({error.strerror or error})") from None
 
     def _report(self, summary: BacktestSummary, policy: GatePolicy, *, verbosity: int, started: float) -> None:
         if verbosity >= 1:
@@ -150,31 +146,34 @@ class Command(BaseCommand):
             self.stderr.write(f"skipped rows: {summary.rows_skipped:,}", style_func=_plain)
 
     def _policy(self, options: dict[str, Any]) -> GatePolicy:
-        def pick(option: str, setting: str, default: object) -> object:
+        """The settings' policy (gate.configured), with the options given on top."""
+        configured = gate_policy_settings()
+
+        def pick(option: str, key: str) -> object:
             value = options[option]
-            return value if value is not None else getattr(settings, setting, default)
+            return value if value is not None else configured[key]
 
         try:
             return GatePolicy.build(
-                threshold=str(pick("threshold", "GATE_THRESHOLD", "3.0")),
-                grace_days=_integer_option("--grace-days", pick("grace_days", "GATE_GRACE_DAYS", 30)),
-                min_reviews=_integer_option("--min-reviews", pick("min_reviews", "GATE_MIN_REVIEWS", 25)),
-                window_days=_integer_option("--window-days", pick("window_days", "GATE_WINDOW_DAYS", 365)),
-                timezone=str(pick("tz", "TIME_ZONE", "Europe/Paris")),
+                threshold=str(pick("threshold", "threshold")),
+                grace_days=_integer_option("--grace-days", pick("grace_days", "grace_days")),
+                min_reviews=_integer_option("--min-reviews", pick("min_reviews", "min_reviews")),
+                window_days=_integer_option("--window-days", pick("window_days", "window_days")),
+                timezone=str(pick("tz", "timezone")),
             )
         except PolicyError as error:
-            raise _bad(f"invalid policy: {error}") from None
+            raise bad_input(f"invalid policy: {error}") from None
 
     def _check_writable(self, events: Path, reviews: Path, improvements: Path | None) -> None:
         """Refuse an unusable --events path before a long run rather than after it."""
         if events.is_dir():
-            raise _bad(f"{events}: is a directory; --events needs a file name")
+            raise bad_input(f"{events}: is a directory; --events needs a file name")
         parent = events.parent
         if not parent.is_dir():
-            raise _bad(f"{events}: cannot write the events (no directory {parent})")
+            raise bad_input(f"{events}: cannot write the events (no directory {parent})")
         for source in (reviews, improvements):
             if source is not None and source.exists() and events.resolve() == source.resolve():
-                raise _bad(f"{events}: --events would overwrite an input file")
+                raise bad_input(f"{events}: --events would overwrite an input file")
 
     def _summary_lines(self, summary: BacktestSummary, policy: GatePolicy) -> list[str]:
         window = f"last {policy.window_days} days" if policy.window_days else "all time"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from core.commands import bad_input
-from core.errors import DomainError
+from core.commands import OperatorCommand, bad_input, date_option
 from gate.configured import gate_policy_from_settings
 from gate.services import DaySummary, gate_evaluate_through, gate_next_day
 
@@ -22,7 +21,7 @@ def _plain(text: str) -> str:
     return text
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Evaluate the quality gate, in order, on every day not yet evaluated up to --through "
         "(default: yesterday in TIME_ZONE). What the scheduled task runs; safe to repeat."
@@ -39,13 +38,7 @@ class Command(BaseCommand):
         except ImproperlyConfigured as error:
             raise bad_input(str(error)) from None
         now = timezone.now()
-        if options["through"]:
-            try:
-                through = date.fromisoformat(options["through"].strip())
-            except ValueError:
-                raise bad_input(f"--through must be a date written YYYY-MM-DD, got {options['through']!r}") from None
-        else:
-            through = policy.day_of(now) - timedelta(days=1)
+        through = date_option("--through", options["through"]) or policy.day_of(now) - timedelta(days=1)
         first = gate_next_day(policy=policy)
         total_days = (through - first).days + 1 if first is not None and first <= through else 0
 
@@ -60,10 +53,8 @@ class Command(BaseCommand):
                     style_func=_plain,
                 )
 
-        try:
-            summary = gate_evaluate_through(through=through, now=now, policy=policy, progress=progress)
-        except DomainError as error:
-            raise bad_input(error.message) from None
+        # A refusal (a day not over yet, say) is bad input: OperatorCommand says it in one line.
+        summary = gate_evaluate_through(through=through, now=now, policy=policy, progress=progress)
         if verbosity >= 1:
             if summary.days == 0:
                 self.stderr.write(f"gate_evaluate: nothing to evaluate through {through}", style_func=_plain)

@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from core.commands import bad_input
+from core.commands import OperatorCommand, bad_input, date_option
 from gate.selectors import gate_events_in_spec_order
 
 COLUMNS = ("day", "product_id", "event", "average", "count")
@@ -25,7 +25,7 @@ def _csv_values(line: str) -> list[str]:
     return ["" if values[column] is None else str(values[column]) for column in COLUMNS]
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Print the stored gate events in the spec's order, as JSON Lines (default) or CSV."
     requires_system_checks: list[str] = []
 
@@ -35,12 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        since: date | None = None
-        if options["since"]:
-            try:
-                since = date.fromisoformat(options["since"].strip())
-            except ValueError:
-                raise bad_input(f"--since must be a date written YYYY-MM-DD, got {options['since']!r}") from None
+        since = date_option("--since", options["since"])
         form = str(options["format"]).strip().lower()
         if form not in ("jsonl", "csv"):
             raise bad_input(f"--format must be jsonl or csv, got {options['format']!r}")

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from core.commands import bad_input
-from core.csv_input import InputFileError, open_csv, read_header
+from core.commands import OperatorCommand, bad_input
+from core.csv_input import open_csv, read_header
 from core.errors import DomainError
 from gate.configured import gate_policy_from_settings
 from gate.improvement_rows import IMPROVEMENT_COLUMNS, iter_improvements
@@ -34,7 +34,7 @@ def _descriptions(path: Path) -> dict[int, str]:
     return found
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Log improvements of history from a CSV (product_id = SKU, logged_at, optional description). "
         "Each is applied when the gate evaluates its day; one dated on or before the last evaluated "
@@ -51,11 +51,9 @@ class Command(BaseCommand):
             policy = gate_policy_from_settings()
         except ImproperlyConfigured as error:
             raise bad_input(str(error)) from None
-        try:
-            rows = list(iter_improvements(path, policy.tzinfo))
-            descriptions = _descriptions(path)
-        except InputFileError as error:
-            raise bad_input(str(error)) from None
+        # A bad row is an InputFileError naming the file and line: OperatorCommand refuses it.
+        rows = list(iter_improvements(path, policy.tzinfo))
+        descriptions = _descriptions(path)
         items = [
             ImprovementImport(
                 sku=row.product_id, logged_at=row.logged_at, description=descriptions.get(row.line, ""), line=row.line

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
+from django.core.management.base import CommandParser, OutputWrapper
 from django.utils import timezone
 
-from core.commands import bad_input
+from core.commands import OperatorCommand, bad_input
 from core.csv_input import PROGRESS_EVERY, InputFileError, RowError
 from core.errors import DomainError
 from products.models import Product
@@ -168,7 +168,7 @@ class _ReviewFile:
             )
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Import reviews of history from a CSV (product_id = SKU, rating, created_at; optional review_id, "
         "title, text, author, language) as published reviews. With review_id, a re-import adds nothing twice."

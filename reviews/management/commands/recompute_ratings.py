@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
+from core.commands import OperatorCommand, bad_input
 from products.models import Product
 from reviews.ratings import product_ratings_recompute
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Rebuilds every product's rating figures (count, sum, star histogram, current revision "
         "and all time) from its published reviews, and reports any drift it corrected."
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             found = dict(Product.objects.filter(sku__in=options["sku"]).values_list("sku", "pk"))
             missing = sorted(set(options["sku"]) - set(found))
             if missing:
-                raise CommandError(f"unknown product SKU(s): {', '.join(missing)}", returncode=2)
+                raise bad_input(f"unknown product SKU(s): {', '.join(missing)}")
             product_ids = list(found.values())
         drifts = product_ratings_recompute(product_ids=product_ids)
         for drift in drifts:
