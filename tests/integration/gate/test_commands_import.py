@@ -4,7 +4,6 @@ tests/integration/reviews/test_import_reviews.py."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from gate.models import GateClock, Improvement
 from gate.services import gate_evaluate_through
 from products.models import Product
 from reviews.models import Review
+from tests.commands import command_refused, csv_file
 from tests.factories import product_create
 
 pytestmark = pytest.mark.django_db
@@ -34,24 +33,12 @@ def _utc(settings: Any) -> None:
     settings.GATE_WINDOW_DAYS = 0
 
 
-def _csv(path: Path, text: str) -> Path:
-    path.write_text(text.lstrip(), encoding="utf-8")
-    return path
-
-
-def _refused(*args: str) -> CommandError:
-    with pytest.raises(CommandError) as refused:
-        call_command(*args, verbosity=0, stderr=io.StringIO())
-    assert refused.value.returncode == 2
-    return refused.value
-
-
 def test_imported_reviews_take_the_revision_in_force_when_written(tmp_path: Path) -> None:
-    improvements = _csv(
+    improvements = csv_file(
         tmp_path / "improvements.csv",
         "product_id,logged_at,description\nTENT-1,2024-03-02T12:00:00,New poles\n",
     )
-    reviews = _csv(
+    reviews = csv_file(
         tmp_path / "reviews.csv",
         """
 product_id,rating,created_at
@@ -86,11 +73,11 @@ TENT-1,4,2024-03-03
 
 
 def test_improvements_imported_after_the_reviews_move_the_later_reviews_to_the_new_revision(tmp_path: Path) -> None:
-    reviews = _csv(
+    reviews = csv_file(
         tmp_path / "reviews.csv",
         "product_id,rating,created_at\nTENT-1,1,2024-03-01\nTENT-1,5,2024-03-05\n",
     )
-    improvements = _csv(tmp_path / "improvements.csv", "product_id,logged_at\nTENT-1,2024-03-03T08:00:00Z\n")
+    improvements = csv_file(tmp_path / "improvements.csv", "product_id,logged_at\nTENT-1,2024-03-03T08:00:00Z\n")
     call_command("import_reviews", str(reviews), "--create-products", verbosity=0)
 
     call_command("import_improvements", str(improvements), verbosity=0)
@@ -103,12 +90,12 @@ def test_improvements_imported_after_the_reviews_move_the_later_reviews_to_the_n
 def test_import_improvements_refuses_a_day_already_evaluated(tmp_path: Path) -> None:
     product_create(sku="TENT-1")
     GateClock.objects.create(pk=1, last_evaluated_day=date(2024, 3, 10))
-    path = _csv(
+    path = csv_file(
         tmp_path / "improvements.csv",
         "product_id,logged_at\nTENT-1,2024-03-11T08:00:00\nTENT-1,2024-03-10T23:59:00\n",
     )
 
-    error = _refused("import_improvements", str(path))
+    error = command_refused("import_improvements", str(path))
 
     assert str(error).startswith(f"{path}, line 3: ")
     assert "on or before the last evaluated day 2024-03-10" in str(error)
@@ -118,9 +105,9 @@ def test_import_improvements_refuses_a_day_already_evaluated(tmp_path: Path) -> 
 def test_import_improvements_refuses_the_future(tmp_path: Path) -> None:
     product_create(sku="TENT-1")
     later = (timezone.now() + timedelta(hours=2)).astimezone(UTC).replace(microsecond=0, tzinfo=None)
-    path = _csv(tmp_path / "improvements.csv", f"product_id,logged_at\nTENT-1,{later.isoformat()}\n")
+    path = csv_file(tmp_path / "improvements.csv", f"product_id,logged_at\nTENT-1,{later.isoformat()}\n")
 
-    error = _refused("import_improvements", str(path))
+    error = command_refused("import_improvements", str(path))
 
     assert str(error).startswith(f"{path}, line 2: ")
     assert "in the future" in str(error)
@@ -129,21 +116,21 @@ def test_import_improvements_refuses_the_future(tmp_path: Path) -> None:
 
 def test_import_improvements_refuses_an_unknown_product_and_a_bad_date(tmp_path: Path) -> None:
     product_create(sku="TENT-1")
-    unknown = _csv(tmp_path / "a.csv", "product_id,logged_at\nTENT-1,2024-01-01\nSTOVE,2024-01-02\n")
-    unreadable = _csv(tmp_path / "b.csv", "product_id,logged_at\nTENT-1,01/02/2024\n")
+    unknown = csv_file(tmp_path / "a.csv", "product_id,logged_at\nTENT-1,2024-01-01\nSTOVE,2024-01-02\n")
+    unreadable = csv_file(tmp_path / "b.csv", "product_id,logged_at\nTENT-1,01/02/2024\n")
 
-    assert str(_refused("import_improvements", str(unknown))) == f"{unknown}, line 3: unknown product STOVE"
-    assert str(_refused("import_improvements", str(unreadable))).startswith(f"{unreadable}, line 2: unreadable")
+    assert str(command_refused("import_improvements", str(unknown))) == f"{unknown}, line 3: unknown product STOVE"
+    assert str(command_refused("import_improvements", str(unreadable))).startswith(f"{unreadable}, line 2: unreadable")
     assert not Improvement.objects.exists()
 
 
 def test_import_improvements_refuses_one_older_than_the_products_latest(tmp_path: Path) -> None:
     product_create(sku="TENT-1")
-    _csv(tmp_path / "first.csv", "product_id,logged_at\nTENT-1,2024-02-01\n")
+    csv_file(tmp_path / "first.csv", "product_id,logged_at\nTENT-1,2024-02-01\n")
     call_command("import_improvements", str(tmp_path / "first.csv"), verbosity=0)
-    older = _csv(tmp_path / "older.csv", "product_id,logged_at\nTENT-1,2024-01-15\n")
+    older = csv_file(tmp_path / "older.csv", "product_id,logged_at\nTENT-1,2024-01-15\n")
 
-    error = _refused("import_improvements", str(older))
+    error = command_refused("import_improvements", str(older))
 
     assert "before the latest improvement of TENT-1" in str(error)
     assert Improvement.objects.count() == 1

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from products.models import Product
 from reviews.models import Review, ReviewSource, ReviewStatus
+from tests.commands import command_refused, csv_file
 from tests.conftest import REPO_ROOT
 from tests.factories import product_create
 
@@ -34,20 +34,8 @@ def _utc(settings: Any) -> None:
     settings.GATE_WINDOW_DAYS = 0
 
 
-def _csv(path: Path, text: str) -> Path:
-    path.write_text(text.lstrip(), encoding="utf-8")
-    return path
-
-
-def _refused(*args: str) -> CommandError:
-    with pytest.raises(CommandError) as refused:
-        call_command(*args, verbosity=0, stderr=io.StringIO())
-    assert refused.value.returncode == 2
-    return refused.value
-
-
 def test_reviews_are_imported_as_published_never_verified_with_their_optional_columns(tmp_path: Path) -> None:
-    path = _csv(
+    path = csv_file(
         tmp_path / "reviews.csv",
         """
 review_id,product_id,rating,created_at,title,text,author,language,ignored
@@ -84,7 +72,7 @@ r2,TENT-1,2,2024-03-02,,,,,
 
 
 def test_a_reimport_with_review_ids_adds_nothing_twice(tmp_path: Path) -> None:
-    path = _csv(
+    path = csv_file(
         tmp_path / "reviews.csv",
         """
 review_id,product_id,rating,created_at
@@ -104,7 +92,7 @@ r2,TENT-1,2,2024-03-02
 
 
 def test_a_bad_row_stops_the_import_before_anything_is_written(tmp_path: Path) -> None:
-    path = _csv(
+    path = csv_file(
         tmp_path / "reviews.csv",
         """
 product_id,rating,created_at
@@ -114,7 +102,7 @@ TENT-1,5,2024-03-03
 """,
     )
 
-    error = _refused("import_reviews", str(path), "--create-products")
+    error = command_refused("import_reviews", str(path), "--create-products")
 
     assert str(error).startswith(f"{path}, line 3: ")
     assert "rating" in str(error)
@@ -132,9 +120,9 @@ TENT-1,5,2024-03-03
     ],
 )
 def test_each_kind_of_bad_row_is_named_with_its_line(tmp_path: Path, row: str, reason: str) -> None:
-    path = _csv(tmp_path / "reviews.csv", f"product_id,rating,created_at\nTENT-1,4,2024-03-01\n{row}\n")
+    path = csv_file(tmp_path / "reviews.csv", f"product_id,rating,created_at\nTENT-1,4,2024-03-01\n{row}\n")
 
-    error = _refused("import_reviews", str(path), "--create-products")
+    error = command_refused("import_reviews", str(path), "--create-products")
 
     assert f"{path}, line 3: " in str(error)
     assert reason in str(error)
@@ -142,7 +130,7 @@ def test_each_kind_of_bad_row_is_named_with_its_line(tmp_path: Path, row: str, r
 
 
 def test_skip_invalid_imports_the_good_rows_and_reports_each_bad_one(tmp_path: Path) -> None:
-    path = _csv(
+    path = csv_file(
         tmp_path / "reviews.csv",
         """
 product_id,rating,created_at,language
@@ -165,9 +153,11 @@ TENT-1,3,2024-03-04,
 
 def test_an_unknown_product_is_refused_without_create_products(tmp_path: Path) -> None:
     product_create(sku="TENT-1")
-    path = _csv(tmp_path / "reviews.csv", "product_id,rating,created_at\nTENT-1,4,2024-03-01\nSTOVE-9,4,2024-03-01\n")
+    path = csv_file(
+        tmp_path / "reviews.csv", "product_id,rating,created_at\nTENT-1,4,2024-03-01\nSTOVE-9,4,2024-03-01\n"
+    )
 
-    error = _refused("import_reviews", str(path))
+    error = command_refused("import_reviews", str(path))
 
     assert str(error) == f"{path}, line 3: unknown product 'STOVE-9': use --create-products to create it"
     assert not Review.objects.exists()
