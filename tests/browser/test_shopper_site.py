@@ -295,7 +295,10 @@ def test_french_browser_gets_french_pages(make_context: Any, live_server: Any, s
 def test_keyboard_only_posting(page: Any, live_server: Any, shop: Shop) -> None:
     user_create(username="keys")
     page.goto(f"{live_server.url}/accounts/login/?next=/products/SHOE-9/review/")
-    page.keyboard.type("keys")  # the username field has autofocus
+    # The username field has autofocus: wait until the browser has applied it, so that the
+    # keys typed next cannot land nowhere on a loaded machine.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
+    page.keyboard.type("keys")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
