@@ -1,0 +1,128 @@
+"""The demo catalogue's tents & camping."""
+
+from __future__ import annotations
+
+from devtools.demo.catalogue.specs import Noun, ProductSpec
+
+PRODUCTS: tuple[ProductSpec, ...] = (
+    ProductSpec(
+        "CFD-4102",
+        "Cairnfield Breeze 2 Pop-Up Tent",
+        "Cairnfield",
+        "tents-camping",
+        "tent",
+        Noun("this tent", "the tent", "cette tente", "la tente"),
+        description="A two-person pop-up tent that opens in two seconds. Polyester flysheet, sewn-in "
+        "groundsheet, one door. Packed size: 59 cm disc.",
+        popularity=1.0,
+        launched_days_ago=330,
+        managed=True,
+        scenario="withdrawn",
+    ),
+    ProductSpec(
+        "CFD-4400",
+        "Cairnfield Base 4 Family Tent",
+        "Cairnfield",
+        "tents-camping",
+        "tent",
+        Noun("this tent", "the tent", "cette tente", "la tente"),
+        description="A four-person tunnel tent with two bedrooms and a 4 m² living area you can stand in. "
+        "Hydrostatic head 2,000 mm, pitched in 15 minutes by two people.",
+        popularity=1.8,
+        mean=4.3,
+    ),
+    ProductSpec(
+        "CFD-4300",
+        "Cairnfield Quickpitch 3 Tent",
+        "Cairnfield",
+        "tents-camping",
+        "tent",
+        Noun("this tent", "the tent", "cette tente", "la tente"),
+        description="A three-person dome tent with colour-coded poles and a porch for your bags. Packed weight 4.1 kg.",
+        popularity=1.5,
+        mean=4.2,
+    ),
+    ProductSpec(
+        "BVK-5010",
+        "Bivouak Ultralight 1 Trekking Tent",
+        "Bivouak",
+        "tents-camping",
+        "tent",
+        Noun("this tent", "the tent", "cette tente", "la tente"),
+        description="A one-person trekking tent at 1.2 kg, pitched with trekking poles. Silicone-coated "
+        "flysheet, inner mesh for summer nights.",
+        popularity=0.9,
+        mean=4.4,
+    ),
+    ProductSpec(
+        "BVK-5200",
+        "Bivouak Comfort 10° Sleeping Bag",
+        "Bivouak",
+        "tents-camping",
+        "sleep",
+        Noun("this sleeping bag", "the sleeping bag", "ce sac de couchage", "le sac de couchage"),
+        description="A synthetic sleeping bag, comfortable down to 10 °C, with a full-length zip and a "
+        "compression sack. Opens out into a quilt.",
+        popularity=1.6,
+        mean=4.1,
+    ),
+    ProductSpec(
+        "BVK-5300",
+        "Bivouak Self-Inflating Mat 5 cm",
+        "Bivouak",
+        "tents-camping",
+        "sleep",
+        Noun("this mat", "the mat", "ce matelas", "le matelas"),
+        description="A 5 cm self-inflating foam mat, 183 × 52 cm, R-value 3.2. Packs to 28 × 16 cm with its straps.",
+        popularity=1.2,
+        mean=3.9,
+    ),
+    ProductSpec(
+        "CFD-4800",
+        "Cairnfield Folding Camp Chair",
+        "Cairnfield",
+        "tents-camping",
+        "camp",
+        Noun("this chair", "the chair", "cette chaise", "la chaise"),
+        description="A folding camping chair with armrests, cup holder and a steel frame; supports 110 kg. "
+        "Folds flat into its carry bag.",
+        popularity=1.3,
+        mean=4.0,
+    ),
+    ProductSpec(
+        "CFD-4810",
+        "Cairnfield LED Camping Lantern 200 lm",
+        "Cairnfield",
+        "tents-camping",
+        "camp",
+        Noun("this lantern", "the lantern", "cette lanterne", "la lanterne"),
+        description="A rechargeable lantern with warm and cool light, 200 lumens, up to 20 hours on the "
+        "low setting. Hook and magnetic base.",
+        popularity=1.1,
+        mean=4.2,
+    ),
+    ProductSpec(
+        "BVK-5250",
+        "Bivouak Down Sleeping Bag 0°",
+        "Bivouak",
+        "tents-camping",
+        "sleep",
+        Noun("this sleeping bag", "the sleeping bag", "ce sac de couchage", "le sac de couchage"),
+        description="A duck down sleeping bag (80/20), comfortable to 0 °C, 980 g. Mummy shape with a draught collar.",
+        popularity=0.7,
+        mean=4.5,
+        launched_days_ago=450,
+    ),
+    ProductSpec(
+        "CFD-4820",
+        "Cairnfield Camping Cookset 2-Person",
+        "Cairnfield",
+        "tents-camping",
+        "camp",
+        Noun("this cookset", "the cookset", "ce kit de cuisine", "le kit"),
+        description="A nesting aluminium cookset: two pots, a frying pan, two bowls and a folding handle. "
+        "Fits a 230 g gas canister inside.",
+        popularity=0.9,
+        mean=4.0,
+    ),
+)

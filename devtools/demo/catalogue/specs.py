@@ -1,0 +1,43 @@
+"""The shape of the demo catalogue's data: a category, a product, and the nouns that name it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    slug: str
+    name: str
+    # Relative review volume by calendar month (January first): tents sell in summer,
+    # headphones before Christmas.
+    season: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Noun:
+    """How reviews name the product: "these shoes" / "the shoes", "ces chaussures" / "les chaussures"."""
+
+    this_en: str
+    the_en: str
+    this_fr: str
+    the_fr: str
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    sku: str
+    name: str
+    brand: str
+    category: str
+    kind: str
+    noun: Noun
+    description: str
+    # Relative review volume, and the mean rating customers give it (normal products).
+    popularity: float = 1.0
+    mean: float = 4.1
+    # The first review is at most this many days before the seeding day.
+    launched_days_ago: int = 540
+    # Managed by the demo product manager (every product with a scenario is).
+    managed: bool = False
+    scenario: str = ""
