@@ -15,9 +15,10 @@ and the last 365 days by category, the year also by manager and by month; and th
 for one product manager's products) is computed by two code paths, each in a child
 process of its own:
 
-* **before**: the per-review computation, as the baseline (``baseline_rows``): one
+* **before** (printed as "reference"): the per-review computation (``baseline_rows``): one
   ``ReviewFact`` per published review of the period, the figures worked out in Python by
-  the tests' independent reference (tests/unit/kpi_reference.py);
+  the tests' independent reference (tests/unit/kpi_reference.py), written for exactness,
+  not speed, so its time is a yardstick, not the old code's;
 * **after**: ``desk.selectors.kpi_facts`` (sums per product and month, reply counts and
   middle delays per group, from the database) and ``desk.kpis.kpi_rows``.
 
@@ -399,7 +400,7 @@ def main() -> int:
         f"{engine}: {args.products:,} products, {seeded['reviews']:,} reviews, {seeded['replies']:,} replies, "
         f"{seeded['events']:,} gate events; median of {args.repeat} runs after a warm-up",
         "",
-        "| scenario | reviews | before (per review) | after | after / before | peak RSS before | peak RSS after |",
+        "| scenario | reviews | reference (per review) | desk | desk / reference | peak RSS ref. | peak RSS desk |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     idle_mb = 0.0

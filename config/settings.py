@@ -10,11 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
-from gate.policy import GatePolicy, PolicyError
+from gate.configured import gate_policy_checked
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REVIEWGATE_VAR_DIR", str(BASE_DIR / "var")))
@@ -295,16 +294,15 @@ GATE_WINDOW_DAYS = env_int("GATE_WINDOW_DAYS", 365)
 GATE_NOTIFY_DAYS = env_int("GATE_NOTIFY_DAYS", 7)
 # Checked at start-up by the policy itself (gate.configured reads it the same way), so a
 # typo stops the process here and every value docs/gate.md accepts (e.g. "10/3") starts.
-try:
-    GatePolicy.build(
-        threshold=GATE_THRESHOLD,
-        grace_days=GATE_GRACE_DAYS,
-        min_reviews=GATE_MIN_REVIEWS,
-        window_days=GATE_WINDOW_DAYS,
-        timezone=TIME_ZONE,
-    )
-except PolicyError as exc:
-    raise ImproperlyConfigured(f"The quality gate's settings are invalid: {exc}") from exc
+gate_policy_checked(
+    {
+        "threshold": GATE_THRESHOLD,
+        "grace_days": GATE_GRACE_DAYS,
+        "min_reviews": GATE_MIN_REVIEWS,
+        "window_days": GATE_WINDOW_DAYS,
+        "timezone": TIME_ZONE,
+    }
+)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

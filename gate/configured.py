@@ -8,6 +8,7 @@ same values: those docs/gate.md documents for ``GatePolicy.build`` (e.g. a thres
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from gate.policy import GatePolicy, PolicyError
 
-__all__ = ["gate_policy_from_settings", "gate_policy_settings", "threshold_decimal"]
+__all__ = ["gate_policy_checked", "gate_policy_from_settings", "gate_policy_settings", "threshold_decimal"]
 
 
 def gate_policy_settings() -> dict[str, Any]:
@@ -33,8 +34,14 @@ def gate_policy_settings() -> dict[str, Any]:
 
 def gate_policy_from_settings() -> GatePolicy:
     """The policy in force: GATE_* settings (each overridable by environment) and TIME_ZONE."""
+    return gate_policy_checked(gate_policy_settings())
+
+
+def gate_policy_checked(values: Mapping[str, Any]) -> GatePolicy:
+    """``GatePolicy.build(**values)``, a refusal said as a configuration error. The settings
+    call it at start-up, so a typo stops the process there, with its reason."""
     try:
-        return GatePolicy.build(**gate_policy_settings())
+        return GatePolicy.build(**values)
     except PolicyError as exc:
         raise ImproperlyConfigured(f"The quality gate's settings are invalid: {exc}") from exc
 

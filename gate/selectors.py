@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import User
+from accounts.roles import user_is_quality_director
 from gate.models import GateEvent, Improvement, WithdrawalNotice
 from gate.policy import EventKind, GatePolicy, average_of
 from gate.policy import GateEvent as SpecEvent
@@ -84,7 +85,8 @@ def withdrawal_notice_list(
     (products.access: every product for a quality director, their own for a product
     manager, none otherwise)."""
     notices = WithdrawalNotice.objects.select_related("product", "flag_event", "resolved_by", "assigned_to")
-    if user is not None:
+    if user is not None and not user_is_quality_director(user):
+        # A quality director's products are all of them: no filter, no subquery.
         notices = notices.filter(product__in=products_managed_by(user))
     if states:
         notices = notices.filter(state__in=states)

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from accounts.emails import email_to_user
 from notifications.context import context_from_json
-from notifications.models import DeliveryAttempt, OutboxMessage
+from notifications.models import EMAIL_TEMPLATE_KEY, DeliveryAttempt, OutboxMessage
 from notifications.webhooks import webhook_signature
 
 __all__ = [
@@ -92,7 +92,7 @@ _PERMANENT_ERRORS = ("endpoint revoked", "recipient has no active account", _NO_
 def _email_parts(message: OutboxMessage) -> tuple[str, str]:
     # The writer named the templates and tagged its typed values (notifications.context).
     context = context_from_json(message.payload)
-    template = context.get("email_template")
+    template = context.get(EMAIL_TEMPLATE_KEY)
     if not template:
         raise _DeliveryFailed(_NO_TEMPLATE)
     context["recipient"] = message.recipient

@@ -24,6 +24,12 @@ from gate.policy import EventKind
 WEBHOOK_EVENT_KINDS: tuple[str, ...] = tuple(kind.value for kind in EventKind)
 
 
+# The payload key naming an email's templates: emails/<name>_subject.txt and _body.txt.
+EMAIL_TEMPLATE_KEY = "email_template"
+# The webhook body's key holding the id receivers de-duplicate by (Reviewgate-Event-Id).
+WEBHOOK_EVENT_ID_KEY = "id"
+
+
 class WebhookEndpoint(models.Model):
     """An integrator's URL that receives signed JSON deliveries of chosen gate events.
 
@@ -141,9 +147,9 @@ class OutboxMessage(models.Model):
     def webhook_event_id(self) -> str | None:
         """A webhook's ``Reviewgate-Event-Id``: its body's ``"id"``, the value receivers
         de-duplicate by (delivery is at least once). None for an email."""
-        if self.channel != self.Channel.WEBHOOK or "id" not in self.payload:
+        if self.channel != self.Channel.WEBHOOK or WEBHOOK_EVENT_ID_KEY not in self.payload:
             return None
-        return str(self.payload["id"])
+        return str(self.payload[WEBHOOK_EVENT_ID_KEY])
 
 
 class DeliveryAttempt(models.Model):

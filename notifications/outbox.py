@@ -20,7 +20,7 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from notifications.context import context_to_json
-from notifications.models import OutboxMessage, WebhookEndpoint
+from notifications.models import EMAIL_TEMPLATE_KEY, WEBHOOK_EVENT_ID_KEY, OutboxMessage, WebhookEndpoint
 from notifications.tasks import outbox_deliver_task
 
 __all__ = [
@@ -33,10 +33,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# The payload key naming an email's templates: emails/<name>_subject.txt and _body.txt.
-EMAIL_TEMPLATE_KEY = "email_template"
-# The webhook body's key holding the id receivers de-duplicate by (Reviewgate-Event-Id).
-WEBHOOK_EVENT_ID_KEY = "id"
 
 
 def _checked_kind(kind: str) -> str:

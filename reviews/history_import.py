@@ -12,10 +12,10 @@ Without one (no gate installed), every review is of revision 0 and nothing is lo
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Protocol, TypeVar
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,10 +23,12 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.batching import chunked
 from core.errors import ValidationFailed
 from products.models import Product
 from reviews.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Review, ReviewSource, ReviewStatus
 from reviews.ratings import product_ratings_recompute
+from reviews.services import LANGUAGE_CODES
 
 __all__ = [
     "REVIEW_IMPORT_COLUMNS",
@@ -46,19 +48,13 @@ __all__ = [
 REVIEW_IMPORT_COLUMNS = ("review_id", "title", "text", "author", "language")
 # Imported reviews are inserted this many per INSERT.
 IMPORT_BATCH_SIZE = 5000
-# Products are looked up this many SKUs at a time: far below SQLite's limit on parameters.
-CHUNK_SIZE = 2000
 IMPORTED_AUTHOR_NAME = "Anonymous"
 SKU_MAX_LENGTH = Product._meta.get_field("sku").max_length or 0
 EXTERNAL_ID_MAX_LENGTH = Review._meta.get_field("external_id").max_length or 0
 AUTHOR_MAX_LENGTH = Review._meta.get_field("author_name").max_length or 0
 
-_T = TypeVar("_T")
 
 
-def chunked(items: Sequence[_T], size: int = CHUNK_SIZE) -> Iterator[Sequence[_T]]:
-    for offset in range(0, len(items), size):
-        yield items[offset : offset + size]
 
 
 class ImportRefused(ValidationFailed):
@@ -191,9 +187,9 @@ def review_import_from_row(
         raise ValueError(f"text is longer than {BODY_MAX_LENGTH} characters")
     if len(author) > AUTHOR_MAX_LENGTH:
         raise ValueError(f"author is longer than {AUTHOR_MAX_LENGTH} characters")
-    codes = [code for code, _name in settings.LANGUAGES]
-    if language and language not in codes:
-        raise ValueError(f"language must be one of {', '.join(codes)}, got {language!r}")
+    if language and language not in LANGUAGE_CODES:
+        codes = ", ".join(code for code, _name in settings.LANGUAGES)
+        raise ValueError(f"language must be one of {codes}, got {language!r}")
     return ReviewImport(line, sku, rating, created_at, review_id, title, text, author, language)
 
 

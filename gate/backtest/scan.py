@@ -112,7 +112,7 @@ class ReviewScanner:
             except csv.Error as exc:
                 raise RowError(path, reader.line_num, f"not a valid CSV row ({exc})") from None
 
-    def _batches(  # noqa: C901 - the hot loop, kept whole for speed (see below)
+    def _batches(  # noqa: C901, PLR0915 - the hot loop, kept whole for speed (see below)
         self, reader: CsvRows, header: CsvHeader
     ) -> Iterator[tuple[int, dict[str, int]]]:
         # The hot loop: about a million rows a second. Each row costs three subscripts,
@@ -121,8 +121,8 @@ class ReviewScanner:
         # rarely repeat, and a call per row costs 10 to 15% (measured). The full check of
         # a row and the start of a new day are calls: they are rare.
         increment_of = INCREMENTS.get
-        cached_day = self._day_of_text.get
-        remember = self._remember_day
+        day_of_text = self._day_of_text
+        cached_day = day_of_text.get
         from_iso = datetime.fromisoformat
         tz = self.tz
         products = self.products
@@ -154,7 +154,9 @@ class ReviewScanner:
                             pass  # the full check names the error
                         else:
                             day = moment.toordinal() if moment.tzinfo is None else moment.astimezone(tz).toordinal()
-                            remember(created_text, day)
+                            if len(day_of_text) >= _DATE_CACHE_LIMIT:
+                                day_of_text.clear()  # keep memory flat
+                            day_of_text[created_text] = day
                 if day < 0:
                     checked = self._checked_row(row, header, reader.line_num)
                     if checked is None:

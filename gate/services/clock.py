@@ -9,9 +9,7 @@ sees what the previous one committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
-from typing import TypeVar
 
 from django.db.models import Min
 
@@ -20,18 +18,11 @@ from gate.models import GateClock, Improvement
 from gate.policy import GatePolicy
 from reviews.models import Review, ReviewStatus
 
-__all__ = ["CHUNK_SIZE", "chunked", "clock_next_day", "gate_clock_locked", "gate_next_day"]
-
-# Candidate products are read and evaluated this many at a time: it bounds memory and
-# keeps every `IN (...)` list far below SQLite's limit on query parameters.
-CHUNK_SIZE = 2000
-
-_T = TypeVar("_T")
+__all__ = ["clock_next_day", "gate_clock_locked", "gate_next_day"]
 
 
-def chunked(items: Sequence[_T], size: int = CHUNK_SIZE) -> Iterator[Sequence[_T]]:
-    for offset in range(0, len(items), size):
-        yield items[offset : offset + size]
+
+
 
 
 def gate_clock_locked(*, ensure: bool = True) -> GateClock:

@@ -25,12 +25,13 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.batching import chunked
 from core.errors import Conflict, ValidationFailed
 from gate.configured import gate_policy_from_settings
 from gate.models import GateClock, Improvement
 from gate.notify import NotifyAudience
 from gate.policy import DayStats, GatePolicy, GateState, evaluate_day
-from gate.services.clock import chunked, clock_next_day, gate_clock_locked
+from gate.services.clock import clock_next_day, gate_clock_locked
 from gate.services.revisions import pending_improvements_apply
 from gate.services.transitions import gate_event_record, product_gate_state_set, product_policy_state
 from products.models import Product

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from core.batching import chunked
 from gate.configured import gate_policy_from_settings
 from gate.models import Improvement
 from gate.policy import GatePolicy
-from gate.services.clock import chunked, gate_clock_locked
+from gate.services.clock import gate_clock_locked
 from reviews.history_import import RevisionStarts
 
 __all__ = ["GateHistory"]

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.batching import chunked
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from gate.configured import gate_policy_from_settings
 from gate.models import GateClock, Improvement
 from gate.policy import GatePolicy
-from gate.services.clock import chunked, gate_clock_locked
+from gate.services.clock import gate_clock_locked
 from gate.services.engine import gate_evaluate_through
 from gate.services.revisions import improvement_apply, pending_improvements_apply
 from products.access import user_can_manage_product

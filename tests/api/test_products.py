@@ -13,6 +13,7 @@ from gate.services import improvement_log
 from products.models import Product
 from storefront.structured_data import product_structured_data
 from tests.api.conftest import ACTORS, error_of
+from tests.factories import category_create
 
 pytestmark = pytest.mark.django_db
 
@@ -118,9 +119,8 @@ def test_nobody_writes_products(client_as: Callable[[str], APIClient], actor: st
 # --- Filters, ordering, pagination ------------------------------------------------------
 @pytest.fixture
 def catalogue(make_product: Callable[..., Product], write_review: Callable[..., Any]) -> dict[str, Product]:
-    from products.models import Category
 
-    other = Category.objects.create(name="Tents", slug="tents")
+    other = category_create(name="Tents", slug="tents")
     products = {
         "A": make_product("A", "Alpha"),
         "B": make_product("B", "Bravo"),

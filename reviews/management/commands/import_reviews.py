@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandParser, OutputWrapper
 from django.utils import timezone
 
+from core.batching import chunked
 from core.commands import OperatorCommand, bad_input
 from core.csv_input import PROGRESS_EVERY, InputFileError, RowError
 from core.errors import DomainError
@@ -30,7 +31,6 @@ from reviews.history_import import (
     ImportRefused,
     ReviewImport,
     ReviewImportSummary,
-    chunked,
     history_keeper,
     review_history_import,
     review_import_from_row,

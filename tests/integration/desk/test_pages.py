@@ -238,3 +238,11 @@ def test_the_queue_lists_pending_reviews_oldest_first_with_reasons_to_choose(
     older_item = page[page.index(f'id="queue-{older.pk}"') :]
     older_item = older_item[: older_item.index("</article>")]
     assert ">Approve<" in older_item and "Keep published" not in older_item
+
+
+def test_the_gates_notice_links_open_the_desks_notice_page(settings) -> None:
+    # gate.notify writes the path itself (the gate may not depend on the desk's URL names).
+    from gate.notify import notice_url
+
+    settings.SITE_URL = "https://shop.example"
+    assert notice_url(42) == "https://shop.example" + reverse("desk:notice", kwargs={"pk": 42})

@@ -15,6 +15,7 @@ from gate.models import GateEvent
 from gate.notify import gate_event_notify
 from notifications.models import OutboxMessage, WebhookEndpoint
 from products.models import Product
+from tests.factories import product_create
 
 from .factories import NOW, TODAY, YESTERDAY, evaluation_event, flag, improvement_event, messages_about
 
@@ -57,7 +58,7 @@ def test_people_who_neither_manage_the_product_nor_direct_quality_get_nothing(
 ) -> None:
     make_user(SHOPPER)
     other_manager = make_user(PRODUCT_MANAGER)
-    Product.objects.create(sku="OTHER", name="Other", slug="other").managers.add(other_manager)
+    product_create(sku="OTHER", name="Other", slug="other", managers=[other_manager])
     no_email = make_user(PRODUCT_MANAGER, email="")
     left = make_user(PRODUCT_MANAGER, is_active=False)
     product.managers.add(no_email, left)
@@ -122,7 +123,7 @@ def test_notify_days_comes_from_settings_and_the_day_is_cut_in_the_policy_time_z
     gate_event_notify(event=event, now=datetime(2026, 3, 11, 23, 30, tzinfo=UTC))
     assert messages_about(event).exists()
     settings.GATE_NOTIFY_DAYS = 1
-    other = Product.objects.create(sku="OTHER", name="Other", slug="other")
+    other = product_create(sku="OTHER", name="Other", slug="other")
     later = evaluation_event(other, "withdrawn", day=TODAY)
     gate_event_notify(event=later, now=datetime(2026, 3, 11, 23, 30, tzinfo=UTC))
     assert not messages_about(later).exists()
@@ -204,8 +205,7 @@ def test_a_day_of_many_events_reads_the_quality_directors_and_endpoints_once(
     subscribed = endpoint(["flagged"])
     products = []
     for n in range(3):
-        item = Product.objects.create(sku=f"DAY-{n}", name=f"Day {n}", slug=f"day-{n}")
-        item.managers.add(manager)
+        item = product_create(sku=f"DAY-{n}", name=f"Day {n}", slug=f"day-{n}", managers=[manager])
         products.append(item)
         moment = NOW - timedelta(days=1)
         Review.objects.bulk_create(
