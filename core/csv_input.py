@@ -136,6 +136,12 @@ class CsvHeader:
             )
         return row[position]
 
+    def ignored(self, used: Sequence[str]) -> tuple[str, ...]:
+        """The header's column names a reader does not use, in file order: every command
+        names them in its output, so a misspelt optional column (``tittle``) is seen at once."""
+        wanted = set(used)
+        return tuple(name for name in self.names if name not in wanted)
+
     def optional(self, row: Sequence[str], column: str) -> str | None:
         position = self.positions.get(column)
         if position is None or position >= len(row):

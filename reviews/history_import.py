@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from core.batching import chunked
 from core.errors import ValidationFailed
 from products.models import Product
-from reviews.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Review, ReviewSource, ReviewStatus
+from reviews.models import STORED_BODY_MAX_LENGTH, STORED_TITLE_MAX_LENGTH, Review, ReviewSource, ReviewStatus
 from reviews.ratings import product_ratings_recompute
 from reviews.services import LANGUAGE_CODES
 
@@ -171,8 +171,9 @@ def review_import_from_row(
 ) -> ReviewImport:
     """Check the optional columns of a parsed review row; ValueError names the problem."""
     review_id = (extra.get("review_id") or "").strip() or None
-    title = (extra.get("title") or "").strip()
-    text = (extra.get("text") or "").strip()
+    # Title and text are kept exactly as the source platform had them (byte for byte).
+    title = extra.get("title") or ""
+    text = extra.get("text") or ""
     author = (extra.get("author") or "").strip()
     language = (extra.get("language") or "").strip().lower()
     if created_at > now:
@@ -181,10 +182,10 @@ def review_import_from_row(
         raise ValueError(f"product_id is longer than {SKU_MAX_LENGTH} characters")
     if review_id is not None and len(review_id) > EXTERNAL_ID_MAX_LENGTH:
         raise ValueError(f"review_id is longer than {EXTERNAL_ID_MAX_LENGTH} characters")
-    if len(title) > TITLE_MAX_LENGTH:
-        raise ValueError(f"title is longer than {TITLE_MAX_LENGTH} characters")
-    if len(text) > BODY_MAX_LENGTH:
-        raise ValueError(f"text is longer than {BODY_MAX_LENGTH} characters")
+    if len(title) > STORED_TITLE_MAX_LENGTH:
+        raise ValueError(f"title is {len(title):,} characters long, more than the {STORED_TITLE_MAX_LENGTH:,} stored")
+    if len(text) > STORED_BODY_MAX_LENGTH:
+        raise ValueError(f"text is {len(text):,} characters long, more than the {STORED_BODY_MAX_LENGTH:,} stored")
     if len(author) > AUTHOR_MAX_LENGTH:
         raise ValueError(f"author is longer than {AUTHOR_MAX_LENGTH} characters")
     if language and language not in LANGUAGE_CODES:

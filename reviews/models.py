@@ -8,11 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from products.models import Product
 
+# A review written here (the form and the API state these limits to the writer).
 TITLE_MAX_LENGTH = 120
-REPORT_COMMENT_MAX_LENGTH = 1000
-AUTHOR_NAME_MAX_LENGTH = 60
 BODY_MIN_LENGTH = 20
 BODY_MAX_LENGTH = 5000
+# A review as stored: what real platforms accept, so that an imported history is kept whole
+# (public exports have titles of 250 characters and texts of 11,000 and more).
+STORED_TITLE_MAX_LENGTH = 500
+STORED_BODY_MAX_LENGTH = 50_000
+REPORT_COMMENT_MAX_LENGTH = 1000
+AUTHOR_NAME_MAX_LENGTH = 60
 
 
 class ReviewStatus(models.TextChoices):
