@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,12 +20,12 @@ from core.errors import DomainError
 from products.models import STARS
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
-    BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
     REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
-    TITLE_MAX_LENGTH,
     ReasonCode,
+    WrittenLengths,
+    written_lengths,
 )
 
 # Filled in by static/js/site.js as the shopper types.
@@ -43,9 +44,38 @@ def _rating_choices() -> list[tuple[int, str]]:
     return [(n, ngettext("%(n)d star", "%(n)d stars", n) % {"n": n}) for n in STARS]
 
 
+def _title_field(max_length: int) -> forms.CharField:
+    # The limit is in the help text, which Django ties to the input with aria-describedby.
+    return forms.CharField(
+        label=_("Title"),
+        max_length=max_length,
+        help_text=format_lazy(
+            "{} {}",
+            _("Sum up your experience in a few words."),
+            interpolate_lazy(_("At most %(max)d characters."), {"max": max_length}),
+        ),
+        error_messages={"required": _("Give your review a title.")},
+    )
+
+
+def _body_field(max_length: int) -> forms.CharField:
+    return forms.CharField(
+        label=_("Your review"),
+        min_length=BODY_MIN_LENGTH,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 8, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=interpolate_lazy(
+            _("Between %(min)d and %(max)d characters. What did you like or dislike? How did you use it?"),
+            {"min": BODY_MIN_LENGTH, "max": max_length},
+        ),
+        error_messages={"required": _("Write a few words about the product.")},
+    )
+
+
 class ReviewForm(forms.Form):
     """A review's content. `ask_author_name=True` adds the display name, for writers without
-    an account (invited guests), so the same form and template serve both."""
+    an account (invited guests), so the same form and template serve both. `lengths` are a
+    new review's unless given (editing: reviews.models.written_lengths(review))."""
 
     rating = forms.TypedChoiceField(
         label=_("Your rating"),
@@ -54,27 +84,17 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a rating from 1 to 5 stars.")},
     )
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=TITLE_MAX_LENGTH,
-        help_text=_("Sum up your experience in a few words."),
-        error_messages={"required": _("Give your review a title.")},
-    )
-    body = forms.CharField(
-        label=_("Your review"),
-        min_length=BODY_MIN_LENGTH,
-        max_length=BODY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8, "data-counter-template": COUNTER_TEMPLATE}),
-        help_text=interpolate_lazy(
-            _("Between %(min)d and %(max)d characters. What did you like or dislike? How did you use it?"),
-            {"min": BODY_MIN_LENGTH, "max": BODY_MAX_LENGTH},
-        ),
-        error_messages={"required": _("Write a few words about the product.")},
-    )
+    title = _title_field(written_lengths().title_max)
+    body = _body_field(written_lengths().body_max)
     language = forms.ChoiceField(label=_("Language of your review"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args: Any, ask_author_name: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, ask_author_name: bool = False, lengths: WrittenLengths | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if lengths is not None and lengths != written_lengths():
+            self.fields["title"] = _title_field(lengths.title_max)
+            self.fields["body"] = _body_field(lengths.body_max)
         if ask_author_name:
             self.fields["author_name"] = forms.CharField(
                 label=_("Name shown with your review"),

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +20,8 @@ BODY_MAX_LENGTH = 5000
 # (public exports have titles of 250 characters and texts of 11,000 and more).
 STORED_TITLE_MAX_LENGTH = 500
 STORED_BODY_MAX_LENGTH = 50_000
+# The brand's answer is always written here, so it keeps one limit.
+BRAND_REPLY_MAX_LENGTH = 5000
 REPORT_COMMENT_MAX_LENGTH = 1000
 AUTHOR_NAME_MAX_LENGTH = 60
 
@@ -90,8 +96,10 @@ class Review(models.Model):
     # Display name shown to shoppers: the account's name, an invited guest's or an import's.
     author_name = models.CharField(_("display name"), max_length=AUTHOR_NAME_MAX_LENGTH)
     rating = models.PositiveSmallIntegerField(_("rating"))
-    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
-    body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH, blank=True)
+    # Sized for what is stored (imports included); a review written here is held to the
+    # shorter TITLE_MAX_LENGTH / BODY_MAX_LENGTH by reviews.services.
+    title = models.CharField(_("title"), max_length=STORED_TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(_("text"), max_length=STORED_BODY_MAX_LENGTH, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     revision = models.PositiveIntegerField(_("product revision"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
@@ -138,6 +146,16 @@ class Review(models.Model):
                 name="reviews_review_unpublished_has_reason",
             ),
             models.CheckConstraint(condition=~Q(author_name=""), name="reviews_review_author_name_present"),
+            # A TextField's max_length binds forms only, and SQLite ignores a varchar's: the
+            # database holds both lengths itself (in characters, on SQLite and PostgreSQL).
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("title"), STORED_TITLE_MAX_LENGTH),
+                name="reviews_review_title_within_stored_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), STORED_BODY_MAX_LENGTH),
+                name="reviews_review_body_within_stored_length",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,6 +163,30 @@ class Review(models.Model):
 
     def is_about_previous_version(self, product: Product | None = None) -> bool:
         return self.revision < (product or self.product).revision
+
+
+@dataclass(frozen=True)
+class WrittenLengths:
+    """The longest title and text an author may send, on the site or through the API."""
+
+    title_max: int
+    body_max: int
+
+
+def written_lengths(review: Review | None = None) -> WrittenLengths:
+    """A new review's limits; editing `review`, never less than it already holds.
+
+    Only a review with an author can be edited, and authors write through the form or the
+    API, so today an editable review is never longer than these; imported reviews (up to
+    STORED_TITLE_MAX_LENGTH / STORED_BODY_MAX_LENGTH) have no author and no one edits them.
+    Should the written limits ever be lowered, an author can still correct an older, longer
+    review without having to cut it, but cannot make it longer than it is.
+    """
+    if review is None:
+        return WrittenLengths(title_max=TITLE_MAX_LENGTH, body_max=BODY_MAX_LENGTH)
+    return WrittenLengths(
+        title_max=max(TITLE_MAX_LENGTH, len(review.title)), body_max=max(BODY_MAX_LENGTH, len(review.body))
+    )
 
 
 class ReviewStatusChange(models.Model):
@@ -210,7 +252,7 @@ class BrandReply(models.Model):
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="brand_reply")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="brand_replies")
-    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body = models.TextField(max_length=BRAND_REPLY_MAX_LENGTH)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

@@ -25,11 +25,10 @@ from products.services import product_rating_apply
 from reviews.events import ReviewChange, ReviewChanged, review_changed
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
-    BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
+    BRAND_REPLY_MAX_LENGTH,
     REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
-    TITLE_MAX_LENGTH,
     BrandReply,
     ReasonCode,
     Review,
@@ -38,6 +37,8 @@ from reviews.models import (
     ReviewStatus,
     ReviewStatusChange,
     ReviewVote,
+    WrittenLengths,
+    written_lengths,
 )
 
 # Legal moves of a review's status; anything else is refused.
@@ -50,22 +51,22 @@ _TRANSITIONS: dict[str, frozenset[str]] = {
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
-def _validate_content(*, rating: Any, title: str, body: str, language: str) -> None:
+def _validate_content(*, rating: Any, title: str, body: str, language: str, lengths: WrittenLengths) -> None:
     errors: dict[str, str] = {}
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         errors["rating"] = _("Choose a rating from 1 to 5 stars.")
     title = title.strip()
     if not title:
         errors["title"] = _("Give your review a title.")
-    elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = _("The title can be at most %(max)d characters long.") % {"max": TITLE_MAX_LENGTH}
+    elif len(title) > lengths.title_max:
+        errors["title"] = _("The title can be at most %(max)d characters long.") % {"max": lengths.title_max}
     body = body.strip()
     if len(body) < BODY_MIN_LENGTH:
         errors["body"] = _("Tell other customers a little more: at least %(min)d characters.") % {
             "min": BODY_MIN_LENGTH
         }
-    elif len(body) > BODY_MAX_LENGTH:
-        errors["body"] = _("The text can be at most %(max)d characters long.") % {"max": BODY_MAX_LENGTH}
+    elif len(body) > lengths.body_max:
+        errors["body"] = _("The text can be at most %(max)d characters long.") % {"max": lengths.body_max}
     if language not in LANGUAGE_CODES:
         errors["language"] = _("Choose the language the review is written in.")
     if errors:
@@ -147,7 +148,7 @@ def review_submit(
     tells the author which from the returned review's status.
     """
     now = now or timezone.now()
-    _validate_content(rating=rating, title=title, body=body, language=language)
+    _validate_content(rating=rating, title=title, body=body, language=language, lengths=written_lengths())
     name = (author_name or (author.public_name if author is not None else "")).strip()[:AUTHOR_NAME_MAX_LENGTH]
     if not name:
         raise ValidationFailed(_("Tell us the name to show with your review."), fields={"author_name": _("Required.")})
@@ -232,8 +233,9 @@ def review_edit(
     """The author changes their review; with pre-moderation it waits for a moderator again."""
     if author is None or review.author_id != author.pk:
         raise NotAllowed(_("Only the author can edit this review."))
-    _validate_content(rating=rating, title=title, body=body, language=language)
     locked = Review.objects.select_for_update().get(pk=review.pk)
+    # Measured against the review as stored: an older, longer review keeps its length.
+    _validate_content(rating=rating, title=title, body=body, language=language, lengths=written_lengths(locked))
     if locked.status == ReviewStatus.REMOVED:
         raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
     previous_rating = locked.rating
@@ -324,9 +326,10 @@ def brand_reply_post(*, review: Review, author: User, body: str, now: datetime |
     body = body.strip()
     if not body:
         raise ValidationFailed(_("Write the reply first."), fields={"body": _("Required.")})
-    if len(body) > BODY_MAX_LENGTH:
+    if len(body) > BRAND_REPLY_MAX_LENGTH:
         raise ValidationFailed(
-            _("The reply is too long."), fields={"body": _("At most %(max)d characters.") % {"max": BODY_MAX_LENGTH}}
+            _("The reply is too long."),
+            fields={"body": _("At most %(max)d characters.") % {"max": BRAND_REPLY_MAX_LENGTH}},
         )
     if review.status != ReviewStatus.PUBLISHED:
         raise Conflict(_("Only published reviews can be answered."), code="not_published")

@@ -30,11 +30,10 @@ from products.selectors import product_get_public
 from reviews import services
 from reviews.forms import ReportForm, ReviewForm, VoteForm, form_add_domain_error
 from reviews.models import (
-    BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
-    TITLE_MAX_LENGTH,
     Review,
     ReviewStatus,
+    written_lengths,
 )
 from reviews.selectors import (
     review_get_for_author,
@@ -44,7 +43,6 @@ from reviews.selectors import (
 )
 
 MY_REVIEWS_PAGE_SIZE = 20
-
 
 
 def _product_or_404(sku: str) -> Product:
@@ -83,15 +81,16 @@ def _status_message(review: Review) -> str:
     return _("Thank you! Your review will be published once a moderator has checked it. We will email you the outcome.")
 
 
-def _review_form_context(product: Product, form: ReviewForm, **extra: Any) -> dict[str, Any]:
+def _review_form_context(product: Product, form: ReviewForm, *, review: Review | None = None) -> dict[str, Any]:
+    lengths = written_lengths(review)
     return {
         "product": product,
         "form": form,
         "premoderation": settings.REVIEWS_PREMODERATION,
-        "title_max": TITLE_MAX_LENGTH,
+        "title_max": lengths.title_max,
         "body_min": BODY_MIN_LENGTH,
-        "body_max": BODY_MAX_LENGTH,
-        **extra,
+        "body_max": lengths.body_max,
+        "review": review,
     }
 
 
@@ -142,7 +141,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = review.product
     status = 200
     if request.method == "POST":
-        form = ReviewForm(request.POST)
+        form = ReviewForm(request.POST, lengths=written_lengths(review))
         if form.is_valid():
             try:
                 review = services.review_edit(review=review, author=acting_user(request), **form.review_fields())
@@ -159,7 +158,8 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     else:
         form = ReviewForm(
-            initial={"rating": review.rating, "title": review.title, "body": review.body, "language": review.language}
+            initial={"rating": review.rating, "title": review.title, "body": review.body, "language": review.language},
+            lengths=written_lengths(review),
         )
     return render(
         request,

@@ -23,6 +23,8 @@ from reviews.models import (
     BODY_MIN_LENGTH,
     REASON_DESCRIPTIONS,
     REPORT_REASONS,
+    STORED_BODY_MAX_LENGTH,
+    STORED_TITLE_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     ReasonCode,
 )
@@ -123,5 +125,7 @@ def about_reviews(request: HttpRequest) -> HttpResponse:
             "title_max": TITLE_MAX_LENGTH,
             "body_min": BODY_MIN_LENGTH,
             "body_max": BODY_MAX_LENGTH,
+            "stored_title_max": STORED_TITLE_MAX_LENGTH,
+            "stored_body_max": STORED_BODY_MAX_LENGTH,
         },
     )

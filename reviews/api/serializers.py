@@ -7,17 +7,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from products.models import Product
+from reviews.forms import interpolate_lazy
 from reviews.models import (
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
     REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
+    STORED_BODY_MAX_LENGTH,
+    STORED_TITLE_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     BrandReply,
     ReasonCode,
@@ -35,6 +40,14 @@ STRIPPED_SPACES = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u20
 # Not blank: drf-spectacular gives a blank comment as its own alternative beside this one.
 COMMENT_WITHOUT_NUL = r"^[^\x00]+$"
 COMMENT_SAYS_SOMETHING = rf"^[^\x00]*[^\x00{STRIPPED_SPACES}][^\x00]*$"
+
+
+def _grouped_number(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+# "50,000" (or "50 000"), in the language the schema is rendered in.
+grouped_number_lazy = lazy(_grouped_number, str)
 
 
 class BrandReplySerializer(serializers.ModelSerializer):
@@ -73,6 +86,33 @@ class ReviewSerializer(serializers.ModelSerializer):
             "brand_reply",
         ]
         read_only_fields = fields
+        # A review read may be longer than one written here: imported history is kept whole.
+        extra_kwargs = {
+            "title": {
+                "help_text": interpolate_lazy(
+                    _(
+                        "Reviews written through the site or the API have titles of at most %(written)s "
+                        "characters; imported history keeps titles of up to %(stored)s characters."
+                    ),
+                    {
+                        "written": grouped_number_lazy(TITLE_MAX_LENGTH),
+                        "stored": grouped_number_lazy(STORED_TITLE_MAX_LENGTH),
+                    },
+                )
+            },
+            "body": {
+                "help_text": interpolate_lazy(
+                    _(
+                        "Reviews written through the site or the API have texts of at most %(written)s "
+                        "characters; imported history keeps texts of up to %(stored)s characters."
+                    ),
+                    {
+                        "written": grouped_number_lazy(BODY_MAX_LENGTH),
+                        "stored": grouped_number_lazy(STORED_BODY_MAX_LENGTH),
+                    },
+                )
+            },
+        }
 
     @extend_schema_field(serializers.BooleanField())
     def get_about_previous_version(self, review: Review) -> bool:
