@@ -9,6 +9,8 @@ two apart.
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import date
 from typing import Any
 
@@ -47,7 +49,23 @@ class OperatorCommand(BaseCommand):
     def execute(self, *args: Any, **options: Any) -> str | None:
         try:
             return super().execute(*args, **options)
+        except BrokenPipeError:
+            # The reader of our output went away (`gate_events | head -1`): what it asked
+            # for is written, so end quietly, as a Unix filter does, with no traceback.
+            _stdout_discarded()
+            return None
         except InputFileError as error:
             raise bad_input(str(error)) from None
         except DomainError as error:
             raise bad_input(error.message) from None
+
+
+def _stdout_discarded() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush of what is
+    still buffered does not raise BrokenPipeError again on the way out (Python's advice,
+    https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # no real standard output (a test's StringIO): nothing will be flushed

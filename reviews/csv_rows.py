@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from core.csv_input import CsvHeader, RowError, checked_rows, non_blank_value, parse_moment
+from core.csv_input import CsvHeader, RowError, checked_rows, parse_moment, sku_value
 
 __all__ = ["RATINGS", "REVIEW_COLUMNS", "ReviewRow", "iter_reviews", "parse_rating", "parse_review_row"]
 
@@ -51,8 +51,10 @@ def parse_review_row(
     tz: tzinfo,
     extra_columns: Sequence[str] = (),
 ) -> ReviewRow:
-    """Check one review row; raises :class:`RowError` naming the file, line and reason."""
-    product_id = non_blank_value(row, header, "product_id", line=line)
+    """Check one review row's values; raises :class:`RowError` naming the file, line and
+    reason. The row's shape (its number of fields, no NUL byte) is checked by the reader
+    (:func:`core.csv_input.row_shape_check`)."""
+    product_id = sku_value(row, header, "product_id", line=line)
     rating_text = header.value(row, "rating", line)
     created_text = header.value(row, "created_at", line)
     try:

@@ -20,8 +20,10 @@ unsorted file. The reasons:
 * pyarrow or numpy is not installed;
 * the CSV does not parse as a table (a row with more or fewer fields than the header,
   text that is not UTF-8, a header row spread over several lines);
-* a value is not valid (an empty product id, a rating other than the digits 1 to 5, an
-  unreadable date), or the rows are not in day order;
+* quoting a strict reader refuses, or a NUL byte (:mod:`gate.backtest.prescan`: pyarrow
+  would read them silently);
+* a value is not valid (a product id outside the SKU rule, a rating other than the digits
+  1 to 5, an unreadable date), or the rows are not in day order;
 * a threshold whose exact fraction has terms too large for 64-bit integer arithmetic.
 
 Memory is that of the row engine (per product a running count and sum, per day of the
@@ -41,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from core.csv_input import CsvHeader, parse_moment
+from core.skus import is_valid_sku
 from gate.backtest.replay import Improvements, Replay
 from gate.backtest.sinks import EventSink
 from gate.policy import (
@@ -61,8 +64,10 @@ try:  # Optional at import time: without them, run_backtest uses the row engine.
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
+
+    from gate.backtest.prescan import quoting_problem
 except ImportError:  # pragma: no cover (both are dependencies of the project)
-    np = pa = pc = pacsv = None  # type: ignore[assignment]
+    np = pa = pc = pacsv = quoting_problem = None  # type: ignore[assignment]
 
 __all__ = ["ColumnReader", "ColumnarSimulation", "NotColumnar", "ProductNumbers", "replay_columnar"]
 
@@ -140,6 +145,9 @@ class ColumnReader:
             self._improved_keys = np.array(sorted(_key(day, number) for day, number in self._improved_at))
 
     def _open(self) -> Any:
+        problem = quoting_problem(self.path)
+        if problem is not None:
+            raise NotColumnar(problem)
         names = [f"column{position}" for position in range(len(self.header.names))]
         wanted = {column: names[self.header.positions[column]] for column in ("product_id", "rating", "created_at")}
         self.columns = wanted
@@ -231,8 +239,8 @@ class ColumnReader:
         numbers = pc.index_in(column, value_set=self._known_products())
         if numbers.null_count:
             for product_id in pc.unique(pc.filter(column, pc.is_null(numbers))).to_pylist():
-                if not product_id.strip():
-                    raise NotColumnar("a row has an empty product_id")
+                if not is_valid_sku(product_id):
+                    raise NotColumnar("a row has a product_id that is not a valid SKU")
                 self.products.number(product_id)
             numbers = pc.index_in(column, value_set=self._known_products())
         return numbers.to_numpy(zero_copy_only=False).astype(np.int64)

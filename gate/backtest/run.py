@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -10,13 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from core.csv_input import PROGRESS_EVERY, RowError, open_csv, read_header
+from core.csv_input import PROGRESS_EVERY, RowError, csv_reader, file_header, open_csv, read_header
 from gate.backtest.external_sort import externally_sorted
 from gate.backtest.replay import Improvements, Replay, Unsorted, load_improvements
 from gate.backtest.scan import ReviewScanner, SkipReporter
 from gate.backtest.simulation import RowSimulation
 from gate.backtest.sinks import EventList, EventSink
-from gate.improvement_rows import iter_improvements
+from gate.improvement_rows import IMPROVEMENT_COLUMNS, iter_improvements
 from gate.policy import GateEvent, GatePolicy, GateState
 from reviews.csv_rows import REVIEW_COLUMNS
 
@@ -51,6 +50,8 @@ class BacktestSummary:
     still_flagged: int = 0
     still_withdrawn: int = 0
     sorted_input: bool = True
+    # Per file ("reviews", "improvements"): the header's columns the backtest does not read.
+    ignored_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def run_backtest(
@@ -86,14 +87,17 @@ def run_backtest(
     tz = policy.tzinfo
     improvement_skips = SkipReporter(skip_invalid, on_skip)
     improvements = Improvements()
+    summary = BacktestSummary()
     if improvements_path is not None:
+        header = file_header(improvements_path, IMPROVEMENT_COLUMNS)
+        summary.ignored_columns["improvements"] = header.ignored(IMPROVEMENT_COLUMNS)
         improvements = load_improvements(
             iter_improvements(improvements_path, tz, skip_invalid=skip_invalid, on_skip=improvement_skips),
             tz,
         )
     first = from_day.toordinal() if from_day is not None else None
     last = to_day.toordinal() if to_day is not None else None
-    summary = BacktestSummary()
+    summary.ignored_columns["reviews"] = file_header(reviews_path, REVIEW_COLUMNS).ignored(REVIEW_COLUMNS)
 
     if engine == "columnar" or (engine == "auto" and _file_size(reviews_path) >= COLUMNAR_MIN_BYTES):
         columnar = _replay_columnar(
@@ -175,7 +179,7 @@ def _replay_columnar(
     """The columnar engine's replay, or ``None`` when the row engine must take the file
     (then nothing was kept in ``sink``). With ``required``, that raises instead."""
     with open_csv(reviews_path) as handle:
-        reader = csv.reader(handle)
+        reader = csv_reader(handle)
         header = read_header(reader, reviews_path, REVIEW_COLUMNS)
         header_lines = reader.line_num
     try:

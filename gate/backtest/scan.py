@@ -15,33 +15,28 @@ import csv
 from collections.abc import Callable, Generator, Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Protocol
 
 from core.csv_input import (
     PROGRESS_EVERY,
     CsvHeader,
+    CsvRows,
     RowError,
+    contains_nul,
+    csv_error,
+    csv_reader,
     day_of,
     decoding_error,
+    last_row_start,
     open_csv,
     parse_moment,
     read_header,
+    row_shape_check,
+    row_start_line,
 )
 from gate.backtest.replay import Improvements
 from reviews.csv_rows import RATINGS, REVIEW_COLUMNS, parse_review_row
 
-__all__ = ["COUNT_BITS", "COUNT_MASK", "INCREMENTS", "CsvRows", "ReviewScanner", "SkipReporter"]
-
-
-class CsvRows(Protocol):
-    """A ``csv.reader``: rows, and the line the last one ended on."""
-
-    line_num: int
-
-    def __iter__(self) -> Iterator[list[str]]: ...
-
-    def __next__(self) -> list[str]: ...
-
+__all__ = ["COUNT_BITS", "COUNT_MASK", "INCREMENTS", "ReviewScanner", "SkipReporter"]
 
 COUNT_BITS = 32
 COUNT_MASK = (1 << COUNT_BITS) - 1
@@ -99,18 +94,24 @@ class ReviewScanner:
         self.products: set[str] = set()  # product ids already checked (not blank)
         self._day_of_text: dict[str, int] = {}  # date text -> day ordinal (a bounded cache)
         self._next_progress = PROGRESS_EVERY
+        self._nul_possible = False
 
     def batches(self) -> Generator[tuple[int, dict[str, int]], None, None]:
         path = self.path
+        # A NUL byte is rare: only a file that has one pays for checking every row for it.
+        self._nul_possible = contains_nul(path)
         with open_csv(path) as handle:
-            reader = csv.reader(handle)
+            reader = csv_reader(handle)
             header = read_header(reader, path, REVIEW_COLUMNS)
+            rows: CsvRows = reader if not self.skip.skip_invalid else _SkippingReader(reader, path, self.skip)
             try:
-                yield from self._batches(reader, header)
+                yield from self._batches(rows, header)
             except UnicodeDecodeError:
                 raise decoding_error(path) from None
             except csv.Error as exc:
-                raise RowError(path, reader.line_num, f"not a valid CSV row ({exc})") from None
+                # Strict mode only (with --skip-invalid, _SkippingReader reported it).
+                start = last_row_start(path) if "end of data" in str(exc) else reader.line_num
+                raise csv_error(path, exc, start_line=start, end_line=reader.line_num) from None
 
     def _batches(  # noqa: C901, PLR0915 - the hot loop, kept whole for speed (see below)
         self, reader: CsvRows, header: CsvHeader
@@ -127,6 +128,8 @@ class ReviewScanner:
         tz = self.tz
         products = self.products
         product_at, rating_at, created_at = (header.positions[column] for column in REVIEW_COLUMNS)
+        # A row of another width, or any row of a file with a NUL byte, takes the full check.
+        width = -1 if self._nul_possible else len(header.names)
         batch: dict[str, int] = {}
         current = -1
         current_text = None  # rows are grouped on the date text: a string compare
@@ -136,7 +139,7 @@ class ReviewScanner:
         for rows, row in enumerate(reader, start=1):  # rows: read after the loop too
             try:
                 product_id = row[product_at]
-                increment = increment_of(row[rating_at], 0)  # 0: not a rating
+                increment = increment_of(row[rating_at], 0) if len(row) == width else 0  # 0: to check
                 created_text = row[created_at]
             except IndexError:
                 increment = 0
@@ -184,7 +187,9 @@ class ReviewScanner:
         if not row:
             self.not_reviews += 1
             return None  # a blank line is not a row
+        line = row_start_line(row, line)
         try:
+            row_shape_check(row, header, line, nul_possible=self._nul_possible)
             review = parse_review_row(row, header, line=line, tz=self.tz)
         except RowError as error:
             self._bad_row(error)
@@ -222,3 +227,40 @@ class ReviewScanner:
             self.progress(f"{self.path}: {rows:,} rows read{self.note}")
             self._next_progress = rows + PROGRESS_EVERY
         return self.improvements.last_on_day.get(day)
+
+
+class _SkippingReader:
+    """A strict ``csv`` reader for ``--skip-invalid``: a row the reader itself refuses (a
+    quote left open at the end of the file, text after a closing quote) is reported and
+    counted through ``refuse``, read as a blank line, and the reading goes on at the next
+    line. Only used with ``--skip-invalid``: it costs a generator step per row."""
+
+    def __init__(self, reader: CsvRows, path: str | Path, refuse: Callable[[RowError], None]) -> None:
+        self.reader = reader
+        self.path = path
+        self.refuse = refuse
+        self._rows = self._read()
+
+    @property
+    def line_num(self) -> int:
+        return self.reader.line_num
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self
+
+    def __next__(self) -> list[str]:
+        return next(self._rows)
+
+    def _read(self) -> Iterator[list[str]]:
+        reader = self.reader
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.refuse(csv_error(self.path, exc, start_line=start, end_line=reader.line_num))
+                yield []  # not a review, like a blank line
+                continue
+            yield row

@@ -203,4 +203,7 @@ class Command(OperatorCommand):
             lines.append("the reviews file is not sorted by day: it was read twice, through a sort")
         if summary.rows_skipped:
             lines.append(f"skipped rows (--skip-invalid): {summary.rows_skipped:,}")
+        for name, columns in summary.ignored_columns.items():
+            if columns:
+                lines.append(f"ignored columns of the {name} file: {', '.join(columns)}")
         return lines

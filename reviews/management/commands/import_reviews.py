@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from core.batching import chunked
 from core.commands import OperatorCommand, bad_input
-from core.csv_input import PROGRESS_EVERY, InputFileError, RowError
+from core.csv_input import PROGRESS_EVERY, InputFileError, RowError, file_header
 from core.errors import DomainError
 from products.models import Product
-from reviews.csv_rows import ReviewRow, iter_reviews
+from reviews.csv_rows import REVIEW_COLUMNS, ReviewRow, iter_reviews
 from reviews.history_import import (
     REVIEW_IMPORT_COLUMNS,
     HistoryKeeper,
@@ -82,6 +82,10 @@ class _ReviewFile:
     def check_file(self) -> None:
         """1. Check the whole file; collect its products (memory: products, and bad lines)."""
         try:
+            ignored = file_header(self.path, REVIEW_COLUMNS).ignored(REVIEW_COLUMNS + REVIEW_IMPORT_COLUMNS)
+            if ignored and self.verbosity >= 1:
+                # Named first, so that a misspelt optional column ("tittle") is seen at once.
+                self.say(f"{self.path}: ignored columns: {', '.join(ignored)}")
             for row in self.review_rows(skip_invalid=self.skip_invalid, on_skip=self.skip):
                 try:
                     self.checked(row)

@@ -114,8 +114,8 @@ TENT-1,5,2024-03-03
     ("row", "reason"),
     [
         ("TENT-1,4,yesterday", "created_at"),
-        ("TENT-1,4", "missing value"),
-        (",4,2024-03-01", "product_id is empty"),
+        ("TENT-1,4", "the row has 2 fields, the header 3"),
+        (",4,2024-03-01", "product_id: the SKU is empty"),
         ("TENT-1,4,2999-01-01", "in the future"),
     ],
 )
