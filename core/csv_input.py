@@ -115,7 +115,8 @@ def day_of(moment: datetime, tz: tzinfo) -> date:
 class CsvRows(Protocol):
     """A ``csv.reader``: rows, and the line the last one ended on."""
 
-    line_num: int
+    @property
+    def line_num(self) -> int: ...
 
     def __iter__(self) -> Iterator[list[str]]: ...
 

@@ -19,6 +19,7 @@ from gate.services import (
     DESCRIPTION_MAX_LENGTH,
     PUBLIC_NOTE_MAX_LENGTH,
 )
+from gate.services.improvements import ImprovementDescriptionValidator
 from reviews.forms import COUNTER_TEMPLATE
 from reviews.models import BODY_MAX_LENGTH, REPORT_REASONS
 
@@ -84,8 +85,10 @@ class CommentForm(forms.Form):
 class ImprovementForm(forms.Form):
     description = forms.CharField(
         label=_("What was changed (internal)"),
-        max_length=DESCRIPTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5, "data-counter-template": COUNTER_TEMPLATE}),
+        validators=[ImprovementDescriptionValidator()],
+        widget=forms.Textarea(
+            attrs={"rows": 5, "maxlength": DESCRIPTION_MAX_LENGTH, "data-counter-template": COUNTER_TEMPLATE}
+        ),
         help_text=_("For the team and quality directors: the change, the supplier, the batch, the tests."),
         error_messages={"required": _("Say what was changed.")},
     )

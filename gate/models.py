@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gate.improvement_rows import DESCRIPTION_MAX_LENGTH, IMPROVEMENT_ID_MAX_LENGTH
 from gate.policy import EventKind
 from products.models import Product
 
@@ -65,17 +66,22 @@ class Improvement(models.Model):
     day = models.DateField(_("day"))
     # The revision this improvement starts (the product's revision before it, plus one).
     revision = models.PositiveIntegerField()
-    description = models.TextField(_("what was changed (internal)"), max_length=5000)
+    description = models.TextField(_("what was changed (internal)"), max_length=DESCRIPTION_MAX_LENGTH)
     public_note = models.TextField(_("note for shoppers"), max_length=1000, blank=True)
     # Complaint phrases the manager says this addresses (the desk's "closing the loop").
     addressed_phrases = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.APP)
+    # An importer's own id (CSV `improvement_id`), one improvement's in the whole database:
+    # a re-import of the same row adds nothing. Null (not "") when logged in the app or
+    # imported without one: the unique constraint below holds only among the ids given.
+    external_id = models.CharField(max_length=IMPROVEMENT_ID_MAX_LENGTH, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["logged_at", "id"]
         indexes = [models.Index(fields=["day"], name="gate_improvement_day")]
         constraints = [
+            models.UniqueConstraint(fields=["external_id"], name="gate_improvement_external_id_unique"),
             models.UniqueConstraint(fields=["product", "revision"], name="gate_improvement_one_per_revision"),
             models.CheckConstraint(condition=Q(revision__gte=1), name="gate_improvement_revision_positive"),
         ]

@@ -12,9 +12,9 @@ from gate.models import GateEvent, Improvement, WithdrawalNotice
 from gate.services import (
     ADDRESSED_PHRASE_MAX_LENGTH,
     ADDRESSED_PHRASES_MAX,
-    DESCRIPTION_MAX_LENGTH,
     PUBLIC_NOTE_MAX_LENGTH,
 )
+from gate.services.improvements import ImprovementDescriptionValidator
 from products.models import Product
 
 AVERAGE_HELP = _("Average of the evaluation that caused the event, 4 decimals; null for improvements.")
@@ -76,7 +76,8 @@ class WithdrawalNoticeSerializer(serializers.ModelSerializer):
 
 class ImprovementInputSerializer(serializers.Serializer):
     description = serializers.CharField(
-        max_length=DESCRIPTION_MAX_LENGTH, help_text=_("What was changed (internal, not shown to shoppers).")
+        validators=[ImprovementDescriptionValidator()],
+        help_text=_("What was changed (internal, not shown to shoppers)."),
     )
     public_note = serializers.CharField(
         max_length=PUBLIC_NOTE_MAX_LENGTH,

@@ -15,7 +15,7 @@ from gate.backtest.replay import Improvements, Replay, Unsorted, load_improvemen
 from gate.backtest.scan import ReviewScanner, SkipReporter
 from gate.backtest.simulation import RowSimulation
 from gate.backtest.sinks import EventList, EventSink
-from gate.improvement_rows import IMPROVEMENT_COLUMNS, iter_improvements
+from gate.improvement_rows import IMPROVEMENT_COLUMNS, IMPROVEMENT_ROW_COLUMNS, iter_improvements
 from gate.policy import GateEvent, GatePolicy, GateState
 from reviews.csv_rows import REVIEW_COLUMNS
 
@@ -90,7 +90,8 @@ def run_backtest(
     summary = BacktestSummary()
     if improvements_path is not None:
         header = file_header(improvements_path, IMPROVEMENT_COLUMNS)
-        summary.ignored_columns["improvements"] = header.ignored(IMPROVEMENT_COLUMNS)
+        # The optional columns are read too: the backtest refuses a row an import would refuse.
+        summary.ignored_columns["improvements"] = header.ignored(IMPROVEMENT_ROW_COLUMNS)
         improvements = load_improvements(
             iter_improvements(improvements_path, tz, skip_invalid=skip_invalid, on_skip=improvement_skips),
             tz,

@@ -7,10 +7,12 @@ an imported one waits for the day engine to evaluate its day, as the spec orders
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from accounts.models import User
 from core.batching import chunked
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from gate.configured import gate_policy_from_settings
+from gate.improvement_rows import DESCRIPTION_MAX_LENGTH, IMPROVEMENT_ID_MAX_LENGTH, description_problem
 from gate.models import GateClock, Improvement
 from gate.policy import GatePolicy
 from gate.services.clock import gate_clock_locked
@@ -29,13 +32,43 @@ from products.models import Product
 from reviews.history_import import ImportRefused, reviews_revision_advance
 from reviews.ratings import product_ratings_recompute
 
-__all__ = ["ImprovementImport", "improvement_import", "improvement_log"]
+__all__ = [
+    "DESCRIPTION_MAX_LENGTH",
+    "ImprovementDescriptionValidator",
+    "ImprovementImport",
+    "ImprovementImportSummary",
+    "improvement_description_problem",
+    "improvement_history_import",
+    "improvement_import",
+    "improvement_log",
+]
 
-# Lengths of the stored fields, and limits of the addressed phrases (a JSON list).
-DESCRIPTION_MAX_LENGTH = Improvement._meta.get_field("description").max_length or 0
+# Lengths of the stored fields, and limits of the addressed phrases (a JSON list). The
+# description's is gate.improvement_rows' (the import's row definition checks it too).
 PUBLIC_NOTE_MAX_LENGTH = Improvement._meta.get_field("public_note").max_length or 0
 ADDRESSED_PHRASES_MAX = 20
 ADDRESSED_PHRASE_MAX_LENGTH = 200
+
+
+# --- The description's limits: one check for the desk, the API and the import ------------
+
+
+def improvement_description_problem(description: str) -> str | None:
+    """:func:`gate.improvement_rows.description_problem` in the user's language."""
+    return description_problem(description, translate=_)
+
+
+class ImprovementDescriptionValidator(MaxLengthValidator):
+    """The desk form's and the API's check of a description: the service's own check and
+    message. A ``MaxLengthValidator``, so the API schema states the limit (maxLength)."""
+
+    def __init__(self) -> None:
+        super().__init__(DESCRIPTION_MAX_LENGTH)
+
+    def __call__(self, value: str) -> None:
+        problem = improvement_description_problem(value)
+        if problem is not None:
+            raise ValidationError(problem, code="max_length")
 
 
 # --- Logged in the app --------------------------------------------------------------------
@@ -50,8 +83,8 @@ def _clean_improvement_text(
     phrases = [str(phrase).strip() for phrase in addressed_phrases if str(phrase).strip()]
     if not description:
         errors["description"] = _("Say what was changed.")
-    elif len(description) > DESCRIPTION_MAX_LENGTH:
-        errors["description"] = _("At most %(max)d characters.") % {"max": DESCRIPTION_MAX_LENGTH}
+    elif (problem := improvement_description_problem(description)) is not None:
+        errors["description"] = problem
     if len(public_note) > PUBLIC_NOTE_MAX_LENGTH:
         errors["public_note"] = _("At most %(max)d characters.") % {"max": PUBLIC_NOTE_MAX_LENGTH}
     if len(phrases) > ADDRESSED_PHRASES_MAX:
@@ -131,12 +164,112 @@ def improvement_log(
 
 @dataclass(frozen=True)
 class ImprovementImport:
-    """One improvement of history to import (``line``: where it came from, for errors)."""
+    """One improvement of history to import (``line``: where it came from, for errors;
+    ``improvement_id``: the importer's own id, which makes a re-import add nothing)."""
 
     sku: str
     logged_at: datetime
     description: str = ""
     line: int | None = None
+    improvement_id: str | None = None
+
+
+@dataclass
+class ImprovementImportSummary:
+    created: list[Improvement] = field(default_factory=list)
+    # Rows identical to an improvement already stored, or to an earlier row of the same
+    # import: not logged again.
+    identical: list[ImprovementImport] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """An improvement already stored (``line`` None) or met earlier in the same import."""
+
+    sku: str
+    logged_at: datetime
+    description: str
+    line: int | None
+
+    def same_content(self, item: ImprovementImport) -> bool:
+        return (self.sku, self.logged_at, self.description) == (item.sku, item.logged_at, item.description.strip())
+
+
+@dataclass
+class _KnownImprovements:
+    """What identifies an improvement: its ``improvement_id`` when it has one, else its
+    product, moment and description (``by_content`` keeps the ids that content is known under)."""
+
+    by_id: dict[str, _Known] = field(default_factory=dict)
+    by_content: dict[tuple[str, datetime, str], set[str | None]] = field(default_factory=dict)
+
+    def add(self, known: _Known, improvement_id: str | None) -> None:
+        if improvement_id is not None:
+            self.by_id[improvement_id] = known
+        self.by_content.setdefault((known.sku, known.logged_at, known.description), set()).add(improvement_id)
+
+    def identical(self, item: ImprovementImport) -> bool:
+        """Whether ``item`` is an improvement already known; refuses an ``improvement_id``
+        known with another product, moment or description."""
+        ids = self.by_content.get((item.sku, item.logged_at, item.description.strip()))
+        if item.improvement_id is None:
+            return ids is not None
+        known = self.by_id.get(item.improvement_id)
+        if known is None:
+            # The same content known without an id (logged in the app, or imported from a
+            # file without the column) is the same improvement: the id adds nothing to it.
+            return ids is not None and None in ids
+        if known.same_content(item):
+            return True
+        where = _("on line %(line)d") % {"line": known.line} if known.line is not None else _("already imported")
+        raise ImportRefused(
+            _(
+                "improvement_id %(id)s names another improvement (%(sku)s at %(at)s, %(where)s): "
+                "one id, one product, logged_at and description"
+            )
+            % {"id": item.improvement_id, "sku": known.sku, "at": known.logged_at.isoformat(), "where": where},
+            line=item.line,
+            code="improvement_id_reused",
+        )
+
+
+def _known_improvements(items: Sequence[ImprovementImport]) -> _KnownImprovements:
+    """The stored improvements an import's items could repeat: those with one of their ids,
+    and every improvement of their products (a product has few)."""
+    known = _KnownImprovements()
+    columns = ("external_id", "product__sku", "logged_at", "description")
+    ids = sorted({item.improvement_id for item in items if item.improvement_id is not None})
+    skus = sorted({item.sku for item in items})
+    for id_chunk in chunked(ids):
+        for external_id, sku, logged_at, description in Improvement.objects.filter(
+            external_id__in=id_chunk
+        ).values_list(*columns):
+            known.add(_Known(sku, logged_at, description, None), external_id)
+    for sku_chunk in chunked(skus):
+        for external_id, sku, logged_at, description in Improvement.objects.filter(
+            product__sku__in=sku_chunk
+        ).values_list(*columns):
+            known.add(_Known(sku, logged_at, description, None), external_id)
+    return known
+
+
+def _new_improvements(items: Sequence[ImprovementImport], summary: ImprovementImportSummary) -> list[ImprovementImport]:
+    """The items not yet imported, in their order; the others go to ``summary.identical``.
+
+    A row repeated in the same file (same improvement_id, or without one the same product,
+    moment and description) is skipped as identical rather than refused: a file is often
+    the concatenation of overlapping exports, and saying an improvement twice does not make
+    it two (two revisions starting at the same moment, the first of which holds nothing).
+    """
+    known = _known_improvements(items)
+    new: list[ImprovementImport] = []
+    for item in items:
+        if known.identical(item):
+            summary.identical.append(item)
+            continue
+        known.add(_Known(item.sku, item.logged_at, item.description.strip(), item.line), item.improvement_id)
+        new.append(item)
+    return new
 
 
 def improvement_import(
@@ -146,65 +279,89 @@ def improvement_import(
     now: datetime | None = None,
     policy: GatePolicy | None = None,
 ) -> list[Improvement]:
+    """:func:`improvement_history_import`, for callers that want only the improvements created."""
+    return improvement_history_import(items=items, by=by, now=now, policy=policy).created
+
+
+def improvement_history_import(
+    *,
+    items: Sequence[ImprovementImport],
+    by: User | None = None,
+    now: datetime | None = None,
+    policy: GatePolicy | None = None,
+) -> ImprovementImportSummary:
     """Log improvements of history, to be applied when the engine evaluates their days.
 
-    Refused, all or nothing, when one is for a day already evaluated (history is never
-    rewritten), at a moment in the future, for an unknown product, or before the product's
-    latest improvement (revisions follow each other in time). Otherwise each becomes the
-    product's next revision, and the reviews already stored that were written at or after
-    its ``logged_at`` move to that revision (they are about the improved product), with the
-    products' figures recomputed. The improved / reinstated event is written when the
-    engine evaluates the improvement's day, as the spec orders it.
+    1. Items identical to an improvement already stored (or to an earlier item) are skipped
+       and reported, before any other check: importing a file again, even after its days
+       were evaluated, adds nothing and refuses nothing. An ``improvement_id`` already
+       known with another product, moment or description is refused.
+    2. The others are refused, all or nothing, when one is for a day already evaluated
+       (history is never rewritten), at a moment in the future, for an unknown product,
+       before the product's latest improvement (revisions follow each other in time), or
+       with a description over the desk's limit (never cut).
+    3. Each becomes the product's next revision, and the reviews already stored that were
+       written at or after its ``logged_at`` move to that revision (they are about the
+       improved product), with the products' figures recomputed. The improved / reinstated
+       event is written when the engine evaluates the improvement's day, as the spec orders.
     """
     now = now or timezone.now()
     policy = policy or gate_policy_from_settings()
-    ordered = sorted(items, key=lambda item: item.logged_at)
+    summary = ImprovementImportSummary()
     with transaction.atomic():
         clock = gate_clock_locked()
-        skus = {item.sku for item in ordered}
-        products: dict[str, int] = {}
-        for sku_chunk in chunked(sorted(skus)):
-            products.update(Product.objects.filter(sku__in=sku_chunk).values_list("sku", "pk"))
-        latest: dict[int, tuple[int, datetime | None]] = {}
-        for chunk in chunked(sorted(products.values())):
-            for pk, revision, started in Product.objects.filter(pk__in=chunk).values_list(
-                "pk", "revision", "revision_started_at"
-            ):
-                latest[pk] = (revision, started)
-            # Pending (imported, not yet applied) improvements count: the next one follows them.
-            for pk, revision, logged_at in (
-                Improvement.objects.filter(product_id__in=chunk)
-                .order_by("product_id", "revision")
-                .values_list("product_id", "revision", "logged_at")
-            ):
-                latest[pk] = (revision, logged_at)
-        created: list[Improvement] = []
+        ordered = sorted(_new_improvements(items, summary), key=lambda item: item.logged_at)
+        products, latest = _products_and_latest_revisions({item.sku for item in ordered})
         for item in ordered:
             _improvement_import_check(item, products=products, latest=latest, clock=clock, policy=policy, now=now)
             product_id = products[item.sku]
             revision = latest[product_id][0] + 1
             latest[product_id] = (revision, item.logged_at)
-            created.append(
+            summary.created.append(
                 Improvement(
                     product_id=product_id,
                     logged_by=by,
                     logged_at=item.logged_at,
                     day=policy.day_of(item.logged_at),
                     revision=revision,
-                    description=item.description.strip()[:DESCRIPTION_MAX_LENGTH],
+                    description=item.description.strip(),
                     source=Improvement.Source.IMPORT,
+                    external_id=item.improvement_id,
                 )
             )
         # One by one (a few rows): each needs its id, and its reviews moved in time order.
-        for improvement in created:
+        for improvement in summary.created:
             improvement.save(force_insert=True)
             reviews_revision_advance(
                 product_id=improvement.product_id, revision=improvement.revision, since=improvement.logged_at
             )
-        touched = sorted({improvement.product_id for improvement in created})
+        touched = sorted({improvement.product_id for improvement in summary.created})
         for touched_chunk in chunked(touched):
             product_ratings_recompute(product_ids=list(touched_chunk))
-    return created
+    return summary
+
+
+def _products_and_latest_revisions(
+    skus: set[str],
+) -> tuple[dict[str, int], dict[int, tuple[int, datetime | None]]]:
+    """The products by SKU, and each one's latest revision and the moment it started."""
+    products: dict[str, int] = {}
+    for sku_chunk in chunked(sorted(skus)):
+        products.update(Product.objects.filter(sku__in=sku_chunk).values_list("sku", "pk"))
+    latest: dict[int, tuple[int, datetime | None]] = {}
+    for chunk in chunked(sorted(products.values())):
+        for pk, revision, started in Product.objects.filter(pk__in=chunk).values_list(
+            "pk", "revision", "revision_started_at"
+        ):
+            latest[pk] = (revision, started)
+        # Pending (imported, not yet applied) improvements count: the next one follows them.
+        for pk, revision, logged_at in (
+            Improvement.objects.filter(product_id__in=chunk)
+            .order_by("product_id", "revision")
+            .values_list("product_id", "revision", "logged_at")
+        ):
+            latest[pk] = (revision, logged_at)
+    return products, latest
 
 
 def _improvement_import_check(
@@ -217,6 +374,15 @@ def _improvement_import_check(
     now: datetime,
 ) -> None:
     day = policy.day_of(item.logged_at)
+    problem = improvement_description_problem(item.description.strip())
+    if problem is not None:
+        raise ImportRefused(_("description: %(problem)s") % {"problem": problem}, line=item.line, code="description")
+    if item.improvement_id is not None and len(item.improvement_id) > IMPROVEMENT_ID_MAX_LENGTH:
+        raise ImportRefused(
+            _("improvement_id is longer than %(max)d characters") % {"max": IMPROVEMENT_ID_MAX_LENGTH},
+            line=item.line,
+            code="improvement_id",
+        )
     if item.sku not in products:
         raise ImportRefused(_("unknown product %(sku)s") % {"sku": item.sku}, line=item.line, code="unknown_product")
     if item.logged_at > now:
