@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from core.api_errors import api_not_found
+from core.skus import SKU_URL_PATTERN
 from gate.api.views import GateEventViewSet, ProductImprovementViewSet, WithdrawalNoticeViewSet
 from notifications.api.views import WebhookEndpointViewSet
 from products.api.views import ProductViewSet, RatingFeedViewSet
@@ -43,15 +44,17 @@ class RedocView(_DocsPolicyMixin, SpectacularRedocView):
     throttle_classes: list[Any] = []
 
 
+# A product's nested routes match its SKU by the one rule (core.skus), as its own route does
+# (ProductViewSet.lookup_value_regex): an invalid SKU in a URL is a 404, never a 500.
+PRODUCT_PREFIX = rf"products/(?P<product_sku>{SKU_URL_PATTERN})"
+
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("products", ProductViewSet, basename="product")
 router.register("ratings", RatingFeedViewSet, basename="rating")
-router.register(r"products/(?P<product_sku>[^/]+)/reviews", ProductReviewViewSet, basename="product-review")
+router.register(f"{PRODUCT_PREFIX}/reviews", ProductReviewViewSet, basename="product-review")
 router.register("reviews", ReviewViewSet, basename="review")
-router.register(
-    r"products/(?P<product_sku>[^/]+)/improvements", ProductImprovementViewSet, basename="product-improvement"
-)
+router.register(f"{PRODUCT_PREFIX}/improvements", ProductImprovementViewSet, basename="product-improvement")
 router.register("gate/events", GateEventViewSet, basename="gate-event")
 router.register("gate/notices", WithdrawalNoticeViewSet, basename="gate-notice")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")

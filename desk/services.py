@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import user_can_moderate
 from core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from core.url_converters import sku_reverse
 from desk.models import COMMENT_MAX_LENGTH, PERSON_NAME_MAX_LENGTH, AuditAction, AuditEntry, NoticeComment
 from gate.models import LIVE_NOTICE_STATES, Improvement, WithdrawalNotice
 from gate.notify import notice_url, quality_directors
@@ -274,8 +275,11 @@ def desk_improvement_log(
 # --- Replies -----------------------------------------------------------------------------
 
 
-def _product_url(product: Product) -> str:
-    return settings.SITE_URL + reverse("product_detail", kwargs={"sku": product.sku})
+def _product_url(product: Product) -> str | None:
+    """The public page for an email; ``None`` for a legacy SKU outside the rule (no page),
+    which the email then leaves out rather than the email failing."""
+    path = sku_reverse("product_detail", sku=product.sku)
+    return None if path is None else settings.SITE_URL + path
 
 
 def desk_reply_post(*, review: Review, by: User, body: str, now: datetime | None = None) -> BrandReply:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.skus import is_valid_sku
 
 from .models import Category, Product
 
@@ -14,7 +17,19 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ("sku", "name", "category", "brand", "on_sale", "current_average", "current_count", "revision")
+    # The form checks the SKU rule through the model field's validator (products.models.
+    # validate_sku); "valid SKU" points out legacy products stored before it, to rename.
+    list_display = (
+        "sku",
+        "sku_is_valid",
+        "name",
+        "category",
+        "brand",
+        "on_sale",
+        "current_average",
+        "current_count",
+        "revision",
+    )
     list_filter = ("on_sale", "category", "brand")
     search_fields = ("sku", "name", "brand")
     prepopulated_fields = {"slug": ("name",)}
@@ -32,3 +47,7 @@ class ProductAdmin(admin.ModelAdmin):
         "updated_at",
     )
     list_select_related = ("category",)
+
+    @admin.display(boolean=True, description=_("valid SKU"))
+    def sku_is_valid(self, product: Product) -> bool:
+        return is_valid_sku(product.sku)

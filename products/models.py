@@ -3,13 +3,35 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.skus import SKU_MAX_LENGTH, is_valid_sku
 from gate.policy import GateState, average_of
 
 STARS = (1, 2, 3, 4, 5)
+
+# core.skus.SKU_RULE in words a user reads in their language (the rule itself is core.skus').
+SKU_RULE_TEXT = _("1 to %(max)d characters: ASCII letters, digits, “.”, “_” and “-”, starting with a letter or digit.")
+
+
+def sku_rule_text() -> str:
+    """The rule in the active language (a function: a lazy string's % would translate at import)."""
+    return str(SKU_RULE_TEXT) % {"max": SKU_MAX_LENGTH}
+
+
+def validate_sku(value: str) -> None:
+    """The SKU rule of core.skus for ModelForms, the admin and full_clean (the imports and
+    the API's URL patterns check the same rule through core.skus)."""
+    if not is_valid_sku(value):
+        raise ValidationError(
+            _("“%(value)s” is not a valid SKU: a SKU is %(rule)s"),
+            code="invalid_sku",
+            params={"value": value[:80], "rule": sku_rule_text()},
+        )
 
 
 class Category(models.Model):
@@ -47,7 +69,15 @@ class Product(models.Model):
     `on_sale` belongs to the quality gate: only gate.services changes it.
     """
 
-    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    # No database check of the rule: products stored before it (legacy SKUs, reported by
+    # migration 0003) must keep working until renamed; every way in validates it instead.
+    sku = models.CharField(
+        _("SKU"),
+        max_length=SKU_MAX_LENGTH,
+        unique=True,
+        validators=[validate_sku],
+        help_text=lazy(sku_rule_text, str)(),
+    )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products", null=True, blank=True)

@@ -5,7 +5,7 @@ from django.urls import path
 from reviews import views
 
 urlpatterns = [
-    path("products/<str:sku>/review/", views.review_create, name="review_create"),
+    path("products/<sku:sku>/review/", views.review_create, name="review_create"),
     path("reviews/mine/", views.review_mine, name="review_mine"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/delete/", views.review_delete, name="review_delete"),

@@ -25,6 +25,7 @@ from accounts.requests import acting_user
 from core.errors import Conflict, DomainError
 from core.http import safe_next_url
 from core.ratelimit import rate_limit_hit, rate_limited_response, ratelimit
+from core.url_converters import sku_reverse
 from products.models import Product
 from products.selectors import product_get_public
 from reviews import services
@@ -53,7 +54,11 @@ def _product_or_404(sku: str) -> Product:
 
 
 def _product_url(product: Product, anchor: str = "") -> str:
-    url = reverse("product_detail", kwargs={"sku": product.sku})
+    """The product's page; for a legacy product whose SKU breaks the rule (it has no page),
+    the author's list of reviews."""
+    url = sku_reverse("product_detail", sku=product.sku)
+    if url is None:
+        return reverse("review_mine")
     return f"{url}#{anchor}" if anchor else url
 
 

@@ -7,6 +7,6 @@ from storefront import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/", views.product_list, name="product_list"),
-    path("products/<str:sku>/", views.product_detail, name="product_detail"),
+    path("products/<sku:sku>/", views.product_detail, name="product_detail"),
     path("about/reviews/", views.about_reviews, name="about_reviews"),
 ]

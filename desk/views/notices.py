@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import acting_user
 from core.errors import DomainError
+from core.url_converters import sku_reverse
 from desk import selectors, services
 from desk.forms import AssignForm, CommentForm, ImprovementForm, NoticeFilterForm
 from desk.views.common import (
@@ -85,9 +86,13 @@ def _notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _phrase_link(product: Product, revision: int, phrase: str, language: str) -> str:
+def _phrase_link(product: Product, revision: int, phrase: str, language: str) -> str | None:
+    """The product's reviews that say the phrase; ``None`` for a legacy SKU without a URL."""
+    reviews_url = sku_reverse("desk:product_reviews", sku=product.sku)
+    if reviews_url is None:
+        return None
     query = urlencode({"revision": revision, "phrase": phrase, "lang": language})
-    return f"{reverse('desk:product_reviews', kwargs={'sku': product.sku})}?{query}"
+    return f"{reviews_url}?{query}"
 
 
 def _histogram(product: Product, revision: int) -> tuple[list[dict[str, int]], int]:
@@ -149,7 +154,9 @@ def _notice_context(
         "comment_form": comment_form or CommentForm(),
         "improvement_form": improvement_form or ImprovementForm(phrases=phrases),
         "loop": selectors.closing_the_loop(improvement=resolved_by) if resolved_by is not None else None,
-        "public_url": reverse("product_detail", kwargs={"sku": product.sku}),
+        # None for a legacy SKU outside the rule: the page names the product without links.
+        "public_url": sku_reverse("product_detail", sku=product.sku),
+        "product_reviews_url": sku_reverse("desk:product_reviews", sku=product.sku),
     }
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.requests import acting_user
 from core.errors import DomainError
 from core.http import safe_next_url
+from core.url_converters import sku_reverse
 from desk import selectors, services
 from desk.forms import ReplyForm
 from desk.views.common import manager_required, number_text, refused, render_desk
@@ -100,7 +101,8 @@ def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
         review = selectors.desk_review_get(user=request.user, pk=pk)
     except Review.DoesNotExist as exc:
         raise Http404 from exc
-    back = safe_next_url(request, reverse("desk:product_reviews", kwargs={"sku": review.product.sku}))
+    product_reviews_url = sku_reverse("desk:product_reviews", sku=review.product.sku)
+    back = safe_next_url(request, product_reviews_url or reverse("desk:products"))
     existing = getattr(review, "brand_reply", None) if hasattr(review, "brand_reply") else None
     status = 200
     if request.method == "POST":

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.api_http import BoundedIntegerFilter, ordering_filter
 from gate.models import EVENT_KIND_CHOICES, GateEvent, WithdrawalNotice
+from products.api.filters import SkuFilter
 
 
 class GateEventFilter(django_filters.FilterSet):
-    product = django_filters.CharFilter(field_name="product__sku", help_text=_("The product's SKU."))
+    product = SkuFilter(field_name="product__sku")
     kind = django_filters.MultipleChoiceFilter(
         choices=EVENT_KIND_CHOICES, help_text=_("Only these kinds; repeat for several (`kind=flagged&kind=withdrawn`).")
     )
@@ -35,7 +36,7 @@ class GateEventFilter(django_filters.FilterSet):
 
 
 class WithdrawalNoticeFilter(django_filters.FilterSet):
-    product = django_filters.CharFilter(field_name="product__sku", help_text=_("The product's SKU."))
+    product = SkuFilter(field_name="product__sku")
     state = django_filters.MultipleChoiceFilter(
         choices=WithdrawalNotice.State.choices, help_text=_("Only these states; repeat for several.")
     )

@@ -3,11 +3,23 @@ the site's catalogue filters (products/filters.py), which ignore what does not v
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.api_http import BoundedIntegerFilter, SafeIsoDateTimeFilter, StrictBooleanFilter, ordering_filter
-from products.models import GATE_STATE_CHOICES, Product
+from products.models import GATE_STATE_CHOICES, Product, validate_sku
+
+
+class SkuFilter(django_filters.CharFilter):
+    """A product by its SKU: a value that breaks the SKU rule is a 400 naming the parameter
+    and the rule (it cannot name a product), not an empty list that looks like "no data"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [validate_sku])
+        kwargs.setdefault("help_text", _("The product's SKU."))
+        super().__init__(*args, **kwargs)
 
 
 class ProductFilter(django_filters.FilterSet):

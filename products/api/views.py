@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api_http import CONDITIONAL_PARAMETERS, NOT_MODIFIED, ConditionalGetMixin, UpdatedAtCursorPagination
+from core.skus import SKU_URL_PATTERN
 from products.api.filters import ProductFilter, RatingFeedFilter
 from products.api.selectors import latest_updated_at, product_list_api, product_ratings_feed
 from products.api.serializers import ProductSerializer, RatingFeedItemSerializer
@@ -69,7 +70,8 @@ class ProductViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     filterset_class = ProductFilter
     lookup_field = "sku"
-    lookup_value_regex = "[^/]+"
+    # The one SKU rule (DRF's default `[^/.]+` would refuse a valid SKU such as `a.b`).
+    lookup_value_regex = SKU_URL_PATTERN
 
     def get_queryset(self) -> QuerySet[Product]:
         return product_list_api()
