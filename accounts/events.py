@@ -19,3 +19,15 @@ class PasswordChanged:
 
 # notifications subscribes: it emails the "your password was changed" notice.
 password_changed: Topic[PasswordChanged] = Topic("accounts.password_changed")
+
+
+@dataclass(frozen=True)
+class EmailVerified:
+    """``user`` proved at ``at`` that they own their email address (a signed link)."""
+
+    user: User
+    at: datetime
+
+
+# reviews subscribes: the reviews that waited for the confirmation are published.
+email_verified: Topic[EmailVerified] = Topic("accounts.email_verified")

@@ -25,6 +25,9 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default="en",
     )
+    # When the account proved it owns its email address (a signed link): until then its
+    # reviews wait, unpublished and counted nowhere (a real account per reviewer).
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
@@ -34,6 +37,10 @@ class User(AbstractUser):
                 name="accounts_user_language_known",
             ),
         ]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def public_name(self) -> str:

@@ -12,6 +12,8 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import User
 from accounts.roles import user_add_role
 from products.models import Category, Product
@@ -38,11 +40,13 @@ def user_create(
     is_active: bool = True,
     is_staff: bool = False,
     is_superuser: bool = False,
+    email_verified: bool = True,
 ) -> User:
     """A user in ``roles`` (none: a signed-up account without a role group).
 
     The username defaults to the first role and a number ("product_manager12"), the email
-    to the username at example.com; ``email=""`` makes a user without an address.
+    to the username at example.com; ``email=""`` makes a user without an address. The
+    address is verified unless ``email_verified=False`` (a fresh sign-up).
     """
     username = username or f"{roles[0] if roles else 'user'}{next_number()}"
     user = User.objects.create_user(
@@ -54,6 +58,7 @@ def user_create(
         is_active=is_active,
         is_staff=is_staff,
         is_superuser=is_superuser,
+        email_verified_at=timezone.now() if email_verified else None,
     )
     for role in roles:
         user_add_role(user, role)
