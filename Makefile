@@ -49,13 +49,14 @@ checks: install
 	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
-## gate_backtest on 1,000,000 synthetic reviews; then the production engine on PostgreSQL
-## when BENCH_DATABASE_URL names a role that may create databases. Figures: docs/performance*.md
+## gate_backtest on 1,000,000 synthetic reviews; then, when BENCH_DATABASE_URL names a
+## PostgreSQL role that may create databases, the production engine and import_reviews
+## (beside a raw COPY of the same rows). Figures: docs/performance*.md
 bench: install
 	$(PY) bench/bench_backtest.py
 	$(PY) bench/bench_kpis.py
-	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/bench_gate_db.py; \
-	else echo "bench_gate_db.py skipped: set BENCH_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/bench"; fi
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/bench_gate_db.py && $(PY) bench/bench_import.py; \
+	else echo "bench_gate_db.py and bench_import.py skipped: set BENCH_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/bench"; fi
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
