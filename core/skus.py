@@ -20,9 +20,7 @@ SKU_MAX_LENGTH = 64
 SKU_URL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 _SKU = re.compile(SKU_URL_PATTERN)
 # How the rule reads in an error message.
-SKU_RULE = (
-    "a SKU is 1 to 64 characters: ASCII letters, digits, '.', '_' and '-', starting with a letter or digit"
-)
+SKU_RULE = "a SKU is 1 to 64 characters: ASCII letters, digits, '.', '_' and '-', starting with a letter or digit"
 
 
 def is_valid_sku(text: str) -> bool:
