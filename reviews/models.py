@@ -46,9 +46,16 @@ class ReasonCode(models.TextChoices):
     FAKE = "fake", _("Fake or conflict of interest")
     AUTHOR_DELETED = "author_deleted", _("Deleted by its author")
     OTHER = "other", _("Other")
+    # Why a pending review waits (the site sets them, nobody reports with them):
+    # a burst of reviews on its product, held for a moderator (reviews.bursts);
+    BURST = "burst", _("Held: an unusual burst of reviews on this product")
+    # its author has not yet confirmed their email address (accounts.email_verified).
+    EMAIL_UNVERIFIED = "email_unverified", _("Waiting for the author's email confirmation")
 
 
-REPORT_REASONS = [c for c in ReasonCode if c is not ReasonCode.AUTHOR_DELETED]
+# Reasons the site gives a held review; never a shopper's report or a moderator's verdict.
+HOLD_REASONS = (ReasonCode.BURST, ReasonCode.EMAIL_UNVERIFIED)
+REPORT_REASONS = [c for c in ReasonCode if c is not ReasonCode.AUTHOR_DELETED and c not in HOLD_REASONS]
 
 # The published moderation rules: what each reason code means (shown on /about/reviews/).
 REASON_DESCRIPTIONS: dict[str, Promise] = {
