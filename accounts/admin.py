@@ -10,7 +10,13 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("reviewgate", {"fields": ("display_name", "language")}),
+        ("reviewgate", {"fields": ("display_name", "language", "email_verified_at")}),
     )
-    list_display = ("username", "email", "display_name", "language", "is_staff")
+    # A new account gets its public name and address at once: the name is required (the
+    # username is never shown), the address is unique (the form says so when it is taken).
+    add_fieldsets = (
+        *(BaseUserAdmin.add_fieldsets or ()),
+        ("reviewgate", {"classes": ("wide",), "fields": ("display_name", "email", "language")}),
+    )
+    list_display = ("username", "email", "email_verified_at", "display_name", "language", "is_staff")
     list_filter = ("groups", "language", "is_staff", "is_active")

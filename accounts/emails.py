@@ -1,4 +1,4 @@
-"""The one builder of the site's emails to an account (the outbox's and the password reset's)."""
+"""The one builder of the site's emails to an account (every one goes through the outbox)."""
 
 from __future__ import annotations
 

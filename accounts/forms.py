@@ -12,17 +12,46 @@ from django.contrib.auth.forms import (
     UserCreationForm,
     UsernameField,
 )
-from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.services import password_reset_email_send
+from accounts.services import password_reset_request
+
+DISPLAY_NAME_HELP = _("Shown with your reviews, at most 60 characters. Your username stays private.")
+DISPLAY_NAME_REQUIRED = _("Choose the name shown with your reviews.")
+DISPLAY_NAME_IS_USERNAME = _("Choose a display name other than your username: your username stays private.")
+EMAIL_TAKEN = _("Another account already uses this email address. Enter another one.")
 
 
-class SignupForm(UserCreationForm):
+def _display_name_checked(display_name: str, username: str) -> str:
+    if display_name.strip().casefold() == username.strip().casefold():
+        raise ValidationError(DISPLAY_NAME_IS_USERNAME, code="display_name_is_username")
+    return display_name
+
+
+class _DisplayNameMixin(forms.ModelForm):
+    def _display_name_field_set_up(self) -> None:
+        field = self.fields["display_name"]
+        field.required = True
+        field.help_text = DISPLAY_NAME_HELP
+        field.error_messages["required"] = DISPLAY_NAME_REQUIRED
+        field.widget.attrs["autocomplete"] = "nickname"
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The address's uniqueness is checked by each form its own way (the sign-up must not
+        # tell, the profile says it clearly); the database constraint is the backstop.
+        return {*super()._get_validation_exclusions(), "email"}  # type: ignore[misc]
+
+
+class SignupForm(_DisplayNameMixin, UserCreationForm):
+    """A new shopper's account. An address already in use is NOT an error here: the page
+    must not tell who has an account (accounts.signup sends its owner a word instead)."""
+
     email = forms.EmailField(
         label=_("Email address"),
-        help_text=_("We write to you only about your reviews (for example, when a moderator has decided)."),
+        help_text=_("We send you a link to confirm it, then write only about your reviews."),
     )
 
     class Meta:
@@ -34,11 +63,20 @@ class SignupForm(UserCreationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["username"].help_text = _(
+            "To sign in; never shown to others. 150 characters or fewer: letters, digits and @/./+/-/_ only."
+        )
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        self._display_name_field_set_up()
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"].strip())
+
+    def clean_display_name(self) -> str:
+        return _display_name_checked(self.cleaned_data["display_name"], self.data.get("username", ""))
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(_DisplayNameMixin):
     class Meta:
         model = User
         fields = ("display_name", "email", "language")
@@ -47,25 +85,38 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        self.fields["email"].help_text = _("A new address must be confirmed: we send it a link.")
+        self._display_name_field_set_up()
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
+        taken = (
+            User.objects.alias(email_lower=Lower("email"))
+            .filter(email_lower=email.lower())
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if taken:
+            raise ValidationError(EMAIL_TAKEN, code="email_taken")
+        return email
+
+    def clean_display_name(self) -> str:
+        return _display_name_checked(self.cleaned_data["display_name"], self.instance.username)
 
 
 class PasswordResetRequestForm(PasswordResetForm):
-    """Asks for the account's email address and mails a reset link to every active account
-    using it. Django's own save() builds the link from the request's host and renders the
-    email in the page's language; this one uses SITE_URL and each account's language."""
+    """Asks for the account's email address; save() queues the reset email through the
+    outbox, the same work whether or not an account uses it (accounts.services)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Email address")
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
 
-    def save(  # type: ignore[override]
-        self, *, token_generator: PasswordResetTokenGenerator = default_token_generator, **_django_options: Any
-    ) -> None:
-        # The view passes Django's template names, domain and request too: unused here.
-        for user in self.get_users(self.cleaned_data["email"]):
-            password_reset_email_send(user=user, token_generator=token_generator)
+    def save(self, **_django_options: Any) -> None:  # type: ignore[override]
+        # The view passes Django's template names, domain, token generator and request:
+        # unused, the worker builds the email and its link on SITE_URL.
+        password_reset_request(address=self.cleaned_data["email"])
 
 
 class NewPasswordForm(SetPasswordForm):

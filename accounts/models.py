@@ -3,7 +3,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+DISPLAY_NAME_MAX_LENGTH = 60
+
+
+def placeholder_display_name(account_id: int | None) -> str:
+    """The neutral name of an account that has none: "Customer 1234", from its id.
+
+    Never the username: the login name is half of the credentials and stays private. The
+    migration that made display names required filled every blank one with this, so it is
+    shown only for an account created without one since (a script, the admin's add form).
+    """
+    return f"Customer {account_id}" if account_id is not None else "Customer"
 
 
 class User(AbstractUser):
@@ -15,9 +28,8 @@ class User(AbstractUser):
 
     display_name = models.CharField(
         _("display name"),
-        max_length=60,
-        blank=True,
-        help_text=_("Shown with your reviews. Your username is used when empty."),
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        help_text=_("Shown with your reviews instead of your username, which stays private."),
     )
     language = models.CharField(
         _("preferred language"),
@@ -36,6 +48,14 @@ class User(AbstractUser):
                 condition=models.Q(language__in=["en", "fr"]),
                 name="accounts_user_language_known",
             ),
+            # One account per address, whatever its case ("Sam@X.com" is "sam@x.com"); an
+            # account may have none (staff created by a script).
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_unique",
+                violation_error_message=_("Another account already uses this email address."),
+            ),
         ]
 
     @property
@@ -44,4 +64,5 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.username
+        """The name shown with what the account writes: its display name, never its username."""
+        return self.display_name or placeholder_display_name(self.pk)

@@ -1,47 +1,44 @@
 """Emails about an account's password: the reset link, and the notice that it changed.
 
-The two take different roads on purpose.
+Both go through the notifications outbox, and neither request stores a credential:
 
-The reset link is sent at once, from the request, not through the notifications outbox:
-- it is a credential (whoever holds it sets the password); the outbox keeps every payload
-  in the database and shows it in the admin, so the link would outlive its use there;
-- it is wanted now, by someone waiting at the "sent" page who can simply ask again; a
-  retry hours later, after a broker or mail outage, helps nobody and arrives unexpected;
-- it must not depend on the broker and the Celery workers: a shopper locked out of their
-  account should not also wait for a queue to drain.
-A failed send is logged and the page says the same as on success (as Django does), so the
-page never tells whether an address has an account. What this costs: the request that
-does send an email takes longer than one that does not, a timing difference Django's own
-reset view also has; the rate limits keep it from being sampled at scale.
+- A reset request looks the address up (one query on the unique address index) and
+  publishes accounts.events.password_reset_requested with the active account using it,
+  or with no account. notifications writes ONE outbox row either way, holding only the
+  account's id (or none), in the request's transaction; the worker builds the link when it
+  sends (password_reset_email_context: the token is made then, so its lifetime starts when
+  the email leaves) and turns the row without an account into no email. So a known and an
+  unknown address cost the request the same queries and the same row, answer in the same
+  time, and nothing is lost while the broker or the mail server is down (the sweep sends
+  it later; the link is still made fresh). The outbox never holds the link: it is a
+  credential, and payloads are kept and shown in the admin.
+- The "your password was changed" notice holds no secret and must not be lost (it is how
+  someone learns that another person changed their password): password_changed_announce
+  publishes accounts.events.password_changed in the change's transaction, and
+  notifications writes the outbox row in that same transaction.
 
-The "your password was changed" notice holds no secret and must not be lost (it is how
-someone learns that another person changed their password), so it goes through the
-outbox like every other user email. accounts sits below notifications and does not write
-it: password_changed_announce publishes accounts.events.password_changed in the change's
-transaction, and notifications (notifications/accounts.py, subscribed in its
-AppConfig.ready) writes the outbox row in that same transaction; the workers deliver and
-retry it.
+accounts sits below notifications and never imports it (docs/architecture.md): it
+publishes facts; notifications subscribes (notifications/accounts.py) and registers the
+builders that complete an email at delivery.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
-from django.template.loader import render_to_string
+from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.emails import email_to_user
-from accounts.events import PasswordChanged, password_changed
+from accounts.events import PasswordChanged, PasswordResetRequested, password_changed, password_reset_requested
 from accounts.models import User
-
-logger = logging.getLogger(__name__)
 
 
 def password_reset_url(*, user: User, token_generator: PasswordResetTokenGenerator = default_token_generator) -> str:
@@ -69,37 +66,45 @@ def password_reset_link_lifetime() -> tuple[int, str]:
     return hours, "hours"
 
 
-def password_reset_email_send(
-    *, user: User, token_generator: PasswordResetTokenGenerator = default_token_generator
-) -> bool:
-    """Email ``user`` a link to choose a new password, in their language, now.
+def user_by_email(address: str) -> User | None:
+    """The account using ``address`` (any case), or None: one query, on the unique index."""
+    normalized = address.strip().lower()
+    if not normalized:
+        return None
+    # "email <> ''" lets PostgreSQL use the partial unique index on lower(email).
+    return User.objects.alias(email_lower=Lower("email")).filter(email_lower=normalized).exclude(email="").first()
 
-    Returns whether the mail server took the message; a failure is logged, never raised
-    (the caller shows the same page either way). See the module docstring for why this
-    does not go through the outbox.
+
+def password_reset_request(*, address: str, now: datetime | None = None) -> None:
+    """Someone asked for a reset link for ``address``: queue it, the same work either way.
+
+    1. Find the active account with a usable password using the address (one query).
+    2. Publish password_reset_requested with it, or with None, in one transaction:
+       notifications writes one outbox row holding only the account's id (see the module
+       docstring); the link is built by the worker when it sends.
     """
-    if not user.email:
-        return False
-    language = user.language or settings.LANGUAGE_CODE
+    now = now or timezone.now()
+    user = user_by_email(address)
+    if user is not None and not (user.is_active and user.has_usable_password()):
+        user = None  # as Django's reset: no link for an inactive or password-less account
+    with transaction.atomic():
+        password_reset_requested.publish(PasswordResetRequested(user=user, at=now))
+
+
+def password_reset_email_context(
+    user: User | None, *, token_generator: PasswordResetTokenGenerator = default_token_generator
+) -> dict[str, Any] | None:
+    """What the reset email adds to its template, built by the worker as it sends; None
+    when there is nothing to send (no account used the address, or it cannot sign in)."""
+    if user is None or not user.is_active or not user.email or not user.has_usable_password():
+        return None
     amount, unit = password_reset_link_lifetime()
-    context = {
-        "recipient": user,
+    return {
         "reset_url": password_reset_url(user=user, token_generator=token_generator),
         "request_url": f"{settings.SITE_URL}{reverse('password_reset')}",
         "valid_days": amount if unit == "days" else None,
         "valid_hours": amount if unit == "hours" else None,
-        "site_url": settings.SITE_URL,
     }
-    with translation.override(language):
-        subject = " ".join(render_to_string("emails/password_reset_subject.txt", context).split())
-        body = render_to_string("emails/password_reset_body.txt", context)
-    message = email_to_user(user=user, subject=subject, body=body, language=language)
-    try:
-        message.send(fail_silently=False)
-    except Exception:  # SMTP and socket errors of any kind: the person can ask again
-        logger.exception("password reset: the email to user %s could not be sent", user.pk)
-        return False
-    return True
 
 
 def password_changed_announce(*, user: User, now: datetime | None = None) -> None:

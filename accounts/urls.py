@@ -7,6 +7,10 @@ from accounts import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_done, name="signup_done"),
+    # Confirming the address: the emailed link, and the page that sends it again.
+    path("email/confirm/", views.email_verify_send, name="email_verify_send"),
+    path("email/confirm/<str:token>/", views.email_verify_view, name="email_verify"),
     path("profile/", views.profile, name="profile"),
     path("language/", views.language_set, name="language_set"),
     # Forgotten password: ask, "sent", the emailed link (Django moves its token into the

@@ -10,7 +10,6 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which the app
         # registry must have loaded first (Django's rule for ready()); not to dodge a cycle.
-        from accounts.events import password_changed  # noqa: PLC0415 - Django's ready(): models loaded first
-        from notifications.accounts import password_changed_email  # noqa: PLC0415 - same
+        from notifications.accounts import account_emails_subscribe  # noqa: PLC0415 - Django's ready(): models loaded first
 
-        password_changed.subscribe(password_changed_email)
+        account_emails_subscribe()

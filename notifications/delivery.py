@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.emails import email_to_user
+from notifications.builders import UnknownEmailBuilder, email_context_at_delivery
 from notifications.context import context_from_json
 from notifications.models import EMAIL_TEMPLATE_KEY, DeliveryAttempt, OutboxMessage
 from notifications.webhooks import webhook_signature
@@ -89,9 +90,8 @@ _NO_TEMPLATE = "message names no email template"
 _PERMANENT_ERRORS = ("endpoint revoked", "recipient has no active account", _NO_TEMPLATE)
 
 
-def _email_parts(message: OutboxMessage) -> tuple[str, str]:
+def _email_parts(message: OutboxMessage, context: dict[str, Any]) -> tuple[str, str]:
     # The writer named the templates and tagged its typed values (notifications.context).
-    context = context_from_json(message.payload)
     template = context.get(EMAIL_TEMPLATE_KEY)
     if not template:
         raise _DeliveryFailed(_NO_TEMPLATE)
@@ -104,11 +104,18 @@ def _email_parts(message: OutboxMessage) -> tuple[str, str]:
 
 def _send_email(message: OutboxMessage) -> None:
     user = message.recipient
+    try:
+        # A row naming a builder is completed now (a fresh link), or is "send nothing".
+        context = email_context_at_delivery(context_from_json(message.payload), recipient=user)
+    except UnknownEmailBuilder as exc:  # a worker older than the writer: retried
+        raise _DeliveryFailed(str(exc)) from exc
+    if context is None:
+        return
     if user is None or not user.is_active or not user.email:
         raise _DeliveryFailed("recipient has no active account with an email address")
     language = user.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        subject, body = _email_parts(message)
+        subject, body = _email_parts(message, context)
     email = email_to_user(user=user, subject=subject, body=body, language=language)
     try:
         email.send(fail_silently=False)

@@ -126,7 +126,13 @@ class OutboxMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dedupe_key"], name="notifications_outboxmessage_dedupe_key_unique"),
             models.CheckConstraint(
-                condition=(Q(channel="email") & Q(recipient__isnull=False) & Q(endpoint__isnull=True))
+                # An email without a recipient names a builder (notifications.builders): the
+                # twin of a request for an unknown address, which the worker sends as nothing.
+                condition=(
+                    Q(channel="email")
+                    & (Q(recipient__isnull=False) | Q(payload__has_key="email_builder"))
+                    & Q(endpoint__isnull=True)
+                )
                 | (Q(channel="webhook") & Q(endpoint__isnull=False) & Q(recipient__isnull=True)),
                 name="notifications_outboxmessage_channel_target",
             ),

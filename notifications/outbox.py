@@ -43,7 +43,7 @@ def _checked_kind(kind: str) -> str:
 
 def email_message_build(
     *,
-    recipient: User,
+    recipient: User | None,
     kind: str,
     template: str,
     dedupe_key: str,

@@ -172,6 +172,7 @@ def _write_accounts(plan: DemoPlan, result: SeedResult) -> dict[str, User]:
                 "display_name": account.display_name,
                 "language": account.language,
                 "date_joined": joined,
+                "email_verified_at": joined,
                 "is_staff": account.role == ADMIN,
                 "is_superuser": account.role == ADMIN,
             },
@@ -195,6 +196,7 @@ def _write_accounts(plan: DemoPlan, result: SeedResult) -> dict[str, User]:
             display_name=customer.display_name,
             language=customer.language,
             date_joined=joined,
+            email_verified_at=joined,
             password=make_password(None),  # no usable password: they exist to write and vote
         )
         for customer in plan.customers

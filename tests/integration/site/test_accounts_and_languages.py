@@ -19,7 +19,7 @@ from tests.integration.site.factories import (
 pytestmark = pytest.mark.django_db
 
 SIGNUP = {
-    "username": "camille",
+    "username": "camille75",
     "email": "camille@example.com",
     "display_name": "Camille",
     "language": "fr",
@@ -28,20 +28,30 @@ SIGNUP = {
 }
 
 
-def test_signup_creates_a_shopper_signs_in_and_remembers_the_language(client: Client) -> None:
+def test_signup_creates_an_unconfirmed_shopper_says_check_your_email_and_remembers_the_language(
+    client: Client,
+) -> None:
     response = client.post(reverse("signup"), {**SIGNUP, "next": "/products/"})
-    assert response.status_code == 302 and response["Location"] == "/products/"
-    user = User.objects.get(username="camille")
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/sent/?next=%2Fproducts%2F"
+    user = User.objects.get(username="camille75")
     assert user.language == "fr" and user.display_name == "Camille"
+    assert user.email_verified_at is None
     assert user.groups.filter(name="shopper").exists()
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    # Not signed in by the request: that would tell a new address from a known one.
+    assert "_auth_user_id" not in client.session
+    sent = client.get(response["Location"]).content.decode()
+    assert '<html lang="fr">' in sent and "Consultez vos e-mails" in sent
+    assert 'href="/accounts/login/?next=/products/"' in sent
+    signed_in = client.post(reverse("login"), {"username": "camille75", "password": SIGNUP["password1"]})
+    assert signed_in.status_code == 302
     html = client.get("/products/").content.decode()
     assert '<html lang="fr">' in html
-    assert "Camille" in html
+    assert "Camille" in html and "camille75" not in html
 
 
 def test_signup_errors_are_a_400(client: Client) -> None:
-    user_create(username="camille")
+    user_create(username="camille75")
     response = client.post(reverse("signup"), {**SIGNUP, "password2": "different", "email": "nope"})
     assert response.status_code == 400
     html = response.content.decode()
