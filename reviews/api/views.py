@@ -17,6 +17,8 @@ from rest_framework.reverse import reverse
 
 from accounts.requests import acting_user
 from core.api_http import positive_pk_or_404
+from core.errors import DomainError
+from core.ratelimit import rate_limit_action, rate_limit_api_refusal
 from products.models import Product
 from reviews import services
 from reviews.api.filters import ReviewFilter
@@ -69,7 +71,8 @@ REVIEW_EXAMPLE = {
         description=(
             "Needs a signed-in user or a read_write API key; the review is its owner's. Same rules as the "
             "site: one review per product revision (409 `duplicate_review`), a title, at least 20 characters "
-            "of text. Published at once, or `pending` while pre-moderation is on."
+            "of text. Published at once, or `pending` while pre-moderation is on. The site's limit too, in one "
+            "budget with it: 10 reviews or edits an hour per author, and 200 an hour per API key (429 `throttled`)."
         ),
         parameters=[SKU_PARAMETER],
         request=ReviewInputSerializer,
@@ -102,15 +105,24 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        review = services.review_submit(
-            product=product,
-            author=acting_user(request),
-            rating=fields["rating"],
-            title=fields["title"],
-            body=fields["body"],
-            language=fields.get("language") or getattr(request.user, "language", "en"),
-            source=ReviewSource.API,
-        )
+        # The site's limit (core.ratelimit.rate_limit_action), taken once the input is
+        # valid and given back if the service refuses the review (a duplicate, a rule).
+        taken = rate_limit_action(request, "review_post")
+        if taken.refused:
+            raise rate_limit_api_refusal(taken)
+        try:
+            review = services.review_submit(
+                product=product,
+                author=acting_user(request),
+                rating=fields["rating"],
+                title=fields["title"],
+                body=fields["body"],
+                language=fields.get("language") or getattr(request.user, "language", "en"),
+                source=ReviewSource.API,
+            )
+        except DomainError:
+            taken.refund()
+            raise
         review.product = product
         location = reverse("review-detail", kwargs={"pk": review.pk}, request=request)
         return Response(
@@ -146,7 +158,16 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         review = self.get_object()
         data = VoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        vote = services.review_vote(review=review, voter=acting_user(request), helpful=data.validated_data["helpful"])
+        taken = rate_limit_action(request, "vote")
+        if taken.refused:
+            raise rate_limit_api_refusal(taken)
+        try:
+            vote = services.review_vote(
+                review=review, voter=acting_user(request), helpful=data.validated_data["helpful"]
+            )
+        except DomainError:
+            taken.refund()
+            raise
         counts = Review.objects.values("helpful_yes", "helpful_no").get(pk=review.pk)
         return Response(VoteSerializer({"review": review.pk, "helpful": vote.helpful, **counts}).data)
 
@@ -165,10 +186,17 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         review = self.get_object()
         data = ReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.review_report(
-            review=review,
-            reporter=acting_user(request),
-            reason=data.validated_data["reason"],
-            comment=data.validated_data["comment"],
-        )
+        taken = rate_limit_action(request, "report")
+        if taken.refused:
+            raise rate_limit_api_refusal(taken)
+        try:
+            report = services.review_report(
+                review=review,
+                reporter=acting_user(request),
+                reason=data.validated_data["reason"],
+                comment=data.validated_data["comment"],
+            )
+        except DomainError:
+            taken.refund()
+            raise
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)

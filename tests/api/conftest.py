@@ -37,6 +37,7 @@ def _fresh_api_state(db: None, settings: Any) -> None:
         "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "1000/min", "api_key": "1000/min"},
     }
     settings.API_RATINGS_FEED_SETTLE_SECONDS = 0
+    settings.RATELIMIT_ENABLED = False  # the site's action limits: tests/integration/ratelimits/
     settings.REVIEWS_PREMODERATION = False
 
 

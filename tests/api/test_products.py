@@ -66,6 +66,7 @@ def test_unrated_product_has_null_averages(actors: dict[str, Any]) -> None:
     assert body["rating"]["all_time"] == {"average": None, "count": 0, "histogram": dict.fromkeys("12345", 0)}
 
 
+@pytest.mark.usefixtures("bursts_off")  # many reviews of one product within a day
 def test_figures_equal_the_product_pages_json_ld(actors: dict[str, Any], write_review: Callable[..., Any]) -> None:
     product = actors["product"]
     for rating in (5, 3, 2, 2, 4, 1, 5):

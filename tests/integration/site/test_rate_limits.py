@@ -55,8 +55,11 @@ def test_posting_reviews_is_limited(client: Client, settings: Any) -> None:
     settings.RATELIMITS = {"review_post": (1, 3600)}
     client.force_login(user_create())
     url = reverse("review_create", kwargs={"sku": product_create().sku})
-    assert client.post(url, {"rating": "5"}).status_code == 400
-    assert client.post(url, {"rating": "5"}).status_code == 429
+    second = reverse("review_create", kwargs={"sku": product_create().sku})
+    valid = {"rating": "5", "title": "Fine", "body": "Comfortable from the first day on.", "language": "en"}
+    assert client.post(url, {"rating": "5"}).status_code == 400  # invalid: not counted
+    assert client.post(url, valid).status_code == 302
+    assert client.post(second, valid).status_code == 429
     assert client.get(url).status_code == 200  # reading the form is never limited
 
 
@@ -97,14 +100,27 @@ def test_successful_sign_ins_are_never_counted(client: Client, settings: Any) ->
     assert client.post(reverse("login"), {"username": "regular", "password": PASSWORD}).status_code == 429
 
 
-def test_signup_is_limited(client: Client, settings: Any) -> None:
+def _signup(client: Client, number: int) -> Any:
+    form = {
+        "username": f"newcomer{number}",
+        "email": f"newcomer{number}@example.com",
+        "display_name": f"Newcomer {number}",
+        "language": "en",
+        "password1": "a-very-long-passphrase-7",
+        "password2": "a-very-long-passphrase-7",
+    }
+    return client.post(reverse("signup"), form)
+
+
+def test_signup_is_limited_counting_only_valid_forms(client: Client, settings: Any) -> None:
     settings.RATELIMITS = {"signup": (1, 3600)}
-    assert client.post(reverse("signup"), {"username": "a"}).status_code == 400
-    assert client.post(reverse("signup"), {"username": "a"}).status_code == 429
+    assert client.post(reverse("signup"), {"username": "a"}).status_code == 400  # invalid: not counted
+    assert _signup(client, 1).status_code == 302
+    assert _signup(client, 2).status_code == 429
 
 
 def test_limits_can_be_switched_off(client: Client, settings: Any) -> None:
     settings.RATELIMITS = {"signup": (1, 3600)}
     settings.RATELIMIT_ENABLED = False
-    for _ in range(3):
-        assert client.post(reverse("signup"), {"username": "a"}).status_code == 400
+    for number in range(3):
+        assert _signup(client, number).status_code == 302

@@ -1,0 +1,170 @@
+"""Atomic fixed-window counters for core.ratelimit and the API's throttles.
+
+Each count is ONE atomic operation of the store, so N requests at once read N distinct
+counts and exactly `limit` of them are allowed, on as many processes as there are:
+
+- Redis (``RATELIMIT_STORE = "redis"``, the default when REDIS_URL is set): a Lua script
+  runs INCR and, on a key without expiry, EXPIRE, as one step on the server; the key can
+  never be left without an expiry, nor expire between the two.
+- The database (``"database"``, the default otherwise): one upsert statement,
+  ``INSERT ... ON CONFLICT (scope, ident, window) DO UPDATE SET count = count + 1
+  RETURNING count``, on a core.RateLimitCounter row. PostgreSQL serialises the updates of
+  one row on its row lock and SQLite has one writer, so no two requests read one count.
+  (Django's ``update(count=F("count") + 1)`` is the same increment but cannot return the
+  new value; reading it afterwards would be a second statement.) When a window starts,
+  rows whose window has ended are deleted.
+
+The cache's own add()+incr() is not used: on the database cache, incr is a read then a
+write, and two processes that read the same value both pass the limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+from core.models import RateLimitCounter
+
+STORES = ("redis", "database")
+
+# INCR, then an expiry if the key has none (a new key, or one an operator persisted): in
+# one script, so no request can observe the counter without its expiry.
+_INCR_WITH_EXPIRY = """
+local count = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return count
+"""
+# Gives back one count, never below zero, and never recreates an expired key.
+_DECR_IF_POSITIVE = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then
+  return redis.call('DECR', KEYS[1])
+end
+return 0
+"""
+
+# The same SQL on PostgreSQL and SQLite (3.35+: upsert with RETURNING). Names are quoted:
+# "window" is a reserved word in PostgreSQL. The table is RateLimitCounter's (Meta.db_table).
+_UPSERT = (
+    'INSERT INTO "core_ratelimitcounter" ("scope", "ident", "window", "count", "expires_at") '
+    "VALUES (%s, %s, %s, 1, %s) "
+    'ON CONFLICT ("scope", "ident", "window") DO UPDATE SET "count" = "core_ratelimitcounter"."count" + 1 '
+    'RETURNING "count"'
+)
+_REFUND = (
+    'UPDATE "core_ratelimitcounter" SET "count" = "count" - 1 '
+    'WHERE "scope" = %s AND "ident" = %s AND "window" = %s AND "count" > 0'
+)
+
+_redis_clients: dict[str, redis.Redis] = {}
+_redis_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One client's counter in one window of one limit."""
+
+    store: str
+    scope: str
+    ident: str
+    window: int
+    period: int
+
+    @property
+    def redis_key(self) -> str:
+        return f"ratelimit:{self.scope}:{self.ident}:{self.window}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.fromtimestamp((self.window + 1) * self.period, tz=UTC)
+
+
+@dataclass(frozen=True)
+class RateLimitResult:
+    scope: str
+    allowed: bool
+    limit: int
+    period: int
+    count: int
+    retry_after: int  # seconds until the current window ends
+    counter: Counter | None = field(default=None, compare=False, repr=False)
+
+
+def configured_store() -> str:
+    store = getattr(settings, "RATELIMIT_STORE", "") or ("redis" if getattr(settings, "REDIS_URL", "") else "database")
+    if store not in STORES:
+        raise ValueError(f"RATELIMIT_STORE must be one of {', '.join(STORES)}, not {store!r}")
+    return store
+
+
+def _redis() -> redis.Redis:
+    url = settings.REDIS_URL  # the cache's Redis: cache.clear() in tests resets counters too
+    with _redis_lock:
+        client = _redis_clients.get(url)
+        if client is None:  # one client (and connection pool, thread-safe) per process
+            client = redis.Redis.from_url(url)
+            _redis_clients[url] = client
+        return client
+
+
+def counter_increment(counter: Counter) -> int:
+    """Adds one to the counter and returns its new value, atomically."""
+    if counter.store == "redis":
+        # Outlives the window a little so a refund at its very end still finds the key.
+        return int(_redis().eval(_INCR_WITH_EXPIRY, 1, counter.redis_key, counter.period + 5))
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [counter.scope, counter.ident, counter.window, counter.ends_at])
+        value = int(cursor.fetchone()[0])
+    if value == 1:
+        # A new window started: the ended ones are of no use. Cheap (indexed), and it keeps
+        # the table to the live windows without a scheduled task.
+        rate_limit_counters_purge(before=datetime.fromtimestamp(counter.window * counter.period, tz=UTC))
+    return value
+
+
+def counter_decrement(counter: Counter) -> None:
+    """Gives back one count (a refund), never below zero."""
+    if counter.store == "redis":
+        _redis().eval(_DECR_IF_POSITIVE, 1, counter.redis_key)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_REFUND, [counter.scope, counter.ident, counter.window])
+
+
+def counter_value(counter: Counter) -> int:
+    if counter.store == "redis":
+        return int(_redis().get(counter.redis_key) or 0)
+    found = (
+        RateLimitCounter.objects.filter(scope=counter.scope, ident=counter.ident, window=counter.window)
+        .values_list("count", flat=True)
+        .first()
+    )
+    return int(found or 0)
+
+
+def rate_limit_counters_purge(*, before: datetime) -> int:
+    """Deletes the database counters of windows that ended before ``before``."""
+    deleted, _by_model = RateLimitCounter.objects.filter(expires_at__lte=before).delete()
+    return deleted
+
+
+def counter_hit(scope: str, ident: str, *, limit: int, period: int, now: float | None = None) -> RateLimitResult:
+    """Counts one request of client ``ident`` against a limit, atomically, and says whether
+    it is allowed. The building block of every limit here and of the API's throttles."""
+    now = time.time() if now is None else now
+    window = int(now // period)
+    retry_after = max(1, math.ceil((window + 1) * period - now))
+    hashed = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    counter = Counter(store=configured_store(), scope=scope, ident=hashed, window=window, period=period)
+    count = counter_increment(counter)
+    return RateLimitResult(scope, count <= limit, limit, period, count, retry_after, counter)
