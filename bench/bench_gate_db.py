@@ -173,9 +173,9 @@ def generate(url: str, *, products: int, reviews: int, last_day: date, reviewed_
             INSERT INTO reviews_review (
                 author_name, rating, title, body, language, revision, status, status_reason,
                 verified_purchase, source, helpful_yes, helpful_no, created_at, published_at,
-                updated_at, product_id)
+                updated_at, product_id, employee)
             SELECT 'Bench', r.rating, '', '', 'en', 0, 'published', '', false, 'import', 0, 0,
-                   r.at, r.at, r.at, r.product_id
+                   r.at, r.at, r.at, r.product_id, false
             FROM (
                 SELECT p.product_id,
                        least(5, greatest(1, round(
@@ -201,9 +201,9 @@ def generate(url: str, *, products: int, reviews: int, last_day: date, reviewed_
             INSERT INTO reviews_review (
                 author_name, rating, title, body, language, revision, status, status_reason,
                 verified_purchase, source, helpful_yes, helpful_no, created_at, published_at,
-                updated_at, product_id)
+                updated_at, product_id, employee)
             SELECT 'Bench', 1 + (g %% 5), '', '', 'en', 0, 'published', '', false, 'import', 0, 0,
-                   %(noon)s, %(noon)s, %(noon)s, %(first)s + ((g / 2) * %(spread)s) %% %(products)s
+                   %(noon)s, %(noon)s, %(noon)s, %(first)s + ((g / 2) * %(spread)s) %% %(products)s, false
             FROM generate_series(0, %(count)s - 1) AS g
             """,
             {

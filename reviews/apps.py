@@ -6,3 +6,13 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Reviews"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which the app
+        # registry must have loaded first (Django's rule for ready()); not to dodge a cycle.
+        from accounts.events import email_verified  # noqa: PLC0415 - Django's ready(): models loaded first
+        from reviews.services import email_verified_reviews_release  # noqa: PLC0415 - Django's ready(): models loaded first
+
+        # An account that confirms its address: the reviews that waited for it are
+        # published (or held), inside the confirmation's transaction.
+        email_verified.subscribe(email_verified_reviews_release)

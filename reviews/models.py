@@ -24,6 +24,8 @@ STORED_BODY_MAX_LENGTH = 50_000
 BRAND_REPLY_MAX_LENGTH = 5000
 REPORT_COMMENT_MAX_LENGTH = 1000
 AUTHOR_NAME_MAX_LENGTH = 60
+# The languages a review may be written in (the site's).
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 class ReviewStatus(models.TextChoices):
@@ -80,9 +82,28 @@ class ReviewSource(models.TextChoices):
     IMPORT = "import", _("Imported history")
 
 
+# The one definition of a **counted** review (docs/gate.md): published and not an employee
+# review. Every figure (the product's stored figures, their recounts, the gate's day engine,
+# the desk's KPIs and charts, what shoppers and the API are shown) counts these and only
+# these. Column -> value, so the ORM (counted_q) and the set-based SQL of reviews.ratings
+# read the same pairs.
+COUNTED_FIELDS: dict[str, str | bool] = {"status": ReviewStatus.PUBLISHED.value, "employee": False}
+
+
+def counted_q(prefix: str = "") -> Q:
+    """The counted reviews as a Q object; ``prefix`` reaches them through a relation
+    (``counted_q("reviews__")`` on products)."""
+    return Q(**{f"{prefix}{column}": value for column, value in COUNTED_FIELDS.items()})
+
+
 class ReviewQuerySet(models.QuerySet["Review"]):
     def published(self) -> ReviewQuerySet:
+        """What shoppers may read (employee reviews included, labelled)."""
         return self.filter(status=ReviewStatus.PUBLISHED)
+
+    def counted(self) -> ReviewQuerySet:
+        """What every figure counts: published and not an employee review (docs/gate.md)."""
+        return self.filter(counted_q())
 
 
 class Review(models.Model):
@@ -113,6 +134,10 @@ class Review(models.Model):
     status_reason = models.CharField(_("reason code"), max_length=32, choices=ReasonCode.choices, blank=True)
     verified_purchase = models.BooleanField(_("verified purchase"), default=False)
     source = models.CharField(max_length=16, choices=ReviewSource.choices, default=ReviewSource.SITE)
+    # Written by staff (a role other than shopper, or Django's is_staff) as the account was
+    # when it submitted: shown as "Employee review" and counted nowhere (FTC 16 CFR 465).
+    # Never set by an import; never changes afterwards.
+    employee = models.BooleanField(_("employee review"), default=False, editable=False)
     # An importer's own id (CSV `review_id`): a re-import adds nothing twice.
     external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     helpful_yes = models.PositiveIntegerField(default=0, editable=False)
@@ -132,8 +157,10 @@ class Review(models.Model):
             models.Index(fields=["product", "status", "-created_at"], name="reviews_review_prod_status"),
             # The gate's figures: with `rating` in the key, count and sum come from the index
             # alone (an index-only scan), a quarter of the cost (docs/performance-gate-db.md).
+            # `employee` last: the counted filter (COUNTED_FIELDS) is read from the index too.
             models.Index(
-                fields=["product", "revision", "status", "published_at", "rating"], name="reviews_review_gate"
+                fields=["product", "revision", "status", "published_at", "rating", "employee"],
+                name="reviews_review_gate",
             ),
             models.Index(fields=["status", "published_at"], name="reviews_review_status_pub"),
         ]

@@ -1,4 +1,5 @@
-"""Rebuilding products' rating figures from their published reviews.
+"""Rebuilding products' rating figures from their counted reviews (published, not an
+employee's: reviews.models.COUNTED_FIELDS, docs/gate.md).
 
 reviews.services keeps the figures in step with every change. Two ways to count again:
 
@@ -22,7 +23,7 @@ from django.utils import timezone
 from core.batching import CHUNK_SIZE, chunked
 from gate.policy import AVERAGE_DECIMALS, average_of
 from products.models import STARS, Product
-from reviews.models import Review, ReviewStatus
+from reviews.models import COUNTED_FIELDS, Review, counted_q
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,22 @@ class RatingDrift:
 
 
 def _actual_figures() -> dict[str, Any]:
-    published = Q(reviews__status=ReviewStatus.PUBLISHED)
-    current = published & Q(reviews__revision=F("revision"))
+    counted = counted_q("reviews__")
+    current = counted & Q(reviews__revision=F("revision"))
     aggregates: dict[str, Any] = {
-        "all_time_count": Count("reviews", filter=published),
-        "all_time_sum": Sum("reviews__rating", filter=published, default=0),
+        "all_time_count": Count("reviews", filter=counted),
+        "all_time_sum": Sum("reviews__rating", filter=counted, default=0),
         "current_count": Count("reviews", filter=current),
         "current_sum": Sum("reviews__rating", filter=current, default=0),
     }
     for star in STARS:
-        aggregates[f"all_time_{star}_star"] = Count("reviews", filter=published & Q(reviews__rating=star))
+        aggregates[f"all_time_{star}_star"] = Count("reviews", filter=counted & Q(reviews__rating=star))
         aggregates[f"current_{star}_star"] = Count("reviews", filter=current & Q(reviews__rating=star))
     return aggregates
 
 
 def product_ratings_recompute(*, product_ids: list[int] | None = None) -> list[RatingDrift]:
-    """Rebuilds products' figures from their published reviews; returns what differed.
+    """Rebuilds products' figures from their counted reviews; returns what differed.
 
     1. one grouped query finds the products whose stored figures differ;
     2. each of those is locked, recounted and corrected in its own transaction, so a review
@@ -114,19 +115,21 @@ def _rebuild_sql(placeholders: str) -> str:
     selected = ", ".join(f"{expression} AS {name}" for name, expression in figures.items())
     assignments = ", ".join(f"{name} = f.{name}" for name in figures)
     average = _average_sql("f.current_count", "f.current_sum")
-    # Only published reviews join: a product with none keeps its row (LEFT JOIN) and gets zeros.
+    # Only counted reviews join (one parameter per COUNTED_FIELDS pair): a product with none
+    # keeps its row (LEFT JOIN) and gets zeros.
     # Table and column names come from the models; every value is a parameter.
+    counted = " AND ".join(f"r.{column} = %s" for column in COUNTED_FIELDS)
     return (
         f"UPDATE {product} SET {assignments}, current_average = {average}, updated_at = %s "  # noqa: S608
         f"FROM (SELECT p.id AS product_id, {selected} FROM {product} p "
-        f"LEFT JOIN {review} r ON r.product_id = p.id AND r.status = %s "
+        f"LEFT JOIN {review} r ON r.product_id = p.id AND {counted} "
         f"WHERE p.id IN ({placeholders}) GROUP BY p.id) f "
         f"WHERE {product}.id = f.product_id"
     )
 
 
 def product_ratings_rebuild(*, product_ids: Iterable[int], now: datetime | None = None) -> int:
-    """Set every rating figure of ``product_ids`` from their published reviews; returns the
+    """Set every rating figure of ``product_ids`` from their counted reviews; returns the
     number of products updated.
 
     Set-based: per chunk of ids, the products are locked (in id order, as concurrent
@@ -140,8 +143,6 @@ def product_ratings_rebuild(*, product_ids: Iterable[int], now: datetime | None 
     with transaction.atomic(), connection.cursor() as cursor:
         for chunk in chunked(sorted(set(product_ids)), REBUILD_CHUNK_SIZE.get(connection.vendor, CHUNK_SIZE)):
             list(Product.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
-            cursor.execute(
-                _rebuild_sql(", ".join(["%s"] * len(chunk))), [updated_at, ReviewStatus.PUBLISHED.value, *chunk]
-            )
+            cursor.execute(_rebuild_sql(", ".join(["%s"] * len(chunk))), [updated_at, *COUNTED_FIELDS.values(), *chunk])
             updated += cursor.rowcount
     return updated

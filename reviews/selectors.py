@@ -40,9 +40,10 @@ def review_list_sorted(queryset: QuerySet[Review], sort: str) -> QuerySet[Review
 
 
 def review_list_structured_data(*, product: Product, limit: int) -> list[Review]:
-    """The most recent published reviews of the current revision (what the aggregate counts)."""
+    """The most recent counted reviews of the current revision (what the aggregate counts:
+    an employee review is neither in it nor marked up)."""
     return list(
-        Review.objects.published()
+        Review.objects.counted()
         .filter(product=product, revision=product.revision)
         .order_by("-published_at", "-id")[:limit]
     )

@@ -17,16 +17,20 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.events import EmailVerified
 from accounts.models import User
+from accounts.roles import SHOPPER
 from core.errors import Conflict, NotAllowed, ValidationFailed
-from products.access import user_can_manage_product
+from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
 from products.services import product_rating_apply
+from reviews.bursts import burst_reviews_to_hold
 from reviews.events import ReviewChange, ReviewChanged, review_changed
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
     BODY_MIN_LENGTH,
     BRAND_REPLY_MAX_LENGTH,
+    LANGUAGE_CODES,
     REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
     BrandReply,
@@ -48,7 +52,6 @@ _TRANSITIONS: dict[str, frozenset[str]] = {
     ReviewStatus.REJECTED: frozenset({ReviewStatus.PUBLISHED, ReviewStatus.PENDING, ReviewStatus.REMOVED}),
     ReviewStatus.REMOVED: frozenset(),
 }
-LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 def _validate_content(*, rating: Any, title: str, body: str, language: str, lengths: WrittenLengths) -> None:
@@ -73,6 +76,19 @@ def _validate_content(*, rating: Any, title: str, body: str, language: str, leng
         raise ValidationFailed(_("The review could not be saved: please correct the fields shown."), fields=errors)
 
 
+def _hold_check(current: str, to_status: str, reason: str) -> None:
+    """A move to pending may carry a hold reason (why the site, not a moderator, holds it):
+    only the burst rule takes a published review back (reviews.bursts), and nothing but a
+    new review waits for its author's email (set at submission, not here)."""
+    if to_status != ReviewStatus.PENDING or not reason:
+        return
+    if reason != ReasonCode.BURST or current not in (ReviewStatus.PENDING, ReviewStatus.PUBLISHED):
+        raise Conflict(
+            _("A review cannot be held for this reason: %(reason)s.") % {"reason": ReasonCode(reason).label},
+            code="illegal_status_change",
+        )
+
+
 def _set_status(
     review: Review,
     to_status: str,
@@ -84,8 +100,9 @@ def _set_status(
     """The one place a review's status changes: refuses illegal moves, keeps figures in step.
 
     1. lock the review and check the move is legal;
-    2. withdraw the rating from the figures if it was published, add it if it becomes so;
-    3. save the status and append the history row.
+    2. withdraw the rating from the figures if it was counted, add it if it becomes so (an
+       employee review is never counted: docs/gate.md);
+    3. save the status (a pending review keeps its hold reason) and append the history row.
     """
     now = now or timezone.now()
     locked = Review.objects.select_for_update().get(pk=review.pk)
@@ -95,22 +112,43 @@ def _set_status(
             % {"current": locked.get_status_display(), "target": ReviewStatus(to_status).label},
             code="illegal_status_change",
         )
+    _hold_check(locked.status, to_status, reason)
     was_published = locked.status == ReviewStatus.PUBLISHED
-    if was_published:
+    if was_published and not locked.employee:
         product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=-1)
     if to_status == ReviewStatus.PUBLISHED:
         locked.published_at = now
-        product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=+1)
+        if not locked.employee:
+            product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=+1)
     ReviewStatusChange.objects.create(
         review=locked, from_status=locked.status, to_status=to_status, reason=reason, changed_by=by, changed_at=now
     )
     locked.status = to_status
-    locked.status_reason = "" if to_status in (ReviewStatus.PENDING, ReviewStatus.PUBLISHED) else reason
+    locked.status_reason = "" if to_status == ReviewStatus.PUBLISHED else reason
     locked.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
     if to_status == ReviewStatus.PUBLISHED:
         _announce(ReviewChange.PUBLISHED, locked, at=now)
     elif was_published:
         _announce(ReviewChange.UNPUBLISHED, locked, at=now)
+    return locked
+
+
+def _pending_reason_set(review: Review, reason: str, *, now: datetime) -> Review:
+    """Why a pending review waits changes (held for a burst, or its author's email is now
+    confirmed and it waits for a moderator): recorded like any status change."""
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.status != ReviewStatus.PENDING or locked.status_reason == reason:
+        return locked
+    ReviewStatusChange.objects.create(
+        review=locked,
+        from_status=locked.status,
+        to_status=ReviewStatus.PENDING,
+        reason=reason,
+        changed_by=None,
+        changed_at=now,
+    )
+    locked.status_reason = reason
+    locked.save(update_fields=["status_reason", "updated_at"])
     return locked
 
 
@@ -126,6 +164,55 @@ def _announce(change: ReviewChange, review: Review, *, at: datetime, previous_ra
             at=at,
         )
     )
+
+
+def user_is_employee(user: User | None) -> bool:
+    """Staff, whose reviews are employee reviews: Django's ``is_staff`` (or a superuser), or
+    any role other than shopper (moderator, product manager, quality director). An API key
+    acts as its owner, so a staff member's key writes employee reviews too."""
+    if user is None:
+        return False
+    return bool(user.is_staff or user.is_superuser or user.groups.exclude(name=SHOPPER).exists())
+
+
+def _conflict_of_interest_check(*, product: Product, author: User | None) -> None:
+    """Whoever the product names among its managers may not review it (FTC 16 CFR 465): the
+    same answer as the desk's conflict rule (products.access.user_is_listed_manager). A
+    quality director acts on every product but manages none in this sense: their reviews
+    elsewhere are employee reviews, shown labelled and counted nowhere."""
+    if author is not None and user_is_listed_manager(author, product):
+        raise NotAllowed(
+            _("You manage this product, so you cannot review it: a review by its own staff is a conflict of interest."),
+            code="own_product",
+        )
+
+
+def _publish_or_hold(review: Review, *, now: datetime) -> Review:
+    """The normal publication path of a review no moderator has decided on yet:
+
+    1. with pre-moderation on, it waits for a moderator (no hold reason);
+    2. the burst rule (reviews.bursts): in a burst it waits with the reason ``burst``, and the
+       window's reviews the gate has not evaluated yet go back to pending with it;
+    3. otherwise it is published.
+    A moderator's release (review_publish) never comes here: it never asks the burst rule again.
+    """
+    if settings.REVIEWS_PREMODERATION:
+        return _pending_reason_set(review, "", now=now)
+    # The product's row orders concurrent publications on it (review_submit holds it already).
+    Product.objects.select_for_update().filter(pk=review.product_id).values_list("pk").first()
+    held_ids = burst_reviews_to_hold(review=review, now=now)
+    if held_ids is None:
+        return _set_status(review, ReviewStatus.PUBLISHED, by=None, now=now)
+    # Only those still published: one withdrawn meanwhile stays as it is.
+    still_published = (
+        Review.objects.select_for_update()
+        .filter(pk__in=held_ids, status=ReviewStatus.PUBLISHED)
+        .exclude(pk=review.pk)
+        .order_by("pk")
+    )
+    for published in still_published:
+        _set_status(published, ReviewStatus.PENDING, reason=ReasonCode.BURST, by=None, now=now)
+    return _pending_reason_set(review, ReasonCode.BURST, now=now)
 
 
 @transaction.atomic
@@ -144,10 +231,15 @@ def review_submit(
 ) -> Review:
     """Writes a new review of the product's current revision.
 
-    Published at once, or held for moderation when REVIEWS_PREMODERATION is on: the caller
-    tells the author which from the returned review's status.
+    1. refused to the product's own managers (a conflict of interest), then validated;
+    2. stored pending; an employee review (user_is_employee) is marked so, for good;
+    3. an author whose email is not confirmed yet: it waits (reason ``email_unverified``),
+       counted nowhere, until accounts.email_verified (reviews_waiting_for_email_release);
+    4. otherwise the publication path (_publish_or_hold): pre-moderation, the burst rule.
+    The caller tells the author which from the returned review's status and reason.
     """
     now = now or timezone.now()
+    _conflict_of_interest_check(product=product, author=author)
     _validate_content(rating=rating, title=title, body=body, language=language, lengths=written_lengths())
     name = (author_name or (author.public_name if author is not None else "")).strip()[:AUTHOR_NAME_MAX_LENGTH]
     if not name:
@@ -161,6 +253,8 @@ def review_submit(
         raise Conflict(
             _("You have already reviewed this product. You can edit your review instead."), code="duplicate_review"
         )
+    waits_for_email = author is not None and not author.email_verified
+    hold_reason = ReasonCode.EMAIL_UNVERIFIED if waits_for_email else ""
     try:
         with transaction.atomic():
             review = Review.objects.create(
@@ -174,6 +268,8 @@ def review_submit(
                 revision=product.revision,
                 verified_purchase=verified_purchase,
                 source=source,
+                employee=user_is_employee(author),
+                status_reason=hold_reason,
                 created_at=now,
             )
     except IntegrityError as exc:  # a concurrent double submit: the constraint is the backstop
@@ -181,15 +277,51 @@ def review_submit(
             _("You have already reviewed this product. You can edit your review instead."), code="duplicate_review"
         ) from exc
     ReviewStatusChange.objects.create(
-        review=review, from_status="", to_status=ReviewStatus.PENDING, changed_by=author, changed_at=now
+        review=review,
+        from_status="",
+        to_status=ReviewStatus.PENDING,
+        reason=hold_reason,
+        changed_by=author,
+        changed_at=now,
     )
-    if not settings.REVIEWS_PREMODERATION:
-        review = _set_status(review, ReviewStatus.PUBLISHED, by=None, now=now)
-    return review
+    if waits_for_email:
+        return review
+    return _publish_or_hold(review, now=now)
+
+
+def reviews_waiting_for_email_release(*, author: User, now: datetime) -> list[Review]:
+    """``author`` confirmed their email: each review that waited for it takes the normal
+    publication path (_publish_or_hold), in the caller's transaction, oldest first."""
+    waiting = Review.objects.filter(
+        author=author, status=ReviewStatus.PENDING, status_reason=ReasonCode.EMAIL_UNVERIFIED
+    ).order_by("created_at", "pk")
+    return [_publish_or_hold(review, now=now) for review in waiting]
+
+
+def email_verified_reviews_release(event: EmailVerified) -> None:
+    """accounts.email_verified's handler (subscribed in ReviewsConfig.ready()): runs inside
+    the publisher's transaction, so the reviews are released with the confirmation or not at all."""
+    reviews_waiting_for_email_release(author=event.user, now=event.at)
+
+
+def _own_review_check(review: Review, by: User | None) -> None:
+    """Nobody moderates their own review (publishes, rejects, removes it, or closes its reports)."""
+    if by is not None and review.author_id is not None and review.author_id == by.pk:
+        raise NotAllowed(_("You wrote this review, so another moderator must decide on it."), code="own_review")
 
 
 @transaction.atomic
 def review_publish(*, review: Review, by: User | None = None, now: datetime | None = None) -> Review:
+    """A moderator's release (or the system's, ``by=None``): published without asking the
+    burst rule again. A review waiting for its author's email is not theirs to release."""
+    _own_review_check(review, by)
+    if Review.objects.filter(
+        pk=review.pk, status=ReviewStatus.PENDING, status_reason=ReasonCode.EMAIL_UNVERIFIED
+    ).exists():
+        raise Conflict(
+            _("This review waits for its author to confirm their email address; it is published then."),
+            code="email_unverified",
+        )
     return _set_status(review, ReviewStatus.PUBLISHED, by=by, now=now)
 
 
@@ -203,12 +335,14 @@ def _check_reason(reason: str, *, allowed: Sequence[ReasonCode]) -> None:
 @transaction.atomic
 def review_reject(*, review: Review, reason: str, by: User | None, now: datetime | None = None) -> Review:
     _check_reason(reason, allowed=REPORT_REASONS)
+    _own_review_check(review, by)
     return _set_status(review, ReviewStatus.REJECTED, reason=reason, by=by, now=now)
 
 
 @transaction.atomic
 def review_remove(*, review: Review, reason: str, by: User | None, now: datetime | None = None) -> Review:
     _check_reason(reason, allowed=list(ReasonCode))
+    _own_review_check(review, by)
     return _set_status(review, ReviewStatus.REMOVED, reason=reason, by=by, now=now)
 
 
@@ -239,7 +373,7 @@ def review_edit(
     if locked.status == ReviewStatus.REMOVED:
         raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
     previous_rating = locked.rating
-    if locked.status == ReviewStatus.PUBLISHED and rating != locked.rating:
+    if locked.status == ReviewStatus.PUBLISHED and not locked.employee and rating != locked.rating:
         product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=-1)
         product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=rating, delta=+1)
     locked.rating = rating
@@ -285,7 +419,10 @@ def review_vote(*, review: Review, voter: User, helpful: bool) -> ReviewVote:
 def review_report(
     *, review: Review, reporter: User, reason: str, comment: str = "", now: datetime | None = None
 ) -> ReviewReport:
-    """Sends a review to the moderation queue; it stays published until a moderator decides."""
+    """Sends a review to the moderation queue; it stays published until a moderator decides.
+    Nobody reports their own review (they can edit or delete it)."""
+    if review.author_id is not None and review.author_id == reporter.pk:
+        raise NotAllowed(_("You cannot report your own review: edit or delete it instead."), code="own_review")
     _check_reason(reason, allowed=REPORT_REASONS)
     comment = comment.strip()
     if reason == ReasonCode.OTHER and not comment:
@@ -312,6 +449,7 @@ def review_report(
 
 @transaction.atomic
 def review_report_handle(*, report: ReviewReport, by: User | None, now: datetime | None = None) -> ReviewReport:
+    _own_review_check(report.review, by)
     report.handled_at = now or timezone.now()
     report.handled_by = by
     report.save(update_fields=["handled_at", "handled_by"])

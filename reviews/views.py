@@ -17,14 +17,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.requests import acting_user
 from core.errors import Conflict, DomainError
 from core.http import safe_next_url
-from core.ratelimit import rate_limit_hit, rate_limited_response, ratelimit
+from core.ratelimit import RateLimitTaken, rate_limit_action, rate_limited_response
 from core.url_converters import sku_reverse
 from products.models import Product
 from products.selectors import product_get_public
@@ -32,6 +32,7 @@ from reviews import services
 from reviews.forms import ReportForm, ReviewForm, VoteForm, form_add_domain_error
 from reviews.models import (
     BODY_MIN_LENGTH,
+    ReasonCode,
     Review,
     ReviewStatus,
     written_lengths,
@@ -44,6 +45,9 @@ from reviews.selectors import (
 )
 
 MY_REVIEWS_PAGE_SIZE = 20
+REVIEW_FORM = "reviews/review_form.html"
+# Said beneath a limit's message on a refused review form.
+_KEPT = gettext_lazy("Your review is kept below: send it again then.")
 
 
 def _product_or_404(sku: str) -> Product:
@@ -81,9 +85,26 @@ def _refused(request: HttpRequest, error: DomainError, *, back_url: str) -> Http
 
 
 def _status_message(review: Review) -> str:
+    """What a shopper is told after sending a review: published, or why it waits (a hold
+    the site set says so, rather than blaming a moderator who has not been asked yet)."""
     if review.status == ReviewStatus.PUBLISHED:
         return _("Thank you! Your review is published.")
+    if review.status_reason == ReasonCode.EMAIL_UNVERIFIED:
+        return _("Your review will be published once you confirm your email address: we sent you a link.")
+    if review.status_reason == ReasonCode.BURST:
+        return _("Your review is waiting for a moderator: this product is receiving an unusual number of reviews.")
     return _("Thank you! Your review will be published once a moderator has checked it. We will email you the outcome.")
+
+
+def _changes_message(review: Review) -> str:
+    """The same after an edit."""
+    if review.status == ReviewStatus.PUBLISHED:
+        return _("Your changes are published.")
+    if review.status_reason == ReasonCode.EMAIL_UNVERIFIED:
+        return _("Your changes will be published once you confirm your email address: we sent you a link.")
+    if review.status_reason == ReasonCode.BURST:
+        return _("Your changes are waiting for a moderator: this product is receiving an unusual number of reviews.")
+    return _("Your changes will be published once a moderator has checked them.")
 
 
 def _review_form_context(product: Product, form: ReviewForm, *, review: Review | None = None) -> dict[str, Any]:
@@ -99,6 +120,23 @@ def _review_form_context(product: Product, form: ReviewForm, *, review: Review |
     }
 
 
+def _rate_limited_form(
+    request: HttpRequest, template: str, context: dict[str, Any], form: Any, taken: RateLimitTaken, kept: str
+) -> HttpResponse:
+    """The form again, with what was typed and which limit was reached (429, Retry-After):
+    a refused shopper loses nothing and can send it once the window ends."""
+    refused = taken.refused
+    assert refused is not None
+    message = f"{taken.message()} {kept}"
+    if template == REVIEW_FORM:
+        context = {**context, "rate_limited": message}  # its own alert, above the form
+    else:
+        form.add_error(None, message)
+    response = render(request, template, {**context, "form": form}, status=429)
+    response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
 def _already_reviewed(request: HttpRequest, product: Product, existing: Review | None, message: str) -> HttpResponse:
     return render(
         request,
@@ -109,7 +147,6 @@ def _already_reviewed(request: HttpRequest, product: Product, existing: Review |
 
 
 @login_required
-@ratelimit("review_post")
 def review_create(request: HttpRequest, sku: str) -> HttpResponse:
     product = _product_or_404(sku)
     duplicate_message = _("You have already reviewed this product. You can edit your review instead.")
@@ -120,12 +157,20 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
     if request.method == "POST":
         form = ReviewForm(request.POST)
         if form.is_valid():
+            # Counted only now that the review is valid and not a duplicate (checked above),
+            # and given back if the service refuses it after all.
+            taken = rate_limit_action(request, "review_post")
+            if taken.refused:
+                context = _review_form_context(product, form)
+                return _rate_limited_form(request, REVIEW_FORM, context, form, taken, str(_KEPT))
             try:
                 review = services.review_submit(product=product, author=acting_user(request), **form.review_fields())
             except Conflict as exc:
+                taken.refund()
                 existing = review_own_for_product(user=request.user, product=product)
                 return _already_reviewed(request, product, existing, exc.message)
             except DomainError as exc:
+                taken.refund()
                 form_add_domain_error(form, exc)
             else:
                 messages.success(request, _status_message(review))
@@ -137,7 +182,6 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
 
 
 @login_required
-@ratelimit("review_post")
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         review = review_get_for_author(pk=pk, author=acting_user(request))
@@ -148,17 +192,19 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ReviewForm(request.POST, lengths=written_lengths(review))
         if form.is_valid():
+            taken = rate_limit_action(request, "review_post")
+            if taken.refused:
+                context = _review_form_context(product, form, review=review)
+                return _rate_limited_form(request, REVIEW_FORM, context, form, taken, str(_KEPT))
             try:
                 review = services.review_edit(review=review, author=acting_user(request), **form.review_fields())
             except DomainError as exc:
+                taken.refund()
                 if exc.http_status != 400:
                     return _refused(request, exc, back_url=_product_url(product))
                 form_add_domain_error(form, exc)
             else:
-                if review.status == ReviewStatus.PUBLISHED:
-                    messages.success(request, _("Your changes are published."))
-                else:
-                    messages.success(request, _("Your changes will be published once a moderator has checked them."))
+                messages.success(request, _changes_message(review))
                 return redirect(_product_url(product, "your-review"))
         status = 400
     else:
@@ -201,16 +247,17 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         # Back to the review after signing in: the vote itself is a POST and cannot be replayed.
         return redirect_to_login(anchored)
-    limit = rate_limit_hit(request, "vote")
-    if not limit.allowed:
-        return rate_limited_response(request, limit)
     form = VoteForm(request.POST)
     if not form.is_valid():
         return _refused(request, DomainError(_("Say whether the review was helpful: yes or no.")), back_url=anchored)
     helpful: bool = form.cleaned_data["helpful"]
+    taken = rate_limit_action(request, "vote")
+    if taken.refused:
+        return rate_limited_response(request, taken.refused)
     try:
         services.review_vote(review=review, voter=acting_user(request), helpful=helpful)
     except DomainError as exc:
+        taken.refund()
         return _refused(request, exc, back_url=anchored)
     message = _("Thank you for your feedback.")
     if _wants_json(request):
@@ -221,7 +268,6 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@ratelimit("report")
 def review_report(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         review = review_get_public(pk=pk)
@@ -233,6 +279,11 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
+            taken = rate_limit_action(request, "report")
+            if taken.refused:
+                context = {"review": review, "product": review.product, "next": back_url}
+                kept = _("Your report is kept below: send it again then.")
+                return _rate_limited_form(request, "reviews/report_form.html", context, form, taken, kept)
             try:
                 services.review_report(
                     review=review,
@@ -241,8 +292,10 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
             except Conflict as exc:
+                taken.refund()
                 return _refused(request, exc, back_url=anchored)
             except DomainError as exc:
+                taken.refund()
                 form_add_domain_error(form, exc)
             else:
                 messages.success(

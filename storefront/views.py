@@ -17,6 +17,7 @@ from gate.public import gate_policy_public, product_gate_figures, product_public
 from products.filters import ProductCatalogueFilter
 from products.models import Product
 from products.selectors import category_list, product_get_public, product_list_public, product_rating_summary
+from reviews.bursts import BASELINE_DAYS, burst_rule_from_settings
 from reviews.filters import ProductReviewFilter
 from reviews.models import (
     BODY_MAX_LENGTH,
@@ -122,6 +123,8 @@ def about_reviews(request: HttpRequest) -> HttpResponse:
             "reasons": [(code.value, code.label, REASON_DESCRIPTIONS.get(code, "")) for code in REPORT_REASONS],
             "author_deleted": ReasonCode.AUTHOR_DELETED,
             "premoderation": settings.REVIEWS_PREMODERATION,
+            "burst": burst_rule_from_settings(),
+            "burst_baseline_days": BASELINE_DAYS,
             "title_max": TITLE_MAX_LENGTH,
             "body_min": BODY_MIN_LENGTH,
             "body_max": BODY_MAX_LENGTH,

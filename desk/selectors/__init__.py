@@ -4,7 +4,7 @@
 * ``notices``: notices with the gate's figures now, a notice's comments, audit, events and chart;
 * ``reviews``: the star histogram, the complaint phrases and the reviews they point to;
 * ``loop``: closing the loop (an improvement's addressed phrases, before and after);
-* ``moderation``: the moderation queue;
+* ``moderation``: the moderation queue (held bursts of reviews included);
 * ``kpis``: the facts behind the key figures.
 
 Nothing here writes. Every read that takes a user returns only what that user may act
@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from desk.selectors.kpis import KPI_GROUPS, Elapsed, KpiFacts, kpi_facts, kpi_product_groups
 from desk.selectors.loop import LoopRow, LoopSummary, closing_the_loop
-from desk.selectors.moderation import moderation_left_to_others, moderation_pending, moderation_reported
+from desk.selectors.moderation import (
+    BURST_REVIEWS_SHOWN,
+    HeldBurst,
+    moderation_burst_review_ids,
+    moderation_bursts,
+    moderation_left_to_others,
+    moderation_pending,
+    moderation_reported,
+)
 from desk.selectors.notices import (
     AUDIT_ENTRIES_SHOWN,
     CHART_DAYS_BEFORE_FLAG,
@@ -60,12 +68,14 @@ from desk.selectors.scope import (
 
 __all__ = [
     "AUDIT_ENTRIES_SHOWN",
+    "BURST_REVIEWS_SHOWN",
     "CHART_DAYS_BEFORE_FLAG",
     "KPI_GROUPS",
     "MAX_CHART_DAYS",
     "REFERENCE_REVIEWS",
     "REVIEW_ORDER",
     "Elapsed",
+    "HeldBurst",
     "KpiFacts",
     "LoopRow",
     "LoopSummary",
@@ -85,6 +95,8 @@ __all__ = [
     "desk_today",
     "kpi_facts",
     "kpi_product_groups",
+    "moderation_burst_review_ids",
+    "moderation_bursts",
     "moderation_left_to_others",
     "moderation_pending",
     "moderation_reported",

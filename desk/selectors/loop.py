@@ -12,7 +12,7 @@ from desk.phrases import LOW_RATINGS, phrase_matches
 from desk.selectors.reviews import review_text
 from gate.models import Improvement
 from gate.policy import average_of
-from reviews.models import Review, ReviewStatus
+from reviews.models import Review
 
 
 @dataclass(frozen=True)
@@ -63,18 +63,20 @@ class LoopSummary:
 
 
 def _low_texts(product_id: int, revision: int) -> list[str]:
-    rows = Review.objects.filter(
-        product_id=product_id, revision=revision, status=ReviewStatus.PUBLISHED, rating__in=list(LOW_RATINGS)
-    ).values_list("title", "body")
+    rows = (
+        Review.objects.counted()
+        .filter(product_id=product_id, revision=revision, rating__in=list(LOW_RATINGS))
+        .values_list("title", "body")
+    )
     return [review_text(title, body) for title, body in rows]
 
 
 def _revision_figures(improvement: Improvement) -> dict[int, tuple[int, int]]:
-    """(count, sum) of the published reviews of the revision before and of the new one."""
+    """(count, sum) of the counted reviews of the revision before and of the new one."""
     rows = (
-        Review.objects.filter(
+        Review.objects.counted()
+        .filter(
             product_id=improvement.product_id,
-            status=ReviewStatus.PUBLISHED,
             revision__in=[improvement.revision - 1, improvement.revision],
         )
         .order_by()

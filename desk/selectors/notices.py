@@ -19,7 +19,7 @@ from gate.models import LIVE_NOTICE_STATES, GateEvent, WithdrawalNotice
 from gate.policy import GatePolicy, average_of
 from gate.selectors import product_average_series, withdrawal_notice_list
 from products.models import Product
-from reviews.models import Review, ReviewStatus
+from reviews.models import Review
 
 # The chart shows this many days before the flag, and never more than MAX_CHART_DAYS.
 CHART_DAYS_BEFORE_FLAG = 90
@@ -63,12 +63,11 @@ def product_current_figures(
     *, product_ids: Iterable[int], today: date, policy: GatePolicy
 ) -> dict[int, tuple[int, int]]:
     """(count, sum) the gate would count for each product at the end of ``today``: its
-    published reviews of the current revision in the window. One grouped query."""
+    counted reviews of the current revision in the window. One grouped query."""
     ids = list(product_ids)
     if not ids:
         return {}
-    counted = Review.objects.filter(
-        status=ReviewStatus.PUBLISHED,
+    counted = Review.objects.counted().filter(
         product_id__in=ids,
         revision=F("product__revision"),
         published_at__lt=policy.start_of_day(today + timedelta(days=1)),
@@ -170,12 +169,15 @@ def product_chart_days(*, product: Product, first: date, last: date, policy: Gat
     """Each day of ``first .. last``: the gate's windowed count and sum (gate.selectors'
     product_average_series, the engine's own counting) and the reviews published that day."""
     series = product_average_series(product=product, first=first, last=last, policy=policy)
-    published = Review.objects.filter(
-        product=product,
-        status=ReviewStatus.PUBLISHED,
-        published_at__gte=policy.start_of_day(first),
-        published_at__lt=policy.start_of_day(last + timedelta(days=1)),
-    ).values_list("published_at", flat=True)
+    published = (
+        Review.objects.counted()
+        .filter(
+            product=product,
+            published_at__gte=policy.start_of_day(first),
+            published_at__lt=policy.start_of_day(last + timedelta(days=1)),
+        )
+        .values_list("published_at", flat=True)
+    )
     volume = Counter(policy.day_of(moment) for moment in published if moment is not None)
     return [ChartDay(point.day, point.count, point.total, volume.get(point.day, 0)) for point in series]
 

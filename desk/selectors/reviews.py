@@ -21,9 +21,10 @@ REVIEW_ORDER = ("rating", "-published_at", "-id")
 
 
 def review_histogram(*, product: Product, revision: int) -> dict[int, int]:
-    """Published reviews of one revision, by star (one query)."""
+    """Counted reviews of one revision, by star (one query): the figures shoppers see."""
     counts = dict(
-        Review.objects.filter(product=product, revision=revision, status=ReviewStatus.PUBLISHED)
+        Review.objects.counted()
+        .filter(product=product, revision=revision)
         .order_by()
         .values_list("rating")
         .annotate(n=Count("id"))
@@ -38,8 +39,11 @@ def review_text(title: str, body: str) -> str:
 
 
 def review_texts(*, product: Product, revision: int) -> list[ReviewText]:
-    rows = Review.objects.filter(product=product, revision=revision, status=ReviewStatus.PUBLISHED).values_list(
-        "pk", "rating", "language", "title", "body"
+    # Counted only: an employee's words are not a customer's complaint.
+    rows = (
+        Review.objects.counted()
+        .filter(product=product, revision=revision)
+        .values_list("pk", "rating", "language", "title", "body")
     )
     return [ReviewText(pk, rating, language, review_text(title, body)) for pk, rating, language, title, body in rows]
 
@@ -47,7 +51,7 @@ def review_texts(*, product: Product, revision: int) -> list[ReviewText]:
 def reference_texts(*, product: Product, limit: int = REFERENCE_REVIEWS) -> list[ReviewText]:
     """Recent 4-5 star reviews of other products of the same category (of any product
     when it has none)."""
-    others = Review.objects.filter(status=ReviewStatus.PUBLISHED, rating__gte=4).exclude(product=product)
+    others = Review.objects.counted().filter(rating__gte=4).exclude(product=product)
     if product.category_id is not None:
         others = others.filter(product__category_id=product.category_id)
     rows = others.order_by("-published_at", "-id").values_list("pk", "rating", "language", "title", "body")[:limit]

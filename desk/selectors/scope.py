@@ -16,7 +16,7 @@ from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
 from gate.policy import GatePolicy, GateState
 from products.access import products_managed_by
 from products.models import Category, Product
-from reviews.models import ReviewStatus
+from reviews.models import counted_q
 
 # The notices a manager still acts on: open, or withdrawn and waiting for an improvement.
 
@@ -42,8 +42,8 @@ def desk_product_get(*, user: User | AnonymousUser, sku: str) -> Product:
 def desk_product_summaries(*, user: User | AnonymousUser) -> QuerySet[Product]:
     """The user's products, withdrawn then flagged first, each with its low-rated reviews
     of the current version still waiting for a reply."""
-    unanswered = Q(
-        reviews__status=ReviewStatus.PUBLISHED,
+    # Counted reviews only: an employee's low rating is not a customer waiting for an answer.
+    unanswered = counted_q("reviews__") & Q(
         reviews__rating__in=list(LOW_RATINGS),
         reviews__revision=F("revision"),
         reviews__brand_reply__isnull=True,

@@ -1,5 +1,6 @@
-"""The moderation queue: reviews waiting for a first decision and reported ones, decided
-in bulk (desk.services.moderation_bulk)."""
+"""The moderation queue: held bursts of reviews by product (desk.bursts.burst_decide),
+reviews waiting for a first decision and reported ones, decided in bulk
+(desk.services.moderation_bulk)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,15 +18,23 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.requests import acting_user
 from core.errors import DomainError
 from desk import selectors, services
-from desk.forms import ModerationForm
+from desk.bursts import BURST_STATEMENT_MAX_LENGTH, burst_decide
+from desk.forms import BurstDecisionForm, ModerationForm
 from desk.views.common import moderator_required, render_desk
+from products.models import Product
 from reviews.forms import form_add_domain_error
 from reviews.models import REPORT_REASONS
 
 QUEUE_PAGE_SIZE = 50
 
 
-def _queue_context(request: HttpRequest, form: ModerationForm | None = None) -> dict[str, Any]:
+def _queue_context(
+    request: HttpRequest,
+    form: ModerationForm | None = None,
+    *,
+    burst_form: BurstDecisionForm | None = None,
+    burst_product: Product | None = None,
+) -> dict[str, Any]:
     user = acting_user(request)
     pending = Paginator(selectors.moderation_pending(user=user), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("pending_page")
@@ -36,6 +45,11 @@ def _queue_context(request: HttpRequest, form: ModerationForm | None = None) -> 
     return {
         "pending": pending,
         "reported": reported,
+        "bursts": selectors.moderation_bursts(user=user),
+        "burst_form": burst_form,
+        "burst_form_product_id": burst_product.pk if burst_product is not None else None,
+        "burst_reviews_shown": selectors.BURST_REVIEWS_SHOWN,
+        "burst_statement_max": BURST_STATEMENT_MAX_LENGTH,
         "left_to_others": selectors.moderation_left_to_others(user=user),
         "reasons": [(code.value, code.label) for code in REPORT_REASONS],
         "form": form,
@@ -66,6 +80,48 @@ def moderation_decide(request: HttpRequest) -> HttpResponse:
             text = ngettext("%(n)d review approved.", "%(n)d reviews approved.", len(result.done))
         else:
             text = ngettext("%(n)d review rejected.", "%(n)d reviews rejected.", len(result.done))
+        messages.success(request, text % {"n": len(result.done)})
+    for pk, why in result.skipped:
+        messages.error(request, _("Review %(id)s was not changed: %(why)s") % {"id": pk, "why": why})
+    return redirect(reverse("desk:moderation"))
+
+
+@moderator_required
+@require_POST
+def moderation_burst_decide(request: HttpRequest, product_id: int) -> HttpResponse:
+    """Release or reject a product's held burst (all, or the selected reviews), with the
+    statement every author is emailed."""
+    product = get_object_or_404(Product, pk=product_id)
+    form = BurstDecisionForm(
+        request.POST,
+        review_ids=selectors.moderation_burst_review_ids(product=product),
+        auto_id=f"burst-{product.pk}-%s",  # the ids of this product's fields on the page
+    )
+
+    def refused(status: int) -> HttpResponse:
+        context = _queue_context(request, burst_form=form, burst_product=product)
+        return render_desk(request, "desk/moderation.html", context, status=status)
+
+    if not form.is_valid():
+        return refused(400)
+    action = form.cleaned_data["action"]
+    try:
+        result = burst_decide(
+            product=product,
+            action=action,
+            reason=form.cleaned_data["reason"] if action == "reject" else "",
+            statement=form.cleaned_data["statement"],
+            review_ids=form.cleaned_data["ids"],
+            by=acting_user(request),
+        )
+    except DomainError as error:
+        form_add_domain_error(form, error)
+        return refused(error.http_status)
+    if result.done:
+        if action == "release":
+            text = ngettext("%(n)d held review released.", "%(n)d held reviews released.", len(result.done))
+        else:
+            text = ngettext("%(n)d held review rejected.", "%(n)d held reviews rejected.", len(result.done))
         messages.success(request, text % {"n": len(result.done)})
     for pk, why in result.skipped:
         messages.error(request, _("Review %(id)s was not changed: %(why)s") % {"id": pk, "why": why})

@@ -35,7 +35,7 @@ from gate.services.clock import clock_next_day, gate_clock_locked
 from gate.services.revisions import pending_improvements_apply
 from gate.services.transitions import gate_event_record, product_gate_state_set, product_policy_state
 from products.models import Product
-from reviews.models import Review, ReviewStatus
+from reviews.models import Review
 
 __all__ = [
     "DayMemory",
@@ -98,13 +98,14 @@ def _day_over_check(day: date, *, policy: GatePolicy, now: datetime) -> None:
 # --- Evaluating days ----------------------------------------------------------------------
 
 
-def _published() -> QuerySet[Review]:
-    return Review.objects.filter(status=ReviewStatus.PUBLISHED).order_by()
+def _counted() -> QuerySet[Review]:
+    """The reviews the gate counts: published and not an employee's (docs/gate.md)."""
+    return Review.objects.counted().order_by()
 
 
 def _reviewed_on(policy: GatePolicy, day: date) -> QuerySet[Review]:
-    """Published reviews whose day is ``day`` (indexed: status, published_at)."""
-    return _published().filter(
+    """Counted reviews whose day is ``day`` (indexed: status, published_at)."""
+    return _counted().filter(
         published_at__gte=policy.start_of_day(day), published_at__lt=policy.start_of_day(day + timedelta(days=1))
     )
 
@@ -113,7 +114,7 @@ _DayTotals = dict[tuple[int, int], tuple[int, int]]
 
 
 def _day_totals(policy: GatePolicy, day: date | None) -> _DayTotals:
-    """(count, sum) of the published reviews of ``day``, per (product, revision)."""
+    """(count, sum) of the counted reviews of ``day``, per (product, revision)."""
     if day is None:
         return {}
     rows = (
@@ -151,7 +152,7 @@ def _other_candidates(*, day: date, policy: GatePolicy, full: bool) -> set[int]:
         .values_list("pk"),
     ]
     if full:
-        counted = _published().filter(published_at__lt=policy.start_of_day(next_day))
+        counted = _counted().filter(published_at__lt=policy.start_of_day(next_day))
         window_start = policy.window_start(day)
         if window_start is not None:
             counted = counted.filter(published_at__gte=policy.start_of_day(window_start))
@@ -161,17 +162,16 @@ def _other_candidates(*, day: date, policy: GatePolicy, full: bool) -> set[int]:
 
 
 def _figures(*, product_ids: Sequence[int], day: date, policy: GatePolicy) -> dict[int, tuple[int, int]]:
-    """(count, sum) of each product's counted reviews on ``day``, in one query: published,
-    of the product's current revision, and of a day in the window.
+    """(count, sum) of each product's counted reviews on ``day``, in one query: counted
+    (published, not an employee's), of the product's current revision, and of a day in the window.
 
     Correlated per product, so every database walks the index (product, revision, status,
     published_at) for each product, whatever its statistics say (a table just filled by an
     import has none, and a planner that believes it empty scans it once per product).
     """
-    counted = Review.objects.filter(
+    counted = Review.objects.counted().filter(
         product=OuterRef("pk"),
         revision=OuterRef("revision"),
-        status=ReviewStatus.PUBLISHED,
         published_at__lt=policy.start_of_day(day + timedelta(days=1)),
     )
     window_start = policy.window_start(day)

@@ -13,7 +13,7 @@ from datetime import date, datetime, tzinfo
 
 from core.batching import chunked
 from gate.configured import gate_policy_from_settings
-from gate.models import Improvement
+from gate.models import GateClock, Improvement
 from gate.policy import GatePolicy
 from gate.services.clock import gate_clock_locked
 from reviews.history_import import RevisionStarts
@@ -38,6 +38,10 @@ class GateHistory:
 
     def lock(self) -> date | None:
         return gate_clock_locked().last_evaluated_day
+
+    def evaluated_through(self) -> date | None:
+        """Read-only: no lock, no row created (a new database has evaluated nothing)."""
+        return GateClock.objects.filter(pk=1).values_list("last_evaluated_day", flat=True).first()
 
     def day_of(self, moment: datetime) -> date:
         return self.policy.day_of(moment)

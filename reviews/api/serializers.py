@@ -77,6 +77,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "body",
             "language",
             "verified_purchase",
+            "employee",
             "revision",
             "about_previous_version",
             "helpful_yes",
@@ -88,6 +89,12 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         # A review read may be longer than one written here: imported history is kept whole.
         extra_kwargs = {
+            "employee": {
+                "help_text": _(
+                    "Written by the shop's staff (an employee review, shown labelled): never counted "
+                    "in a product's figures or by the quality gate."
+                )
+            },
             "title": {
                 "help_text": interpolate_lazy(
                     _(

@@ -54,6 +54,10 @@ class HistoryKeeper(Protocol):
     def lock(self) -> date | None:
         """Lock the history until the end of the caller's transaction; the last day judged."""
 
+    def evaluated_through(self) -> date | None:
+        """The last day judged, read without the lock (reviews.bursts: a day being judged
+        at this moment is handled as any review changed after its day)."""
+
     def day_of(self, moment: datetime) -> date:
         """The day ``moment`` falls on."""
 
@@ -69,6 +73,9 @@ class UnkeptHistory:
         return ZoneInfo(settings.TIME_ZONE)
 
     def lock(self) -> date | None:
+        return None
+
+    def evaluated_through(self) -> date | None:
         return None
 
     def day_of(self, moment: datetime) -> date:

@@ -10,8 +10,7 @@ from django.conf import settings
 
 from core.errors import ValidationFailed
 from products.models import Product
-from reviews.models import STORED_BODY_MAX_LENGTH, STORED_TITLE_MAX_LENGTH, Review
-from reviews.services import LANGUAGE_CODES
+from reviews.models import LANGUAGE_CODES, STORED_BODY_MAX_LENGTH, STORED_TITLE_MAX_LENGTH, Review
 
 __all__ = [
     "IMPORTED_AUTHOR_NAME",

@@ -41,6 +41,9 @@ class FakeKeeper:
         self.locks += 1
         return self.last_evaluated_day
 
+    def evaluated_through(self) -> date | None:
+        return self.last_evaluated_day
+
     def day_of(self, moment: datetime) -> date:
         return moment.astimezone(UTC).date()
 
