@@ -12,7 +12,12 @@ from rest_framework.routers import DefaultRouter
 
 from core.api_errors import api_not_found
 from core.skus import SKU_URL_PATTERN
-from gate.api.views import GateEventViewSet, ProductImprovementViewSet, WithdrawalNoticeViewSet
+from gate.api.views import (
+    GateEventViewSet,
+    ImprovementRequestViewSet,
+    ProductImprovementViewSet,
+    WithdrawalNoticeViewSet,
+)
 from notifications.api.views import WebhookEndpointViewSet
 from products.api.views import ProductViewSet, RatingFeedViewSet
 from reviews.api.views import ProductReviewViewSet, ReviewViewSet
@@ -57,6 +62,7 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register(f"{PRODUCT_PREFIX}/improvements", ProductImprovementViewSet, basename="product-improvement")
 router.register("gate/events", GateEventViewSet, basename="gate-event")
 router.register("gate/notices", WithdrawalNoticeViewSet, basename="gate-notice")
+router.register("gate/improvement-requests", ImprovementRequestViewSet, basename="gate-improvement-request")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [

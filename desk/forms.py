@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from desk.bursts import BURST_STATEMENT_MAX_LENGTH
 from desk.models import COMMENT_MAX_LENGTH
 from desk.services import BULK_MAX
 from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
@@ -19,6 +20,7 @@ from gate.services import (
     DESCRIPTION_MAX_LENGTH,
     PUBLIC_NOTE_MAX_LENGTH,
 )
+from gate.services.approvals import REJECTION_REASON_MAX_LENGTH
 from gate.services.improvements import ImprovementDescriptionValidator
 from reviews.forms import COUNTER_TEMPLATE
 from reviews.models import BODY_MAX_LENGTH, REPORT_REASONS
@@ -131,6 +133,18 @@ class ImprovementForm(forms.Form):
         return cleaned
 
 
+class ImprovementRejectForm(forms.Form):
+    """A quality director's rejection of an improvement waiting for approval."""
+
+    reason = forms.CharField(
+        label=_("Why it is rejected"),
+        max_length=REJECTION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=_("Shown to the product's managers on the notice and emailed to the manager who logged it."),
+        error_messages={"required": _("Say why the improvement is rejected.")},
+    )
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your public reply"),
@@ -176,6 +190,42 @@ class ModerationForm(forms.Form):
         if action == "reject" and reason not in {code.value for code in REPORT_REASONS}:
             self.add_error(None, _("Choose the reason for rejecting the review."))
         cleaned.update(action=action, ids=ids, reason=reason)
+        return cleaned
+
+
+class BurstDecisionForm(forms.Form):
+    """A held burst of one product: release or reject all its held reviews or the selected
+    ones, with one statement emailed to every author (desk.bursts.burst_decide)."""
+
+    decision = forms.RegexField(regex=r"^(release|reject):(all|selected)$")
+    reviews = forms.TypedMultipleChoiceField(label=_("Held reviews"), required=False, coerce=int)
+    reason = forms.ChoiceField(label=_("Reason (to reject)"), required=False, choices=REASON_CHOICES)
+    statement = forms.CharField(
+        label=_("Statement to every author"),
+        max_length=BURST_STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "data-counter-template": COUNTER_TEMPLATE}),
+        help_text=_("Emailed to each author with the decision: say what was checked and why."),
+        error_messages={"required": _("Write the statement every author will receive.")},
+    )
+
+    def __init__(self, *args: Any, review_ids: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "reviews", [(pk, pk) for pk in review_ids])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        decision = cleaned.get("decision")
+        if not decision:
+            return cleaned
+        action, scope = decision.split(":")
+        ids: list[int] | None = None
+        if scope == "selected":
+            ids = list(cleaned.get("reviews") or [])
+            if not ids:
+                self.add_error("reviews", _("Select at least one review."))
+        if action == "reject" and not cleaned.get("reason"):
+            self.add_error("reason", _("Choose the reason for rejecting the reviews."))
+        cleaned.update(action=action, ids=ids)
         return cleaned
 
 

@@ -47,6 +47,9 @@ class AuditAction(models.TextChoices):
     NOTICE_ASSIGNED = "notice_assigned", _("Notice assigned")
     NOTICE_COMMENTED = "notice_commented", _("Comment added")
     IMPROVEMENT_LOGGED = "improvement_logged", _("Improvement logged")
+    IMPROVEMENT_REQUESTED = "improvement_requested", _("Improvement sent for approval")
+    IMPROVEMENT_APPROVED = "improvement_approved", _("Improvement approved")
+    IMPROVEMENT_REJECTED = "improvement_rejected", _("Improvement rejected")
     REVIEW_REPLIED = "review_replied", _("Reply posted")
     REVIEW_APPROVED = "review_approved", _("Review approved")
     REVIEW_REJECTED = "review_rejected", _("Review rejected")
@@ -100,6 +103,9 @@ class AuditEntry(models.Model):
                         "notice_assigned",
                         "notice_commented",
                         "improvement_logged",
+                        "improvement_requested",
+                        "improvement_approved",
+                        "improvement_rejected",
                         "review_replied",
                         "review_approved",
                         "review_rejected",

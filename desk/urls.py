@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from desk.views import kpis, moderation, notices, products
+from desk.views import approvals, kpis, moderation, notices, products
 
 app_name = "desk"
 
@@ -13,11 +13,27 @@ urlpatterns = [
     path("notices/<int:pk>/assign/", notices.notice_assign, name="notice_assign"),
     path("notices/<int:pk>/comments/", notices.notice_comment, name="notice_comment"),
     path("notices/<int:pk>/improvement/", notices.notice_improvement, name="notice_improvement"),
+    path("improvements/requests/", approvals.improvement_requests, name="improvement_requests"),
+    path(
+        "improvements/requests/<int:pk>/approve/",
+        approvals.improvement_request_approve_view,
+        name="improvement_request_approve",
+    ),
+    path(
+        "improvements/requests/<int:pk>/reject/",
+        approvals.improvement_request_reject_view,
+        name="improvement_request_reject",
+    ),
     path("products/", products.product_list, name="products"),
     path("products/<sku:sku>/reviews/", products.product_reviews, name="product_reviews"),
     path("reviews/<int:pk>/reply/", products.review_reply, name="review_reply"),
     path("moderation/", moderation.moderation_queue, name="moderation"),
     path("moderation/decide/", moderation.moderation_decide, name="moderation_decide"),
+    path(
+        "moderation/bursts/<int:product_id>/",
+        moderation.moderation_burst_decide,
+        name="moderation_burst_decide",
+    ),
     path("kpis/", kpis.kpis, name="kpis"),
     path("kpis.csv", kpis.kpis_csv, name="kpis_csv"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gate.models import GateClock, GateEvent, Improvement, WithdrawalNotice
+from gate.models import GateClock, GateEvent, Improvement, ImprovementRequest, WithdrawalNotice
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -38,9 +38,10 @@ class ImprovementAdmin(_ReadOnlyAdmin):
     """Logged through the desk (improvement_log), which evaluates and writes the event;
     imported history through `manage.py import_improvements`."""
 
-    list_display = ("product", "revision", "logged_at", "day", "logged_by", "source")
+    list_display = ("product", "revision", "logged_at", "day", "logged_by", "source", "external_id")
     list_filter = ("source",)
-    search_fields = ("product__sku", "product__name", "description", "public_note")
+    # The importer's own id (CSV `improvement_id`): how an import row is found again.
+    search_fields = ("product__sku", "product__name", "description", "public_note", "external_id")
     date_hierarchy = "logged_at"
     list_select_related = ("product", "logged_by")
     readonly_fields = (
@@ -50,10 +51,37 @@ class ImprovementAdmin(_ReadOnlyAdmin):
         "day",
         "logged_by",
         "source",
+        "external_id",
         "description",
         "public_note",
         "addressed_phrases",
         "created_at",
+    )
+
+
+@admin.register(ImprovementRequest)
+class ImprovementRequestAdmin(_ReadOnlyAdmin):
+    """Improvements waiting for (or given) a quality director's sign-off. Decided only
+    through gate.services.approvals (the desk or the API), which starts the revision and
+    emails the manager: an edit here would do neither."""
+
+    list_display = ("product", "state", "requested_by", "requested_at", "decided_by", "decided_at", "improvement")
+    list_filter = ("state",)
+    search_fields = ("product__sku", "product__name", "description", "rejection_reason")
+    date_hierarchy = "requested_at"
+    list_select_related = ("product", "requested_by", "decided_by", "improvement")
+    readonly_fields = (
+        "product",
+        "state",
+        "requested_by",
+        "requested_at",
+        "description",
+        "public_note",
+        "addressed_phrases",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
+        "improvement",
     )
 
 

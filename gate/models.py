@@ -90,6 +90,72 @@ class Improvement(models.Model):
         return f"{self.product_id} r{self.revision} at {self.logged_at:%Y-%m-%d %H:%M}"
 
 
+class ImprovementRequest(models.Model):
+    """An improvement a product manager logged under GATE_IMPROVEMENT_APPROVAL = "director".
+
+    It changes nothing while it waits: no revision number, no event, the product stays as
+    it is. A quality director approves it, which creates the :class:`Improvement` (its
+    revision starting at the approval), or rejects it with a reason the manager is shown.
+    Kept apart from Improvement so every Improvement is one that took effect (or, imported,
+    will): its revision stays non-null and unique per product.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="improvement_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    description = models.TextField(_("what was changed (internal)"), max_length=DESCRIPTION_MAX_LENGTH)
+    public_note = models.TextField(_("note for shoppers"), max_length=1000, blank=True)
+    addressed_phrases = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for the rejection"), max_length=1000, blank=True)
+    # The improvement its approval created (its revision starts at decided_at).
+    improvement = models.OneToOneField(
+        Improvement, on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["state", "requested_at"], name="gate_imprequest_state_at")]
+        constraints = [
+            # Two waiting at once would both become "the next revision": one at a time.
+            models.UniqueConstraint(
+                fields=["product"], condition=Q(state="pending"), name="gate_improvementrequest_one_pending_per_product"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "approved", "rejected"]), name="gate_improvementrequest_state_known"
+            ),
+            # Only an approved request has an improvement, and an approved one always has.
+            models.CheckConstraint(
+                condition=Q(state="approved", improvement__isnull=False)
+                | (~Q(state="approved") & Q(improvement__isnull=True)),
+                name="gate_improvementrequest_improvement_iff_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending", decided_at__isnull=True)
+                | (~Q(state="pending") & Q(decided_at__isnull=False)),
+                name="gate_improvementrequest_decided_iff_not_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="rejected") | ~Q(rejection_reason=""),
+                name="gate_improvementrequest_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} request at {self.requested_at:%Y-%m-%d %H:%M} ({self.state})"
+
+
 class GateEvent(models.Model):
     """Append-only: one row per event of ../shared/GATE_SPEC.md, never updated or deleted.
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import MANAGE_ALL_PRODUCTS
 from gate.configured import gate_policy_from_settings, gate_policy_settings
-from gate.models import LIVE_NOTICE_STATES, GateEvent, WithdrawalNotice
+from gate.models import LIVE_NOTICE_STATES, GateEvent, ImprovementRequest, WithdrawalNotice
 from gate.policy import GatePolicy
 from notifications.models import OutboxMessage, WebhookEndpoint
 from notifications.outbox import email_message_build, outbox_insert, webhook_message_build
@@ -125,6 +125,10 @@ NOTICE_PAGE = "/desk/notices/{notice_id}/"
 def notice_url(notice_id: int) -> str:
     """The notice's desk page on SITE_URL, for emails and webhooks."""
     return f"{settings.SITE_URL}{NOTICE_PAGE.format(notice_id=notice_id)}"
+
+
+# The desk's list of improvement requests (same reason as NOTICE_PAGE for a path).
+IMPROVEMENT_REQUESTS_PAGE = "/desk/improvements/requests/"
 
 
 def _deadline_of(event: GateEvent, notice: WithdrawalNotice | None) -> date | None:
@@ -312,3 +316,68 @@ def notice_reminders_send(*, today: date | None = None, now: datetime | None = N
         written = sum(1 for row in rows if row.dedupe_key not in existing)
         outbox_insert(rows)
     return written
+
+
+# --- Improvement sign-off (GATE_IMPROVEMENT_APPROVAL = "director") ------------------------
+
+# The outbox's kind (16 characters at most) and the templates (emails/gate_improvement_*).
+_REQUEST_MESSAGES = {
+    ImprovementRequest.State.PENDING: ("impr_requested", "gate_improvement_requested"),
+    ImprovementRequest.State.APPROVED: ("impr_approved", "gate_improvement_approved"),
+    ImprovementRequest.State.REJECTED: ("impr_rejected", "gate_improvement_rejected"),
+}
+
+
+def _request_page_url(improvement_request: ImprovementRequest) -> str:
+    """The notice the request answers (the product's live notice, or the one its approval
+    resolved), else the desk's list of requests."""
+    notices = WithdrawalNotice.objects.filter(product_id=improvement_request.product_id)
+    notice = notices.filter(state__in=LIVE_NOTICE_STATES).first()
+    if notice is None and improvement_request.improvement_id is not None:
+        notice = notices.filter(resolved_by_id=improvement_request.improvement_id).first()
+    if notice is not None:
+        return notice_url(notice.pk)
+    return f"{settings.SITE_URL}{IMPROVEMENT_REQUESTS_PAGE}"
+
+
+def improvement_request_notify(*, improvement_request: ImprovementRequest, now: datetime | None = None) -> None:
+    """Email who must hear of an improvement request, in the caller's transaction: the
+    quality directors when it is sent for approval, its author when it is decided (the
+    approval's improved / reinstated event notifies as every event does). Once each: the
+    dedupe key names the request, its state and the recipient."""
+    now = now or timezone.now()
+    kind, template = _REQUEST_MESSAGES[ImprovementRequest.State(improvement_request.state)]
+    if improvement_request.state == ImprovementRequest.State.PENDING:
+        recipients = [user for user in quality_directors() if user.is_active and user.email]
+    else:
+        author = improvement_request.requested_by
+        recipients = [author] if author is not None and author.is_active and author.email else []
+    product = improvement_request.product
+    improvement = improvement_request.improvement
+    decided_by = improvement_request.decided_by
+    context: dict[str, Any] = {
+        "product_name": product.name,
+        "product_sku": product.sku,
+        "requested_by": improvement_request.requested_by.public_name if improvement_request.requested_by else "",
+        "requested_at": improvement_request.requested_at,
+        "description": improvement_request.description,
+        "public_note": improvement_request.public_note,
+        "decided_by": decided_by.public_name if decided_by is not None else "",
+        "decided_at": improvement_request.decided_at,
+        "rejection_reason": improvement_request.rejection_reason,
+        "revision": improvement.revision if improvement is not None else None,
+        "page_url": _request_page_url(improvement_request),
+    }
+    outbox_insert(
+        [
+            email_message_build(
+                recipient=user,
+                kind=kind,
+                template=template,
+                dedupe_key=f"{kind}:{improvement_request.pk}:{user.pk}",
+                context=context,
+                due=now,
+            )
+            for user in sorted(recipients, key=lambda user: user.pk)
+        ]
+    )

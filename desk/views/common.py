@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS, user_can_moderate, user_is_quality_director
 from core.errors import DomainError
+from desk.approvals import improvement_requests_waiting
 
 View = Callable[..., HttpResponse]
 
@@ -76,6 +77,7 @@ def render_desk(request: HttpRequest, template: str, context: dict[str, Any], st
     # A quality director acts on every product: "My products" would be wrong for them.
     context.setdefault("desk_all_products", user_is_quality_director(request.user))
     context.setdefault("desk_title", desk_title(request.user))
+    context.setdefault("desk_improvements_waiting", improvement_requests_waiting(user=request.user))
     return render(request, template, context, status=status)
 
 

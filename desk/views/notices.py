@@ -1,5 +1,7 @@
 """The desk's notices: the list (the desk's home), a notice's page with its evidence, and
-what a manager does on it (acknowledge, assign, comment, log the improvement)."""
+what a manager does on it (acknowledge, assign, comment, log the improvement: at once, or
+under GATE_IMPROVEMENT_APPROVAL = "director" sent for a quality director's approval,
+decided in desk.views.approvals)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import acting_user
-from core.errors import DomainError
+from accounts.roles import user_is_quality_director
+from core.errors import Conflict, DomainError
 from core.url_converters import sku_reverse
 from desk import selectors, services
+from desk.approvals import desk_improvement_request_submit
 from desk.forms import AssignForm, CommentForm, ImprovementForm, NoticeFilterForm
+from desk.views.approvals import reject_form_for
 from desk.views.common import (
     can_manage,
     is_desk_user,
@@ -30,8 +35,10 @@ from desk.views.common import (
 )
 from desk.views.notice_chart import notice_chart
 from gate.configured import threshold_decimal
-from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
+from gate.models import LIVE_NOTICE_STATES, ImprovementRequest, WithdrawalNotice
 from gate.policy import GateState
+from gate.services.approvals import improvement_requests_of_product
+from gate.services.improvements import improvement_needs_approval
 from products.models import STARS, Product
 from reviews.forms import form_add_domain_error
 
@@ -130,6 +137,7 @@ def _notice_context(
     live = notice.state in LIVE_NOTICE_STATES
     resolved_by = notice.resolved_by if notice.resolved_by_id else None
     return {
+        **_approval_context(request, notice, policy.start_of_day(notice.opened_on)),
         "notice": notice,
         "product": product,
         "row": row,
@@ -157,6 +165,28 @@ def _notice_context(
         # None for a legacy SKU outside the rule: the page names the product without links.
         "public_url": sku_reverse("product_detail", sku=product.sku),
         "product_reviews_url": sku_reverse("desk:product_reviews", sku=product.sku),
+    }
+
+
+def _approval_context(request: HttpRequest, notice: WithdrawalNotice, since: Any) -> dict[str, Any]:
+    """The improvement requests of the notice's episode (and any still waiting), and what
+    this user may do: send an improvement for approval, or approve and reject."""
+    requests = list(improvement_requests_of_product(product=notice.product, since=since))
+    pending = next((item for item in requests if item.state == ImprovementRequest.State.PENDING), None)
+    if pending is None:
+        pending = (
+            improvement_requests_of_product(product=notice.product)
+            .filter(state=ImprovementRequest.State.PENDING)
+            .first()
+        )
+        if pending is not None:
+            requests.insert(0, pending)
+    return {
+        "improvement_requests": requests,
+        "pending_request": pending,
+        "needs_approval": improvement_needs_approval(request.user),
+        "can_approve": user_is_quality_director(request.user),
+        "reject_form": reject_form_for(pending) if pending is not None else None,
     }
 
 
@@ -232,6 +262,8 @@ def notice_improvement(request: HttpRequest, pk: int) -> HttpResponse:
     revision = selectors.notice_analysed_revision(notice)
     phrases = selectors.product_complaint_phrases(product=notice.product, revision=revision)
     form = ImprovementForm(request.POST, phrases=phrases)
+    if form.is_valid() and improvement_needs_approval(request.user):
+        return _notice_improvement_request(request, notice, form)
     if form.is_valid():
         was_withdrawn = notice.product.gate_state == GateState.WITHDRAWN
         try:
@@ -256,3 +288,32 @@ def notice_improvement(request: HttpRequest, pk: int) -> HttpResponse:
     return render_desk(
         request, "desk/notice_detail.html", _notice_context(request, notice, improvement_form=form), status=400
     )
+
+
+def _notice_improvement_request(request: HttpRequest, notice: WithdrawalNotice, form: ImprovementForm) -> HttpResponse:
+    """Under GATE_IMPROVEMENT_APPROVAL = "director": the manager's improvement is sent for
+    a quality director's approval; nothing changes on the product until then."""
+    try:
+        if notice.state not in LIVE_NOTICE_STATES:
+            raise Conflict(
+                _("This notice is closed: %(state)s.") % {"state": notice.get_state_display()}, code="closed"
+            )
+        desk_improvement_request_submit(
+            notice=notice,
+            by=acting_user(request),
+            description=form.cleaned_data["description"],
+            public_note=form.cleaned_data["public_note"],
+            addressed_phrases=form.cleaned_data["phrases"],
+        )
+    except DomainError as error:
+        if error.http_status != 400:
+            return refused(request, error, back_url=_notice_url(notice))
+        form_add_domain_error(form, error)
+        return render_desk(
+            request, "desk/notice_detail.html", _notice_context(request, notice, improvement_form=form), status=400
+        )
+    messages.success(
+        request,
+        _("Improvement sent for approval: nothing changes until a quality director approves it. They are emailed."),
+    )
+    return redirect(_notice_url(notice, "approval"))

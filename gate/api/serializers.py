@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from gate.models import GateEvent, Improvement, WithdrawalNotice
+from gate.models import GateEvent, Improvement, ImprovementRequest, WithdrawalNotice
 from gate.services import (
     ADDRESSED_PHRASE_MAX_LENGTH,
     ADDRESSED_PHRASES_MAX,
     PUBLIC_NOTE_MAX_LENGTH,
 )
+from gate.services.approvals import REJECTION_REASON_MAX_LENGTH
 from gate.services.improvements import ImprovementDescriptionValidator
 from products.models import Product
 
@@ -99,6 +100,12 @@ class ImprovementSerializer(serializers.ModelSerializer):
     product: serializers.SlugRelatedField[Product] = serializers.SlugRelatedField(slug_field="sku", read_only=True)
     addressed_phrases = serializers.ListField(child=serializers.CharField(), read_only=True)
     event = serializers.SerializerMethodField(help_text=_("The `improved` or `reinstated` event it caused."))
+    approved_by = serializers.SerializerMethodField(
+        help_text=_(
+            "Username of the quality director who approved it (GATE_IMPROVEMENT_APPROVAL = director); "
+            "null when it took effect as logged."
+        )
+    )
 
     class Meta:
         model = Improvement
@@ -112,8 +119,17 @@ class ImprovementSerializer(serializers.ModelSerializer):
             "public_note",
             "addressed_phrases",
             "event",
+            "approved_by",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_approved_by(self, improvement: Improvement) -> str | None:
+        try:
+            request = improvement.request
+        except ImprovementRequest.DoesNotExist:
+            return None
+        return request.decided_by.username if request.decided_by is not None else None
 
     @extend_schema_field(GateEventSerializer(allow_null=True))
     def get_event(self, improvement: Improvement) -> dict[str, Any] | None:
@@ -122,3 +138,49 @@ class ImprovementSerializer(serializers.ModelSerializer):
         except GateEvent.DoesNotExist:
             return None
         return GateEventSerializer(event).data
+
+
+class ImprovementRequestSerializer(serializers.ModelSerializer):
+    """An improvement waiting for a quality director's approval, or decided."""
+
+    product: serializers.SlugRelatedField[Product] = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    requested_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    addressed_phrases = serializers.ListField(child=serializers.CharField(), read_only=True)
+    improvement = ImprovementSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The improvement its approval created: its revision started at `decided_at`."),
+    )
+
+    class Meta:
+        model = ImprovementRequest
+        fields = [
+            "id",
+            "product",
+            "state",
+            "requested_by",
+            "requested_at",
+            "description",
+            "public_note",
+            "addressed_phrases",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "improvement",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "state": {"help_text": _("pending (nothing changed yet), approved or rejected.")},
+            "rejection_reason": {"help_text": _("Why a quality director rejected it; empty otherwise.")},
+        }
+
+
+class ImprovementRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=REJECTION_REASON_MAX_LENGTH, help_text=_("Why it is rejected: shown and emailed to its author.")
+    )

@@ -6,6 +6,8 @@
 * ``revisions``: applying an improvement (the next revision and its event);
 * ``engine``: the day engine (``gate_evaluate_day`` / ``gate_evaluate_through``);
 * ``improvements``: logging an improvement in the app, importing improvements of history;
+* ``approvals``: improvement sign-off (GATE_IMPROVEMENT_APPROVAL = "director"): a request,
+  a quality director's approval or rejection;
 * ``history``: the gate's side of an import of review history (``reviews.history_import``).
 
 The names callers use are re-exported here: ``from gate.services import gate_evaluate_through``.
@@ -15,6 +17,15 @@ The policy in force is read by ``gate.configured.gate_policy_from_settings``.
 from __future__ import annotations
 
 from gate.configured import gate_policy_from_settings
+from gate.services.approvals import (
+    REJECTION_REASON_MAX_LENGTH,
+    improvement_request_approve,
+    improvement_request_reject,
+    improvement_request_submit,
+    improvement_requests_of_product,
+    improvement_requests_visible,
+    improvement_submit,
+)
 from gate.services.clock import gate_next_day
 from gate.services.engine import DaySummary, EvaluationSummary, gate_evaluate_day, gate_evaluate_through
 from gate.services.history import GateHistory
@@ -35,6 +46,7 @@ __all__ = [
     "ADDRESSED_PHRASE_MAX_LENGTH",
     "DESCRIPTION_MAX_LENGTH",
     "PUBLIC_NOTE_MAX_LENGTH",
+    "REJECTION_REASON_MAX_LENGTH",
     "DaySummary",
     "EvaluationSummary",
     "GateHistory",
@@ -46,5 +58,11 @@ __all__ = [
     "gate_policy_from_settings",
     "improvement_import",
     "improvement_log",
+    "improvement_request_approve",
+    "improvement_request_reject",
+    "improvement_request_submit",
+    "improvement_requests_of_product",
+    "improvement_requests_visible",
+    "improvement_submit",
     "product_gate_state_set",
 ]

@@ -2,11 +2,13 @@
 
 Logging one applies it at once (a new revision, its event, the product back on sale);
 an imported one waits for the day engine to evaluate its day, as the spec orders it.
+Under GATE_IMPROVEMENT_APPROVAL = "director" a product manager's improvement first waits
+for a quality director (gate.services.approvals), whose approval starts it here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import user_is_quality_director
 from core.batching import chunked
 from core.errors import Conflict, NotAllowed, ValidationFailed
-from gate.configured import gate_policy_from_settings
+from gate.configured import ImprovementApproval, gate_policy_from_settings, improvement_approval_from_settings
 from gate.improvement_rows import DESCRIPTION_MAX_LENGTH, IMPROVEMENT_ID_MAX_LENGTH, description_problem
 from gate.models import GateClock, Improvement
 from gate.policy import GatePolicy
@@ -37,10 +40,15 @@ __all__ = [
     "ImprovementDescriptionValidator",
     "ImprovementImport",
     "ImprovementImportSummary",
+    "ImprovementText",
     "improvement_description_problem",
     "improvement_history_import",
     "improvement_import",
     "improvement_log",
+    "improvement_log_allowed",
+    "improvement_needs_approval",
+    "improvement_start",
+    "improvement_text_clean",
 ]
 
 # Lengths of the stored fields, and limits of the addressed phrases (a JSON list). The
@@ -74,9 +82,18 @@ class ImprovementDescriptionValidator(MaxLengthValidator):
 # --- Logged in the app --------------------------------------------------------------------
 
 
-def _clean_improvement_text(
-    *, description: str, public_note: str, addressed_phrases: Iterable[str]
-) -> tuple[str, str, list[str]]:
+@dataclass(frozen=True)
+class ImprovementText:
+    """What a person writes about an improvement, checked (:func:`improvement_text_clean`)."""
+
+    description: str
+    public_note: str = ""
+    addressed_phrases: list[str] = field(default_factory=list)
+
+
+def improvement_text_clean(*, description: str, public_note: str, addressed_phrases: Iterable[str]) -> ImprovementText:
+    """The fields of an improvement (logged, or sent for approval) stripped and checked;
+    ValidationFailed names each field in error."""
     errors: dict[str, str] = {}
     description = (description or "").strip()
     public_note = (public_note or "").strip()
@@ -97,7 +114,23 @@ def _clean_improvement_text(
         raise ValidationFailed(
             _("The improvement could not be logged: please correct the fields shown."), fields=errors
         )
-    return description, public_note, list(dict.fromkeys(phrases))
+    return ImprovementText(description, public_note, list(dict.fromkeys(phrases)))
+
+
+def improvement_log_allowed(*, product: Product, by: User | AnonymousUser) -> User:
+    """``by``, if they may log an improvement of ``product`` (its managers, the quality
+    directors); NotAllowed otherwise."""
+    if not isinstance(by, User) or not user_can_manage_product(by, product):
+        raise NotAllowed(_("Only the product's managers and quality directors can log an improvement."))
+    return by
+
+
+def improvement_needs_approval(user: User | AnonymousUser) -> bool:
+    """Whether an improvement ``user`` logs waits for a quality director's approval: under
+    GATE_IMPROVEMENT_APPROVAL = "director", unless they are a quality director themself."""
+    if improvement_approval_from_settings() is ImprovementApproval.NONE:
+        return False
+    return not user_is_quality_director(user)
 
 
 def improvement_log(
@@ -111,19 +144,41 @@ def improvement_log(
 ) -> Improvement:
     """A product's manager (or a quality director) logs an improvement: a new revision now.
 
-    1. refuse anyone who may not manage the product (NotAllowed), and bad fields;
-    2. evaluate every day not yet evaluated through yesterday (the catch-up);
-    3. under the gate lock: apply any imported improvement of the product still pending,
-       then start the new revision at ``now`` and write its ``improved`` / ``reinstated``
-       event dated today, which puts a withdrawn product back on sale at once and resolves
-       its notice. Today's evaluation then runs on the new revision.
+    1. refuse anyone who may not manage the product (NotAllowed), and bad fields; under
+       GATE_IMPROVEMENT_APPROVAL = "director", refuse a product manager too (NotAllowed,
+       code ``approval_required``): theirs goes through
+       ``gate.services.approvals.improvement_submit``, which sends it for approval;
+    2. and 3.: :func:`improvement_start` at ``now``.
     """
     now = now or timezone.now()
-    if not isinstance(by, User) or not user_can_manage_product(by, product):
-        raise NotAllowed(_("Only the product's managers and quality directors can log an improvement."))
-    description, public_note, phrases = _clean_improvement_text(
-        description=description, public_note=public_note, addressed_phrases=addressed_phrases
-    )
+    user = improvement_log_allowed(product=product, by=by)
+    if improvement_needs_approval(user):
+        raise NotAllowed(
+            _("Improvements of this shop wait for a quality director's approval: send it for approval."),
+            code="approval_required",
+        )
+    text = improvement_text_clean(description=description, public_note=public_note, addressed_phrases=addressed_phrases)
+    return improvement_start(product=product, logged_by=user, text=text, now=now)
+
+
+def improvement_start(
+    *,
+    product: Product,
+    logged_by: User | None,
+    text: ImprovementText,
+    now: datetime,
+    in_same_transaction: Callable[[Improvement], None] | None = None,
+) -> Improvement:
+    """Start the product's next revision at ``now`` (an improvement logged, or approved).
+
+    2. evaluate every day not yet evaluated through yesterday (the catch-up);
+    3. under the gate lock: refuse if today was already evaluated (history is never
+       rewritten), apply any imported improvement of the product still pending, then start
+       the new revision at ``now`` and write its ``improved`` / ``reinstated`` event dated
+       today, which puts a withdrawn product back on sale at once and resolves its notice;
+       ``in_same_transaction(improvement)`` runs last, in the same transaction (an approval
+       records itself there). Today's evaluation then runs on the new revision.
+    """
     policy = gate_policy_from_settings()
     today = policy.day_of(now)
     gate_evaluate_through(through=today - timedelta(days=1), now=now, policy=policy)
@@ -145,16 +200,18 @@ def improvement_log(
             )
         improvement = Improvement.objects.create(
             product=current,
-            logged_by=by,
+            logged_by=logged_by,
             logged_at=now,
             day=today,
             revision=current.revision + 1,
-            description=description,
-            public_note=public_note,
-            addressed_phrases=phrases,
+            description=text.description,
+            public_note=text.public_note,
+            addressed_phrases=text.addressed_phrases,
             source=Improvement.Source.APP,
         )
         improvement_apply(improvement=improvement, policy=policy, now=now)
+        if in_same_transaction is not None:
+            in_same_transaction(improvement)
     product.refresh_from_db()
     return improvement
 
