@@ -55,6 +55,7 @@ checks: install
 bench: install
 	$(PY) bench/bench_backtest.py
 	$(PY) bench/bench_kpis.py
+	$(PY) bench/bench_accounts.py
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/bench_gate_db.py && $(PY) bench/bench_import.py; \
 	else echo "bench_gate_db.py and bench_import.py skipped: set BENCH_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/bench"; fi
 

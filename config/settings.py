@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
-from gate.configured import gate_policy_checked
+from gate.configured import gate_policy_checked, improvement_approval_checked
+from reviews.burst_rule import burst_rule_checked
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REVIEWGATE_VAR_DIR", str(BASE_DIR / "var")))
@@ -127,6 +129,12 @@ else:
         }
     }
 
+# Rate-limit and throttle counters (core.ratelimit_counters): "redis" (atomic INCR with
+# expiry) or "database" (one upsert per request); empty: redis when REDIS_URL is set.
+RATELIMIT_STORE = env_str("RATELIMIT_STORE", "")
+# Off only for load tests and API fuzzing: the site's limits on actions (core.ratelimit).
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+
 # --- Authentication ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,6 +142,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Days an email-confirmation link works (accounts.verification); a positive integer.
+ACCOUNT_EMAIL_VERIFY_DAYS = env_int("ACCOUNT_EMAIL_VERIFY_DAYS", 3)
+if ACCOUNT_EMAIL_VERIFY_DAYS < 1:
+    raise ImproperlyConfigured(f"ACCOUNT_EMAIL_VERIFY_DAYS must be a positive integer, got {ACCOUNT_EMAIL_VERIFY_DAYS}")
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -285,6 +297,25 @@ seconds.""",
 # --- Reviews ----------------------------------------------------------------------------
 # Pre-moderation: new and edited reviews wait for a moderator before they are published.
 REVIEWS_PREMODERATION = env_bool("REVIEWS_PREMODERATION", False)
+# Bursts (reviews.bursts, stated on /about/reviews/ and in docs/gate.md): a product that
+# receives at least REVIEW_BURST_MIN reviews in REVIEW_BURST_HOURS hours and more than
+# REVIEW_BURST_FACTOR times its daily median of the last 90 days (floored at 1), or at
+# least REVIEW_BURST_NEW_ACCOUNTS from accounts younger than REVIEW_BURST_NEW_ACCOUNT_DAYS
+# days, has the window's new reviews held for a moderator. Positive integers, checked here.
+REVIEW_BURST_MIN = env_int("REVIEW_BURST_MIN", 10)
+REVIEW_BURST_HOURS = env_int("REVIEW_BURST_HOURS", 24)
+REVIEW_BURST_FACTOR = env_int("REVIEW_BURST_FACTOR", 5)
+REVIEW_BURST_NEW_ACCOUNTS = env_int("REVIEW_BURST_NEW_ACCOUNTS", 5)
+REVIEW_BURST_NEW_ACCOUNT_DAYS = env_int("REVIEW_BURST_NEW_ACCOUNT_DAYS", 7)
+burst_rule_checked(
+    {
+        "REVIEW_BURST_MIN": REVIEW_BURST_MIN,
+        "REVIEW_BURST_HOURS": REVIEW_BURST_HOURS,
+        "REVIEW_BURST_FACTOR": REVIEW_BURST_FACTOR,
+        "REVIEW_BURST_NEW_ACCOUNTS": REVIEW_BURST_NEW_ACCOUNTS,
+        "REVIEW_BURST_NEW_ACCOUNT_DAYS": REVIEW_BURST_NEW_ACCOUNT_DAYS,
+    }
+)
 
 # --- The quality gate (see ../shared/GATE_SPEC.md and docs/gate.md) ---------------------
 GATE_THRESHOLD = env_str("GATE_THRESHOLD", "3.0")
@@ -303,6 +334,11 @@ gate_policy_checked(
         "timezone": TIME_ZONE,
     }
 )
+# Improvement sign-off: "none" (the spec's rule: logging an improvement reinstates at once)
+# or "director" (a product manager's improvement waits for a quality director's approval;
+# see docs/gate-production.md). Checked here too, so a typo stops start-up.
+GATE_IMPROVEMENT_APPROVAL = env_str("GATE_IMPROVEMENT_APPROVAL", "none")
+improvement_approval_checked(GATE_IMPROVEMENT_APPROVAL)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -41,12 +42,15 @@ def user_create(
     is_staff: bool = False,
     is_superuser: bool = False,
     email_verified: bool = True,
+    joined_days_ago: int = 365,
 ) -> User:
     """A user in ``roles`` (none: a signed-up account without a role group).
 
     The username defaults to the first role and a number ("product_manager12"), the email
     to the username at example.com; ``email=""`` makes a user without an address. The
-    address is verified unless ``email_verified=False`` (a fresh sign-up).
+    address is verified unless ``email_verified=False`` (a fresh sign-up). The account is a
+    year old unless ``joined_days_ago`` says otherwise: reviews from accounts younger than a
+    week count toward a burst (reviews.bursts), which a test asks for explicitly.
     """
     username = username or f"{roles[0] if roles else 'user'}{next_number()}"
     user = User.objects.create_user(
@@ -59,6 +63,7 @@ def user_create(
         is_staff=is_staff,
         is_superuser=is_superuser,
         email_verified_at=timezone.now() if email_verified else None,
+        date_joined=timezone.now() - timedelta(days=joined_days_ago),
     )
     for role in roles:
         user_add_role(user, role)

@@ -8,10 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
+from notifications.delivery import outbox_sweep
 from products.models import Product
 from reviews.models import Review, ReviewReport, ReviewStatus, ReviewVote
 from tests.browser.conftest import LOCALE_MO, PageWatch, screenshot, sign_in
@@ -139,7 +141,29 @@ def test_filter_reviews_by_stars_through_the_histogram(page: Any, live_server: A
     assert page.locator(".review .badge-verified").count() == 2
 
 
-def test_sign_up_post_a_review_and_see_it_published(page: Any, live_server: Any, shop: Shop) -> None:
+def _confirm_the_address_from_the_email(page: Any, base_url: str) -> None:
+    """Signed in and not yet confirmed: the profile says so; the worker sends the link and
+    opening it confirms the address."""
+    page.goto(f"{base_url}/accounts/profile/")
+    expect(page.locator(".email-status")).to_contain_text("is not confirmed yet")
+    expect(page.get_by_role("button", name="Send me a new link")).to_be_visible()
+    screenshot(page, "profile-email-unconfirmed")
+    assert outbox_sweep() == 1
+    [email] = mail.outbox
+    assert email.to == ["newcomer@example.com"] and "Hello Noa," in str(email.body)
+    [link] = re.findall(rf"^{re.escape(base_url)}/accounts/email/confirm/\S+/$", str(email.body), re.M)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your email address is confirmed")
+    screenshot(page, "email-confirmed")
+    page.goto(f"{base_url}/accounts/profile/")
+    expect(page.locator(".email-status")).to_contain_text("Your email address newcomer@example.com is confirmed.")
+    screenshot(page, "profile-email-confirmed")
+
+
+def test_sign_up_confirm_the_address_post_a_review_and_see_it_published(
+    page: Any, live_server: Any, shop: Shop, settings: Any
+) -> None:
+    settings.SITE_URL = live_server.url  # the emailed link opens the live server
     page.goto(f"{live_server.url}/products/STOVE-1/")
     page.get_by_role("link", name="Write a review").click()
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
@@ -151,8 +175,21 @@ def test_sign_up_post_a_review_and_see_it_published(page: Any, live_server: Any,
     page.get_by_label("Password confirmation").fill("a-long-enough-passphrase")
     screenshot(page, "signup")
     page.get_by_role("button", name="Create my account").click()
+    # The same page whether the address was new or another account's: check your email.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_role("status")).to_contain_text("We have sent an email to the address you entered.")
+    screenshot(page, "signup-check-your-email")
+    newcomer = User.objects.get(username="newcomer")
+    assert newcomer.groups.filter(name="shopper").exists() and not newcomer.email_verified
+
+    # Signing in at once works, back to where the shopper was going.
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Password").fill("a-long-enough-passphrase")
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/products/STOVE-1/review/")
-    assert User.objects.get(username="newcomer").groups.filter(name="shopper").exists()
+    _confirm_the_address_from_the_email(page, live_server.url)
+    page.goto(f"{live_server.url}/products/STOVE-1/review/")
 
     page.get_by_role("button", name="Publish my review").click()  # empty: the errors come back
     assert page.get_by_role("alert").is_visible()
@@ -368,6 +405,7 @@ _INJECTED = (
 )
 
 
+@pytest.mark.usefixtures("bursts_off")  # twenty reviews of one product in a minute
 def test_xss_payloads_render_inert(page: Any, live_server: Any, shop: Shop, watch: PageWatch) -> None:
     # Stored through the factories as title, text and display name...
     for i, payload in enumerate(XSS_PAYLOADS):

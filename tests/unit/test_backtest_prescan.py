@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import gate.backtest.prescan as prescan
 from gate.backtest.prescan import quoting_problem
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -65,8 +66,6 @@ def test_what_a_strict_reader_refuses_is_found(tmp_path: Path, text: str, proble
 
 
 def test_a_quote_split_across_blocks_is_read_as_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gate.backtest.prescan as prescan  # noqa: PLC0415 - the module whose block size is patched
-
     monkeypatch.setattr(prescan, "_BLOCK_BYTES", 3)
     good = 'a,"x""y",b\r\n"q,\nr",""\n'
     bad = 'a,"x""y",b\r\n"q,\nr"s\n'
