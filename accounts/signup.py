@@ -4,9 +4,11 @@ The page answers the same in both cases ("check your email") and the request doe
 same work, so sign-up cannot be used to learn which addresses have an account:
 
 1. the account using the address is looked up (one query, the unique address index);
-2. the new account and its shopper role are written inside a savepoint, the password
-   hashed, whether or not the address is taken; when it is, the savepoint is rolled back
-   (the row was written with no address, so the unique index does not refuse it first);
+2. the new account and its shopper role are written, the password hashed, whether or not
+   the address is taken; when it is, the account is kept without an address. Keeping it
+   matters: were it dropped, signing in with the name and password just chosen (or
+   choosing the same name again) would tell the two cases apart. An account without an
+   address can never confirm one, so its reviews never count;
 3. one outbox row is queued through a topic, holding only an account's id: the new
    account's "confirm your address" (accounts.events.email_verify_requested), or the
    owner's "someone tried to sign up with your address; reset your password if it was
@@ -35,43 +37,44 @@ def account_signup(
 ) -> User | None:
     """Create a shopper account for ``email``, or tell its owner when it is taken.
 
-    Returns the new account, or None when the address belongs to another account (the
-    caller shows the same page either way). See the module docstring for the steps.
+    Returns the new account holding the address, or None when the address belongs to
+    another account (an account is made all the same, without it; the caller shows the
+    same page either way). See the module docstring for the steps.
     """
     now = now or timezone.now()
-    created: User | None = None
     with transaction.atomic():
         owner = user_by_email(email)
-        # A savepoint by hand, ended by one statement either way (RELEASE or ROLLBACK TO),
-        # so both cases run the same number of statements.
-        savepoint = transaction.savepoint()
         try:
-            user = User(
-                username=username,
-                email=email if owner is None else "",
-                display_name=display_name,
-                language=language,
-                date_joined=now,
-            )
-            user.set_password(password)
-            user.save()
-            user_add_role(user, SHOPPER)
+            with transaction.atomic():  # a savepoint: a concurrent sign-up's row may win
+                user = _account_create(
+                    username=username,
+                    email=email if owner is None else "",
+                    display_name=display_name,
+                    language=language,
+                    password=password,
+                    now=now,
+                )
         except IntegrityError:
-            transaction.savepoint_rollback(savepoint)
-            # Two sign-ups with one new address at once: the second finds the first's.
+            # Two sign-ups with one new address at once: the second finds the first's and
+            # keeps its account without the address, as for any known address.
             owner = user_by_email(email)
             if owner is None:
-                raise
-        else:
-            if owner is None:
-                transaction.savepoint_commit(savepoint)
-                created = user
-            else:
-                transaction.savepoint_rollback(savepoint)
-        # Published here, both alike (not through email_verify_request, whose own
-        # transaction would add a savepoint to one case only).
-        if created is not None:
-            email_verify_requested.publish(EmailVerifyRequested(user=created, at=now))
-        elif owner is not None:
-            signup_address_taken.publish(SignupAddressTaken(owner=owner, at=now))
-    return created
+                raise  # the username was taken meanwhile: the form says so on a new try
+            user = _account_create(
+                username=username, email="", display_name=display_name, language=language, password=password, now=now
+            )
+        if owner is None:
+            email_verify_requested.publish(EmailVerifyRequested(user=user, at=now))
+            return user
+        signup_address_taken.publish(SignupAddressTaken(owner=owner, at=now))
+    return None
+
+
+def _account_create(
+    *, username: str, email: str, display_name: str, language: str, password: str, now: datetime
+) -> User:
+    user = User(username=username, email=email, display_name=display_name, language=language, date_joined=now)
+    user.set_password(password)
+    user.save()
+    user_add_role(user, SHOPPER)
+    return user
