@@ -35,7 +35,7 @@ from gate.services import improvement_log
 from notifications.outbox import user_email_enqueue
 from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
-from reviews.models import REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
+from reviews.models import HOLD_REASONS, REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
 from reviews.services import brand_reply_post, review_publish, review_reject, review_report_handle
 
 __all__ = [
@@ -324,6 +324,20 @@ def _review_locked(review: Review) -> Review:
     return Review.objects.select_for_update(of=("self",)).select_related("product", "author").get(pk=review.pk)
 
 
+def _queue_review_locked(review: Review) -> Review:
+    """The review, locked, for a decision of the ordinary queue. A review held by the site
+    (a burst, or waiting for its author's email) is not the queue's to decide: a burst is
+    released or rejected with its statement (desk.bursts), an address only its owner confirms."""
+    locked = _review_locked(review)
+    if locked.status == ReviewStatus.PENDING and locked.status_reason in HOLD_REASONS:
+        raise Conflict(
+            _("This review is held (%(reason)s): decide on it where it is held, not in the queue.")
+            % {"reason": locked.get_status_reason_display()},
+            code="held_review",
+        )
+    return locked
+
+
 def _reports_close(review: Review, *, by: User, now: datetime) -> int:
     closed = 0
     for report in ReviewReport.objects.select_for_update().filter(review=review, handled_at__isnull=True):
@@ -357,7 +371,7 @@ def moderation_approve(*, review: Review, by: User, now: datetime | None = None)
     now = now or timezone.now()
     _require_moderator(by, review.product)
     with transaction.atomic():
-        locked = _review_locked(review)
+        locked = _queue_review_locked(review)
         status_before = locked.status
         has_reports = ReviewReport.objects.filter(review=locked, handled_at__isnull=True).exists()
         if status_before == ReviewStatus.PENDING:
@@ -396,7 +410,7 @@ def moderation_reject(*, review: Review, reason: str, by: User, now: datetime | 
     _check_reason(reason)
     _require_moderator(by, review.product)
     with transaction.atomic():
-        locked = _review_locked(review)
+        locked = _queue_review_locked(review)
         status_before = locked.status
         if status_before not in (ReviewStatus.PENDING, ReviewStatus.PUBLISHED):
             raise Conflict(

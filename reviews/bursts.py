@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
 from reviews.burst_rule import (
@@ -35,7 +35,7 @@ from reviews.burst_rule import (
     daily_median,
 )
 from reviews.history_import import history_keeper
-from reviews.models import ReasonCode, Review, ReviewSource, ReviewStatus, counted_q
+from reviews.models import ReasonCode, Review, ReviewSource, ReviewStatus, ReviewStatusChange, counted_q
 
 __all__ = [
     "BASELINE_DAYS",
@@ -63,10 +63,11 @@ def held_as_burst() -> Q:
 
 def _in_window(*, start: datetime, end: datetime) -> Q:
     # Employee reviews count nowhere (docs/gate.md), so not here either.
-    # A published review entered the window when it was published; a held one when it
-    # was written (one pulled back keeps its published_at, which is in the window too).
+    # A published review entered the window when it was published; a held one when it was
+    # written or held (updated_at: a review that waited for its author's email, written
+    # days ago, is held when the address is confirmed; it must count from then on).
     published = counted_q() & Q(published_at__gt=start, published_at__lte=end)
-    held = held_as_burst() & Q(employee=False, created_at__gt=start, created_at__lte=end)
+    held = held_as_burst() & Q(employee=False) & (Q(created_at__gt=start) | Q(updated_at__gt=start))
     return published | held
 
 
@@ -125,6 +126,13 @@ def burst_verdict_for(*, review: Review, now: datetime, rule: BurstRule | None =
     )
 
 
+# One status change row, the same row: published, by a person (an automatic publication
+# has no changed_by).
+_published_by_a_moderator = ReviewStatusChange.objects.filter(
+    review=OuterRef("pk"), to_status=ReviewStatus.PUBLISHED, changed_by__isnull=False
+)
+
+
 def _published_to_pull_back(*, review: Review, start: datetime, now: datetime) -> list[int]:
     """The window's published reviews of days the gate has not evaluated yet.
 
@@ -141,6 +149,9 @@ def _published_to_pull_back(*, review: Review, start: datetime, now: datetime) -
             published_at__lte=now,
         )
         .exclude(pk=review.pk)
+        # A review a moderator published (a released burst, a pre-moderated review) was
+        # looked at: it stays published.
+        .exclude(Exists(_published_by_a_moderator))
         .order_by("published_at", "pk")
         .values_list("pk", "published_at")
     )

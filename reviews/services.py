@@ -244,6 +244,10 @@ def review_submit(
     name = (author_name or (author.public_name if author is not None else "")).strip()[:AUTHOR_NAME_MAX_LENGTH]
     if not name:
         raise ValidationFailed(_("Tell us the name to show with your review."), fields={"author_name": _("Required.")})
+    # The author's confirmation is read under the author's row lock, taken before the
+    # product's as a confirmation takes them (user, then products): a confirmation landing
+    # meanwhile either sees this review or is seen by it, so no review waits forever.
+    verified = author is not None and _author_verified_locked(author)
     product = Product.objects.select_for_update().get(pk=product.pk)
     if author is not None and (
         Review.objects.filter(product=product, author=author, revision=product.revision)
@@ -253,7 +257,7 @@ def review_submit(
         raise Conflict(
             _("You have already reviewed this product. You can edit your review instead."), code="duplicate_review"
         )
-    waits_for_email = author is not None and not author.email_verified
+    waits_for_email = author is not None and not verified
     hold_reason = ReasonCode.EMAIL_UNVERIFIED if waits_for_email else ""
     try:
         with transaction.atomic():
@@ -289,12 +293,17 @@ def review_submit(
     return _publish_or_hold(review, now=now)
 
 
+def _author_verified_locked(author: User) -> bool:
+    verified_at = User.objects.select_for_update().filter(pk=author.pk).values_list("email_verified_at", flat=True)
+    return verified_at.first() is not None
+
+
 def reviews_waiting_for_email_release(*, author: User, now: datetime) -> list[Review]:
     """``author`` confirmed their email: each review that waited for it takes the normal
-    publication path (_publish_or_hold), in the caller's transaction, oldest first."""
+    publication path (_publish_or_hold), in the caller's transaction, product by product."""
     waiting = Review.objects.filter(
         author=author, status=ReviewStatus.PENDING, status_reason=ReasonCode.EMAIL_UNVERIFIED
-    ).order_by("created_at", "pk")
+    ).order_by("product_id", "pk")  # products locked in id order, as every recount does
     return [_publish_or_hold(review, now=now) for review in waiting]
 
 

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.roles import MODERATOR, SHOPPER, user_add_role
 from desk.bursts import burst_decide
 from desk.models import AuditAction, AuditEntry
+from desk.services import moderation_bulk
 from notifications.delivery import outbox_deliver
 from notifications.models import OutboxMessage
 from products.models import Product
@@ -203,3 +204,12 @@ def test_a_review_decided_meanwhile_is_skipped(moderator: User, product: Product
     [(skipped, why)] = result.skipped
     assert skipped == burst[0].pk
     assert why == "This review is no longer held."
+
+
+def test_the_ordinary_queue_cannot_decide_a_held_burst(burst: list[Review], moderator: User) -> None:
+    result = moderation_bulk(review_ids=[review.pk for review in burst], action="approve", by=moderator)
+
+    assert result.done == []
+    assert len(result.skipped) == len(burst)
+    assert all("held" in message for _pk, message in result.skipped)
+    assert Review.objects.filter(pk__in=[review.pk for review in burst], status=ReviewStatus.PUBLISHED).count() == 0

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import MODERATOR
 from gate.policy import GatePolicy
 from gate.services import gate_evaluate_through, gate_policy_from_settings
 from products.models import Product
@@ -23,7 +24,7 @@ from products.selectors import product_rating_summary
 from reviews.bursts import burst_reviews_to_hold, burst_verdict_for
 from reviews.models import ReasonCode, Review, ReviewSource, ReviewStatus, ReviewStatusChange
 from reviews.ratings import product_ratings_recompute
-from reviews.services import review_submit
+from reviews.services import review_publish, review_submit, reviews_waiting_for_email_release
 from tests.factories import REVIEW_TEXT, product_create, user_create
 
 pytestmark = pytest.mark.django_db
@@ -350,3 +351,38 @@ def test_days_without_reviews_count_as_zero_in_the_median(policy: GatePolicy, bu
     assert verdict.daily_median == 1.0
     assert verdict.window_count == 11
     assert verdict.is_burst
+
+
+def test_a_released_burst_stays_published_when_the_next_review_arrives(policy: GatePolicy, burst_day: date) -> None:
+    product = product_with_history(policy, burst_day, GOOD_HISTORY, sku="REL-1")
+    start = at(policy, burst_day, 10)
+    burst = [
+        submit(product, author, 1, start + timedelta(seconds=n))
+        for n, author in enumerate(fresh_accounts(6, signed_up=start - timedelta(minutes=1)))
+    ]
+    assert [r.pk for r in held(product)] == [r.pk for r in burst]
+    moderator = user_create(MODERATOR)
+    for review in burst:  # a moderator looked at them and released them
+        review_publish(review=review, by=moderator, now=start + timedelta(minutes=5))
+
+    later = submit(product, user_create(), 4, start + timedelta(minutes=10))
+
+    assert Review.objects.filter(pk__in=[r.pk for r in burst], status=ReviewStatus.PUBLISHED).count() == 6
+    assert later.pk not in {r.pk for r in burst}
+
+
+def test_reviews_released_by_late_email_confirmations_count_in_the_window(policy: GatePolicy, burst_day: date) -> None:
+    # Written two days before by accounts a month old, each waiting for its author's email;
+    # the authors confirm one after the other: from the tenth on it is a burst, and every
+    # one of them stays held (they entered the window when they were held).
+    product = product_with_history(policy, burst_day, GOOD_HISTORY, sku="LATE-1")
+    start = at(policy, burst_day, 11)
+    authors = [user_create(email_verified=False, joined_days_ago=30) for _ in range(14)]
+    for n, author in enumerate(authors):
+        submit(product, author, 1, start - timedelta(days=2, seconds=-n))
+    for n, author in enumerate(authors):
+        User.objects.filter(pk=author.pk).update(email_verified_at=start)
+        reviews_waiting_for_email_release(author=author, now=start + timedelta(seconds=n))
+
+    statuses = Counter(Review.objects.filter(author__in=authors).values_list("status", "status_reason"))
+    assert statuses == Counter({(ReviewStatus.PENDING, ReasonCode.BURST): 14})
