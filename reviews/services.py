@@ -190,18 +190,19 @@ def _conflict_of_interest_check(*, product: Product, author: User | None) -> Non
 def _publish_or_hold(review: Review, *, now: datetime) -> Review:
     """The normal publication path of a review no moderator has decided on yet:
 
-    1. with pre-moderation on, it waits for a moderator (no hold reason);
-    2. the burst rule (reviews.bursts): in a burst it waits with the reason ``burst``, and the
-       window's reviews the gate has not evaluated yet go back to pending with it;
+    1. the burst rule (reviews.bursts): in a burst it waits with the reason ``burst``, and the
+       window's reviews the gate has not evaluated yet go back to pending with it (so a
+       moderator sees a burst as one, with pre-moderation on too);
+    2. with pre-moderation on, it waits for a moderator (no hold reason);
     3. otherwise it is published.
     A moderator's release (review_publish) never comes here: it never asks the burst rule again.
     """
-    if settings.REVIEWS_PREMODERATION:
-        return _pending_reason_set(review, "", now=now)
     # The product's row orders concurrent publications on it (review_submit holds it already).
     Product.objects.select_for_update().filter(pk=review.product_id).values_list("pk").first()
     held_ids = burst_reviews_to_hold(review=review, now=now)
     if held_ids is None:
+        if settings.REVIEWS_PREMODERATION:
+            return _pending_reason_set(review, "", now=now)
         return _set_status(review, ReviewStatus.PUBLISHED, by=None, now=now)
     # Only those still published: one withdrawn meanwhile stays as it is.
     still_published = (

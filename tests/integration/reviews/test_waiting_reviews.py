@@ -222,10 +222,14 @@ def test_a_moderators_release_never_asks_the_burst_rule_again(monkeypatch: pytes
     assert figures(product) == (1, 4, 1)
 
 
-def test_premoderation_comes_before_the_burst_rule(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_premoderation_a_burst_is_still_labelled_as_one(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The moderator then sees the burst as one (grouped, decided with a statement), not
+    # reviews to approve one by one.
     settings.REVIEWS_PREMODERATION = True
-    stand_in = BurstStandIn([])
-    monkeypatch.setattr(services, "burst_reviews_to_hold", stand_in)
-    review = submit(product_create(), user_create(SHOPPER))
-    assert stand_in.calls == []
-    assert (review.status, review.status_reason) == (ReviewStatus.PENDING, "")
+    monkeypatch.setattr(services, "burst_reviews_to_hold", BurstStandIn([]))
+    held = submit(product_create(), user_create(SHOPPER))
+    monkeypatch.setattr(services, "burst_reviews_to_hold", BurstStandIn(None))
+    ordinary = submit(product_create(), user_create(SHOPPER))
+
+    assert (held.status, held.status_reason) == (ReviewStatus.PENDING, ReasonCode.BURST)
+    assert (ordinary.status, ordinary.status_reason) == (ReviewStatus.PENDING, "")
