@@ -132,10 +132,19 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewCreatedSerializer(ReviewSerializer):
-    """A new review, with its status: `pending` while it waits for a moderator."""
+    """A new review, with its status: `pending` while it waits, and why in `status_reason`."""
+
+    status_reason = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "Why a pending review waits: empty for a moderator's check, `email_unverified` until the "
+            "author confirms their email address, `burst` when the product receives an unusual number "
+            "of reviews (held for a moderator)."
+        ),
+    )
 
     class Meta(ReviewSerializer.Meta):
-        fields = [*ReviewSerializer.Meta.fields, "status"]
+        fields = [*ReviewSerializer.Meta.fields, "status", "status_reason"]
         read_only_fields = fields
 
 

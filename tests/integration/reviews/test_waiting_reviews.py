@@ -233,3 +233,17 @@ def test_with_premoderation_a_burst_is_still_labelled_as_one(settings: Any, monk
 
     assert (held.status, held.status_reason) == (ReviewStatus.PENDING, ReasonCode.BURST)
     assert (ordinary.status, ordinary.status_reason) == (ReviewStatus.PENDING, "")
+
+
+def test_the_api_says_why_a_new_review_waits(client: Any) -> None:
+    product = product_create(sku="WAIT-1")
+    client.force_login(user_create(SHOPPER, email_verified=False))
+
+    response = client.post(
+        f"/api/v1/products/{product.sku}/reviews/",
+        {"rating": 4, "title": "Fine", "body": REVIEW_TEXT, "language": "en"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["status"], response.json()["status_reason"]) == ("pending", "email_unverified")
