@@ -71,6 +71,12 @@ DEFAULT_RATES: dict[str, tuple[int, int]] = {
     "review_post_key": (200, 3600),
     "vote": (60, 600),
     "report": (10, 3600),
+    # Per client address, on top of the per-account limits of a page or an API session:
+    # many accounts from one address (sign-ups for a bombing) share one budget. Several
+    # people may share an address (an office, a shop's wifi), hence five times a person's.
+    "review_post_address": (50, 3600),
+    "vote_address": (300, 600),
+    "report_address": (50, 3600),
 }
 
 # What a refused person or program reads; %(limit)d and %(period)s are the limit's.
@@ -79,6 +85,13 @@ SCOPE_MESSAGES = {
     "review_post_key": _("This API key has posted as many reviews as allowed: %(limit)d per %(period)s."),
     "vote": _("You have voted as many times as allowed: %(limit)d per %(period)s."),
     "report": _("You have sent as many reports as allowed: %(limit)d per %(period)s."),
+    "review_post_address": _(
+        "Too many reviews from your network: at most %(limit)d per %(period)s. Please try again later."
+    ),
+    "vote_address": _("Too many votes from your network: at most %(limit)d per %(period)s. Please try again later."),
+    "report_address": _(
+        "Too many reports from your network: at most %(limit)d per %(period)s. Please try again later."
+    ),
 }
 CUSTOMER_MESSAGE = _(
     "Too many reviews: an API key may post at most %(key_limit)d reviews per %(key_period)s, "
@@ -90,6 +103,8 @@ DEFAULT_MESSAGE = _("Too many requests: at most %(limit)d per %(period)s.")
 ACTION_SCOPES = frozenset({"review_post", "vote", "report"})
 # The extra per-key limit of an action taken with an API key.
 KEY_SCOPES = {"review_post": "review_post_key"}
+# The extra per-address limit of an action taken on a page or in an API session.
+ADDRESS_SCOPES = {scope: f"{scope}_address" for scope in ACTION_SCOPES}
 
 _View = TypeVar("_View", bound=Callable[..., HttpResponse])
 # A page's request or the API's: both carry the user, the address and (API) the credential.
@@ -213,13 +228,14 @@ def customer_ident(name: str) -> str:
 def action_limits(request: AnyRequest, scope: str, *, customer: str | None = None) -> list[tuple[str, str | None]]:
     """Who an action of ``scope`` counts against, the same for a page, a session on the API
     and an API key: the author (the signed-in account, the key's owner, or the customer
-    the key posts for) and, with a key, the key itself."""
+    the key posts for) and, with a key, the key itself; without one, the client's address
+    too (a key is a server's, whose address says nothing of the people it acts for)."""
     if scope not in ACTION_SCOPES:
         raise ValueError(f"{scope!r} is not an action limited on both the site and the API")
     credential = getattr(request, "auth", None)
     key_prefix: str | None = getattr(credential, "prefix", None) if credential is not None else None
     if key_prefix is None:
-        return [(scope, client_key(request))]
+        return [(scope, client_key(request)), (ADDRESS_SCOPES[scope], f"ip:{client_address(request)}")]
     limits: list[tuple[str, str | None]] = []
     if scope in KEY_SCOPES:
         limits.append((KEY_SCOPES[scope], f"apikey:{key_prefix}"))

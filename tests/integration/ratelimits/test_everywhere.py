@@ -275,3 +275,24 @@ def test_limits_switched_off_let_every_action_through(settings: Any) -> None:
     for path in PATHS:
         for target in targets("vote", LIMIT + 1):
             assert actor.act(path, "vote", target).status_code == done_status(path, "vote")
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_many_accounts_from_one_address_share_its_budget_but_an_api_key_does_not(
+    settings: Any, action: str
+) -> None:
+    # Each account could act LIMIT times; the address allows LIMIT + 1 in all, on pages and
+    # in API sessions alike. A key (a server acting for people) is not limited by address.
+    settings.RATELIMITS = {**settings.RATELIMITS, f"{action}_address": (LIMIT + 1, 3600)}
+    actors = [actor_create() for _ in range(3)]
+    things = iter(targets(action, 8))
+    statuses = [
+        actors[0].act("site", action, next(things)).status_code,
+        actors[0].act("api_session", action, next(things)).status_code,
+        actors[1].act("site", action, next(things)).status_code,
+        actors[1].act("api_session", action, next(things)).status_code,
+        actors[2].act("site", action, next(things)).status_code,
+        actors[2].act("api_key", action, next(things)).status_code,
+    ]
+    site, api = done_status("site", action), done_status("api", action)
+    assert statuses == [site, api, site, api, 429, api]
