@@ -12,7 +12,10 @@ class ReviewsConfig(AppConfig):
         # registry must have loaded first (Django's rule for ready()); not to dodge a cycle.
         from accounts.events import email_verified  # noqa: PLC0415 - Django's ready(): models loaded first
         from reviews.services import email_verified_reviews_release  # noqa: PLC0415 - Django's ready(): models loaded first
+        from reviews.staff import staff_signals_connect  # noqa: PLC0415 - Django's ready(): models loaded first
 
         # An account that confirms its address: the reviews that waited for it are
         # published (or held), inside the confirmation's transaction.
         email_verified.subscribe(email_verified_reviews_release)
+        # An account that becomes staff later: its reviews become employee reviews.
+        staff_signals_connect()

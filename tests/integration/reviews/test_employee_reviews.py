@@ -250,16 +250,17 @@ def test_a_staff_api_keys_review_is_an_employee_review() -> None:
     assert (product.current_count, product.all_time_count, product.current_average) == (0, 0, None)
 
 
-def test_the_employee_mark_is_the_authors_role_at_submission() -> None:
+def test_a_shoppers_review_becomes_an_employee_review_when_they_become_staff() -> None:
+    # Every way of becoming staff: tests/integration/reviews/test_staff_later.py.
     shopper = user_create(SHOPPER)
     product = product_create()
     review = submit(product, shopper, 4)
     shopper.is_staff = True
     shopper.save(update_fields=["is_staff"])
     review.refresh_from_db()
-    assert review.employee is False
+    assert review.employee is True
     product.refresh_from_db()
-    assert product.current_count == 1
+    assert product.current_count == 0
 
 
 def test_editing_an_employee_review_moves_no_figure() -> None:
