@@ -45,7 +45,10 @@ def _groups_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_s
             staff_reviews_mark(user)
 
 
-def _user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> None:
+def _user_saved(sender: Any, instance: User, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
+    # A save naming its fields without these (a sign-in's last_login) cannot make staff.
+    if update_fields is not None and not {"is_staff", "is_superuser"} & set(update_fields):
+        return
     if not created and (instance.is_staff or instance.is_superuser):
         staff_reviews_mark(instance)
 
