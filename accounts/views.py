@@ -51,6 +51,7 @@ from core.ratelimit import (
     RateLimitTaken,
     rate_limit_hit,
     rate_limit_message,
+    rate_limited_form,
     rate_limited_response,
     rate_limits_take,
 )
@@ -100,12 +101,10 @@ class LoginView(auth_views.LoginView):
 def _rate_limited_form(
     request: HttpRequest, template: str, context: dict[str, Any], form: BaseForm, refused: RateLimitResult, kept: str
 ) -> HttpResponse:
-    """A valid form refused by a limit, shown again with what was typed, which limit was
-    reached and when to try again (429, Retry-After): nothing typed is lost."""
+    """A valid form refused by a limit, shown again with what was typed and which limit
+    was reached (core.ratelimit.rate_limited_form)."""
     form.add_error(None, f"{rate_limit_message(refused)} {kept}")
-    response = render(request, template, {**context, "form": form}, status=429)
-    response["Retry-After"] = str(refused.retry_after)
-    return response
+    return rate_limited_form(request, template, {**context, "form": form}, refused)
 
 
 def signup(request: HttpRequest) -> HttpResponse:

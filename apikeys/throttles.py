@@ -9,6 +9,7 @@ and all pass (60 allowed, 83 through, with 10 at once).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rest_framework.request import Request
@@ -19,7 +20,7 @@ from apikeys.models import ApiKey
 from core.ratelimit_counters import RateLimitResult, counter_hit
 
 
-class _AtomicRateThrottle(SimpleRateThrottle):
+class _AtomicRateThrottle(SimpleRateThrottle, ABC):
     """DRF's rate strings ("60/min") and client address (NUM_PROXIES), on an atomic counter."""
 
     result: RateLimitResult | None = None
@@ -34,9 +35,9 @@ class _AtomicRateThrottle(SimpleRateThrottle):
         rate = rates.get(self.scope or "")
         return None if rate is None else str(rate)
 
+    @abstractmethod
     def client_ident(self, request: Request) -> str | None:
         """Who is counted, or None when this throttle does not apply to the request."""
-        raise NotImplementedError
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         return self.client_ident(request)

@@ -44,7 +44,6 @@ __all__ = [
     "decoding_error",
     "file_header",
     "last_row_start",
-    "non_blank_value",
     "open_csv",
     "parse_moment",
     "read_header",
@@ -313,14 +312,6 @@ def file_header(path: str | Path, required: Sequence[str]) -> CsvHeader:
     """The header of the file at ``path`` (checked as :func:`read_header` does)."""
     with open_csv(path) as handle:
         return read_header(csv_reader(handle), path, required)
-
-
-def non_blank_value(row: Sequence[str], header: CsvHeader, column: str, *, line: int) -> str:
-    """The row's value of ``column``, refused when it is empty or only spaces."""
-    value = header.value(row, column, line)
-    if not value.strip():
-        raise RowError(header.path, line, f"{column} is empty")
-    return value
 
 
 # --- Rows ---------------------------------------------------------------------------------

@@ -27,10 +27,10 @@ import hashlib
 import math
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -106,7 +106,6 @@ KEY_SCOPES = {"review_post": "review_post_key"}
 # The extra per-address limit of an action taken on a page or in an API session.
 ADDRESS_SCOPES = {scope: f"{scope}_address" for scope in ACTION_SCOPES}
 
-_View = TypeVar("_View", bound=Callable[..., HttpResponse])
 # A page's request or the API's: both carry the user, the address and (API) the credential.
 AnyRequest = HttpRequest | Request
 
@@ -202,6 +201,26 @@ class RateLimitTaken:
     def message(self) -> str:
         refused = self.refused
         return rate_limit_message(refused, customer=self.customer) if refused else ""
+
+    @contextmanager
+    def refunded_on(self, *errors: type[BaseException]) -> Iterator[None]:
+        """Around the action: when it raises one of ``errors`` (a service's refusal), the
+        counts are given back and the error goes on. Only attempts that succeed count."""
+        try:
+            yield
+        except errors:
+            self.refund()
+            raise
+
+
+def rate_limited_form(
+    request: HttpRequest, template: str, context: dict[str, Any], refused: RateLimitResult
+) -> HttpResponse:
+    """A valid form refused by a limit, shown again with what was typed (the caller put the
+    message where its template shows it): 429 and Retry-After, nothing typed lost."""
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def rate_limits_take(
@@ -333,25 +352,3 @@ def rate_limited_response(request: HttpRequest, result: RateLimitResult) -> Http
         )
     response["Retry-After"] = str(result.retry_after)
     return response
-
-
-def ratelimit(
-    scope: str,
-    *,
-    methods: tuple[str, ...] = ("POST",),
-    key: Callable[[HttpRequest], str] | None = None,
-) -> Callable[[_View], _View]:
-    """Limits a view's `methods` requests (reads stay free) per client for `scope`."""
-
-    def decorator(view: _View) -> _View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method in methods:
-                result = rate_limit_hit(request, scope, key=key(request) if key else None)
-                if not result.allowed:
-                    return rate_limited_response(request, result)
-            return view(request, *args, **kwargs)
-
-        return cast(_View, wrapped)
-
-    return decorator

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from accounts.requests import acting_user
 from core.errors import Conflict, DomainError
 from core.http import safe_next_url
-from core.ratelimit import RateLimitTaken, rate_limit_action, rate_limited_response
+from core.ratelimit import RateLimitTaken, rate_limit_action, rate_limited_form, rate_limited_response
 from core.url_converters import sku_reverse
 from products.models import Product
 from products.selectors import product_get_public
@@ -123,8 +123,8 @@ def _review_form_context(product: Product, form: ReviewForm, *, review: Review |
 def _rate_limited_form(
     request: HttpRequest, template: str, context: dict[str, Any], form: Any, taken: RateLimitTaken, kept: str
 ) -> HttpResponse:
-    """The form again, with what was typed and which limit was reached (429, Retry-After):
-    a refused shopper loses nothing and can send it once the window ends."""
+    """The form again, with what was typed and which limit was reached: a refused shopper
+    loses nothing and can send it once the window ends."""
     refused = taken.refused
     assert refused is not None
     message = f"{taken.message()} {kept}"
@@ -132,9 +132,7 @@ def _rate_limited_form(
         context = {**context, "rate_limited": message}  # its own alert, above the form
     else:
         form.add_error(None, message)
-    response = render(request, template, {**context, "form": form}, status=429)
-    response["Retry-After"] = str(refused.retry_after)
-    return response
+    return rate_limited_form(request, template, {**context, "form": form}, refused)
 
 
 def _already_reviewed(request: HttpRequest, product: Product, existing: Review | None, message: str) -> HttpResponse:
@@ -164,13 +162,14 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
                 context = _review_form_context(product, form)
                 return _rate_limited_form(request, REVIEW_FORM, context, form, taken, str(_KEPT))
             try:
-                review = services.review_submit(product=product, author=acting_user(request), **form.review_fields())
+                with taken.refunded_on(DomainError):
+                    review = services.review_submit(
+                        product=product, author=acting_user(request), **form.review_fields()
+                    )
             except Conflict as exc:
-                taken.refund()
                 existing = review_own_for_product(user=request.user, product=product)
                 return _already_reviewed(request, product, existing, exc.message)
             except DomainError as exc:
-                taken.refund()
                 form_add_domain_error(form, exc)
             else:
                 messages.success(request, _status_message(review))
@@ -197,9 +196,9 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 context = _review_form_context(product, form, review=review)
                 return _rate_limited_form(request, REVIEW_FORM, context, form, taken, str(_KEPT))
             try:
-                review = services.review_edit(review=review, author=acting_user(request), **form.review_fields())
+                with taken.refunded_on(DomainError):
+                    review = services.review_edit(review=review, author=acting_user(request), **form.review_fields())
             except DomainError as exc:
-                taken.refund()
                 if exc.http_status != 400:
                     return _refused(request, exc, back_url=_product_url(product))
                 form_add_domain_error(form, exc)
@@ -255,9 +254,9 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if taken.refused:
         return rate_limited_response(request, taken.refused)
     try:
-        services.review_vote(review=review, voter=acting_user(request), helpful=helpful)
+        with taken.refunded_on(DomainError):
+            services.review_vote(review=review, voter=acting_user(request), helpful=helpful)
     except DomainError as exc:
-        taken.refund()
         return _refused(request, exc, back_url=anchored)
     message = _("Thank you for your feedback.")
     if _wants_json(request):
@@ -285,17 +284,16 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
                 kept = _("Your report is kept below: send it again then.")
                 return _rate_limited_form(request, "reviews/report_form.html", context, form, taken, kept)
             try:
-                services.review_report(
-                    review=review,
-                    reporter=acting_user(request),
-                    reason=form.cleaned_data["reason"],
-                    comment=form.cleaned_data["comment"],
-                )
+                with taken.refunded_on(DomainError):
+                    services.review_report(
+                        review=review,
+                        reporter=acting_user(request),
+                        reason=form.cleaned_data["reason"],
+                        comment=form.cleaned_data["comment"],
+                    )
             except Conflict as exc:
-                taken.refund()
                 return _refused(request, exc, back_url=anchored)
             except DomainError as exc:
-                taken.refund()
                 form_add_domain_error(form, exc)
             else:
                 messages.success(

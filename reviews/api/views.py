@@ -110,7 +110,7 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
         taken = rate_limit_action(request, "review_post")
         if taken.refused:
             raise rate_limit_api_refusal(taken)
-        try:
+        with taken.refunded_on(DomainError):
             review = services.review_submit(
                 product=product,
                 author=acting_user(request),
@@ -120,9 +120,6 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
                 language=fields.get("language") or getattr(request.user, "language", "en"),
                 source=ReviewSource.API,
             )
-        except DomainError:
-            taken.refund()
-            raise
         review.product = product
         location = reverse("review-detail", kwargs={"pk": review.pk}, request=request)
         return Response(
@@ -161,13 +158,10 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         taken = rate_limit_action(request, "vote")
         if taken.refused:
             raise rate_limit_api_refusal(taken)
-        try:
+        with taken.refunded_on(DomainError):
             vote = services.review_vote(
                 review=review, voter=acting_user(request), helpful=data.validated_data["helpful"]
             )
-        except DomainError:
-            taken.refund()
-            raise
         counts = Review.objects.values("helpful_yes", "helpful_no").get(pk=review.pk)
         return Response(VoteSerializer({"review": review.pk, "helpful": vote.helpful, **counts}).data)
 
@@ -189,14 +183,11 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         taken = rate_limit_action(request, "report")
         if taken.refused:
             raise rate_limit_api_refusal(taken)
-        try:
+        with taken.refunded_on(DomainError):
             report = services.review_report(
                 review=review,
                 reporter=acting_user(request),
                 reason=data.validated_data["reason"],
                 comment=data.validated_data["comment"],
             )
-        except DomainError:
-            taken.refund()
-            raise
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
