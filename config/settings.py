@@ -8,6 +8,7 @@ DATABASE_URL at PostgreSQL and CELERY_BROKER_URL / REDIS_URL at Redis.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -55,8 +56,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer carries the policy, even those made by the middleware below
+    # (the trailing-slash redirect, a refused Host, WhiteNoise's files, the HTTPS redirect).
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database that cannot be reached answers 503 with Retry-After: core/db_unavailable.py.
+    "core.db_unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,7 +70,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in user's stored language beats the browser's.
     "accounts.middleware.UserLanguageMiddleware",
-    "core.middleware.ContentSecurityPolicyMiddleware",
+    # Signed-in answers are private (Cache-Control: private, Vary: Cookie): core/cache_headers.py.
+    "core.cache_headers.PrivateCacheForSignedInMiddleware",
+    # Bodies over their route's limit answer 413 before anything reads them: core/request_limits.py.
+    "core.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -110,6 +119,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # crash-safe and spares an fsync per transaction (a day of the gate is one).
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Seconds a request waits for a new connection: a database restarting or unreachable
+    # then answers 503 within seconds (core.db_unavailable) instead of holding the request.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (shared by every worker process, so throttles hold across them) -------------
@@ -134,6 +147,12 @@ else:
 RATELIMIT_STORE = env_str("RATELIMIT_STORE", "")
 # Off only for load tests and API fuzzing: the site's limits on actions (core.ratelimit).
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+
+# --- Request bodies (core/request_limits.py, core/json_parser.py; docs/api.md "Request size")
+# The limit plus one byte answers 413 in the route's error shape, without reading the body.
+API_JSON_BODY_MAX_BYTES = env_int("API_JSON_BODY_MAX_BYTES", 1024 * 1024)
+SITE_FORM_BODY_MAX_BYTES = env_int("SITE_FORM_BODY_MAX_BYTES", 1024 * 1024)
+API_JSON_MAX_DEPTH = 64
 
 # --- Authentication ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -183,6 +202,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reviewgate <no-reply@reviewg
 # --- Security (strict unless DEBUG; each switch overridable) ----------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# The language cookie is set by /i18n/setlang/ and the account page (accounts.views); no script
+# reads it, so it is HttpOnly too. Secure follows the session cookie.
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
@@ -222,6 +246,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule (daily gate run, reminders, outbox sweep) is in config/celery_app.py.
+# How long a worker's claim on an outbox message hides it from others; a message whose
+# worker died mid-send goes out again after it (notifications.delivery.claim_lease).
+OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 600)
 
 # --- Django REST framework --------------------------------------------------------------
 # API keys first: its WWW-Authenticate header makes DRF answer 401 (not 403) to a caller
@@ -249,7 +276,7 @@ REST_FRAMEWORK = {
     # otherwise 0, so that a client cannot dodge its limit by sending that header itself.
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 1) if env_bool("BEHIND_TLS_PROXY", False) else 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.json_parser.StrictJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api_http.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -158,6 +158,21 @@ ERROR_RESPONSES: dict[str, OpenApiResponse] = {
             )
         ],
     ),
+    "413": OpenApiResponse(
+        ErrorSerializer,
+        description=(
+            "The body is over the endpoint's limit: 1 MiB of JSON (API_JSON_BODY_MAX_BYTES), checked on "
+            "Content-Length before the body is read. JSON nested deeper than 64 levels, not UTF-8 or not "
+            "standard JSON is a 400 `parse_error`."
+        ),
+        examples=[
+            _example(
+                "Too large",
+                "request_too_large",
+                "The request body is larger than this endpoint accepts: at most 1024 KB.",
+            )
+        ],
+    ),
     "429": OpenApiResponse(
         ErrorSerializer,
         description="Rate limit reached: wait `Retry-After` seconds.",
@@ -165,7 +180,7 @@ ERROR_RESPONSES: dict[str, OpenApiResponse] = {
     ),
 }
 READ_ERRORS = ("400", "401", "403", "404", "429")
-WRITE_ERRORS = (*READ_ERRORS, "409")
+WRITE_ERRORS = (*READ_ERRORS, "409", "413")
 
 
 class AutoSchema(SpectacularAutoSchema):

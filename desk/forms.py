@@ -163,7 +163,7 @@ class ModerationForm(forms.Form):
     ``reject:<id>`` with that row's reason) and two for the selection (``approve:selected``,
     ``reject:selected`` with the bulk reason)."""
 
-    decision = forms.RegexField(regex=r"^(approve|reject):(selected|\d+)$")
+    decision = forms.RegexField(regex=r"^(approve|reject):(selected|[0-9]{1,18})\Z")  # ASCII: \d takes "٣"
     reviews = forms.TypedMultipleChoiceField(required=False, coerce=int)
     reason_selected = forms.ChoiceField(label=_("Reason"), required=False, choices=REASON_CHOICES)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
+from core.text_safety import validate_display_text, validate_written_text
 from products.models import STARS
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
@@ -49,6 +50,7 @@ def _title_field(max_length: int) -> forms.CharField:
     return forms.CharField(
         label=_("Title"),
         max_length=max_length,
+        validators=[validate_display_text],
         help_text=format_lazy(
             "{} {}",
             _("Sum up your experience in a few words."),
@@ -63,6 +65,7 @@ def _body_field(max_length: int) -> forms.CharField:
         label=_("Your review"),
         min_length=BODY_MIN_LENGTH,
         max_length=max_length,
+        validators=[validate_written_text],
         widget=forms.Textarea(attrs={"rows": 8, "data-counter-template": COUNTER_TEMPLATE}),
         help_text=interpolate_lazy(
             _("Between %(min)d and %(max)d characters. What did you like or dislike? How did you use it?"),
@@ -99,6 +102,7 @@ class ReviewForm(forms.Form):
             self.fields["author_name"] = forms.CharField(
                 label=_("Name shown with your review"),
                 max_length=AUTHOR_NAME_MAX_LENGTH,
+                validators=[validate_display_text],
                 help_text=_("A first name or a nickname: do not give your full name or any contact details."),
             )
 

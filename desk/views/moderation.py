@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import acting_user
 from core.errors import DomainError
+from core.strict_numbers import ascii_int, ascii_page_number
 from desk import selectors, services
 from desk.bursts import BURST_STATEMENT_MAX_LENGTH, burst_decide
 from desk.forms import BurstDecisionForm, ModerationForm
@@ -37,10 +38,10 @@ def _queue_context(
 ) -> dict[str, Any]:
     user = acting_user(request)
     pending = Paginator(selectors.moderation_pending(user=user), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("pending_page")
+        ascii_page_number(request.GET.get("pending_page"))
     )
     reported = Paginator(selectors.moderation_reported(user=user), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("reported_page")
+        ascii_page_number(request.GET.get("reported_page"))
     )
     return {
         "pending": pending,
@@ -65,7 +66,8 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @moderator_required
 @require_POST
 def moderation_decide(request: HttpRequest) -> HttpResponse:
-    ids = [int(value) for value in request.POST.getlist("reviews") if value.isdigit()]
+    # ASCII digits only: "²".isdigit() is True, and int("²") raised (a 500).
+    ids = [pk for value in request.POST.getlist("reviews") if (pk := ascii_int(value, minimum=1)) is not None]
     form = ModerationForm(request.POST, review_ids=ids)
     if not form.is_valid():
         return render_desk(request, "desk/moderation.html", _queue_context(request, form), status=400)

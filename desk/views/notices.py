@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.requests import acting_user
 from accounts.roles import user_is_quality_director
 from core.errors import Conflict, DomainError
+from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from desk import selectors, services
 from desk.approvals import desk_improvement_request_submit
@@ -73,7 +74,7 @@ def _notice_list(request: HttpRequest) -> HttpResponse:
     notices = selectors.desk_notice_list(
         user=user, states=form.states(), category_id=data.get("category"), manager_id=data.get("manager")
     )
-    page = Paginator(notices, NOTICES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(notices, NOTICES_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     policy = selectors.desk_policy()
     today = selectors.desk_today(policy)
     rows = selectors.notice_rows(notices=list(page.object_list), today=today, policy=policy)
@@ -133,7 +134,7 @@ def _notice_context(
     ]
     histogram, histogram_total = _histogram(product, revision)
     reviews = selectors.desk_review_list(product=product, revision=revision)
-    page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     live = notice.state in LIVE_NOTICE_STATES
     resolved_by = notice.resolved_by if notice.resolved_by_id else None
     return {

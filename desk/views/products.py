@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.requests import acting_user
 from core.errors import DomainError
 from core.http import safe_next_url
+from core.strict_numbers import ascii_int, ascii_page_number
 from core.url_converters import sku_reverse
 from desk import selectors, services
 from desk.forms import ReplyForm
@@ -36,7 +37,7 @@ STAR_CHOICES = {"low": [1, 2], "mid": [3], "high": [4, 5]}
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
     products = selectors.desk_product_summaries(user=request.user)
-    page = Paginator(products, PRODUCTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(products, PRODUCTS_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     policy = selectors.desk_policy()
     today = selectors.desk_today(policy)
     figures = selectors.product_current_figures(
@@ -56,11 +57,8 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 def _chosen_revision(request: HttpRequest, product: Product) -> int:
     """The revision asked for, else the current one."""
-    try:
-        revision = int(request.GET.get("revision", product.revision))
-    except ValueError:
-        return product.revision
-    return revision if 0 <= revision <= product.revision else product.revision
+    revision = ascii_int(request.GET.get("revision", product.revision), maximum=product.revision)
+    return product.revision if revision is None else revision
 
 
 @manager_required
@@ -72,11 +70,11 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
         raise Http404 from exc
     revision = _chosen_revision(request, product)
     stars_choice = request.GET.get("stars", "")
-    phrase = request.GET.get("phrase", "").strip()[:PHRASE_SEARCH_MAX_LENGTH]
+    phrase = request.GET.get("phrase", "").replace("\x00", "").strip()[:PHRASE_SEARCH_MAX_LENGTH]
     reviews = selectors.desk_review_list(
         product=product, revision=revision, stars=STAR_CHOICES.get(stars_choice), phrase=phrase
     )
-    page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     return render_desk(
         request,
         "desk/product_reviews.html",

@@ -1,0 +1,176 @@
+"""One small world every hostile request meets unchanged, and the callers that send them.
+
+The world: P1 (flagged, with its open notice) managed by the poster, P2
+managed by someone else with a held burst, a published review R of P1 by a shopper, the
+poster's own review M of P2, an improvement request, a webhook. The poster holds every
+role (moderator, product manager of P1, quality director), so each form and endpoint reads
+its input instead of refusing the caller first. Every request runs in a savepoint rolled
+back after it (:func:`sent`), so a hostile value that is accepted changes nothing the
+next request sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
+from accounts.verification import email_verify_token
+from apikeys.models import ApiKeyScope
+from apikeys.services import api_key_create
+from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
+from gate.policy import EventKind, GateState
+from notifications.models import WebhookEndpoint
+from notifications.webhooks import webhook_endpoint_create
+from products.models import Product
+from reviews.models import ReasonCode, Review, ReviewStatus
+from tests.integration.desk.factories import DESK_SETTINGS, add_review, make_product, user_create
+
+
+@pytest.fixture(autouse=True)
+def _hostile_settings(settings: Any) -> None:
+    for name, value in DESK_SETTINGS.items():
+        setattr(settings, name, value)
+    cache.clear()
+    settings.RATELIMIT_ENABLED = False  # thousands of requests from one caller
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "api_key": "100000/min"},
+    }
+    settings.API_RATINGS_FEED_SETTLE_SECONDS = 0
+
+
+# Before the gate's last evaluated day, as the engine would have flagged it.
+FLAG_DAY = date.today() - timedelta(days=10)
+
+
+@dataclass
+class World:
+    poster: User
+    shopper: User
+    key: str  # the poster's read_write API key
+    p1: Product
+    p2: Product
+    p3: Product  # neither managed nor reviewed by the poster: where the poster writes a review
+    notice: WithdrawalNotice
+    review: Review  # R: the shopper's, of P1
+    own_review: Review  # M: the poster's, of P2
+    held: Review  # part of P2's held burst
+    improvement_request: ImprovementRequest
+    webhook: WebhookEndpoint
+    event: GateEvent
+
+    def route_values(self, route: str) -> dict[str, str]:
+        """The URL arguments of a site route, so it reaches a real object. A route whose
+        arguments are not known here fails the test: add its row."""
+        values: dict[str, str] = {"sku": self.p3.sku if route.endswith("/review/") else self.p1.sku}
+        if route.startswith("desk/notices/"):
+            values["pk"] = str(self.notice.pk)
+        elif route.startswith("desk/improvements/requests/"):
+            values["pk"] = str(self.improvement_request.pk)
+        elif route.startswith("desk/moderation/bursts/"):
+            values["product_id"] = str(self.p2.pk)
+        elif route.startswith("reviews/") and route.endswith(("/edit/", "/delete/")):
+            values["pk"] = str(self.own_review.pk)
+        elif route.startswith(("reviews/", "desk/reviews/")):
+            values["pk"] = str(self.review.pk)
+        values["token"] = email_verify_token(self.shopper)
+        if "uidb64" in route:
+            values["uidb64"] = urlsafe_base64_encode(force_bytes(self.shopper.pk))
+            values["token"] = default_token_generator.make_token(self.shopper)
+        return values
+
+    def api_path_values(self, path: str) -> dict[str, str]:
+        """The path parameters of an API operation, by the collection the id belongs to."""
+        ids = {
+            "/api/v1/gate/events/": self.event.pk,
+            "/api/v1/gate/improvement-requests/": self.improvement_request.pk,
+            "/api/v1/gate/notices/": self.notice.pk,
+            "/api/v1/reviews/": self.review.pk,
+            "/api/v1/webhooks/": self.webhook.pk,
+        }
+        values = {"sku": self.p1.sku, "product_sku": self.p1.sku}
+        if "{id}" in path:
+            collection = path.split("{id}")[0]
+            if collection not in ids:
+                pytest.fail(f"tests/integration/hostile/conftest.py: no object for {path}: add its row")
+            values["id"] = str(ids[collection])
+        return values
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    poster = user_create(MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, username="poster")
+    shopper = user_create(SHOPPER, username="shopper")
+    other_manager = user_create(PRODUCT_MANAGER, username="other_manager")
+    p1 = make_product(
+        managers=[poster],
+        gate_state=GateState.FLAGGED,
+        flagged_on=FLAG_DAY,
+        withdrawal_deadline=FLAG_DAY + timedelta(days=30),
+    )
+    # The notice as the gate opens it (tests/api/test_gate.py does the same), without a
+    # gate run: the world is built for every test.
+    event = GateEvent.objects.create(
+        product=p1, day=FLAG_DAY, kind=EventKind.FLAGGED, average=Decimal("2.5"), count=30, policy={}
+    )
+    notice = WithdrawalNotice.objects.create(
+        product=p1, flag_event=event, opened_on=FLAG_DAY, deadline=FLAG_DAY + timedelta(days=30)
+    )
+    p2 = make_product(managers=[other_manager])
+    review = add_review(p1, rating=4, author=shopper, text="The shopper's own words about it.")
+    own_review = add_review(p2, rating=3, author=poster, text="The poster's own words about P2.")
+    held = add_review(p2, rating=1, status=ReviewStatus.PENDING, title="Held in a burst")
+    Review.objects.filter(pk=held.pk).update(status_reason=ReasonCode.BURST)
+    improvement_request = ImprovementRequest.objects.create(
+        product=p1,
+        requested_by=poster,
+        requested_at=timezone.now(),
+        description="Changed the zip supplier.",
+    )
+    webhook, _secret = webhook_endpoint_create(
+        url="https://erp.example.com/hooks/reviewgate", events=["withdrawn"], by=poster
+    )
+    return World(
+        poster=poster,
+        shopper=shopper,
+        key=api_key_create(name="hostile", owner=poster, scope=ApiKeyScope.READ_WRITE).plaintext,
+        p1=p1,
+        p2=p2,
+        p3=make_product(),
+        notice=notice,
+        review=review,
+        own_review=own_review,
+        held=held,
+        improvement_request=improvement_request,
+        webhook=webhook,
+        event=event,
+    )
+
+
+def sent(send: Callable[[], Any]) -> Any:
+    """One request in a savepoint rolled back after it: the world stays as it was."""
+    with transaction.atomic():
+        response = send()
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.fixture
+def poster_client(world: World) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.poster)
+    return client
