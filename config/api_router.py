@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+import core.api_filter_schema  # noqa: F401 - registers the filters' schema extension
 from core.api_errors import api_not_found
 from core.skus import SKU_URL_PATTERN
 from gate.api.views import (

@@ -29,6 +29,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from core.strict_numbers import StrictIntegerFormField, ascii_int
+
 MAX_PAGE_NUMBER = 1_000_000
 
 
@@ -36,10 +38,9 @@ def _positive_int_param(request: Request, name: str, *, maximum: int) -> int | N
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({name: [_("Enter a whole number.")]}) from None
+    value = ascii_int(raw, minimum=0)  # ASCII digits only: int() takes "٣" and "1_0"
+    if value is None:
+        raise ValidationError({name: [_("Enter a whole number.")]})
     if not 1 <= value <= maximum:
         raise ValidationError(
             {name: [_("Enter a number from 1 to %(max)d.") % {"max": maximum}]},
@@ -49,10 +50,10 @@ def _positive_int_param(request: Request, name: str, *, maximum: int) -> int | N
 
 def positive_pk_or_404(raw: Any) -> int:
     """A path id that cannot be a row id is a 404 like any unknown id, never a database error."""
-    text = str(raw)
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**63:
+    pk = ascii_int(str(raw), minimum=1)  # int() of 5,000 digits raised ValueError: a 500
+    if pk is None:
         raise NotFound()
-    return int(text)
+    return pk
 
 
 # --- Page numbers -----------------------------------------------------------------------
@@ -79,6 +80,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "in": "query",
                 "description": "Page number, from 1.",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_NUMBER},
+                "allowEmptyValue": True,  # `?page=` is page 1, as if it were not sent
             },
             {
                 "name": self.page_size_query_param,
@@ -86,6 +88,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "in": "query",
                 "description": f"Results per page (default {self.page_size}, at most {self.max_page_size}).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                "allowEmptyValue": True,
             },
         ]
 
@@ -135,6 +138,8 @@ class UpdatedAtCursorPagination(pagination.BasePagination):
         if raw is None or raw == "":
             return None
         try:
+            if not raw.isascii() or not (raw.replace("-", "").replace("_", "")).isalnum():
+                raise ValueError(raw)  # b64decode() would skip the characters outside its alphabet
             text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
             micros_text, pk_text = text.split(".")
             micros, pk = int(micros_text), int(pk_text)
@@ -170,7 +175,10 @@ class UpdatedAtCursorPagination(pagination.BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "Opaque position from a previous page's `next` link.",
-                "schema": {"type": "string"},
+                # What _encode writes (unpadded URL-safe base64); only a cursor this server
+                # wrote is a position, any other is a 400.
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                "allowEmptyValue": True,  # the first page
             },
             {
                 "name": self.page_size_query_param,
@@ -178,6 +186,7 @@ class UpdatedAtCursorPagination(pagination.BasePagination):
                 "in": "query",
                 "description": f"Results per page (default {self.page_size}, at most {self.max_page_size}).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                "allowEmptyValue": True,
             },
         ]
 
@@ -267,7 +276,10 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified: your copy (If-None-Mat
 
 # --- Strict filter fields ---------------------------------------------------------------
 class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    """ISO 8601 date-time (or date: its midnight); refuses what the database cannot hold."""
+    """ISO 8601 date-time (or date: its midnight); refuses what the database cannot hold.
+
+    The moment is given to the database in UTC: ISO 8601 allows offsets up to 23:59, and
+    PostgreSQL refuses those beyond 15:59 (a DataError, hence a 500, before this)."""
 
     input_formats = [django_filters.fields.IsoDateTimeField.ISO_8601, "%Y-%m-%d"]
 
@@ -275,7 +287,7 @@ class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
         result = super().to_python(value)
         if result is not None:
             try:
-                result.astimezone(UTC)
+                result = result.astimezone(UTC)
             except (OverflowError, ValueError):
                 raise forms.ValidationError(_("Enter a date-time between the years 1 and 9999.")) from None
         return result
@@ -286,7 +298,7 @@ class SafeIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class BoundedIntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = StrictIntegerFormField
 
     def __init__(self, *args: Any, min_value: int = 0, max_value: int = 2**31 - 1, **kwargs: Any) -> None:
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)

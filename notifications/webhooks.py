@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import user_is_quality_director
@@ -28,16 +30,44 @@ from notifications.models import WEBHOOK_EVENT_KINDS, WebhookEndpoint
 __all__ = [
     "DESCRIPTION_MAX_LENGTH",
     "URL_MAX_LENGTH",
+    "WEBHOOK_URL_NOT_URI",
+    "WEBHOOK_URL_PATTERN",
     "webhook_endpoint_create",
     "webhook_endpoint_errors",
     "webhook_endpoint_revoke",
     "webhook_signature",
     "webhook_signature_verify",
+    "webhook_url_is_uri",
 ]
 
 # Read from the model, their one definition (the API's serializer uses them too).
 URL_MAX_LENGTH: int = WebhookEndpoint._meta.get_field("url").max_length  # type: ignore[assignment]
 DESCRIPTION_MAX_LENGTH: int = WebhookEndpoint._meta.get_field("description").max_length  # type: ignore[assignment]
+
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?"
+# RFC 3986's characters of a path, query or fragment (unreserved, sub-delims, ":", "@", and
+# "%" with two hex digits): never a space, a control character or raw non-ASCII text.
+_PCHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+# What a receiver's address may be, stated once for the API's schema and for the check below
+# (the API, the admin and the desk all register through webhook_endpoint_errors):
+# http(s), then localhost, an IPv4 address, or a name of at most six labels of at most 40
+# characters (at most 245 in all: DNS allows 253) that neither start nor end with "-";
+# a port; a path, query and fragment written as a URI. Django's URLValidator alone also took
+# control characters and raw non-ASCII paths, stored and then served back as no URI.
+WEBHOOK_URL_PATTERN = (
+    rf"^https?://(?:localhost|{_OCTET}(?:\.{_OCTET}){{3}}|(?:{_LABEL}\.){{1,5}}[A-Za-z]{{2,40}})"
+    rf"(?::[0-9]{{1,5}})?(?:/(?:{_PCHAR}|/)*)?(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?$"
+)
+_WEBHOOK_URL = re.compile(WEBHOOK_URL_PATTERN.removesuffix("$"))
+WEBHOOK_URL_NOT_URI = gettext_lazy(
+    "Enter a full http:// or https:// address, written as a URI (spaces and symbols percent-encoded)."
+)
+
+
+def webhook_url_is_uri(url: str) -> bool:
+    return _WEBHOOK_URL.fullmatch(url) is not None
 
 
 def webhook_signature(secret: str, timestamp: int | str, body: bytes | str) -> str:
@@ -83,6 +113,8 @@ def webhook_endpoint_errors(*, url: str, events: Sequence[str], description: str
     else:
         if len(url) > URL_MAX_LENGTH:
             errors["url"] = _("The address can be at most %(max)d characters long.") % {"max": URL_MAX_LENGTH}
+        elif not webhook_url_is_uri(url):
+            errors["url"] = str(WEBHOOK_URL_NOT_URI)
         elif urlsplit(url).username or urlsplit(url).password:
             errors["url"] = _("Do not put credentials in the address; deliveries are signed instead.")
     chosen = list(dict.fromkeys(events or []))

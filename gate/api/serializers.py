@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api_fields import StrictCharField
 from gate.models import GateEvent, Improvement, ImprovementRequest, WithdrawalNotice
 from gate.services import (
     ADDRESSED_PHRASE_MAX_LENGTH,
@@ -76,11 +77,11 @@ class WithdrawalNoticeSerializer(serializers.ModelSerializer):
 
 
 class ImprovementInputSerializer(serializers.Serializer):
-    description = serializers.CharField(
+    description = StrictCharField(
         validators=[ImprovementDescriptionValidator()],
         help_text=_("What was changed (internal, not shown to shoppers)."),
     )
-    public_note = serializers.CharField(
+    public_note = StrictCharField(
         max_length=PUBLIC_NOTE_MAX_LENGTH,
         required=False,
         allow_blank=True,
@@ -88,7 +89,7 @@ class ImprovementInputSerializer(serializers.Serializer):
         help_text=_("Shown to shoppers on the product page."),
     )
     addressed_phrases = serializers.ListField(
-        child=serializers.CharField(max_length=ADDRESSED_PHRASE_MAX_LENGTH),
+        child=StrictCharField(max_length=ADDRESSED_PHRASE_MAX_LENGTH),
         max_length=ADDRESSED_PHRASES_MAX,
         required=False,
         default=list,
@@ -181,6 +182,6 @@ class ImprovementRequestSerializer(serializers.ModelSerializer):
 
 
 class ImprovementRejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=REJECTION_REASON_MAX_LENGTH, help_text=_("Why it is rejected: shown and emailed to its author.")
     )

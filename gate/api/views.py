@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from apikeys.permissions import ApiKeyScopePermission, IsProductManagerOrQualityDirector
 from core.api_http import positive_pk_or_404
-from gate.api.filters import GateEventFilter, WithdrawalNoticeFilter
+from gate.api.filters import GateEventFilter, ImprovementRequestFilter, WithdrawalNoticeFilter
 from gate.api.serializers import (
     GateEventSerializer,
     ImprovementInputSerializer,
@@ -159,24 +159,18 @@ REQUEST_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, des
             "managers see the requests of the products they manage, quality directors every request. "
             "Filter with `state`."
         ),
-        parameters=[
-            OpenApiParameter(
-                "state", OpenApiTypes.STR, enum=[choice.value for choice in ImprovementRequest.State], required=False
-            )
-        ],
     ),
     retrieve=extend_schema(summary="One improvement request", parameters=[REQUEST_ID]),
 )
 class ImprovementRequestViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ImprovementRequestSerializer
+    filterset_class = ImprovementRequestFilter
     permission_classes = [permissions.IsAuthenticated, IsProductManagerOrQualityDirector, ApiKeyScopePermission]
 
     def get_queryset(self) -> QuerySet[ImprovementRequest]:
         if getattr(self, "swagger_fake_view", False):
             return ImprovementRequest.objects.none()
-        requests = improvement_requests_visible(user=self.request.user).select_related("improvement__event")
-        state = self.request.query_params.get("state")
-        return requests.filter(state=state) if state in ImprovementRequest.State.values else requests
+        return improvement_requests_visible(user=self.request.user).select_related("improvement__event")
 
     def get_object(self) -> ImprovementRequest:
         self.kwargs["pk"] = positive_pk_or_404(self.kwargs["pk"])

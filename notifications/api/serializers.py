@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api_fields import StrictCharField
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
-from notifications.webhooks import DESCRIPTION_MAX_LENGTH, URL_MAX_LENGTH
+from notifications.webhooks import (
+    DESCRIPTION_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    WEBHOOK_URL_NOT_URI,
+    WEBHOOK_URL_PATTERN,
+    webhook_url_is_uri,
+)
 
 EVENT_CHOICES = [(kind, kind) for kind in WEBHOOK_EVENT_KINDS]
 
@@ -33,9 +42,19 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": URL_MAX_LENGTH})
-class HttpUrlField(serializers.CharField):
-    """Checked by notifications.webhooks (http or https, no credentials); typed for the schema."""
+def validate_webhook_url(value: str) -> None:
+    if not webhook_url_is_uri(value):
+        raise serializers.ValidationError(WEBHOOK_URL_NOT_URI)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "pattern": WEBHOOK_URL_PATTERN, "maxLength": URL_MAX_LENGTH})
+class HttpUrlField(StrictCharField):
+    """A receiver's address as WEBHOOK_URL_PATTERN says; notifications.webhooks checks it again
+    (http or https, no credentials) when it registers the endpoint."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [validate_webhook_url])
+        super().__init__(**kwargs)
 
 
 class WebhookEndpointInputSerializer(serializers.Serializer):
@@ -46,13 +65,33 @@ class WebhookEndpointInputSerializer(serializers.Serializer):
         max_length=len(WEBHOOK_EVENT_KINDS),
         help_text=_("The gate events to receive."),
     )
-    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
+    description = StrictCharField(max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class DeliveryAttemptSerializer(serializers.ModelSerializer):
+    # An attempt is logged when a worker claims the message; its outcome fields stay null
+    # until the send ends (for ever when the worker stopped mid-send: see "outcome").
+    outcome = serializers.ChoiceField(
+        choices=DeliveryAttempt.Outcome.choices,
+        read_only=True,
+        help_text=_(
+            "succeeded, failed, in_progress (the send has not ended yet) or worker_stopped (the "
+            "worker stopped mid-send; the message was sent again in a later attempt)."
+        ),
+    )
+
     class Meta:
         model = DeliveryAttempt
-        fields = ["number", "attempted_at", "succeeded", "http_status", "error", "duration_ms"]
+        fields = [
+            "number",
+            "attempted_at",
+            "outcome",
+            "succeeded",
+            "http_status",
+            "error",
+            "duration_ms",
+            "finished_at",
+        ]
         read_only_fields = fields
 
 

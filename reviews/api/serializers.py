@@ -14,6 +14,8 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from core.text_safety import validate_display_text, validate_written_text
 from products.models import Product
 from reviews.forms import interpolate_lazy
 from reviews.models import (
@@ -149,16 +151,16 @@ class ReviewCreatedSerializer(ReviewSerializer):
 
 
 class ReviewInputSerializer(serializers.Serializer):
-    rating = serializers.IntegerField(min_value=1, max_value=5)
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
-    body = serializers.CharField(min_length=BODY_MIN_LENGTH, max_length=BODY_MAX_LENGTH)
+    rating = StrictIntegerField(min_value=1, max_value=5)
+    title = StrictCharField(max_length=TITLE_MAX_LENGTH, validators=[validate_display_text])
+    body = StrictCharField(min_length=BODY_MIN_LENGTH, max_length=BODY_MAX_LENGTH, validators=[validate_written_text])
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES, required=False, help_text=_("Defaults to the author's language.")
     )
 
 
 class VoteInputSerializer(serializers.Serializer):
-    helpful = serializers.BooleanField(help_text=_("true: the review helped you; false: it did not."))
+    helpful = StrictBooleanField(help_text=_("true: the review helped you; false: it did not."))
 
 
 class VoteSerializer(serializers.Serializer):
@@ -170,7 +172,7 @@ class VoteSerializer(serializers.Serializer):
 
 class ReportInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=REPORT_REASON_CHOICES)
-    comment = serializers.CharField(
+    comment = StrictCharField(
         max_length=REPORT_COMMENT_MAX_LENGTH,
         required=False,
         allow_blank=True,

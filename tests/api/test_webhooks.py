@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
-from notifications.models import WebhookEndpoint
+from notifications.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
 from tests.api.conftest import ACTORS, error_of
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,7 @@ def test_creation_shows_the_secret_once(actors: dict[str, Any], client_as: Calla
     endpoint = WebhookEndpoint.objects.get()
     assert body["secret"] == endpoint.secret and body["secret"].startswith("whsec_")
     assert body["events"] == ["flagged", "withdrawn"]
-    assert created["Cache-Control"] == "no-store"
+    assert set(created["Cache-Control"].split(", ")) == {"no-store", "private"}  # a signed-in answer
     listed = client.get("/api/v1/webhooks/").json()["results"]
     assert "secret" not in listed[0]
     assert listed[0]["secret_hint"] == endpoint.secret_hint
@@ -98,3 +100,38 @@ def test_deliveries_list_the_attempts(actors: dict[str, Any], client_as: Callabl
     assert response.status_code == 200
     assert response.json() == []
     assert client.get("/api/v1/webhooks/999999/deliveries/").status_code == 404
+
+
+def test_a_delivery_shows_each_attempt_with_its_outcome_a_stopped_worker_included(
+    actors: dict[str, Any], client_as: Callable[[str], APIClient]
+) -> None:
+    client = client_as("quality_director")
+    endpoint_id = client.post("/api/v1/webhooks/", ENDPOINT, format="json").json()["id"]
+    now = timezone.now()
+    message = OutboxMessage.objects.create(
+        channel=OutboxMessage.Channel.WEBHOOK,
+        kind="withdrawn",
+        dedupe_key="test:withdrawn:1",
+        endpoint_id=endpoint_id,
+        payload={"id": 1},
+        status=OutboxMessage.Status.SENT,
+        attempts=2,
+        next_attempt_at=now,
+        sent_at=now,
+    )
+    # Attempt 1: its worker was killed mid-send (never finished); attempt 2 delivered.
+    DeliveryAttempt.objects.create(message=message, number=1, attempted_at=now - timedelta(minutes=11))
+    DeliveryAttempt.objects.create(
+        message=message, number=2, attempted_at=now, succeeded=True, http_status=200, duration_ms=40, finished_at=now
+    )
+
+    (delivery,) = client.get(f"/api/v1/webhooks/{endpoint_id}/deliveries/").json()
+
+    first, second = delivery["attempts_log"]
+    assert (first["number"], first["outcome"], first["succeeded"], first["finished_at"]) == (
+        1,
+        "worker_stopped",
+        None,
+        None,
+    )
+    assert (second["outcome"], second["succeeded"], second["http_status"]) == ("succeeded", True, 200)

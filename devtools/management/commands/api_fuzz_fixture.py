@@ -1,7 +1,8 @@
 """A little data for fuzzing the API (.ci/schemathesis.sh), on a throwaway database.
 
 Not the demo seed: just enough rows that every endpoint has something to return (products
-in each gate state, reviews with a brand reply, gate events, a notice, a webhook endpoint).
+in each gate state, reviews with a brand reply, gate events, a notice, a webhook endpoint,
+improvement requests waiting for a quality director).
 Prints one JSON object for the fuzzer: a quality director's read_write API key, and the
 SKUs and ids that exist, so that path parameters hit real rows as well as random ones.
 """
@@ -22,9 +23,10 @@ from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from core.commands import OperatorCommand, bad_input
 from gate.configured import gate_policy_from_settings
-from gate.models import GateEvent, WithdrawalNotice
+from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
 from gate.policy import EventKind, GateState
 from gate.services import improvement_log
+from gate.services.approvals import improvement_request_submit
 from notifications.models import WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create
 from products.models import Category, Product
@@ -50,6 +52,7 @@ class Command(OperatorCommand):
             *GateEvent.objects.values_list("id", flat=True),
             *WithdrawalNotice.objects.values_list("id", flat=True),
             *WebhookEndpoint.objects.values_list("id", flat=True),
+            *ImprovementRequest.objects.values_list("id", flat=True),
         }
         skus = list(Product.objects.order_by("sku").values_list("sku", flat=True))
         self.stdout.write(json.dumps({"api_key": key, "skus": skus, "ids": sorted(ids)}))
@@ -107,5 +110,8 @@ class Command(OperatorCommand):
             gate_state=GateState.FLAGGED, flagged_on=flagged_on, withdrawal_deadline=deadline
         )
         improvement_log(product=products[2], by=manager, description="Stronger poles", public_note="New poles.")
+        # Requests for the approve and reject operations (one may wait per product).
+        for product in (products[0], products[3]):
+            improvement_request_submit(product=product, by=manager, description="Harder outsole compound")
         webhook_endpoint_create(url="http://127.0.0.1:9/hook", events=["withdrawn"], by=director)
         return api_key_create(name="fuzz", owner=director, scope=ApiKeyScope.READ_WRITE).plaintext
