@@ -146,11 +146,18 @@ class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-class DeliveryAttemptInline(admin.TabularInline):  # type: ignore[type-arg]
+class _AttemptOutcome:
+    @admin.display(description=gettext_lazy("outcome"))
+    def outcome(self, attempt: DeliveryAttempt) -> str:
+        # "no outcome: the worker stopped" for an attempt its killed worker never completed.
+        return attempt.get_outcome_display()
+
+
+class DeliveryAttemptInline(_AttemptOutcome, admin.TabularInline):  # type: ignore[type-arg]
     model = DeliveryAttempt
     extra = 0
     can_delete = False
-    fields = ("number", "attempted_at", "succeeded", "http_status", "duration_ms", "error")
+    fields = ("number", "attempted_at", "outcome", "http_status", "duration_ms", "finished_at", "error")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -178,8 +185,9 @@ class OutboxMessageAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(DeliveryAttempt)
-class DeliveryAttemptAdmin(_ReadOnlyAdmin):
-    list_display = ("message", "number", "attempted_at", "succeeded", "http_status", "duration_ms")
+class DeliveryAttemptAdmin(_AttemptOutcome, _ReadOnlyAdmin):
+    list_display = ("message", "number", "attempted_at", "outcome", "http_status", "duration_ms")
+    # Succeeded "Unknown": attempts in progress, or whose worker stopped mid-send.
     list_filter = ("succeeded",)
     search_fields = ("message__dedupe_key", "error")
     list_select_related = ("message",)

@@ -1,21 +1,26 @@
 """Delivering the outbox: claim one message, send it, record the attempt, retry with backoff.
 
-outbox_deliver claims a row with a compare-and-swap, sends it outside any transaction, and
-records the attempt; Celery kicks it on commit (notifications.outbox) and a beat sweep
-catches whatever the broker lost. Delivery is at least once: a worker killed after sending
-but before recording sends again, which is why webhook receivers de-duplicate by
-`Reviewgate-Event-Id`.
+outbox_deliver claims a row with a compare-and-swap and logs the attempt in the same
+transaction, sends it outside any transaction, then completes the attempt and records the
+outcome; Celery kicks it on commit (notifications.outbox) and a beat sweep catches
+whatever the broker lost. Delivery is at least once: a worker killed after sending but
+before recording sends again once the claim's lease has passed (its attempt stays in the
+log with no outcome), which is why webhook receivers de-duplicate by `Reviewgate-Event-Id`.
+A webhook delivery has one deadline (WEBHOOK_DEADLINE_SECONDS) for all of it.
 """
 
 from __future__ import annotations
 
+import http.client
+import io
 import json
 import logging
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -30,8 +35,9 @@ from notifications.models import EMAIL_TEMPLATE_KEY, DeliveryAttempt, OutboxMess
 from notifications.webhooks import webhook_signature
 
 __all__ = [
-    "CLAIM_LEASE",
     "MAX_ATTEMPTS",
+    "WEBHOOK_DEADLINE_SECONDS",
+    "claim_lease",
     "outbox_deliver",
     "outbox_pending_due",
     "outbox_sweep",
@@ -45,9 +51,12 @@ logger = logging.getLogger(__name__)
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 8
-# How long a claimed message is hidden from other workers; longer than any send can take.
-CLAIM_LEASE = timedelta(minutes=10)
-WEBHOOK_TIMEOUT_SECONDS = 10
+# One deadline for a whole webhook delivery: connect, TLS, request, and the whole answer.
+WEBHOOK_DEADLINE_SECONDS: float = 10
+# Of the receiver's answer, this much is read (within the deadline) and the start kept as
+# the error of a failed attempt.
+WEBHOOK_BODY_KEPT_BYTES = 64 * 1024
+WEBHOOK_ERROR_BODY_CHARS = 500
 SWEEP_BATCH = 200
 # A sweep stops taking new messages after this long, so sweeps (every minute) do not pile
 # up behind a slow receiver; the rest waits for the next one.
@@ -64,6 +73,13 @@ def outbox_pending_due(now: datetime | None = None, *, limit: int = SWEEP_BATCH)
     )
 
 
+def claim_lease() -> timedelta:
+    """How long a claimed message is hidden from other workers (OUTBOX_CLAIM_LEASE_SECONDS,
+    10 minutes by default): longer than any send can take, since a message whose lease ran
+    out is sent again; the wait before a killed worker's message goes out again."""
+    return timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Wait after the ``attempts``-th failed attempt: 1, 2, 4, ... minutes, at most an hour."""
     delay: timedelta = RETRY_BASE * (2 ** max(attempts - 1, 0))
@@ -76,14 +92,128 @@ class _DeliveryFailed(Exception):
         self.http_status = http_status
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect is a failure, not something to follow: a POST must not turn into a GET
-    # to some other address, and the receiver should fix its URL.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+# --- Webhook transport: one deadline for the whole delivery ------------------------------
+# A socket timeout bounds each read, not a delivery: a receiver trickling one byte every few
+# seconds would hold a worker for as long as it likes. Every socket operation below first
+# sets the timeout to the time left before one deadline, fixed when the delivery starts,
+# and fails once it has passed: connect, TLS handshake, request, status line, headers and
+# body all share it.
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class _DeadlinePassed(TimeoutError):
+    pass
+
+
+def _time_left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _DeadlinePassed("timed out: the delivery deadline passed")
+    return left
+
+
+class _DeadlineReader(io.RawIOBase):
+    """What http.client reads the response through (its ``sock.makefile('rb')``)."""
+
+    def __init__(self, owner: _DeadlineSocket) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        sock = self._owner.sock
+        sock.settimeout(_time_left(self._owner.deadline))
+        return sock.recv_into(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._owner.reader_closed()
+        super().close()
+
+
+class _DeadlineSocket:
+    """The connected (and, for https, TLS-wrapped) socket, with every send and read held
+    to the delivery's deadline; the only methods http.client calls once connected.
+
+    Like a real socket's makefile(), an open reader keeps the socket open after close():
+    http.client closes the connection as soon as it has a response that will close it,
+    and reads the body afterwards."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.sock = sock
+        self.deadline = deadline
+        self._open_readers = 0
+        self._closed = False
+
+    def sendall(self, data: bytes) -> None:
+        # sendall's timeout bounds the whole call (Python >= 3.5), not each chunk.
+        self.sock.settimeout(_time_left(self.deadline))
+        self.sock.sendall(data)
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        self._open_readers += 1
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def reader_closed(self) -> None:
+        self._open_readers -= 1
+        self._close_when_unused()
+
+    def close(self) -> None:
+        self._closed = True
+        self._close_when_unused()
+
+    def _close_when_unused(self) -> None:
+        if self._closed and self._open_readers <= 0:
+            self.sock.close()
+
+
+class _DeadlineConnection(http.client.HTTPConnection):
+    """An HTTP(S) connection whose socket lives under one deadline (time.monotonic())."""
+
+    def __init__(self, host: str, port: int, *, deadline: float, tls: ssl.SSLContext | None) -> None:
+        super().__init__(host, port, timeout=_time_left(deadline))
+        self._deadline = deadline
+        self._tls = tls
+        self._raw: socket.socket | None = None
+
+    def connect(self) -> None:
+        self.timeout = _time_left(self._deadline)
+        super().connect()  # TCP, bounded by the time left
+        sock = self.sock
+        if self._tls is not None:
+            # The handshake's timeout bounds the whole handshake (CPython's _ssl), not a read.
+            sock.settimeout(_time_left(self._deadline))
+            sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        self._raw = sock
+        self.sock = _DeadlineSocket(sock, self._deadline)
+
+    def abort(self) -> None:
+        """Close the socket even if a response left half read still holds it (a timeout
+        in the status line leaves http.client's reader open)."""
+        self.close()
+        if self._raw is not None:
+            self._raw.close()
+
+
+def _webhook_post(url: str, *, body: bytes, headers: dict[str, str], deadline: float) -> tuple[int, bytes]:
+    """POST ``body`` to ``url`` and return (status, first bytes of the answer's body), all
+    before ``deadline``. Redirects are not followed: the caller treats a 3xx as a failure."""
+    parts = urlsplit(url)
+    tls = ssl.create_default_context() if parts.scheme == "https" else None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    port = parts.port or (443 if tls else 80)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection = _DeadlineConnection(parts.hostname, port, deadline=deadline, tls=tls)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        with connection.getresponse() as response:
+            # The whole answer counts, body included, but only a bounded part is kept.
+            return int(response.status), response.read(WEBHOOK_BODY_KEPT_BYTES)
+    finally:
+        connection.abort()
+
 
 # Failures no retry can mend: the message is marked failed at once.
 _NO_TEMPLATE = "message names no email template"
@@ -129,28 +259,26 @@ def _send_webhook(message: OutboxMessage) -> int:
         raise _DeliveryFailed("endpoint revoked")
     body = json.dumps(message.payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
     timestamp = int(time.time())
-    request = urllib.request.Request(  # noqa: S310 (the scheme is checked: http or https only)
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "reviewgate-webhooks/1",
-            "Reviewgate-Event-Id": message.webhook_event_id or "",
-            "Reviewgate-Timestamp": str(timestamp),
-            "Reviewgate-Signature": webhook_signature(endpoint.secret, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "reviewgate-webhooks/1",
+        "Reviewgate-Event-Id": message.webhook_event_id or "",
+        "Reviewgate-Timestamp": str(timestamp),
+        "Reviewgate-Signature": webhook_signature(endpoint.secret, timestamp, body),
+    }
+    deadline_seconds = WEBHOOK_DEADLINE_SECONDS
     try:
-        with _opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
-            status = int(response.status)
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(500).decode("utf-8", "replace") if exc.fp else ""
-        raise _DeliveryFailed(f"HTTP {exc.code}: {detail}".strip(), http_status=exc.code) from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise _DeliveryFailed(f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}") from exc
+        status, answer = _webhook_post(
+            endpoint.url, body=body, headers=headers, deadline=time.monotonic() + deadline_seconds
+        )
+    except TimeoutError as exc:  # our deadline, or a socket timeout set from it
+        raise _DeliveryFailed(f"timed out: no complete answer within {deadline_seconds:g} s") from exc
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        raise _DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
     if not 200 <= status < 300:
-        raise _DeliveryFailed(f"HTTP {status}", http_status=status)
+        # A redirect too: a POST must not turn into a GET elsewhere; the receiver fixes its URL.
+        detail = answer.decode("utf-8", "replace")[:WEBHOOK_ERROR_BODY_CHARS]
+        raise _DeliveryFailed(f"HTTP {status}: {detail}".strip(), http_status=status)
     return status
 
 
@@ -163,47 +291,62 @@ def _outcome(*, error: str, number: int, now: datetime) -> tuple[str, dict[str, 
     return OutboxMessage.Status.PENDING, {"last_error": error, "next_attempt_at": now + retry_delay(number)}
 
 
+def _claim(*, message_id: int, now: datetime) -> DeliveryAttempt | None:
+    """Claim the message and log the attempt as begun, in one transaction: a worker that
+    dies afterwards, even mid-send, leaves its attempt in the log (with no outcome)."""
+    with transaction.atomic():
+        claimed = OutboxMessage.objects.filter(
+            pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
+        ).update(attempts=F("attempts") + 1, next_attempt_at=now + claim_lease())
+        if claimed != 1:
+            return None
+        # Our update holds the row's lock until commit: this is the number we claimed.
+        number = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
+        return DeliveryAttempt.objects.create(message_id=message_id, number=number, attempted_at=now)
+
+
+def _send(message: OutboxMessage) -> tuple[str, int | None]:
+    """Send one message; returns (error or "", the receiver's HTTP status)."""
+    try:
+        if message.channel == OutboxMessage.Channel.EMAIL:
+            _send_email(message)
+            return "", None
+        return "", _send_webhook(message)
+    except _DeliveryFailed as exc:
+        return str(exc)[:2000], exc.http_status
+
+
 def outbox_deliver(*, message_id: int, now: datetime | None = None) -> str | None:
     """Send one due message, at most once at a time across every worker.
 
     1. Claim: a compare-and-swap on (pending, due) that counts the attempt and pushes the
-       due time forward by a lease. Zero rows updated: it is sent, dead, not due, or
-       another worker has it; return None and do nothing.
+       due time forward by the lease, and, in the same transaction, the attempt's log row
+       (no outcome yet). Zero rows updated: it is sent, dead, not due, or another worker
+       has it; return None and do nothing.
     2. Send, outside any transaction (no database lock is held across the network).
-    3. Record the attempt and the outcome: sent; or pending again after the backoff; or
-       failed after MAX_ATTEMPTS (or at once for an endpoint revoked / recipient gone).
+    3. Complete the attempt's row, and record the outcome: sent; or pending again after
+       the backoff; or failed after MAX_ATTEMPTS (or at once for an endpoint revoked /
+       recipient gone).
     Returns the message's new status, or None when it was not ours to send.
     """
     now = now or timezone.now()
-    claimed = OutboxMessage.objects.filter(
-        pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
-    if claimed != 1:
+    attempt = _claim(message_id=message_id, now=now)
+    if attempt is None:
         return None
+    number = attempt.number
     message = OutboxMessage.objects.select_related("recipient", "endpoint").get(pk=message_id)
-    number = message.attempts
     started = time.monotonic()
-    http_status: int | None = None
-    error = ""
-    try:
-        if message.channel == OutboxMessage.Channel.EMAIL:
-            _send_email(message)
-        else:
-            http_status = _send_webhook(message)
-    except _DeliveryFailed as exc:
-        error, http_status = str(exc)[:2000], exc.http_status
-    duration_ms = int((time.monotonic() - started) * 1000)
+    error, http_status = _send(message)
+    duration = timedelta(seconds=time.monotonic() - started)
 
     status, updates = _outcome(error=error, number=number, now=now)
     with transaction.atomic():
-        DeliveryAttempt.objects.create(
-            message_id=message_id,
-            number=number,
-            attempted_at=now,
+        DeliveryAttempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
             succeeded=not error,
             http_status=http_status,
             error=error,
-            duration_ms=duration_ms,
+            duration_ms=int(duration.total_seconds() * 1000),
+            finished_at=now + duration,
         )
         # Guarded by the attempt number we claimed: if our lease ran out and another worker
         # re-claimed the row, its outcome stands and ours is only logged.

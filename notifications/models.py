@@ -12,9 +12,12 @@ leaves a `DeliveryAttempt` row, so an operator can see why a message is late or 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gate.policy import EventKind
@@ -159,16 +162,30 @@ class OutboxMessage(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    """One try at delivering a message (email or webhook): appended, never changed."""
+    """One try at delivering a message (email or webhook).
+
+    Written when a worker claims the message, in the claim's transaction, with no outcome;
+    completed once when the send ends (succeeded, status, error, duration, finished_at).
+    An attempt never completed, whose lease has passed, is one whose worker stopped
+    mid-send (killed, or the machine died): the message was then sent again.
+    """
+
+    class Outcome(models.TextChoices):
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+        IN_PROGRESS = "in_progress", _("in progress")
+        WORKER_STOPPED = "worker_stopped", _("no outcome: the worker stopped")
 
     message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="delivery_attempts")
     number = models.PositiveIntegerField(_("attempt number"))
     attempted_at = models.DateTimeField(_("attempted at"))
-    succeeded = models.BooleanField(_("succeeded"))
+    # Null until the attempt ends (and for ever when its worker stopped mid-send).
+    succeeded = models.BooleanField(_("succeeded"), null=True, blank=True)
     # The receiver's HTTP status (webhooks); null for email or when no response came back.
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
-    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["message", "number"]
@@ -176,7 +193,30 @@ class DeliveryAttempt(models.Model):
         verbose_name_plural = _("delivery attempts")
         constraints = [
             models.UniqueConstraint(fields=["message", "number"], name="notifications_deliveryattempt_one_per_number"),
+            # An outcome comes whole, with the time it ended, or not at all.
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True, succeeded__isnull=True, duration_ms__isnull=True)
+                | Q(finished_at__isnull=False, succeeded__isnull=False, duration_ms__isnull=False),
+                name="notifications_deliveryattempt_outcome_when_finished",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.message_id} #{self.number} {'ok' if self.succeeded else 'failed'}"
+        return f"{self.message_id} #{self.number} {self.get_outcome_display()}"
+
+    def outcome_at(self, now: datetime) -> str:
+        """This attempt's Outcome at ``now``. An unfinished attempt is in progress while its
+        claim's lease runs; after it, or once a later attempt exists, its worker stopped."""
+        if self.finished_at is not None:
+            return self.Outcome.SUCCEEDED if self.succeeded else self.Outcome.FAILED
+        lease = timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+        if now >= self.attempted_at + lease or self.message.attempts > self.number:
+            return self.Outcome.WORKER_STOPPED
+        return self.Outcome.IN_PROGRESS
+
+    @property
+    def outcome(self) -> str:
+        return self.outcome_at(timezone.now())
+
+    def get_outcome_display(self) -> str:
+        return str(self.Outcome(self.outcome).label)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core.db_unavailable import TASK_RETRY_ON_DATABASE_ERRORS
 from notifications import delivery
 
 
-@shared_task(name="notifications.tasks.outbox_deliver_task", ignore_result=True)
+@shared_task(name="notifications.tasks.outbox_deliver_task", ignore_result=True, **TASK_RETRY_ON_DATABASE_ERRORS)
 def outbox_deliver_task(message_id: int) -> str | None:
     """Deliver one outbox message; a repeat (or a message already sent) does nothing."""
     return delivery.outbox_deliver(message_id=message_id)

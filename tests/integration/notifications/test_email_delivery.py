@@ -17,8 +17,8 @@ from accounts.roles import PRODUCT_MANAGER
 from gate.notify import gate_event_notify
 from notifications import delivery
 from notifications.delivery import (
-    CLAIM_LEASE,
     MAX_ATTEMPTS,
+    claim_lease,
     outbox_deliver,
     outbox_pending_due,
     outbox_sweep,
@@ -136,7 +136,7 @@ def test_a_second_worker_cannot_send_a_message_another_is_sending(
     def slow_send(m: OutboxMessage) -> None:
         # While the first worker is sending, a second one (a duplicate task, the sweep) tries.
         rival_results.append(outbox_deliver(message_id=m.pk, now=NOW))
-        rival_results.append(outbox_deliver(message_id=m.pk, now=NOW + CLAIM_LEASE - timedelta(seconds=1)))
+        rival_results.append(outbox_deliver(message_id=m.pk, now=NOW + claim_lease() - timedelta(seconds=1)))
         send(m)
 
     monkeypatch.setattr(delivery, "_send_email", slow_send)
@@ -149,10 +149,10 @@ def test_a_worker_that_died_mid_send_is_replaced_after_the_lease(product: Produc
     gate_event_notify(event=flag(product), now=NOW)
     message = OutboxMessage.objects.get(recipient=manager)
     # The claim as a worker makes it, and then the worker is killed before sending.
-    OutboxMessage.objects.filter(pk=message.pk).update(attempts=1, next_attempt_at=NOW + CLAIM_LEASE)
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=1, next_attempt_at=NOW + claim_lease())
 
-    assert message.pk not in outbox_pending_due(NOW + CLAIM_LEASE - timedelta(seconds=1))
-    assert outbox_deliver(message_id=message.pk, now=NOW + CLAIM_LEASE) == "sent"
+    assert message.pk not in outbox_pending_due(NOW + claim_lease() - timedelta(seconds=1))
+    assert outbox_deliver(message_id=message.pk, now=NOW + claim_lease()) == "sent"
     assert DeliveryAttempt.objects.get(message=message).number == 2
 
 

@@ -134,7 +134,7 @@ def test_a_lost_response_means_a_second_delivery_that_the_receiver_drops_by_even
 ) -> None:
     # The receiver processes the event but answers too late: the sender cannot know it
     # arrived, so it retries. Delivery is at least once; the event id makes it once in effect.
-    monkeypatch.setattr(delivery, "WEBHOOK_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(delivery, "WEBHOOK_DEADLINE_SECONDS", 0.3)
     receiver.delay_seconds = 1.0
     event = flag(product)
     gate_event_notify(event=event, now=NOW)
