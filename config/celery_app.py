@@ -29,6 +29,14 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
 }
+# Fault tests only (tests/integration/faults/test_two_beats.py): with this set to N, every
+# entry (gate run, reminders, outbox sweep) is sent every N seconds instead of daily / every
+# minute, so two beat schedulers racing each other can be watched in seconds. Never set in
+# a deployment.
+_FAST_SCHEDULE_SECONDS = os.environ.get("CELERY_BEAT_FAST_SCHEDULE_SECONDS", "")
+if _FAST_SCHEDULE_SECONDS:
+    for _entry in app.conf.beat_schedule.values():
+        _entry["schedule"] = float(_FAST_SCHEDULE_SECONDS)
 app.autodiscover_tasks()
 
 

@@ -18,3 +18,4 @@ urlpatterns = [
     path("api/", include("config.api_router")),
     path("admin/", admin.site.urls),
 ]
+handler500 = "core.db_unavailable.server_error"  # a database outage answers 503 (core/db_unavailable.py)

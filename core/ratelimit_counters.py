@@ -16,24 +16,44 @@ counts and exactly `limit` of them are allowed, on as many processes as there ar
 
 The cache's own add()+incr() is not used: on the database cache, incr is a read then a
 write, and two processes that read the same value both pass the limit.
+
+When Redis is unreachable (stopped, restarting, a network cut), the Redis store falls back
+to the database's counters: the request is counted there, the same way, and the process
+does not try Redis again for ``REDIS_RETRY_SECONDS`` (each try would cost a failed connect).
+The fallback never fails open: if the database cannot count either, the error goes up and
+the request fails (a 503, core.db_unavailable), it is never let through uncounted. A
+refund that cannot reach its store is dropped: a refund lost only refuses more.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import redis
 from django.conf import settings
 from django.db import connection
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from core.models import RateLimitCounter
 
 STORES = ("redis", "database")
+
+logger = logging.getLogger(__name__)
+
+# A request waits at most this long for Redis before counting in the database instead (a
+# stopped Redis refuses at once; a host that vanished would otherwise hang the request).
+REDIS_TIMEOUT_SECONDS = 0.5
+# After a failure, this process counts in the database this long before trying Redis again.
+REDIS_RETRY_SECONDS = 5.0
+# What "Redis is unreachable" raises (a script or data error is a bug and is not caught).
+REDIS_UNREACHABLE: tuple[type[Exception], ...] = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 # INCR, then an expiry if the key has none (a new key, or one an operator persisted): in
 # one script, so no request can observe the counter without its expiry.
@@ -68,6 +88,34 @@ _REFUND = (
 
 _redis_clients: dict[str, redis.Redis] = {}
 _redis_lock = threading.Lock()
+
+
+class _RedisHealth:
+    """Whether this process should try Redis now: false for REDIS_RETRY_SECONDS after a
+    failure. One per process, shared by its threads."""
+
+    def __init__(self) -> None:
+        self.down_until = 0.0  # time.monotonic()
+        self.lock = threading.Lock()
+
+    def usable(self) -> bool:
+        return time.monotonic() >= self.down_until
+
+    def failed(self, exc: Exception) -> None:
+        with self.lock:
+            first = self.down_until == 0.0
+            self.down_until = time.monotonic() + REDIS_RETRY_SECONDS
+        if first:
+            logger.warning("rate limits: Redis unreachable, counting in the database: %s", exc)
+
+    def succeeded(self) -> None:
+        if self.down_until:
+            with self.lock:
+                self.down_until = 0.0
+            logger.warning("rate limits: Redis reachable again, counting in Redis")
+
+
+redis_health = _RedisHealth()
 
 
 @dataclass(frozen=True)
@@ -112,16 +160,35 @@ def _redis() -> redis.Redis:
     with _redis_lock:
         client = _redis_clients.get(url)
         if client is None:  # one client (and connection pool, thread-safe) per process
-            client = redis.Redis.from_url(url)
+            # No retries: the fallback is the retry (redis-py's default retries with back-off
+            # would hold every request for seconds while Redis is down).
+            client = redis.Redis.from_url(
+                url,
+                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                socket_timeout=REDIS_TIMEOUT_SECONDS,
+                retry=Retry(NoBackoff(), 0),
+            )
             _redis_clients[url] = client
         return client
 
 
-def counter_increment(counter: Counter) -> int:
-    """Adds one to the counter and returns its new value, atomically."""
-    if counter.store == "redis":
-        # Outlives the window a little so a refund at its very end still finds the key.
-        return int(_redis().eval(_INCR_WITH_EXPIRY, 1, counter.redis_key, counter.period + 5))
+def counter_increment(counter: Counter) -> tuple[Counter, int]:
+    """Adds one to the counter and returns its new value, atomically, with the counter it
+    was counted on: the database's during an outage of Redis (a refund goes there too)."""
+    if counter.store == "redis" and redis_health.usable():
+        try:
+            # Outlives the window a little so a refund at its very end still finds the key.
+            value = int(_redis().eval(_INCR_WITH_EXPIRY, 1, counter.redis_key, counter.period + 5))
+        except REDIS_UNREACHABLE as exc:
+            redis_health.failed(exc)
+        else:
+            redis_health.succeeded()
+            return counter, value
+    in_database = replace(counter, store="database")
+    return in_database, _database_increment(in_database)
+
+
+def _database_increment(counter: Counter) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [counter.scope, counter.ident, counter.window, counter.ends_at])
         value = int(cursor.fetchone()[0])
@@ -133,17 +200,23 @@ def counter_increment(counter: Counter) -> int:
 
 
 def counter_decrement(counter: Counter) -> None:
-    """Gives back one count (a refund), never below zero."""
+    """Gives back one count (a refund), never below zero, in the store it was counted in."""
     if counter.store == "redis":
-        _redis().eval(_DECR_IF_POSITIVE, 1, counter.redis_key)
+        try:
+            _redis().eval(_DECR_IF_POSITIVE, 1, counter.redis_key)
+        except REDIS_UNREACHABLE as exc:
+            redis_health.failed(exc)  # the count stays taken: this refuses more, never less
         return
     with connection.cursor() as cursor:
         cursor.execute(_REFUND, [counter.scope, counter.ident, counter.window])
 
 
 def counter_value(counter: Counter) -> int:
-    if counter.store == "redis":
-        return int(_redis().get(counter.redis_key) or 0)
+    if counter.store == "redis" and redis_health.usable():
+        try:
+            return int(_redis().get(counter.redis_key) or 0)
+        except REDIS_UNREACHABLE as exc:
+            redis_health.failed(exc)
     found = (
         RateLimitCounter.objects.filter(scope=counter.scope, ident=counter.ident, window=counter.window)
         .values_list("count", flat=True)
@@ -166,5 +239,5 @@ def counter_hit(scope: str, ident: str, *, limit: int, period: int, now: float |
     retry_after = max(1, math.ceil((window + 1) * period - now))
     hashed = hashlib.sha256(ident.encode()).hexdigest()[:32]
     counter = Counter(store=configured_store(), scope=scope, ident=hashed, window=window, period=period)
-    count = counter_increment(counter)
+    counter, count = counter_increment(counter)
     return RateLimitResult(scope, count <= limit, limit, period, count, retry_after, counter)
