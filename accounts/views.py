@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
 from accounts.forms import (
@@ -145,6 +145,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
 
 
+@require_safe
 def signup_done(request: HttpRequest) -> HttpResponse:
     """ "Check your email": the same words whether the address was new or known."""
     next_url = safe_next_url(request, "")

@@ -19,12 +19,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.requests import acting_user
 from core.errors import Conflict, DomainError
 from core.http import safe_next_url
 from core.ratelimit import RateLimitTaken, rate_limit_action, rate_limited_form, rate_limited_response
+from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from products.models import Product
 from products.selectors import product_get_public
@@ -313,9 +314,10 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def review_mine(request: HttpRequest) -> HttpResponse:
     mine = review_list_by_author(user=acting_user(request))
-    page = Paginator(mine, MY_REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(mine, MY_REVIEWS_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     reviews = list(page.object_list)
     for review in reviews:
         review.about_previous_version = review.revision < review.product.revision  # type: ignore[attr-defined]

@@ -12,7 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
 
+from core.strict_numbers import ascii_page_number
 from gate.public import gate_policy_public, product_gate_figures, product_public_gate_status
 from products.filters import ProductCatalogueFilter
 from products.models import Product
@@ -49,16 +51,19 @@ _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"
 def json_ld(data: dict[str, Any]) -> SafeString:
     """JSON for a `<script type="application/ld+json">` block: user text cannot break out."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308 - every <, > and & is escaped above
+    return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308  # nosec B308, B703  # every <, > and & is escaped above
 
 
+# The shopper's pages only read: any other method is 405 (with Allow), never a page.
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return product_list(request)
 
 
+@require_safe
 def product_list(request: HttpRequest) -> HttpResponse:
     filterset = ProductCatalogueFilter(request.GET, queryset=product_list_public())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     return render(
         request,
         "products/list.html",
@@ -73,13 +78,14 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     try:
         product = product_get_public(sku=sku)
     except Product.DoesNotExist as exc:
         raise Http404 from exc
     filterset = ProductReviewFilter(request.GET, queryset=review_list_public(product=product), product=product)
-    page = Paginator(filterset.qs, REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, REVIEWS_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     reviews = list(page.object_list)
     review_ids = [review.pk for review in reviews]
     votes = review_votes_by_user(user=request.user, review_ids=review_ids)
@@ -111,6 +117,7 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     )
 
 
+@require_safe
 def about_reviews(request: HttpRequest) -> HttpResponse:
     gate_figures = product_gate_figures()
     return render(

@@ -1,0 +1,446 @@
+"""The access matrix: every route of the URL configuration x method x caller -> outcome.
+
+A row is a route (its name, or its pattern when it has none) and a method; its cells say,
+for every caller of world.CALLERS, which class of answer the guide promises:
+
+- ``ok``: the caller reaches the view and it does what was asked: 2xx, or a redirect
+  other than to a sign-in page;
+- ``refused``: the caller reaches the view, and a form or a domain rule (a duplicate, the
+  conflict-of-interest rule, nothing held) answers 400 or 409 with its message;
+- ``login``: a page sends the visitor to the sign-in page (302 to LOGIN_URL with ?next=);
+- ``401``: the API asks for credentials (or refuses a revoked key) in its JSON error shape;
+- ``403``, ``404``, ``403-or-404``: refused, or hidden;
+- ``405``: the method is not one of the route's.
+
+Pages ignore API keys: a caller with only a key is a visitor there. The admin is one row
+family (test_admin.py): Django's own refusals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+from tests.integration.access.world import (
+    ANONYMOUS,
+    DIRECTOR,
+    KEY_DIRECTOR_READ,
+    KEY_DIRECTOR_READ_WRITE,
+    KEY_READ,
+    KEY_READ_WRITE,
+    KEY_REVOKED,
+    KEY_SHOPPER_READ_WRITE,
+    KEYS,
+    MANAGER,
+    MODERATOR_ROLE,
+    OTHER_MANAGER,
+    OTHER_SHOPPER,
+    SHOPPER_AUTHOR,
+    SUPERUSER,
+    USERS,
+    World,
+)
+
+OK, REFUSED, LOGIN = "ok", "refused", "login"
+UNAUTHORIZED, FORBIDDEN, NOT_FOUND, HIDDEN, NOT_ALLOWED = "401", "403", "404", "403-or-404", "405"
+OUTCOMES = (OK, REFUSED, LOGIN, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, HIDDEN, NOT_ALLOWED)
+
+Cells = dict[str, str]
+PathOf = Callable[[World], str]
+DataOf = Callable[[World], dict[str, Any]]
+
+VISITORS = (ANONYMOUS, *KEYS)  # on a page, a key is nobody
+MANAGERS = (MANAGER, OTHER_MANAGER, DIRECTOR, SUPERUSER)  # manage_own_products (superuser: every permission)
+MANAGING_KEYS = (KEY_READ, KEY_READ_WRITE, KEY_DIRECTOR_READ, KEY_DIRECTOR_READ_WRITE)
+READ_KEYS = (KEY_READ, KEY_DIRECTOR_READ)
+DIRECTORS = (DIRECTOR, SUPERUSER, KEY_DIRECTOR_READ, KEY_DIRECTOR_READ_WRITE)
+MODERATORS = (MODERATOR_ROLE, SUPERUSER)
+ALL = (ANONYMOUS, *USERS, *KEYS)
+
+
+def cells(default: str, *overrides: tuple[Iterable[str], str]) -> Cells:
+    """Every caller gets ``default``; each (callers, outcome) pair after it overrides."""
+    result = dict.fromkeys(ALL, default)
+    for callers, outcome in overrides:
+        for caller in callers:
+            result[caller] = outcome
+    return result
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str  # the URL name ("desk:notice") or, for an unnamed route, its pattern
+    method: str
+    path: PathOf
+    cells: Cells
+    data: DataOf = field(default=lambda world: {})
+    api: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.route}"
+
+
+def named(name: str, **kwargs: Callable[[World], Any]) -> PathOf:
+    return lambda world: reverse(name, kwargs={key: value(world) for key, value in kwargs.items()})
+
+
+# --- Pages -----------------------------------------------------------------------------------
+PUBLIC_PAGE = cells(OK)
+SIGNED_IN_PAGE = cells(OK, (VISITORS, LOGIN))
+AUTHOR_ONLY_PAGE = cells(NOT_FOUND, (VISITORS, LOGIN), ((SHOPPER_AUTHOR,), OK))
+# manager_required: product managers (their own products) and quality directors.
+DESK_MANAGER_LIST = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK))
+DESK_MANAGER_OBJECT = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), ((OTHER_MANAGER,), NOT_FOUND))
+DESK_MANAGER_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, NOT_ALLOWED))
+DESK_DIRECTOR_ACTION = cells(FORBIDDEN, (VISITORS, LOGIN), ((DIRECTOR, SUPERUSER), OK), ((OTHER_MANAGER,), NOT_FOUND))
+DESK_MODERATOR_PAGE = cells(FORBIDDEN, (VISITORS, LOGIN), (MODERATORS, OK))
+DESK_MODERATOR_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (MODERATORS, NOT_ALLOWED))
+EVERYONE_405 = cells(NOT_ALLOWED)
+SIGNED_IN_405 = cells(NOT_ALLOWED, (VISITORS, LOGIN))
+REVIEW = {"rating": "4", "title": "Fine tent", "body": "Stayed dry for three nights of rain.", "language": "en"}
+
+
+def _page(route: str, path: PathOf, get: Cells, post: Cells, data: DataOf = lambda world: {}) -> list[Row]:
+    return [Row(route, "GET", path, get), Row(route, "POST", path, post, data)]
+
+
+def _review_pk(world: World) -> int:
+    return world.review.pk
+
+
+def _notice1(world: World) -> int:
+    return world.notice1.pk
+
+
+SITE_ROWS = [
+    *_page("home", named("home"), PUBLIC_PAGE, EVERYONE_405),
+    *_page("product_list", named("product_list"), PUBLIC_PAGE, EVERYONE_405),
+    *_page("product_detail", named("product_detail", sku=lambda w: w.p1.sku), PUBLIC_PAGE, EVERYONE_405),
+    *_page("about_reviews", named("about_reviews"), PUBLIC_PAGE, EVERYONE_405),
+    *_page(
+        "review_create",
+        named("review_create", sku=lambda w: w.p1.sku),
+        SIGNED_IN_PAGE,
+        # The author and the other shopper (its held review H) already reviewed P1: 409; P1's
+        # manager may not review it: the form says so (400; the API answers 403).
+        {**SIGNED_IN_PAGE, SHOPPER_AUTHOR: REFUSED, OTHER_SHOPPER: REFUSED, MANAGER: REFUSED},
+        lambda w: REVIEW,
+    ),
+    *_page("review_mine", named("review_mine"), SIGNED_IN_PAGE, SIGNED_IN_405),
+    *_page("review_edit", named("review_edit", pk=_review_pk), AUTHOR_ONLY_PAGE, AUTHOR_ONLY_PAGE, lambda w: REVIEW),
+    *_page("review_delete", named("review_delete", pk=_review_pk), AUTHOR_ONLY_PAGE, AUTHOR_ONLY_PAGE),
+    *_page(
+        "review_vote",
+        named("review_vote", pk=_review_pk),
+        EVERYONE_405,
+        cells(OK, (VISITORS, LOGIN), ((SHOPPER_AUTHOR,), FORBIDDEN)),  # not on one's own review
+        lambda w: {"helpful": "yes"},
+    ),
+    *_page(
+        "review_report",
+        named("review_report", pk=_review_pk),
+        SIGNED_IN_PAGE,
+        # Not one's own review: the form says so (400; the API answers 403).
+        {**SIGNED_IN_PAGE, SHOPPER_AUTHOR: REFUSED},
+        lambda w: {"reason": "spam", "comment": ""},
+    ),
+    *_page(
+        "login",
+        named("login"),
+        PUBLIC_PAGE,
+        PUBLIC_PAGE,
+        lambda w: {"username": w.users[SHOPPER_AUTHOR].username, "password": PASSWORD},
+    ),
+    *_page("logout", named("logout"), EVERYONE_405, PUBLIC_PAGE),
+    *_page(
+        "signup",
+        named("signup"),
+        PUBLIC_PAGE,
+        PUBLIC_PAGE,
+        lambda w: {
+            "username": "newcomer",
+            "email": "newcomer@example.com",
+            "display_name": "Sam",
+            "language": "en",
+            "password1": "a-long-test-password-42",
+            "password2": "a-long-test-password-42",
+        },
+    ),
+    *_page("signup_done", named("signup_done"), PUBLIC_PAGE, EVERYONE_405),
+    *_page("email_verify_send", named("email_verify_send"), SIGNED_IN_PAGE, SIGNED_IN_PAGE),
+    *_page("email_verify", named("email_verify", token=lambda w: w.verify_token), PUBLIC_PAGE, PUBLIC_PAGE),
+    *_page(
+        "profile",
+        named("profile"),
+        SIGNED_IN_PAGE,
+        SIGNED_IN_PAGE,
+        lambda w: {"display_name": "Renamed", "email": "renamed@example.com", "language": "en"},
+    ),
+    *_page("language_set", named("language_set"), EVERYONE_405, PUBLIC_PAGE, lambda w: {"language": "fr"}),
+    *_page("password_reset", named("password_reset"), PUBLIC_PAGE, PUBLIC_PAGE, lambda w: {"email": "x@example.com"}),
+    *_page("password_reset_done", named("password_reset_done"), PUBLIC_PAGE, EVERYONE_405),
+    *_page(
+        "password_reset_confirm",
+        named("password_reset_confirm", uidb64=lambda w: w.reset_uid, token=lambda w: w.reset_token),
+        PUBLIC_PAGE,
+        PUBLIC_PAGE,
+    ),
+    *_page("password_reset_complete", named("password_reset_complete"), PUBLIC_PAGE, EVERYONE_405),
+    *_page(
+        "password_change",
+        named("password_change"),
+        SIGNED_IN_PAGE,
+        SIGNED_IN_PAGE,
+        lambda w: {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-pass-43",
+            "new_password2": "another-long-pass-43",
+        },
+    ),
+    *_page(
+        "password_change_done",
+        named("password_change_done"),
+        SIGNED_IN_PAGE,
+        cells(NOT_ALLOWED, (VISITORS, LOGIN)),
+    ),
+    *_page("set_language", named("set_language"), PUBLIC_PAGE, PUBLIC_PAGE, lambda w: {"language": "fr"}),
+]
+
+DESK_ROWS = [
+    # The desk's home: a moderator who manages nothing is sent on to the queue (a redirect).
+    Row(
+        "desk:notices",
+        "GET",
+        named("desk:notices"),
+        cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), (MODERATORS, OK)),
+    ),
+    Row("desk:notices", "POST", named("desk:notices"), EVERYONE_405),
+    *_page("desk:notice", named("desk:notice", pk=_notice1), DESK_MANAGER_OBJECT, DESK_MANAGER_WRONG_METHOD),
+    *[
+        row
+        for name, data in (
+            ("desk:notice_acknowledge", lambda w: {}),
+            ("desk:notice_assign", lambda w: {"assignee": ""}),
+            ("desk:notice_comment", lambda w: {"body": "Asked the supplier."}),
+            ("desk:notice_improvement", lambda w: {"description": "New zip supplier.", "addressed_phrases": []}),
+        )
+        for row in _page(name, named(name, pk=_notice1), DESK_MANAGER_WRONG_METHOD, DESK_MANAGER_OBJECT, data)
+    ],
+    *_page(
+        "desk:improvement_requests", named("desk:improvement_requests"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD
+    ),
+    # Only quality directors decide; the product's manager sees the request but is refused.
+    *_page(
+        "desk:improvement_request_approve",
+        named("desk:improvement_request_approve", pk=lambda w: w.improvement_request.pk),
+        DESK_MANAGER_WRONG_METHOD,
+        DESK_DIRECTOR_ACTION,
+    ),
+    *_page(
+        "desk:improvement_request_reject",
+        named("desk:improvement_request_reject", pk=lambda w: w.improvement_request.pk),
+        DESK_MANAGER_WRONG_METHOD,
+        DESK_DIRECTOR_ACTION,
+        lambda w: {f"reject-{w.improvement_request.pk}-reason": "Not a fix of the zip."},
+    ),
+    *_page("desk:products", named("desk:products"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD),
+    *_page(
+        "desk:product_reviews",
+        named("desk:product_reviews", sku=lambda w: w.p1.sku),
+        DESK_MANAGER_OBJECT,
+        DESK_MANAGER_WRONG_METHOD,
+    ),
+    *_page(
+        "desk:review_reply",
+        named("desk:review_reply", pk=_review_pk),
+        DESK_MANAGER_OBJECT,
+        DESK_MANAGER_OBJECT,
+        lambda w: {"body": "Sorry: bring it back to any store."},
+    ),
+    *_page("desk:moderation", named("desk:moderation"), DESK_MODERATOR_PAGE, DESK_MODERATOR_WRONG_METHOD),
+    *_page(
+        "desk:moderation_decide",
+        named("desk:moderation_decide"),
+        DESK_MODERATOR_WRONG_METHOD,
+        DESK_MODERATOR_PAGE,
+        lambda w: {"decision": f"approve:{w.held.pk}"},
+    ),
+    *_page(
+        "desk:moderation_burst_decide",
+        named("desk:moderation_burst_decide", product_id=lambda w: w.p2.pk),
+        DESK_MODERATOR_WRONG_METHOD,
+        DESK_MODERATOR_PAGE,
+        lambda w: {"decision": "release:all", "statement": "Checked: real customers after a TV spot."},
+    ),
+    *_page("desk:kpis", named("desk:kpis"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD),
+    *_page("desk:kpis_csv", named("desk:kpis_csv"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD),
+]
+
+# --- API -------------------------------------------------------------------------------------
+API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+NO_CREDENTIALS = (ANONYMOUS, KEY_REVOKED)
+
+
+def api_rows(
+    route: str,
+    path: PathOf,
+    by_method: dict[str, Cells],
+    data: DataOf = lambda world: {},
+    *,
+    gate: Cells | None = None,
+) -> list[Row]:
+    """Every method of API_METHODS: those not in ``by_method`` are not the route's.
+    ``gate`` is the verdict of the route's permission classes (None: the API's defaults,
+    IsAuthenticatedOrReadOnly and the key's scope)."""
+    rows = []
+    for method in API_METHODS:
+        cells_of_method = by_method.get(method) or api_not_allowed(method, gate)
+        rows.append(Row(route, method, path, cells_of_method, data, api=True))
+    return rows
+
+
+def api_not_allowed(method: str, gate: Cells | None) -> Cells:
+    """DRF authenticates and checks permissions before it looks at the method: a wrong
+    method is a 405 only for a caller the route's permissions let through (a read key
+    never writes)."""
+    safe = method == "GET"
+    result = {}
+    for caller in ALL:
+        verdict = gate[caller] if gate is not None else OK
+        if caller == KEY_REVOKED or (caller == ANONYMOUS and not (gate is None and safe)):
+            result[caller] = UNAUTHORIZED
+        elif verdict == FORBIDDEN or (caller in READ_KEYS and not safe):
+            result[caller] = FORBIDDEN
+        else:
+            result[caller] = NOT_ALLOWED
+    return result
+
+
+PUBLIC_READ = cells(OK, ((KEY_REVOKED,), UNAUTHORIZED))
+# Writes open to any signed-in user and read_write key (a read key: 403).
+SIGNED_IN_WRITE = cells(OK, (NO_CREDENTIALS, UNAUTHORIZED), (READ_KEYS, FORBIDDEN))
+# withdrawal notices, improvement requests: product managers and quality directors.
+MANAGER_READ = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), (MANAGERS, OK), (MANAGING_KEYS, OK))
+MANAGER_OBJECT_READ = {**MANAGER_READ, OTHER_MANAGER: NOT_FOUND}
+MANAGER_WRITE = {**MANAGER_READ, KEY_READ: FORBIDDEN, KEY_DIRECTOR_READ: FORBIDDEN}
+DIRECTOR_DECISION = cells(
+    FORBIDDEN,
+    (NO_CREDENTIALS, UNAUTHORIZED),
+    ((DIRECTOR, SUPERUSER, KEY_DIRECTOR_READ_WRITE), OK),
+    ((OTHER_MANAGER,), NOT_FOUND),
+)
+DIRECTOR_READ = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), (DIRECTORS, OK))
+DIRECTOR_WRITE = {**DIRECTOR_READ, KEY_DIRECTOR_READ: FORBIDDEN}
+OWN_REVIEW_REFUSED = {**SIGNED_IN_WRITE, SHOPPER_AUTHOR: FORBIDDEN, KEY_SHOPPER_READ_WRITE: FORBIDDEN}
+# The author and the other shopper (H) already reviewed P1 (409); its managers may not review it (conflict of interest).
+REVIEW_POST = {
+    **SIGNED_IN_WRITE,
+    SHOPPER_AUTHOR: REFUSED,
+    KEY_SHOPPER_READ_WRITE: REFUSED,
+    OTHER_SHOPPER: REFUSED,
+    MANAGER: FORBIDDEN,
+    KEY_READ_WRITE: FORBIDDEN,
+}
+# The schema and its viewers let anyone in (drf-spectacular's SERVE_PERMISSIONS): a wrong
+# method is a 405 even for a visitor or a read key; a revoked key is still refused.
+DOCS_WRONG_METHOD = cells(NOT_ALLOWED, ((KEY_REVOKED,), UNAUTHORIZED))
+DOCS = {"GET": PUBLIC_READ, **dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), DOCS_WRONG_METHOD)}
+
+
+def _sku1(world: World) -> str:
+    return world.p1.sku
+
+
+API_ROWS = [
+    *api_rows("api-root", named("api-root"), {"GET": PUBLIC_READ}),
+    *api_rows("product-list", named("product-list"), {"GET": PUBLIC_READ}),
+    *api_rows("product-detail", named("product-detail", sku=_sku1), {"GET": PUBLIC_READ}),
+    *api_rows("rating-list", named("rating-list"), {"GET": PUBLIC_READ}),
+    *api_rows(
+        "product-review-list",
+        named("product-review-list", product_sku=_sku1),
+        {"GET": PUBLIC_READ, "POST": REVIEW_POST},
+        lambda w: {"rating": 4, "title": "Fine", "body": "Long enough to be a review body."},
+    ),
+    *api_rows("review-detail", named("review-detail", pk=_review_pk), {"GET": PUBLIC_READ}),
+    *api_rows(
+        "review-votes",
+        named("review-votes", pk=_review_pk),
+        {"POST": OWN_REVIEW_REFUSED},
+        lambda w: {"helpful": True},
+    ),
+    *api_rows(
+        "review-reports",
+        named("review-reports", pk=_review_pk),
+        {"POST": OWN_REVIEW_REFUSED},
+        lambda w: {"reason": "spam"},
+    ),
+    *api_rows(
+        "product-improvement-list",
+        named("product-improvement-list", product_sku=_sku1),
+        {"POST": {**MANAGER_WRITE, OTHER_MANAGER: HIDDEN}},
+        lambda w: {"description": "Changed the zip supplier.", "public_note": "", "addressed_phrases": []},
+        gate=MANAGER_READ,
+    ),
+    *api_rows("gate-event-list", named("gate-event-list"), {"GET": PUBLIC_READ}),
+    *api_rows("gate-event-detail", named("gate-event-detail", pk=lambda w: w.event1.pk), {"GET": PUBLIC_READ}),
+    *api_rows("gate-notice-list", named("gate-notice-list"), {"GET": MANAGER_READ}, gate=MANAGER_READ),
+    *api_rows(
+        "gate-notice-detail", named("gate-notice-detail", pk=_notice1), {"GET": MANAGER_OBJECT_READ}, gate=MANAGER_READ
+    ),
+    *api_rows(
+        "gate-improvement-request-list",
+        named("gate-improvement-request-list"),
+        {"GET": MANAGER_READ},
+        gate=MANAGER_READ,
+    ),
+    *api_rows(
+        "gate-improvement-request-detail",
+        named("gate-improvement-request-detail", pk=lambda w: w.improvement_request.pk),
+        {"GET": MANAGER_OBJECT_READ},
+        gate=MANAGER_READ,
+    ),
+    *api_rows(
+        "gate-improvement-request-approve",
+        named("gate-improvement-request-approve", pk=lambda w: w.improvement_request.pk),
+        {"POST": DIRECTOR_DECISION},
+        gate=MANAGER_READ,
+    ),
+    *api_rows(
+        "gate-improvement-request-reject",
+        named("gate-improvement-request-reject", pk=lambda w: w.improvement_request.pk),
+        {"POST": DIRECTOR_DECISION},
+        lambda w: {"reason": "Not a fix of the zip."},
+        gate=MANAGER_READ,
+    ),
+    *api_rows(
+        "webhook-list",
+        named("webhook-list"),
+        {"GET": DIRECTOR_READ, "POST": DIRECTOR_WRITE},
+        lambda w: {"url": "https://erp.example.com/hooks/other", "events": ["flagged"]},
+        gate=DIRECTOR_READ,
+    ),
+    *api_rows(
+        "webhook-detail",
+        named("webhook-detail", pk=lambda w: w.webhook.pk),
+        {"GET": DIRECTOR_READ, "DELETE": DIRECTOR_WRITE},
+        gate=DIRECTOR_READ,
+    ),
+    *api_rows(
+        "webhook-deliveries",
+        named("webhook-deliveries", pk=lambda w: w.webhook.pk),
+        {"GET": DIRECTOR_READ},
+        gate=DIRECTOR_READ,
+    ),
+    *api_rows("schema", named("schema"), DOCS),
+    *api_rows("swagger-ui", named("swagger-ui"), DOCS),
+    *api_rows("redoc", named("redoc"), DOCS),
+    # Any other path under /api/: the API's JSON 404, whoever asks.
+    *[Row("api/^", method, lambda w: "/api/v2/nothing/", cells(NOT_FOUND), api=True) for method in API_METHODS],
+]
+
+ROWS = SITE_ROWS + DESK_ROWS + API_ROWS

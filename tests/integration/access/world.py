@@ -1,0 +1,181 @@
+"""The objects and the callers of the access matrix, built once per module.
+
+Every role of accounts.roles (shopper, moderator, product manager, quality director), the
+accounts the migrations and Django add beside them (a signed-up account without a role,
+Django's ``is_staff`` without permissions, a superuser), and API keys of each scope
+(apikeys.models.ApiKeyScope: read, read_write) owned by a manager, a quality director and a
+shopper, plus a revoked key. Objects come from the suite's factories; every request of the
+matrix runs in a savepoint rolled back after it, so each caller meets the same world.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
+from accounts.verification import email_verify_token
+from apikeys.models import ApiKey, ApiKeyScope
+from apikeys.services import api_key_create, api_key_revoke
+from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
+from notifications.models import WebhookEndpoint
+from notifications.webhooks import webhook_endpoint_create
+from products.models import Product
+from reviews.models import ReasonCode, Review, ReviewStatus
+from tests.integration.desk.factories import add_review, flagged_story, gate_catch_up, make_product, story_reload
+
+# The callers. Signed-in people use the session cookie; keys send `Authorization: Api-Key`.
+ANONYMOUS = "anonymous"
+NO_ROLE = "no_role"  # a signed-up account whose role was taken away (no group)
+SHOPPER_AUTHOR = "shopper"  # wrote the review R, voted and reported nothing
+OTHER_SHOPPER = "other_shopper"  # wrote the held review H and the review R2 of P2
+MODERATOR_ROLE = "moderator"
+OTHER_MANAGER = "other_manager"  # manages P2 only
+MANAGER = "manager"  # manages P1 and P3
+DIRECTOR = "quality_director"
+STAFF = "staff"  # Django's is_staff, no group, no permission
+SUPERUSER = "superuser"
+KEY_READ = "key_read"  # the manager's
+KEY_READ_WRITE = "key_read_write"  # the manager's
+KEY_DIRECTOR_READ = "key_director_read"
+KEY_DIRECTOR_READ_WRITE = "key_director_read_write"
+KEY_SHOPPER_READ_WRITE = "key_shopper_read_write"  # the shopper's (author of R)
+KEY_REVOKED = "key_revoked"  # the director's, revoked
+
+USERS = (NO_ROLE, SHOPPER_AUTHOR, OTHER_SHOPPER, MODERATOR_ROLE, OTHER_MANAGER, MANAGER, DIRECTOR, STAFF, SUPERUSER)
+KEYS = (KEY_READ, KEY_READ_WRITE, KEY_DIRECTOR_READ, KEY_DIRECTOR_READ_WRITE, KEY_SHOPPER_READ_WRITE, KEY_REVOKED)
+CALLERS = (ANONYMOUS, *USERS, *KEYS)
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    sessions: dict[str, str]  # caller -> session key of a signed-in session
+    keys: dict[str, str]  # caller -> the key's plaintext
+    p1: Product  # the manager's, flagged, open notice
+    p2: Product  # the other manager's, flagged, open notice
+    p3: Product  # the manager's, an improvement waiting for a director
+    notice1: WithdrawalNotice
+    notice2: WithdrawalNotice
+    event1: GateEvent
+    review: Review  # R: the shopper's published review of P1
+    review2: Review  # R2: the other shopper's published review of P2
+    held: Review  # H: the other shopper's review of P1, waiting for a moderator
+    burst: Review  # held as part of a burst on P2
+    improvement_request: ImprovementRequest
+    webhook: WebhookEndpoint
+    reset_uid: str
+    reset_token: str
+    verify_token: str
+    clients: dict[bool, Client] = field(default_factory=dict)  # api? -> the kept client
+
+    def client(self, caller: str, *, api: bool) -> Client:
+        """A client as ``caller``, with nothing left from the previous request (a logout or a
+        password change in one cell cannot touch the next one's cookies). The two clients
+        are kept: a new one loads every middleware again, WhiteNoise's scan of the static
+        files included (90% of a request's time)."""
+        if api not in self.clients:
+            self.clients[api] = APIClient() if api else Client()
+        client = self.clients[api]
+        client.cookies = SimpleCookie()
+        client.defaults = {}
+        if caller in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[caller]
+        elif caller in self.keys:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {self.keys[caller]}"
+        return client
+
+
+def _session_for(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def _users() -> dict[str, User]:
+    from tests.factories import user_create
+
+    return {
+        NO_ROLE: user_create(username="no_role"),
+        SHOPPER_AUTHOR: user_create(SHOPPER, username="shopper_author"),
+        OTHER_SHOPPER: user_create(SHOPPER, username="other_shopper"),
+        MODERATOR_ROLE: user_create(MODERATOR, username="moderator_m"),
+        OTHER_MANAGER: user_create(PRODUCT_MANAGER, username="other_manager"),
+        MANAGER: user_create(PRODUCT_MANAGER, username="manager_m"),
+        DIRECTOR: user_create(QUALITY_DIRECTOR, username="director_d"),
+        STAFF: user_create(username="staff_s", is_staff=True),
+        SUPERUSER: user_create(username="root_r", is_staff=True, is_superuser=True),
+    }
+
+
+def _keys(users: dict[str, User]) -> dict[str, str]:
+    owners_and_scopes = {
+        KEY_READ: (MANAGER, ApiKeyScope.READ),
+        KEY_READ_WRITE: (MANAGER, ApiKeyScope.READ_WRITE),
+        KEY_DIRECTOR_READ: (DIRECTOR, ApiKeyScope.READ),
+        KEY_DIRECTOR_READ_WRITE: (DIRECTOR, ApiKeyScope.READ_WRITE),
+        KEY_SHOPPER_READ_WRITE: (SHOPPER_AUTHOR, ApiKeyScope.READ_WRITE),
+        KEY_REVOKED: (DIRECTOR, ApiKeyScope.READ_WRITE),
+    }
+    keys = {
+        caller: api_key_create(name=caller, owner=users[owner], scope=scope).plaintext
+        for caller, (owner, scope) in owners_and_scopes.items()
+    }
+    api_key_revoke(api_key=ApiKey.objects.get(name=KEY_REVOKED))
+    return keys
+
+
+def world_build() -> World:
+    """Needs the desk's gate settings (tests.integration.desk.factories.DESK_SETTINGS)."""
+    users = _users()
+    opened = flagged_story(managers=[users[MANAGER]], flag_days_ago=2, catch_up=False)
+    other = flagged_story(managers=[users[OTHER_MANAGER]], flag_days_ago=1, catch_up=False)
+    gate_catch_up()
+    opened, other = story_reload(opened), story_reload(other)
+    p3 = make_product(managers=[users[MANAGER]])
+    review = add_review(opened.product, rating=4, author=users[SHOPPER_AUTHOR], title="REVIEW-TITLE-R")
+    review2 = add_review(other.product, rating=3, author=users[OTHER_SHOPPER], title="OTHER-SHOPPER-REVIEW")
+    held = add_review(
+        opened.product, rating=2, author=users[OTHER_SHOPPER], status=ReviewStatus.PENDING, title="HELD-TITLE-H"
+    )
+    burst = add_review(other.product, rating=1, status=ReviewStatus.PENDING, title="BURST-TITLE-B")
+    Review.objects.filter(pk=burst.pk).update(status_reason=ReasonCode.BURST)
+    improvement_request = ImprovementRequest.objects.create(
+        product=p3,
+        requested_by=users[MANAGER],
+        requested_at=timezone.now(),
+        description="Changed the zip supplier.",
+    )
+    webhook, _secret = webhook_endpoint_create(
+        url="https://erp.example.com/hooks/reviewgate", events=["withdrawn"], by=users[DIRECTOR]
+    )
+    shopper = users[SHOPPER_AUTHOR]
+    return World(
+        users=users,
+        sessions={caller: _session_for(user) for caller, user in users.items()},
+        keys=_keys(users),
+        p1=opened.product,
+        p2=other.product,
+        p3=p3,
+        notice1=opened.notice,
+        notice2=other.notice,
+        event1=GateEvent.objects.filter(product=opened.product).first() or GateEvent(),
+        review=review,
+        review2=review2,
+        held=held,
+        burst=burst,
+        improvement_request=improvement_request,
+        webhook=webhook,
+        reset_uid=urlsafe_base64_encode(force_bytes(shopper.pk)),
+        reset_token=default_token_generator.make_token(shopper),
+        verify_token=email_verify_token(shopper),
+    )
