@@ -7,11 +7,14 @@ without a join; only gate.services writes those fields.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gate.event_log import EventLogAppendOnly, GateEventQuerySet
 from gate.improvement_rows import DESCRIPTION_MAX_LENGTH, IMPROVEMENT_ID_MAX_LENGTH
 from gate.policy import EventKind
 from products.models import Product
@@ -161,7 +164,8 @@ class GateEvent(models.Model):
 
     The database refuses a second evaluation event for the same product and day and a
     second event for the same improvement, so a repeated or concurrent run cannot write
-    an event twice.
+    an event twice. It also refuses any UPDATE or DELETE of a row (triggers of migration
+    0006), and so does the ORM, before any SQL: see gate/event_log.py.
     """
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="gate_events")
@@ -175,6 +179,8 @@ class GateEvent(models.Model):
     # The policy in force when the event was decided (GatePolicy.as_dict()).
     policy = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GateEventQuerySet.as_manager()
 
     class Meta:
         # Spec order is day, product_id as a string, improvements before evaluation: the
@@ -203,6 +209,15 @@ class GateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.product_id} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Only the first save (an INSERT) is allowed: a stored event is never rewritten.
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields") is not None:
+            raise EventLogAppendOnly("save of a stored event")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise EventLogAppendOnly("delete")
 
 
 class NoticeState(models.TextChoices):

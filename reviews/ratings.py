@@ -120,7 +120,7 @@ def _rebuild_sql(placeholders: str) -> str:
     # Table and column names come from the models; every value is a parameter.
     counted = " AND ".join(f"r.{column} = %s" for column in COUNTED_FIELDS)
     return (
-        f"UPDATE {product} SET {assignments}, current_average = {average}, updated_at = %s "  # noqa: S608
+        f"UPDATE {product} SET {assignments}, current_average = {average}, updated_at = %s "  # noqa: S608  # nosec B608  # names from the models, values are parameters
         f"FROM (SELECT p.id AS product_id, {selected} FROM {product} p "
         f"LEFT JOIN {review} r ON r.product_id = p.id AND {counted} "
         f"WHERE p.id IN ({placeholders}) GROUP BY p.id) f "

@@ -69,7 +69,7 @@ def _insert_sql() -> str:
     values = ", ".join(STORED_COLUMNS.values())
     # Names come from the model and this module; every value is a parameter.
     return (
-        f"INSERT INTO {table} ({columns}) SELECT {values} FROM {STAGING_TABLE} "  # noqa: S608
+        f"INSERT INTO {table} ({columns}) SELECT {values} FROM {STAGING_TABLE} "  # noqa: S608  # nosec B608  # names from the model and this module, values are parameters
         "ORDER BY position ON CONFLICT (external_id) DO NOTHING"
     )
 
