@@ -11,12 +11,15 @@ A webhook delivery has one deadline (WEBHOOK_DEADLINE_SECONDS) for all of it.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import io
 import json
 import logging
+import queue
 import socket
 import ssl
+import threading
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -168,11 +171,50 @@ class _DeadlineSocket:
             self.sock.close()
 
 
+def _resolve_within(host: str, port: int, deadline: float) -> list[Any]:
+    """getaddrinfo() takes no timeout, and a resolver that does not answer would hold the
+    worker for as long as the system's resolver retries: resolve in a thread of its own and
+    wait only the time left (the thread ends when the resolver gives up; it holds no lock)."""
+    answer: queue.Queue[list[Any] | OSError] = queue.Queue(maxsize=1)
+
+    def resolve() -> None:
+        try:
+            answer.put(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            answer.put(exc)
+
+    threading.Thread(target=resolve, name=f"webhook-dns-{host}", daemon=True).start()
+    try:
+        outcome = answer.get(timeout=_time_left(deadline))
+    except queue.Empty:
+        raise _DeadlinePassed("timed out: the delivery deadline passed while resolving the host") from None
+    if isinstance(outcome, OSError):
+        raise outcome
+    return outcome
+
+
+def _connect_within(
+    address: tuple[str, int], timeout: Any = None, source_address: Any = None, *, deadline: float
+) -> socket.socket:
+    """socket.create_connection() with the name lookup, and each address tried, inside the deadline."""
+    host, port = address
+    last_error: OSError = OSError(f"no address found for {host}")
+    for *_, sockaddr in _resolve_within(host, port, deadline):
+        try:
+            return socket.create_connection((sockaddr[0], port), _time_left(deadline), source_address)
+        except _DeadlinePassed:
+            raise
+        except OSError as exc:
+            last_error = exc
+    raise last_error
+
+
 class _DeadlineConnection(http.client.HTTPConnection):
     """An HTTP(S) connection whose socket lives under one deadline (time.monotonic())."""
 
     def __init__(self, host: str, port: int, *, deadline: float, tls: ssl.SSLContext | None) -> None:
         super().__init__(host, port, timeout=_time_left(deadline))
+        self._create_connection = functools.partial(_connect_within, deadline=deadline)
         self._deadline = deadline
         self._tls = tls
         self._raw: socket.socket | None = None

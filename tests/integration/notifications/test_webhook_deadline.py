@@ -219,3 +219,32 @@ def test_a_receiver_that_answers_in_time_is_not_cut_short(
 
     assert status == "sent"
     assert 2.4 <= held < DEADLINE
+
+
+def test_a_name_lookup_that_never_answers_is_held_to_the_same_deadline(
+    product: Product, director: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # getaddrinfo() takes no timeout: a resolver that does not answer held the worker for
+    # as long as the system's resolver retried, outside any deadline.
+    monkeypatch.setattr(delivery, "WEBHOOK_DEADLINE_SECONDS", DEADLINE)
+    released = threading.Event()
+    lookups: list[str] = []
+
+    def silent_resolver(host: str, *args: object, **kwargs: object) -> list[object]:
+        lookups.append(host)
+        released.wait(30)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent_resolver)
+    webhook_endpoint_create(url="https://hooks.erp-example.com/reviewgate", events=["flagged"], by=director)
+    gate_event_notify(event=flag(product), now=NOW)
+    message = OutboxMessage.objects.get(channel="webhook")
+    try:
+        held, status = held_seconds(message)
+    finally:
+        released.set()
+
+    assert lookups == ["hooks.erp-example.com"]
+    assert DEADLINE <= held < DEADLINE + TOLERANCE, f"held {held:.2f} s"
+    assert status == "pending"
+    assert DeliveryAttempt.objects.get(message=message).error == "timed out: no complete answer within 3 s"
