@@ -172,10 +172,11 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
                 return _already_reviewed(request, product, existing, exc.message)
             except DomainError as exc:
                 form_add_domain_error(form, exc)
+                status = exc.http_status  # 403 for a move not allowed (own product, own review)
             else:
                 messages.success(request, _status_message(review))
                 return redirect(_product_url(product, "your-review"))
-        status = 400
+        status = max(status, 400)  # the form again: input to correct, or the refusal's own status
     else:
         form = ReviewForm(initial={"language": get_language() or settings.LANGUAGE_CODE})
     return render(request, "reviews/review_form.html", _review_form_context(product, form), status=status)
@@ -296,13 +297,14 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
                 return _refused(request, exc, back_url=anchored)
             except DomainError as exc:
                 form_add_domain_error(form, exc)
+                status = exc.http_status  # 403 for a move not allowed (own product, own review)
             else:
                 messages.success(
                     request,
                     _("Thank you. A moderator will look at this review; it stays visible until they decide."),
                 )
                 return HttpResponseRedirect(anchored)
-        status = 400
+        status = max(status, 400)  # the form again: input to correct, or the refusal's own status
     else:
         form = ReportForm()
     return render(

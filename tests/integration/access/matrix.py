@@ -127,7 +127,7 @@ SITE_ROWS = [
         SIGNED_IN_PAGE,
         # The author and the other shopper (its held review H) already reviewed P1: 409; P1's
         # manager may not review it: the form says so (400; the API answers 403).
-        {**SIGNED_IN_PAGE, SHOPPER_AUTHOR: REFUSED, OTHER_SHOPPER: REFUSED, MANAGER: REFUSED},
+        {**SIGNED_IN_PAGE, SHOPPER_AUTHOR: REFUSED, OTHER_SHOPPER: REFUSED, MANAGER: FORBIDDEN},
         lambda w: REVIEW,
     ),
     *_page("review_mine", named("review_mine"), SIGNED_IN_PAGE, SIGNED_IN_405),
@@ -145,7 +145,7 @@ SITE_ROWS = [
         named("review_report", pk=_review_pk),
         SIGNED_IN_PAGE,
         # Not one's own review: the form says so (400; the API answers 403).
-        {**SIGNED_IN_PAGE, SHOPPER_AUTHOR: REFUSED},
+        {**SIGNED_IN_PAGE, SHOPPER_AUTHOR: FORBIDDEN},
         lambda w: {"reason": "spam", "comment": ""},
     ),
     *_page(
