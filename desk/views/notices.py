@@ -54,10 +54,10 @@ def notice_or_404(request: HttpRequest, pk: int) -> WithdrawalNotice:
         raise Http404 from exc
 
 
-@require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
-    """The desk's home: the notices; a moderator without products is sent to the queue."""
-    return signed_in(_notice_list, is_desk_user)(request)
+    """The desk's home: the notices; a moderator without products is sent to the queue.
+    Sign-in and the role come first, as on every desk page, then the method (GET only)."""
+    return signed_in(require_GET(_notice_list), is_desk_user)(request)
 
 
 def _notice_list(request: HttpRequest) -> HttpResponse:

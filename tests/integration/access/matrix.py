@@ -218,7 +218,12 @@ DESK_ROWS = [
         named("desk:notices"),
         cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), (MODERATORS, OK)),
     ),
-    Row("desk:notices", "POST", named("desk:notices"), EVERYONE_405),
+    Row(
+        "desk:notices",
+        "POST",
+        named("desk:notices"),
+        cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, NOT_ALLOWED), (MODERATORS, NOT_ALLOWED)),
+    ),
     *_page("desk:notice", named("desk:notice", pk=_notice1), DESK_MANAGER_OBJECT, DESK_MANAGER_WRONG_METHOD),
     *[
         row
