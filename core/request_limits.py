@@ -53,7 +53,9 @@ def body_too_large_response(request: HttpRequest, limit: BodyLimit) -> HttpRespo
         response: HttpResponse = JsonResponse(error_body("request_too_large", message), status=413)
     else:
         response = render(request, "413.html", {"max_kilobytes": kilobytes}, status=413)
-    response["Connection"] = "close"  # the unread body must not be taken for the next request
+    # No "Connection: close": WSGI forbids an application hop-by-hop headers (wsgiref
+    # answered 500 instead). The server deals with the unread body: Django's runserver and
+    # gunicorn read and discard it before the next request on the connection.
     return response
 
 

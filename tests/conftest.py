@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,32 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(f"{path} is missing: CI must have ../shared beside the checkout")
         pytest.skip(f"{path} is missing (../shared is only beside the checkout in CI)")
     return path
+
+
+PLAIN_HTTP = {
+    "SECURE_SSL_REDIRECT": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+    "SECURE_HSTS_SECONDS": 0,
+}
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Generator[Any]:
+    """pytest-django's live server, started with plain-HTTP settings.
+
+    The server builds its middleware once, when it starts; SecurityMiddleware reads
+    SECURE_SSL_REDIRECT then. pytest-django starts the server before the per-test settings
+    fixture runs, so without this it would redirect every request to https.
+    """
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    address = request.config.getvalue("liveserver") or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    with override_settings(**PLAIN_HTTP):
+        server = LiveServer(address)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -54,14 +54,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # What tests/conftest.py sets for each test; the live server must have it from the start.
-_PLAIN_HTTP = {
-    "SECURE_SSL_REDIRECT": False,
-    "SESSION_COOKIE_SECURE": False,
-    "CSRF_COOKIE_SECURE": False,
-    "SECURE_HSTS_SECONDS": 0,
-}
-
-
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
@@ -71,24 +63,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 _FAILED = pytest.StashKey[bool]()
-
-
-@pytest.fixture(scope="session")
-def live_server(request: pytest.FixtureRequest) -> Generator[Any]:
-    """pytest-django's live server, started with plain-HTTP settings.
-
-    The server builds its middleware once, when it starts; SecurityMiddleware reads
-    SECURE_SSL_REDIRECT then. pytest-django starts the server before the per-test settings
-    fixture runs, so without this it would redirect every request to https.
-    """
-    from django.test.utils import override_settings
-    from pytest_django.live_server_helper import LiveServer
-
-    address = request.config.getvalue("liveserver") or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
-    with override_settings(**_PLAIN_HTTP):
-        server = LiveServer(address)
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")
