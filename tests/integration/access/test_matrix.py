@@ -9,11 +9,14 @@ from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.roles import ROLES
+from apikeys.models import ApiKey, ApiKeyScope
 from tests.integration.access.matrix import (
     API_METHODS,
     HIDDEN,
@@ -181,3 +184,14 @@ def test_cell_count() -> None:
     """The figure docs/reliability.md gives (pages, desk and API; the admin's are counted
     in test_admin.py)."""
     assert sum(len(row.cells) for row in ROWS) == len(ROWS) * len(CALLERS)
+
+
+def test_every_role_and_every_key_scope_has_its_callers(world: World) -> None:
+    # A role (a group a migration creates) or a key scope added later, without callers
+    # holding it in world.py, would leave its column out of the matrix: this fails first.
+    groups = set(Group.objects.values_list("name", flat=True))
+    assert groups == set(ROLES), "a role was added: give it callers in world.py and its cells in matrix.py"
+    held = {group for user in world.users.values() for group in user.groups.values_list("name", flat=True)}
+    assert held == set(ROLES)
+    scopes = set(ApiKey.objects.filter(revoked_at__isnull=True).values_list("scope", flat=True))
+    assert scopes == set(ApiKeyScope.values), "a key scope was added: give it key callers in world.py"
