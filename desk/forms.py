@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.strict_dates import IsoDateField
 from desk.bursts import BURST_STATEMENT_MAX_LENGTH
 from desk.models import COMMENT_MAX_LENGTH
 from desk.services import BULK_MAX
@@ -237,8 +238,8 @@ MAX_PERIOD_DAYS = 3 * 366
 class KpiForm(forms.Form):
     group = forms.ChoiceField(label=_("Group by"), choices=GROUPINGS, required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = IsoDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = IsoDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,34 +3,13 @@ value is a 400)."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import Any
-
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.api_http import BoundedIntegerFilter, ordering_filter
+from core.strict_dates import IsoDateField
 from gate.models import EVENT_KIND_CHOICES, GateEvent, ImprovementRequest, WithdrawalNotice
 from products.api.filters import SkuFilter
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-
-
-class IsoDateField(forms.DateField):
-    """A day as the schema's `format: date` writes it (2026-03-31): not Django's other input
-    formats (03/31/2026), nor other scripts' digits, which strptime() would read."""
-
-    def to_python(self, value: Any) -> date | None:
-        if value in self.empty_values:
-            return None
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-            raise forms.ValidationError(_("Enter a date as YYYY-MM-DD."), code="invalid")
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise forms.ValidationError(_("Enter a date that exists, as YYYY-MM-DD."), code="invalid") from None
 
 
 class IsoDateFilter(django_filters.DateFilter):

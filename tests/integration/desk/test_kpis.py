@@ -223,6 +223,15 @@ def test_a_bad_period_is_refused(client: Client, manager: User) -> None:
     assert not AuditEntry.objects.exists()
 
 
+@pytest.mark.parametrize("start", ["٢٠٢٦-٠٣-٠١", "２０２６-０３-０１", "03/01/2026", "2026-3-1", "2026-02-30"])
+def test_a_date_is_iso_with_ascii_digits_only(client: Client, manager: User, start: str) -> None:
+    # strptime() reads any script's digits and Django's other formats; the date input sends ISO.
+    client.force_login(manager)
+    response = client.get(reverse("desk:kpis"), {**MARCH, "start": start})
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.content.decode()
+
+
 def test_the_default_is_the_last_ninety_days_by_category(client: Client, manager: User) -> None:
     client.force_login(manager)
     response = client.get(reverse("desk:kpis"))
