@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tight_rates(settings: Any) -> None:
+    settings.RATELIMIT_ENABLED = True  # off for the other API tests (tests/api/conftest.py)
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "3/min", "api_key": "4/min"},
@@ -100,3 +101,11 @@ def test_json_is_the_only_format(actors: dict[str, Any]) -> None:
     response = APIClient().get("/api/v1/products/", HTTP_ACCEPT="text/html")
     assert response.status_code == 406
     assert error_of(response)["code"] == "not_acceptable"
+
+
+def test_switching_rate_limits_off_switches_the_api_throttles_off_too(
+    actors: dict[str, Any], tight_rates: None, settings: Any
+) -> None:
+    # RATELIMIT_ENABLED=0 is "every limit off" (load tests, fuzzing, fault tests).
+    settings.RATELIMIT_ENABLED = False
+    assert exhaust(APIClient(), 2).status_code == 200

@@ -55,12 +55,16 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 
 @pytest.fixture
-def broker(redis_server: RedisServer) -> Iterator[Celery]:
+def broker(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Celery]:
     """A Celery client of the private Redis, to send tasks as beat does (by name), with the
     queues emptied before the test."""
     import redis
 
     stack_required()
+    # Celery prefers the CELERY_BROKER_URL environment variable to the broker it is given
+    # (CI exports the shared Redis there): without this the tasks went to the shared Redis
+    # and the private one's worker never saw them.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     redis.Redis.from_url(redis_server.url).flushdb()
     client = Celery("faults-client", broker=redis_server.url)
     yield client
