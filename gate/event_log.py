@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -97,8 +98,11 @@ def _guard_statements(connection: BaseDatabaseWrapper, *, install: bool) -> list
     try:
         install_sql, remove_sql = GUARD_SQL[connection.vendor]
     except KeyError:
-        # The project runs on PostgreSQL and SQLite only; another engine must add its guard.
-        raise NotImplementedError(f"no append-only guard for {connection.vendor}") from None
+        # The project runs on PostgreSQL and SQLite only; another engine must add its guard
+        # before it may hold the log (a log without its guard would be silently rewritable).
+        raise ImproperlyConfigured(
+            f"gate_gateevent has no append-only guard for the {connection.vendor} database engine"
+        ) from None
     return install_sql if install else remove_sql
 
 
