@@ -11,18 +11,16 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import signal
 import socketserver
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import quote
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -38,11 +36,11 @@ from notifications.delivery import claim_lease, outbox_deliver
 from notifications.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
 from products.models import Product
 from tests.conftest import REPO_ROOT
+from tests.integration.faults.processes import kill_hard, process_stop, test_database_url, wait_until
 
 from .conftest import Receiver
 from .factories import NOW, evaluation_event, flag
 
-T = TypeVar("T")
 STOPPED = DeliveryAttempt.Outcome.WORKER_STOPPED
 WORKER_STOPPED = "no outcome: the worker stopped"  # how the admin shows it
 
@@ -110,15 +108,6 @@ def test_an_attempt_cut_short_is_logged_at_the_claim_and_shown_as_the_worker_sto
 # --- A real worker, killed -----------------------------------------------------------------
 
 LEASE_SECONDS = 4
-
-
-def wait_until(condition: Callable[[], T], *, timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-    return value
 
 
 @dataclass
@@ -207,22 +196,6 @@ class WorkerStack:
         task.apply_async(args=args, queue=self.queue)
 
 
-def kill_group(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, sig)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    user, password = quote(str(s["USER"] or ""), safe=""), quote(str(s["PASSWORD"] or ""), safe="")
-    return f"postgres://{user}:{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.fixture
 def worker_stack(smtp_server: BlockingSmtp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WorkerStack]:
     missing = []
@@ -242,7 +215,7 @@ def worker_stack(smtp_server: BlockingSmtp, tmp_path: Path, monkeypatch: pytest.
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "CELERY_BROKER_URL": str(settings.CELERY_BROKER_URL),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_SKIP_CHECKS": "1",
@@ -304,7 +277,7 @@ def test_a_worker_killed_mid_webhook_and_mid_email_delivers_each_once_more_and_l
         in_flight = DeliveryAttempt.objects.filter(message__in=messages, number=1, finished_at__isnull=True)
         assert in_flight.count() == 3  # logged at the claim, before anything was sent
     finally:
-        kill_group(first)  # 2. SIGKILL, mid-send
+        kill_hard(first)  # 2. SIGKILL, mid-send
     killed_at = time.monotonic()
     smtp_server.blocking = False
     smtp_server.release.set()
@@ -323,7 +296,7 @@ def test_a_worker_killed_mid_webhook_and_mid_email_delivers_each_once_more_and_l
         worker_stack.send(tasks.outbox_sweep_task)  # a later sweep finds nothing to send again
         time.sleep(1)
     finally:
-        kill_group(second, signal.SIGTERM)
+        process_stop(second)
 
     # Each message: the killed attempt (no outcome) and one more that succeeded; no third.
     for message in messages:
