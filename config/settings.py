@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apikeys",
     "notifications",
     "products",
+    "orders",
     "reviews",
     "gate",
     "storefront",
@@ -324,6 +325,18 @@ seconds.""",
 # --- Reviews ----------------------------------------------------------------------------
 # Pre-moderation: new and edited reviews wait for a moderator before they are published.
 REVIEWS_PREMODERATION = env_bool("REVIEWS_PREMODERATION", False)
+
+# Review invitations (orders app, docs/invitations.md): the email goes out this many days
+# after delivery, its one reminder this many days after it, and an invitation or reminder
+# more than REVIEW_INVITE_LATE_DAYS past due is never sent (an imported year-old order).
+REVIEW_INVITE_DAYS = env_int("REVIEW_INVITE_DAYS", 7)
+REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 7)
+REVIEW_INVITE_LATE_DAYS = env_int("REVIEW_INVITE_LATE_DAYS", 30)
+# How long an invitation's review link works after the email was written.
+REVIEW_INVITE_LINK_DAYS = env_int("REVIEW_INVITE_LINK_DAYS", 60)
+# Orders purchased longer ago than this lose their customer (address and name): the
+# figures stay, the personal data goes (orders.services.orders_anonymise_expired, daily).
+ORDER_RETENTION_DAYS = env_int("ORDER_RETENTION_DAYS", 730)
 # Bursts (reviews.bursts, stated on /about/reviews/ and in docs/gate.md): a product that
 # receives at least REVIEW_BURST_MIN reviews in REVIEW_BURST_HOURS hours and more than
 # REVIEW_BURST_FACTOR times its daily median of the last 90 days (floored at 1), or at

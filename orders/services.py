@@ -1,0 +1,302 @@
+"""Writing orders and customers: received, changed, erased, anonymised.
+
+Every service validates first (field messages a shop's developer can act on), then writes
+in one transaction; the database constraints (orders.models) are the backstop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, ValidationFailed
+from core.text_safety import validate_display_text
+from orders.models import (
+    CUSTOMER_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    LANGUAGE_CODES,
+    Customer,
+    Order,
+    OrderLine,
+    OrderSource,
+)
+from orders.policy import Change, OrderTimes, Refusal, change_refusal
+from products.models import Product
+
+# An order id travels in URLs (/api/v1/orders/<order_id>/) and CSV files: the SKU's
+# alphabet, longer.
+ORDER_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
+_ORDER_ID = re.compile(rf"\A{ORDER_ID_PATTERN}\Z")
+MAX_LINES = 200
+MAX_QUANTITY = 10_000
+
+
+@dataclass(frozen=True)
+class LineInput:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    order_id: str
+    email: str
+    name: str
+    language: str
+    purchased_at: datetime
+    lines: tuple[LineInput, ...]
+    delivered_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    refunded_at: datetime | None = None
+    source: str = OrderSource.API
+
+
+@dataclass
+class Received:
+    order: Order
+    created: bool  # False: the same order was received before and nothing changed
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def order_id_problem(order_id: str) -> str | None:
+    if not _ORDER_ID.match(order_id):
+        return _("1 to 100 characters: ASCII letters, digits, “.”, “_” and “-”, starting with a letter or digit.")
+    return None
+
+
+def _validate(data: OrderInput) -> dict[str, Product]:
+    """The order's field errors (ValidationFailed), else its products by SKU."""
+    errors: dict[str, str] = {}
+    problem = order_id_problem(data.order_id)
+    if problem:
+        errors["order_id"] = problem
+    try:
+        if len(data.email) > EMAIL_MAX_LENGTH:
+            raise ValidationError("too long")
+        validate_email(data.email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid email address.")
+    try:
+        if len(data.name) > CUSTOMER_NAME_MAX_LENGTH:
+            raise ValidationError(_("At most %(max)d characters.") % {"max": CUSTOMER_NAME_MAX_LENGTH})
+        validate_display_text(data.name)
+    except ValidationError as exc:
+        errors["name"] = " ".join(exc.messages)
+    if data.language not in LANGUAGE_CODES:
+        errors["language"] = _("One of: %(codes)s.") % {"codes": ", ".join(sorted(LANGUAGE_CODES))}
+    errors.update(_times_problems(data))
+    products, line_error = _line_products(data.lines)
+    if line_error:
+        errors["lines"] = line_error
+    if errors:
+        raise ValidationFailed(_("The order could not be saved: please correct the fields shown."), fields=errors)
+    return products
+
+
+def _times_problems(data: OrderInput) -> dict[str, str]:
+    times = OrderTimes(purchased_at=data.purchased_at)
+    errors: dict[str, str] = {}
+    for change in (Change.DELIVERED, Change.CANCELLED, Change.REFUNDED):
+        at = getattr(data, change.value)
+        if at is None:
+            continue
+        refusal = change_refusal(times, change, at)
+        if refusal is not None:
+            errors[change.value] = refusal_message(refusal)
+            return errors
+        times = OrderTimes(**{**times.__dict__, change.value: at})
+    return errors
+
+
+def _line_products(lines: Sequence[LineInput]) -> tuple[dict[str, Product], str]:
+    if not lines:
+        return {}, _("An order has at least one line.")
+    if len(lines) > MAX_LINES:
+        return {}, _("An order has at most %(max)d lines.") % {"max": MAX_LINES}
+    skus = [line.sku for line in lines]
+    if len(set(skus)) != len(skus):
+        return {}, _("Each product appears on one line: add the quantities up.")
+    for line in lines:
+        if isinstance(line.quantity, bool) or not 1 <= line.quantity <= MAX_QUANTITY:
+            return {}, _("Quantities are whole numbers from 1 to %(max)d.") % {"max": MAX_QUANTITY}
+    products = {product.sku: product for product in Product.objects.filter(sku__in=skus)}
+    unknown = [sku for sku in skus if sku not in products]
+    if unknown:
+        return {}, _("Unknown product SKU: %(skus)s.") % {"skus": ", ".join(unknown[:10])}
+    return products, ""
+
+
+def refusal_message(refusal: Refusal) -> str:
+    messages = {
+        Refusal.ALREADY_SET: _("Already set to another time: a time is set once."),
+        Refusal.BEFORE_PURCHASE: _("Cannot be before the purchase."),
+        Refusal.BEFORE_DELIVERY: _("Cannot be before the delivery."),
+        Refusal.CANCELLED: _("The order was cancelled."),
+        Refusal.DELIVERED: _("The order was delivered: refund it instead of cancelling it."),
+        Refusal.NOT_DELIVERED: _("Only a delivered order is refunded: cancel it instead."),
+        Refusal.REFUNDED: _("The order was refunded."),
+    }
+    return messages[refusal]
+
+
+def _same_order(order: Order, data: OrderInput, customer_id: int | None) -> bool:
+    stored_lines = sorted(order.lines.values_list("product__sku", "quantity"))
+    return (
+        order.customer_id == customer_id
+        and order.purchased_at == data.purchased_at
+        and order.delivered_at == data.delivered_at
+        and order.cancelled_at == data.cancelled_at
+        and order.refunded_at == data.refunded_at
+        and stored_lines == sorted((line.sku, line.quantity) for line in data.lines)
+    )
+
+
+def customer_for_email(email: str) -> Customer | None:
+    return Customer.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+
+
+def _customer_upsert(data: OrderInput) -> Customer:
+    """The one row for this address (case-insensitive); a new order updates its name and
+    language (the shop knows best), never its unsubscription."""
+    customer = (
+        Customer.objects.select_for_update()
+        .annotate(lower=Lower("email"))
+        .filter(lower=data.email.strip().lower())
+        .first()
+    )
+    if customer is None:
+        return Customer.objects.create(email=data.email.strip(), name=data.name.strip(), language=data.language)
+    if (customer.name, customer.language) != (data.name.strip(), data.language):
+        customer.name, customer.language = data.name.strip(), data.language
+        customer.save(update_fields=["name", "language"])
+    return customer
+
+
+def order_receive(data: OrderInput) -> Received:
+    """Stores the order, or finds it stored already: idempotent by order id.
+
+    The same order again (same customer, times and lines) changes nothing and returns it
+    (``created`` False); the same id with other content is a Conflict (409
+    ``order_exists``): a change of delivery, cancellation or refund is a PATCH.
+    """
+    products = _validate(data)
+    try:
+        with transaction.atomic():
+            existing = Order.objects.select_for_update().filter(order_id=data.order_id).first()
+            if existing is not None:
+                return _received_again(existing, data)
+            customer = _customer_upsert(data)
+            order = Order.objects.create(
+                order_id=data.order_id,
+                customer=customer,
+                purchased_at=data.purchased_at,
+                delivered_at=data.delivered_at,
+                cancelled_at=data.cancelled_at,
+                refunded_at=data.refunded_at,
+                source=data.source,
+            )
+            OrderLine.objects.bulk_create(
+                OrderLine(order=order, product=products[line.sku], quantity=line.quantity) for line in data.lines
+            )
+    except IntegrityError:  # a concurrent post of the same order id won the race
+        existing = Order.objects.filter(order_id=data.order_id).first()
+        if existing is None:
+            raise
+        return _received_again(existing, data)
+    return Received(order=order, created=True)
+
+
+def _received_again(existing: Order, data: OrderInput) -> Received:
+    customer = customer_for_email(data.email)
+    if _same_order(existing, data, customer.pk if customer else None):
+        return Received(order=existing, created=False)
+    message = _("Order %(order_id)s was received before with other content: ") + _(
+        "change its delivery, cancellation or refund with PATCH."
+    )
+    raise Conflict(message % {"order_id": data.order_id}, code="order_exists")
+
+
+@transaction.atomic
+def order_change(*, order_id: str, changes: dict[Change, datetime]) -> Order:
+    """Records delivery, cancellation or refund (each set once; the same time again is a
+    no-op). Applied in the order delivered, refunded, cancelled; all or nothing."""
+    order = Order.objects.select_for_update().filter(order_id=order_id).first()
+    if order is None:
+        raise ValidationFailed(_("No order has this id."), code="not_found")
+    times = OrderTimes(order.purchased_at, order.delivered_at, order.cancelled_at, order.refunded_at)
+    errors: dict[str, str] = {}
+    for change in (Change.DELIVERED, Change.REFUNDED, Change.CANCELLED):
+        at = changes.get(change)
+        if at is None:
+            continue
+        refusal = change_refusal(times, change, at)
+        if refusal is not None:
+            errors[change.value] = refusal_message(refusal)
+            break
+        times = OrderTimes(**{**times.__dict__, change.value: at})
+    if errors:
+        raise Conflict(_("The order cannot change this way."), fields=errors, code="illegal_order_change")
+    updated = [
+        name for name in ("delivered_at", "cancelled_at", "refunded_at") if getattr(order, name) != getattr(times, name)
+    ]
+    for name in updated:
+        setattr(order, name, getattr(times, name))
+    if updated:
+        order.save(update_fields=[*updated, "updated_at"])
+    return order
+
+
+@transaction.atomic
+def customer_unsubscribe(*, customer_id: int, now: datetime | None = None) -> bool:
+    """No more invitations, at once (an email already in the outbox sends nothing: its
+    builder reads this at delivery). True if this call unsubscribed them."""
+    return bool(
+        Customer.objects.filter(pk=customer_id, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=now or timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def customer_erase(*, email: str, now: datetime | None = None) -> int:
+    """Erases a customer on request: the address and name go, their orders stay (without
+    them) for the figures, and no invitation is sent again. Returns how many customers
+    were erased (0 or 1)."""
+    customer = Customer.objects.select_for_update().filter(email__iexact=email.strip()).exclude(email="").first()
+    if customer is None:
+        return 0
+    customers_erase([customer.pk], now=now)
+    return 1
+
+
+def customers_erase(customer_ids: Sequence[int], *, now: datetime | None = None) -> int:
+    """The admin action's and customer_erase's one way of erasing (in the caller's transaction)."""
+    now = now or timezone.now()
+    Order.objects.filter(customer_id__in=customer_ids).update(customer=None, anonymised_at=now)
+    return Customer.objects.filter(pk__in=customer_ids, erased_at__isnull=True).update(
+        email="", name="", erased_at=now, unsubscribed_at=now
+    )
+
+
+@transaction.atomic
+def orders_anonymise_expired(*, now: datetime | None = None) -> int:
+    """Orders purchased more than ORDER_RETENTION_DAYS ago lose their customer; a customer
+    left with no order is erased. Idempotent (the daily task). Returns the orders changed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ORDER_RETENTION_DAYS)
+    expired = Order.objects.filter(purchased_at__lt=cutoff, customer__isnull=False)
+    customer_ids = set(expired.values_list("customer_id", flat=True))
+    changed = expired.update(customer=None, anonymised_at=now)
+    orphaned = Customer.objects.filter(pk__in=customer_ids, orders__isnull=True).values_list("pk", flat=True)
+    customers_erase(list(orphaned), now=now)
+    return changed
