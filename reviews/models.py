@@ -132,7 +132,20 @@ class Review(models.Model):
     revision = models.PositiveIntegerField(_("product revision"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     status_reason = models.CharField(_("reason code"), max_length=32, choices=ReasonCode.choices, blank=True)
+    # Set by reviews.services alone, by the rule of docs/invitations.md: written through an
+    # invitation link, or by an account whose confirmed address has a delivered, unrefunded
+    # order of the product from before the review. Never by an import.
     verified_purchase = models.BooleanField(_("verified purchase"), default=False)
+    # The order line whose invitation link produced this review: the link is then used.
+    order_line = models.ForeignKey(
+        "orders.OrderLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        editable=False,
+        verbose_name=_("invitation's order line"),
+    )
     source = models.CharField(max_length=16, choices=ReviewSource.choices, default=ReviewSource.SITE)
     # Written by staff (a role other than shopper, or Django's is_staff) as the account was
     # when it submitted: shown as "Employee review" and counted nowhere (FTC 16 CFR 465).
@@ -166,6 +179,15 @@ class Review(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="reviews_review_rating_1_to_5"),
+            # One review per invitation link (a used link is refused before this backstop).
+            models.UniqueConstraint(
+                fields=["order_line"], condition=Q(order_line__isnull=False), name="reviews_review_one_per_order_line"
+            ),
+            # A review through an invitation is a verified purchase, always.
+            models.CheckConstraint(
+                condition=Q(order_line__isnull=True) | Q(verified_purchase=True),
+                name="reviews_review_invited_is_verified",
+            ),
             models.UniqueConstraint(
                 fields=["product", "author", "revision"],
                 condition=Q(author__isnull=False) & ~Q(status="removed"),
