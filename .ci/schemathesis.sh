@@ -151,16 +151,19 @@ else:
 fixture = json.load(open(fixture_path))
 skus = ", ".join(json.dumps(sku) for sku in fixture["skus"])
 ids = ", ".join(str(pk) for pk in fixture["ids"])
+order_ids = ", ".join(json.dumps(order_id) for order_id in fixture["order_ids"])
 with open(config_path, "w") as config:
     config.write(
         f"""[dictionaries]
 skus = {{ values = [{skus}] }}
 ids = {{ values = [{ids}] }}
+order_ids = {{ values = [{order_ids}] }}
 
 [parameters]
 "path.sku" = {{ dictionary = "skus", probability = 0.8 }}
 "path.product_sku" = {{ dictionary = "skus", probability = 0.8 }}
 "path.id" = {{ dictionary = "ids", probability = 0.8 }}
+"path.order_id" = {{ dictionary = "order_ids", probability = 0.8 }}
 "query.cursor" = {json.dumps(cursors[0])}
 
 # use_after_free is off for reads of a webhook endpoint, and only there: DELETE on one

@@ -14,8 +14,8 @@ KEYWORD = "Api-Key"
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
-    """Authenticates as the key's owner; `request.auth` is the ApiKey (its scope is checked
-    by apikeys.permissions.ApiKeyScopePermission)."""
+    """Authenticates as the key's owner; `request.auth` is the ApiKey (its scopes are checked
+    by apikeys.permissions)."""
 
     def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
         header = authentication.get_authorization_header(request)

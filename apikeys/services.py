@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from apikeys.models import ApiKey, ApiKeyScope
+from apikeys.models import ApiKey, ApiKeyScope, scopes_normalised, scopes_problem
 from core.errors import ValidationFailed
 
 KEY_PREFIX = "rg_"
@@ -34,12 +35,16 @@ def _hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, name: str, owner: User, scope: str = ApiKeyScope.READ) -> CreatedKey:
+def api_key_create(*, name: str, owner: User, scopes: Iterable[str] = (ApiKeyScope.READ,)) -> CreatedKey:
+    """A new key holding ``scopes`` (ApiKeyScope values; duplicates are dropped); by
+    default a read-only key."""
     name = name.strip()
     if not name:
         raise ValidationFailed(_("Give the key a name."), fields={"name": _("Required.")})
-    if scope not in ApiKeyScope.values:
-        raise ValidationFailed(_("Choose a scope."), fields={"scope": _("Choose read or read_write.")})
+    # A bare string is a mistake (its letters are no scopes): say so rather than guess.
+    chosen = [] if isinstance(scopes, str) else list(scopes)
+    if (problem := scopes_problem(chosen)) is not None:
+        raise ValidationFailed(_("Choose the key's scopes."), fields={"scopes": problem})
     while True:
         # Lower-case letters and digits only, so the key survives copy-paste and URLs.
         prefix = secrets.token_hex(4)
@@ -47,7 +52,11 @@ def api_key_create(*, name: str, owner: User, scope: str = ApiKeyScope.READ) -> 
             break
     secret = secrets.token_urlsafe(32)
     api_key = ApiKey.objects.create(
-        name=name, prefix=prefix, hashed_secret=_hash_secret(secret), scope=scope, owner=owner
+        name=name,
+        prefix=prefix,
+        hashed_secret=_hash_secret(secret),
+        scopes=scopes_normalised(chosen),
+        owner=owner,
     )
     return CreatedKey(api_key=api_key, plaintext=f"{KEY_PREFIX}{prefix}_{secret}")
 

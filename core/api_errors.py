@@ -137,9 +137,13 @@ ERROR_RESPONSES: dict[str, OpenApiResponse] = {
     ),
     "403": OpenApiResponse(
         ErrorSerializer,
-        description="Authenticated, but not allowed (role, product not managed, read-only key).",
+        description="Authenticated, but not allowed (role, product not managed, a key lacking a scope).",
         examples=[
-            _example("Read-only key", "permission_denied", "This API key is read-only: writing needs a read_write key.")
+            _example(
+                "Key without the scope",
+                "permission_denied",
+                "This API key lacks the `write` scope: ask an administrator for a key that holds it.",
+            )
         ],
     ),
     "404": OpenApiResponse(

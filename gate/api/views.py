@@ -107,7 +107,7 @@ class ProductImprovementViewSet(viewsets.GenericViewSet):
             "Starts a new product revision now: earlier reviews stop counting (they stay visible, marked as "
             "about the previous version), the product is `improved` (or `reinstated` and back on sale at once "
             "if it was withdrawn): 201 with the improvement. For the product's managers and quality directors; "
-            "needs a read_write key when called with a key.\n\n"
+            "needs a key holding `write` when called with a key.\n\n"
             "When the shop sets `GATE_IMPROVEMENT_APPROVAL = director`, a product manager's improvement is "
             "instead stored as a request waiting for a quality director (202 with the request): nothing "
             "changes until it is approved (`/gate/improvement-requests/{id}/approve/`), and its revision "

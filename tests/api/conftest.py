@@ -17,7 +17,6 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
-from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from products.models import Category, Product
 from reviews.models import Review
@@ -66,8 +65,8 @@ def actors(make_user: Callable[..., User], make_product: Callable[..., Product])
     director = make_user(QUALITY_DIRECTOR, username="director")
     product = make_product("P1", "Trail shoe", managers=[manager])
     other = make_product("P2", "Road shoe", managers=[other_manager])
-    key_read = api_key_create(name="read", owner=manager, scope=ApiKeyScope.READ)
-    key_write = api_key_create(name="write", owner=manager, scope=ApiKeyScope.READ_WRITE)
+    key_read = api_key_create(name="read", owner=manager, scopes=["read"])
+    key_write = api_key_create(name="write", owner=manager, scopes=["read", "write"])
     return {
         "shopper": shopper,
         "manager": manager,

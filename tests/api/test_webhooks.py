@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from notifications.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
 from tests.api.conftest import ACTORS, error_of
@@ -54,8 +53,8 @@ def test_a_quality_directors_key_needs_write_scope_to_register(
     actors: dict[str, Any],
 ) -> None:
     director = actors["quality_director"]
-    read = api_key_create(name="r", owner=director, scope=ApiKeyScope.READ).plaintext
-    write = api_key_create(name="w", owner=director, scope=ApiKeyScope.READ_WRITE).plaintext
+    read = api_key_create(name="r", owner=director, scopes=["read"]).plaintext
+    write = api_key_create(name="w", owner=director, scopes=["read", "write"]).plaintext
     reader, writer = APIClient(), APIClient()
     reader.credentials(HTTP_AUTHORIZATION=f"Api-Key {read}")
     writer.credentials(HTTP_AUTHORIZATION=f"Api-Key {write}")

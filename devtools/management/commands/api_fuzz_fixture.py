@@ -2,9 +2,10 @@
 
 Not the demo seed: just enough rows that every endpoint has something to return (products
 in each gate state, reviews with a brand reply, gate events, a notice, a webhook endpoint,
-improvement requests waiting for a quality director).
-Prints one JSON object for the fuzzer: a quality director's read_write API key, and the
-SKUs and ids that exist, so that path parameters hit real rows as well as random ones.
+improvement requests waiting for a quality director, orders delivered and not yet).
+Prints one JSON object for the fuzzer: a quality director's API key holding every scope
+(`read`, `write`, `orders`: one key reaches every operation), and the SKUs, ids and order
+ids that exist, so that path parameters hit real rows as well as random ones.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from gate.services import improvement_log
 from gate.services.approvals import improvement_request_submit
 from notifications.models import WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create
+from orders.models import Order
+from orders.services import LineInput, OrderInput, order_receive
 from products.models import Category, Product
 from reviews.models import Review
 from reviews.services import brand_reply_post, review_submit
@@ -37,7 +40,7 @@ REVIEW_BODY = "Worn for a month of weekend hikes; the details are in the title."
 
 
 class Command(OperatorCommand):
-    help = "Seeds a throwaway database for API fuzzing and prints a quality director's read_write API key."
+    help = "Seeds a throwaway database for API fuzzing and prints a quality director's API key with every scope."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="seed even though the database already holds products")
@@ -55,7 +58,8 @@ class Command(OperatorCommand):
             *ImprovementRequest.objects.values_list("id", flat=True),
         }
         skus = list(Product.objects.order_by("sku").values_list("sku", flat=True))
-        self.stdout.write(json.dumps({"api_key": key, "skus": skus, "ids": sorted(ids)}))
+        order_ids = list(Order.objects.order_by("order_id").values_list("order_id", flat=True))
+        self.stdout.write(json.dumps({"api_key": key, "skus": skus, "ids": sorted(ids), "order_ids": order_ids}))
 
     def _user(self, username: str, role: str) -> User:
         # Real accounts as issue 13 makes them: a confirmed address (else their reviews
@@ -114,4 +118,21 @@ class Command(OperatorCommand):
         for product in (products[0], products[3]):
             improvement_request_submit(product=product, by=manager, description="Harder outsole compound")
         webhook_endpoint_create(url="http://127.0.0.1:9/hook", events=["withdrawn"], by=director)
-        return api_key_create(name="fuzz", owner=director, scope=ApiKeyScope.READ_WRITE).plaintext
+        self._orders(products)
+        return api_key_create(name="fuzz", owner=director, scopes=ApiKeyScope.values).plaintext
+
+    def _orders(self, products: list[Product]) -> None:
+        """One order delivered (a refund may follow), one not yet (its delivery may follow)."""
+        now = timezone.now()
+        for n, delivered_at in enumerate((now - timedelta(days=2), None)):
+            order_receive(
+                OrderInput(
+                    order_id=f"FUZZ-ORDER-{n}",
+                    email=f"fuzz.customer{n}@example.com",
+                    name=f"Fuzz Customer{n}",
+                    language="en",
+                    purchased_at=now - timedelta(days=3),
+                    delivered_at=delivered_at,
+                    lines=(LineInput(sku=products[n].sku, quantity=1),),
+                )
+            )

@@ -12,8 +12,10 @@ for every caller of world.CALLERS, which class of answer the guide promises:
 - ``403``, ``404``, ``403-or-404``: refused, or hidden;
 - ``405``: the method is not one of the route's.
 
-Pages ignore API keys: a caller with only a key is a visitor there. The admin is one row
-family (test_admin.py): Django's own refusals.
+Pages ignore API keys: a caller with only a key is a visitor there. On the API, a key
+needs `read` for GET and `write` for any other method (apikeys.permissions), except on the
+orders API, which needs `orders` and nothing else and is for keys only. The admin is one
+row family (test_admin.py): Django's own refusals.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD
 from tests.integration.access.world import (
@@ -33,7 +36,9 @@ from tests.integration.access.world import (
     KEY_READ,
     KEY_READ_WRITE,
     KEY_REVOKED,
+    KEY_SCOPES,
     KEY_SHOPPER_READ_WRITE,
+    KEY_WRITE,
     KEYS,
     MANAGER,
     MODERATOR_ROLE,
@@ -56,7 +61,12 @@ DataOf = Callable[[World], dict[str, Any]]
 VISITORS = (ANONYMOUS, *KEYS)  # on a page, a key is nobody
 MANAGERS = (MANAGER, OTHER_MANAGER, DIRECTOR, SUPERUSER)  # manage_own_products (superuser: every permission)
 MANAGING_KEYS = (KEY_READ, KEY_READ_WRITE, KEY_DIRECTOR_READ, KEY_DIRECTOR_READ_WRITE)
-READ_KEYS = (KEY_READ, KEY_DIRECTOR_READ)
+# Keys refused by the API's default permission (apikeys.permissions.ApiKeyScopePermission):
+# without `read` on GET, without `write` on any other method (the revoked key: 401 first).
+LIVE_KEYS = tuple(key for key in KEYS if key != KEY_REVOKED)
+KEYS_WITHOUT_READ = tuple(key for key in LIVE_KEYS if "read" not in KEY_SCOPES[key])
+KEYS_WITHOUT_WRITE = tuple(key for key in LIVE_KEYS if "write" not in KEY_SCOPES[key])
+KEYS_WITH_ORDERS = tuple(key for key in LIVE_KEYS if "orders" in KEY_SCOPES[key])
 DIRECTORS = (DIRECTOR, SUPERUSER, KEY_DIRECTOR_READ, KEY_DIRECTOR_READ_WRITE)
 MODERATORS = (MODERATOR_ROLE, SUPERUSER)
 ALL = (ANONYMOUS, *USERS, *KEYS)
@@ -79,9 +89,10 @@ class Row:
     cells: Cells
     data: DataOf = field(default=lambda world: {})
     api: bool = False
+    variant: str = ""  # tells apart two rows of one route and method (another path)
 
     def __str__(self) -> str:
-        return f"{self.method} {self.route}"
+        return f"{self.method} {self.route}" + (f" ({self.variant})" if self.variant else "")
 
 
 def named(name: str, **kwargs: Callable[[World], Any]) -> PathOf:
@@ -101,6 +112,7 @@ DESK_MODERATOR_PAGE = cells(FORBIDDEN, (VISITORS, LOGIN), (MODERATORS, OK))
 DESK_MODERATOR_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (MODERATORS, NOT_ALLOWED))
 EVERYONE_405 = cells(NOT_ALLOWED)
 SIGNED_IN_405 = cells(NOT_ALLOWED, (VISITORS, LOGIN))
+BAD_TOKEN = "eyJsaW5lIjoxfQ:not-our-signature"
 REVIEW = {"rating": "4", "title": "Fine tent", "body": "Stayed dry for three nights of rain.", "language": "en"}
 
 
@@ -208,6 +220,30 @@ SITE_ROWS = [
         cells(NOT_ALLOWED, (VISITORS, LOGIN)),
     ),
     *_page("set_language", named("set_language"), PUBLIC_PAGE, PUBLIC_PAGE, lambda w: {"language": "fr"}),
+    # An invitation's links: the token is the credential, whoever opens it (signed in or not)
+    # writes the customer's review or unsubscribes the customer. A link that is not one of
+    # ours is the "invalid link" page, 400 (reviews.verified.LINK_PROBLEM_STATUS).
+    *_page(
+        "invitation_review",
+        named("invitation_review", token=lambda w: w.invitation_token),
+        PUBLIC_PAGE,
+        PUBLIC_PAGE,
+        lambda w: {**REVIEW, "author_name": "Camille"},
+    ),
+    *_page(
+        "invitation_unsubscribe",
+        named("invitation_unsubscribe", token=lambda w: w.unsubscribe_token),
+        PUBLIC_PAGE,
+        PUBLIC_PAGE,
+    ),
+    *[
+        Row(name, method, named(name, token=lambda w: BAD_TOKEN), cells(REFUSED), data, variant="bad token")
+        for name, data in (
+            ("invitation_review", lambda w: {**REVIEW, "author_name": "Camille"}),
+            ("invitation_unsubscribe", lambda w: {}),
+        )
+        for method in ("GET", "POST")
+    ],
 ]
 
 DESK_ROWS = [
@@ -297,41 +333,48 @@ def api_rows(
     data: DataOf = lambda world: {},
     *,
     gate: Cells | None = None,
+    scope_by_method: bool = True,
 ) -> list[Row]:
     """Every method of API_METHODS: those not in ``by_method`` are not the route's.
     ``gate`` is the verdict of the route's permission classes (None: the API's defaults,
-    IsAuthenticatedOrReadOnly and the key's scope)."""
+    IsAuthenticatedOrReadOnly and the key's scope); ``scope_by_method`` False: the route
+    does not apply the read/write rule (an endpoint reserved to one scope: its gate says)."""
     rows = []
     for method in API_METHODS:
-        cells_of_method = by_method.get(method) or api_not_allowed(method, gate)
+        cells_of_method = by_method.get(method) or api_not_allowed(method, gate, scope_by_method=scope_by_method)
         rows.append(Row(route, method, path, cells_of_method, data, api=True))
     return rows
 
 
-def api_not_allowed(method: str, gate: Cells | None) -> Cells:
+def api_not_allowed(method: str, gate: Cells | None, *, scope_by_method: bool = True) -> Cells:
     """DRF authenticates and checks permissions before it looks at the method: a wrong
-    method is a 405 only for a caller the route's permissions let through (a read key
-    never writes)."""
+    method is a 405 only for a caller the route's permissions let through (a key without
+    `write` never writes, one without `read` never reads)."""
     safe = method == "GET"
+    lacking = KEYS_WITHOUT_READ if safe else KEYS_WITHOUT_WRITE
     result = {}
     for caller in ALL:
         verdict = gate[caller] if gate is not None else OK
         if caller == KEY_REVOKED or (caller == ANONYMOUS and not (gate is None and safe)):
             result[caller] = UNAUTHORIZED
-        elif verdict == FORBIDDEN or (caller in READ_KEYS and not safe):
+        elif verdict == FORBIDDEN or (scope_by_method and caller in lacking):
             result[caller] = FORBIDDEN
         else:
             result[caller] = NOT_ALLOWED
     return result
 
 
-PUBLIC_READ = cells(OK, ((KEY_REVOKED,), UNAUTHORIZED))
-# Writes open to any signed-in user and read_write key (a read key: 403).
-SIGNED_IN_WRITE = cells(OK, (NO_CREDENTIALS, UNAUTHORIZED), (READ_KEYS, FORBIDDEN))
+# Public data: anyone, but a key without `read` is refused (it may drop its header).
+PUBLIC_READ = cells(OK, ((KEY_REVOKED,), UNAUTHORIZED), (KEYS_WITHOUT_READ, FORBIDDEN))
+# Writes open to any signed-in user and any key holding `write` (other keys: 403).
+SIGNED_IN_WRITE = cells(OK, (NO_CREDENTIALS, UNAUTHORIZED), (KEYS_WITHOUT_WRITE, FORBIDDEN))
 # withdrawal notices, improvement requests: product managers and quality directors.
-MANAGER_READ = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), (MANAGERS, OK), (MANAGING_KEYS, OK))
+# The roles' verdict (a route's `gate`): the manager's `write`-only key passes it and then
+# meets the read/write rule (no GET; a wrong method is a 405).
+MANAGER_GATE = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), (MANAGERS, OK), ((*MANAGING_KEYS, KEY_WRITE), OK))
+MANAGER_READ = {**MANAGER_GATE, KEY_WRITE: FORBIDDEN}
 MANAGER_OBJECT_READ = {**MANAGER_READ, OTHER_MANAGER: NOT_FOUND}
-MANAGER_WRITE = {**MANAGER_READ, KEY_READ: FORBIDDEN, KEY_DIRECTOR_READ: FORBIDDEN}
+MANAGER_WRITE = {**MANAGER_GATE, KEY_READ: FORBIDDEN, KEY_DIRECTOR_READ: FORBIDDEN}
 DIRECTOR_DECISION = cells(
     FORBIDDEN,
     (NO_CREDENTIALS, UNAUTHORIZED),
@@ -349,11 +392,16 @@ REVIEW_POST = {
     OTHER_SHOPPER: REFUSED,
     MANAGER: FORBIDDEN,
     KEY_READ_WRITE: FORBIDDEN,
+    KEY_WRITE: FORBIDDEN,
 }
+ORDERS_API = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), (KEYS_WITH_ORDERS, OK))
 # The schema and its viewers let anyone in (drf-spectacular's SERVE_PERMISSIONS): a wrong
 # method is a 405 even for a visitor or a read key; a revoked key is still refused.
 DOCS_WRONG_METHOD = cells(NOT_ALLOWED, ((KEY_REVOKED,), UNAUTHORIZED))
-DOCS = {"GET": PUBLIC_READ, **dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), DOCS_WRONG_METHOD)}
+DOCS = {
+    "GET": cells(OK, ((KEY_REVOKED,), UNAUTHORIZED)),
+    **dict.fromkeys(("POST", "PUT", "PATCH", "DELETE"), DOCS_WRONG_METHOD),
+}
 
 
 def _sku1(world: World) -> str:
@@ -389,38 +437,38 @@ API_ROWS = [
         named("product-improvement-list", product_sku=_sku1),
         {"POST": {**MANAGER_WRITE, OTHER_MANAGER: HIDDEN}},
         lambda w: {"description": "Changed the zip supplier.", "public_note": "", "addressed_phrases": []},
-        gate=MANAGER_READ,
+        gate=MANAGER_GATE,
     ),
     *api_rows("gate-event-list", named("gate-event-list"), {"GET": PUBLIC_READ}),
     *api_rows("gate-event-detail", named("gate-event-detail", pk=lambda w: w.event1.pk), {"GET": PUBLIC_READ}),
-    *api_rows("gate-notice-list", named("gate-notice-list"), {"GET": MANAGER_READ}, gate=MANAGER_READ),
+    *api_rows("gate-notice-list", named("gate-notice-list"), {"GET": MANAGER_READ}, gate=MANAGER_GATE),
     *api_rows(
-        "gate-notice-detail", named("gate-notice-detail", pk=_notice1), {"GET": MANAGER_OBJECT_READ}, gate=MANAGER_READ
+        "gate-notice-detail", named("gate-notice-detail", pk=_notice1), {"GET": MANAGER_OBJECT_READ}, gate=MANAGER_GATE
     ),
     *api_rows(
         "gate-improvement-request-list",
         named("gate-improvement-request-list"),
         {"GET": MANAGER_READ},
-        gate=MANAGER_READ,
+        gate=MANAGER_GATE,
     ),
     *api_rows(
         "gate-improvement-request-detail",
         named("gate-improvement-request-detail", pk=lambda w: w.improvement_request.pk),
         {"GET": MANAGER_OBJECT_READ},
-        gate=MANAGER_READ,
+        gate=MANAGER_GATE,
     ),
     *api_rows(
         "gate-improvement-request-approve",
         named("gate-improvement-request-approve", pk=lambda w: w.improvement_request.pk),
         {"POST": DIRECTOR_DECISION},
-        gate=MANAGER_READ,
+        gate=MANAGER_GATE,
     ),
     *api_rows(
         "gate-improvement-request-reject",
         named("gate-improvement-request-reject", pk=lambda w: w.improvement_request.pk),
         {"POST": DIRECTOR_DECISION},
         lambda w: {"reason": "Not a fix of the zip."},
-        gate=MANAGER_READ,
+        gate=MANAGER_GATE,
     ),
     *api_rows(
         "webhook-list",
@@ -440,6 +488,29 @@ API_ROWS = [
         named("webhook-deliveries", pk=lambda w: w.webhook.pk),
         {"GET": DIRECTOR_READ},
         gate=DIRECTOR_READ,
+    ),
+    *api_rows("invitation-figures-list", named("invitation-figures-list"), {"GET": MANAGER_READ}, gate=MANAGER_GATE),
+    # The orders API: keys holding `orders`, whatever the method; sessions 403 (keys only).
+    *api_rows(
+        "order-list",
+        named("order-list"),
+        {"GET": ORDERS_API, "POST": ORDERS_API},
+        lambda w: {
+            "order_id": "MATRIX-NEW-1",
+            "customer": {"email": "new.customer@example.com", "name": "Noa", "language": "en"},
+            "purchased_at": "2026-01-05T10:00:00+01:00",
+            "lines": [{"sku": w.p1.sku, "quantity": 1}],
+        },
+        gate=ORDERS_API,
+        scope_by_method=False,
+    ),
+    *api_rows(
+        "order-detail",
+        named("order-detail", order_id=lambda w: w.order.order_id),
+        {"GET": ORDERS_API, "PATCH": ORDERS_API},
+        lambda w: {"refunded_at": timezone.now().isoformat()},
+        gate=ORDERS_API,
+        scope_by_method=False,
     ),
     *api_rows("schema", named("schema"), DOCS),
     *api_rows("swagger-ui", named("swagger-ui"), DOCS),

@@ -56,8 +56,11 @@ APPEND_ONLY = {
     "notifications.deliveryattempt",
     "notifications.outboxmessage",
 }
-NEVER_DELETED = {*APPEND_ONLY, "apikeys.apikey", "notifications.webhookendpoint"}
-NEVER_ADDED = {*APPEND_ONLY, "reviews.review"}
+# Orders, their customers and invitations come from the shop (the API, the import) and the
+# invitation sweep; the admin only shows them (a customer is erased by an action, not deleted).
+RECEIVED_ONLY = {"orders.customer", "orders.order", "orders.invitation"}
+NEVER_DELETED = {*APPEND_ONLY, *RECEIVED_ONLY, "apikeys.apikey", "notifications.webhookendpoint"}
+NEVER_ADDED = {*APPEND_ONLY, *RECEIVED_ONLY, "reviews.review"}
 
 
 def model_label(pattern: str) -> str:

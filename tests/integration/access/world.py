@@ -2,15 +2,18 @@
 
 Every role of accounts.roles (shopper, moderator, product manager, quality director), the
 accounts the migrations and Django add beside them (a signed-up account without a role,
-Django's ``is_staff`` without permissions, a superuser), and API keys of each scope
-(apikeys.models.ApiKeyScope: read, read_write) owned by a manager, a quality director and a
-shopper, plus a revoked key. Objects come from the suite's factories; every request of the
-matrix runs in a savepoint rolled back after it, so each caller meets the same world.
+Django's ``is_staff`` without permissions, a superuser), and API keys holding sets of
+scopes (apikeys.models.ApiKeyScope: read, write, orders; KEY_SCOPES) owned by a manager, a
+quality director, a shopper and an account without a role (the shop's `orders` key), plus a
+revoked key. An order of P3 was delivered and invited (its review and unsubscribe links).
+Objects come from the suite's factories; every request of the matrix runs in a savepoint
+rolled back after it, so each caller meets the same world.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.cookies import SimpleCookie
 
 from django.conf import settings
@@ -29,9 +32,12 @@ from apikeys.services import api_key_create, api_key_revoke
 from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
 from notifications.models import WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create
+from orders.links import review_token, unsubscribe_token
+from orders.models import Invitation, InvitationKind, Order
 from products.models import Product
 from reviews.models import ReasonCode, Review, ReviewStatus
 from tests.integration.desk.factories import add_review, flagged_story, gate_catch_up, make_product, story_reload
+from tests.orders_factories import order_create
 
 # The callers. Signed-in people use the session cookie; keys send `Authorization: Api-Key`.
 ANONYMOUS = "anonymous"
@@ -49,10 +55,25 @@ KEY_READ_WRITE = "key_read_write"  # the manager's
 KEY_DIRECTOR_READ = "key_director_read"
 KEY_DIRECTOR_READ_WRITE = "key_director_read_write"
 KEY_SHOPPER_READ_WRITE = "key_shopper_read_write"  # the shopper's (author of R)
+KEY_WRITE = "key_write"  # the manager's, `write` without `read`
+KEY_ORDERS = "key_orders"  # the shop's: `orders` only, owned by an account without a role
 KEY_REVOKED = "key_revoked"  # the director's, revoked
 
 USERS = (NO_ROLE, SHOPPER_AUTHOR, OTHER_SHOPPER, MODERATOR_ROLE, OTHER_MANAGER, MANAGER, DIRECTOR, STAFF, SUPERUSER)
-KEYS = (KEY_READ, KEY_READ_WRITE, KEY_DIRECTOR_READ, KEY_DIRECTOR_READ_WRITE, KEY_SHOPPER_READ_WRITE, KEY_REVOKED)
+READ, WRITE, ORDERS = ApiKeyScope.READ, ApiKeyScope.WRITE, ApiKeyScope.ORDERS
+# Each key: its owner and its scopes (the matrix reads the scopes to fill the keys' cells).
+KEY_OWNERS_AND_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    KEY_READ: (MANAGER, (READ,)),
+    KEY_READ_WRITE: (MANAGER, (READ, WRITE)),
+    KEY_DIRECTOR_READ: (DIRECTOR, (READ,)),
+    KEY_DIRECTOR_READ_WRITE: (DIRECTOR, (READ, WRITE)),
+    KEY_SHOPPER_READ_WRITE: (SHOPPER_AUTHOR, (READ, WRITE)),
+    KEY_WRITE: (MANAGER, (WRITE,)),
+    KEY_ORDERS: (NO_ROLE, (ORDERS,)),
+    KEY_REVOKED: (DIRECTOR, (READ, WRITE, ORDERS)),
+}
+KEY_SCOPES = {caller: frozenset(scopes) for caller, (_owner, scopes) in KEY_OWNERS_AND_SCOPES.items()}
+KEYS = tuple(KEY_OWNERS_AND_SCOPES)
 CALLERS = (ANONYMOUS, *USERS, *KEYS)
 
 
@@ -73,6 +94,9 @@ class World:
     burst: Review  # held as part of a burst on P2
     improvement_request: ImprovementRequest
     webhook: WebhookEndpoint
+    order: Order  # of P3, delivered, its invitation sent
+    invitation_token: str  # the order's review link for P3
+    unsubscribe_token: str  # the order's customer's unsubscribe link
     reset_uid: str
     reset_token: str
     verify_token: str
@@ -118,20 +142,23 @@ def _users() -> dict[str, User]:
 
 
 def _keys(users: dict[str, User]) -> dict[str, str]:
-    owners_and_scopes = {
-        KEY_READ: (MANAGER, ApiKeyScope.READ),
-        KEY_READ_WRITE: (MANAGER, ApiKeyScope.READ_WRITE),
-        KEY_DIRECTOR_READ: (DIRECTOR, ApiKeyScope.READ),
-        KEY_DIRECTOR_READ_WRITE: (DIRECTOR, ApiKeyScope.READ_WRITE),
-        KEY_SHOPPER_READ_WRITE: (SHOPPER_AUTHOR, ApiKeyScope.READ_WRITE),
-        KEY_REVOKED: (DIRECTOR, ApiKeyScope.READ_WRITE),
-    }
     keys = {
-        caller: api_key_create(name=caller, owner=users[owner], scope=scope).plaintext
-        for caller, (owner, scope) in owners_and_scopes.items()
+        caller: api_key_create(name=caller, owner=users[owner], scopes=scopes).plaintext
+        for caller, (owner, scopes) in KEY_OWNERS_AND_SCOPES.items()
     }
     api_key_revoke(api_key=ApiKey.objects.get(name=KEY_REVOKED))
     return keys
+
+
+def _invited_order(product: Product) -> Order:
+    """An order of ``product`` delivered two days ago whose invitation was sent today."""
+    now = timezone.now()
+    order = order_create(products=[product], email="matrix.customer@example.com", delivered_at=now - timedelta(days=2))
+    invitation = Invitation.objects.create(
+        order=order, kind=InvitationKind.INVITATION, customer=order.customer, sent_at=now
+    )
+    invitation.lines.set(order.lines.all())
+    return order
 
 
 def world_build() -> World:
@@ -159,6 +186,8 @@ def world_build() -> World:
         url="https://erp.example.com/hooks/reviewgate", events=["withdrawn"], by=users[DIRECTOR]
     )
     shopper = users[SHOPPER_AUTHOR]
+    order = _invited_order(p3)
+    assert order.customer is not None
     return World(
         users=users,
         sessions={caller: _session_for(user) for caller, user in users.items()},
@@ -175,6 +204,9 @@ def world_build() -> World:
         burst=burst,
         improvement_request=improvement_request,
         webhook=webhook,
+        order=order,
+        invitation_token=review_token(order.lines.get().pk),
+        unsubscribe_token=unsubscribe_token(order.customer.pk),
         reset_uid=urlsafe_base64_encode(force_bytes(shopper.pk)),
         reset_token=default_token_generator.make_token(shopper),
         verify_token=email_verify_token(shopper),

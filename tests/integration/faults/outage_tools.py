@@ -177,7 +177,6 @@ def pg_seed(tag: str, *, authors: int, products: int) -> dict[str, Any]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from apikeys.models import ApiKeyScope
     from apikeys.services import api_key_create
     from tests.factories import product_create, user_create
 
@@ -191,7 +190,7 @@ def pg_seed(tag: str, *, authors: int, products: int) -> dict[str, Any]:
         store.create()
         sessions.append(store.session_key)
     owner = user_create(username=f"{tag}-shop")
-    key = api_key_create(name=f"{tag} shop", owner=owner, scope=ApiKeyScope.READ_WRITE).plaintext
+    key = api_key_create(name=f"{tag} shop", owner=owner, scopes=["read", "write"]).plaintext
     skus = [product_create(sku=f"{tag.upper()}{number:04d}").sku for number in range(products)]
     return {"sessions": sessions, "key": key, "skus": skus}
 

@@ -24,7 +24,6 @@ from django.conf import settings as django_settings
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client, RequestFactory
 
-from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from core.api_errors import error_body
 from core.db_unavailable import RETRY_AFTER_SECONDS, server_error
@@ -68,7 +67,7 @@ def test_the_api_answers_its_json_error_with_retry_after(database_down: None) ->
 
 @pytest.mark.django_db
 def test_an_api_write_answers_the_json_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    key = api_key_create(name="Shop", owner=user_create(), scope=ApiKeyScope.READ_WRITE).plaintext
+    key = api_key_create(name="Shop", owner=user_create(), scopes=["read", "write"]).plaintext
     product = product_create()
     monkeypatch.setattr(connection, "ensure_connection", refuse)
     response = Client(raise_request_exception=False).post(

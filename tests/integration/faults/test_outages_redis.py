@@ -102,7 +102,6 @@ def test_the_fallback_fails_closed_when_the_database_cannot_count_either(
 def test_reviews_are_accepted_on_the_site_and_the_api_while_redis_is_unreachable(
     redis_unreachable: str, settings: Any
 ) -> None:
-    from apikeys.models import ApiKeyScope
     from apikeys.services import api_key_create
 
     settings.REVIEWS_PREMODERATION = False
@@ -114,7 +113,7 @@ def test_reviews_are_accepted_on_the_site_and_the_api_while_redis_is_unreachable
         f"/products/{site_product.sku}/review/",
         {"rating": "4", "title": "Good", "body": "Comfortable from the first day on.", "language": "en"},
     )
-    key = api_key_create(name="Shop", owner=owner, scope=ApiKeyScope.READ_WRITE).plaintext
+    key = api_key_create(name="Shop", owner=owner, scopes=["read", "write"]).plaintext
     api = Client().post(
         f"/api/v1/products/{api_product.sku}/reviews/",
         {"rating": 5, "title": "Great", "body": "Still fine after a month.", "language": "en"},
@@ -207,14 +206,13 @@ class Scenario:
 
     def __init__(self, policy: Any) -> None:
         from accounts.roles import PRODUCT_MANAGER, QUALITY_DIRECTOR
-        from apikeys.models import ApiKeyScope
         from apikeys.services import api_key_create
 
         gate_history(policy, user_create(PRODUCT_MANAGER))
         user_create(QUALITY_DIRECTOR)  # every quality director is told too
         self.early, self.author, self.late, self.owner = (user_create() for _ in range(4))
         self.sessions = {user.pk: session_of(user) for user in (self.early, self.author, self.late)}
-        self.key = api_key_create(name="Shop", owner=self.owner, scope=ApiKeyScope.READ_WRITE).plaintext
+        self.key = api_key_create(name="Shop", owner=self.owner, scopes=["read", "write"]).plaintext
         self.products = iter([product_create() for _ in range(SITE_POSTS_DURING + API_POSTS_DURING + 3)])
         self.url = ""
         self.outcomes: list[Outcome] = []

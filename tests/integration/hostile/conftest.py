@@ -29,7 +29,6 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
 from accounts.verification import email_verify_token
-from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
 from gate.policy import EventKind, GateState
@@ -147,7 +146,7 @@ def world(db: None) -> World:
     return World(
         poster=poster,
         shopper=shopper,
-        key=api_key_create(name="hostile", owner=poster, scope=ApiKeyScope.READ_WRITE).plaintext,
+        key=api_key_create(name="hostile", owner=poster, scopes=["read", "write"]).plaintext,
         p1=p1,
         p2=p2,
         p3=make_product(),

@@ -16,7 +16,6 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
-from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from reviews.models import Review
 from tests.factories import product_create, user_create
@@ -136,7 +135,7 @@ def test_api_key_calls_never_exceed_the_limit(
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "10000/hour", "user": "10000/hour", "api_key": f"{limit}/hour"},
     }
-    key = api_key_create(name="ERP", owner=user_create(), scope=ApiKeyScope.READ).plaintext
+    key = api_key_create(name="ERP", owner=user_create(), scopes=["read"]).plaintext
     clear_of_window_edge(3600)
 
     def read(_number: int) -> requests.Response:
@@ -155,7 +154,7 @@ def test_review_posts_with_an_api_key_never_exceed_the_limit(
     settings.RATELIMITS = {"review_post": (limit, 3600)}
     settings.REVIEWS_PREMODERATION = False
     owner = user_create()
-    key = api_key_create(name="Shop", owner=owner, scope=ApiKeyScope.READ_WRITE).plaintext
+    key = api_key_create(name="Shop", owner=owner, scopes=["read", "write"]).plaintext
     products = [product_create() for _ in range(sent)]
     clear_of_window_edge(3600)
 

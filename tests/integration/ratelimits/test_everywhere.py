@@ -14,7 +14,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from core.ratelimit import rate_limit_action
 from products.models import Product
@@ -77,7 +76,7 @@ def actor_create(user: User | None = None) -> Actor:
     site, api_session, api_key = Client(), APIClient(), APIClient()
     site.force_login(user)
     api_session.force_login(user)
-    key = api_key_create(name="Shop", owner=user, scope=ApiKeyScope.READ_WRITE).plaintext
+    key = api_key_create(name="Shop", owner=user, scopes=["read", "write"]).plaintext
     api_key.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     return Actor(user=user, site=site, api_session=api_session, api_key=api_key)
 
