@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 import core.api_filter_schema  # noqa: F401 - registers the filters' schema extension
 from core.api_errors import api_not_found
 from core.skus import SKU_URL_PATTERN
+from desk.api.views import InvitationFigureViewSet
 from gate.api.views import (
     GateEventViewSet,
     ImprovementRequestViewSet,
@@ -20,6 +21,7 @@ from gate.api.views import (
     WithdrawalNoticeViewSet,
 )
 from notifications.api.views import WebhookEndpointViewSet
+from orders.api.views import OrderViewSet
 from products.api.views import ProductViewSet, RatingFeedViewSet
 from reviews.api.views import ProductReviewViewSet, ReviewViewSet
 
@@ -65,6 +67,8 @@ router.register("gate/events", GateEventViewSet, basename="gate-event")
 router.register("gate/notices", WithdrawalNoticeViewSet, basename="gate-notice")
 router.register("gate/improvement-requests", ImprovementRequestViewSet, basename="gate-improvement-request")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("invitation-figures", InvitationFigureViewSet, basename="invitation-figures")
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

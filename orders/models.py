@@ -190,7 +190,11 @@ class Invitation(models.Model):
                 condition=Q(kind__in=["invitation", "reminder"]), name="orders_invitation_kind_known"
             ),
         ]
-        indexes = [models.Index(fields=["customer", "sent_at"], name="orders_invitation_caps")]
+        indexes = [
+            models.Index(fields=["customer", "sent_at"], name="orders_invitation_caps"),
+            # The desk's figures read a period of invitations (desk.selectors.invitations).
+            models.Index(fields=["sent_at"], name="orders_invitation_sent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.order_id}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +39,21 @@ ORDER_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
 _ORDER_ID = re.compile(rf"\A{ORDER_ID_PATTERN}\Z")
 MAX_LINES = 200
 MAX_QUANTITY = 10_000
+# An order's times come as ISO 8601 date-times with their offset (Z or +hh:mm), through the
+# API and the import alike: a time without one would be read in a zone the shop did not mean.
+MOMENT_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
+_MOMENT = re.compile(MOMENT_PATTERN, re.ASCII)
+
+
+def offset_moment(text: str) -> datetime | None:
+    """``text`` as a UTC date-time when it is an ISO 8601 date-time with its offset, else
+    None. In UTC: PostgreSQL refuses offsets beyond 15:59, which ISO 8601 allows."""
+    if not _MOMENT.fullmatch(text):
+        return None
+    try:
+        return datetime.fromisoformat(text).astimezone(UTC)
+    except (ValueError, OverflowError):  # 2026-02-30, +24:00, or out of datetime's years
+        return None
 
 
 @dataclass(frozen=True)
@@ -75,7 +90,8 @@ def order_id_problem(order_id: str) -> str | None:
 
 
 def _validate(data: OrderInput) -> dict[str, Product]:
-    """The order's field errors (ValidationFailed), else its products by SKU."""
+    """The order's products by SKU; else its field errors: what the API's schema refuses
+    (ValidationFailed, 400), then what a rule refuses in a well-formed order (Conflict, 409)."""
     errors: dict[str, str] = {}
     problem = order_id_problem(data.order_id)
     if problem:
@@ -94,12 +110,36 @@ def _validate(data: OrderInput) -> dict[str, Product]:
         errors["name"] = " ".join(exc.messages)
     if data.language not in LANGUAGE_CODES:
         errors["language"] = _("One of: %(codes)s.") % {"codes": ", ".join(sorted(LANGUAGE_CODES))}
-    errors.update(_times_problems(data))
     products, line_error = _line_products(data.lines)
     if line_error:
         errors["lines"] = line_error
     if errors:
         raise ValidationFailed(_("The order could not be saved: please correct the fields shown."), fields=errors)
+    # Well-formed orders that the rules refuse are 409s, as the API's schema accepts them (a
+    # 400 is what the schema refuses): times out of the lifecycle's order (PATCH's refusal
+    # too), a product on two lines, and products reviewgate does not know yet (the same
+    # order succeeds once the catalogue has them).
+    times_errors = _times_problems(data)
+    if times_errors:
+        raise Conflict(
+            _("The order's times do not follow its lifecycle: see the fields."),
+            fields=times_errors,
+            code="illegal_order_change",
+        )
+    skus = [line.sku for line in data.lines]
+    if len(set(skus)) != len(skus):
+        raise Conflict(
+            _("The order names a product on two lines: one line per product."),
+            fields={"lines": _("Each product appears on one line: add the quantities up.")},
+            code="duplicate_product",
+        )
+    unknown = [line.sku for line in data.lines if line.sku not in products]
+    if unknown:
+        raise Conflict(
+            _("The order names products reviewgate does not know: add them to the catalogue first."),
+            fields={"lines": _("Unknown product SKU: %(skus)s.") % {"skus": ", ".join(unknown[:10])}},
+            code="unknown_product",
+        )
     return products
 
 
@@ -124,16 +164,11 @@ def _line_products(lines: Sequence[LineInput]) -> tuple[dict[str, Product], str]
     if len(lines) > MAX_LINES:
         return {}, _("An order has at most %(max)d lines.") % {"max": MAX_LINES}
     skus = [line.sku for line in lines]
-    if len(set(skus)) != len(skus):
-        return {}, _("Each product appears on one line: add the quantities up.")
     for line in lines:
         if isinstance(line.quantity, bool) or not 1 <= line.quantity <= MAX_QUANTITY:
             return {}, _("Quantities are whole numbers from 1 to %(max)d.") % {"max": MAX_QUANTITY}
-    products = {product.sku: product for product in Product.objects.filter(sku__in=skus)}
-    unknown = [sku for sku in skus if sku not in products]
-    if unknown:
-        return {}, _("Unknown product SKU: %(skus)s.") % {"skus": ", ".join(unknown[:10])}
-    return products, ""
+    # Unknown SKUs are _validate's: a conflict with the catalogue, once the input is valid.
+    return {product.sku: product for product in Product.objects.filter(sku__in=skus)}, ""
 
 
 def refusal_message(refusal: Refusal) -> str:
@@ -151,8 +186,10 @@ def refusal_message(refusal: Refusal) -> str:
 
 def _same_order(order: Order, data: OrderInput, customer_id: int | None) -> bool:
     stored_lines = sorted(order.lines.values_list("product__sku", "quantity"))
+    # An anonymised order no longer says whose it was: its customer cannot differ (a shop
+    # sending its history again gets "unchanged", not a conflict).
     return (
-        order.customer_id == customer_id
+        (order.anonymised_at is not None or order.customer_id == customer_id)
         and order.purchased_at == data.purchased_at
         and order.delivered_at == data.delivered_at
         and order.cancelled_at == data.cancelled_at
@@ -190,29 +227,38 @@ def order_receive(data: OrderInput) -> Received:
     ``order_exists``): a change of delivery, cancellation or refund is a PATCH.
     """
     products = _validate(data)
-    try:
-        with transaction.atomic():
-            existing = Order.objects.select_for_update().filter(order_id=data.order_id).first()
+    # Twice at most: a concurrent post of the same order id, or of another order of the same
+    # new customer, can win the race to the unique constraints; the second attempt sees it.
+    for attempt in (1, 2):
+        try:
+            return _order_store(data, products)
+        except IntegrityError:
+            existing = Order.objects.filter(order_id=data.order_id).first()
             if existing is not None:
                 return _received_again(existing, data)
-            customer = _customer_upsert(data)
-            order = Order.objects.create(
-                order_id=data.order_id,
-                customer=customer,
-                purchased_at=data.purchased_at,
-                delivered_at=data.delivered_at,
-                cancelled_at=data.cancelled_at,
-                refunded_at=data.refunded_at,
-                source=data.source,
-            )
-            OrderLine.objects.bulk_create(
-                OrderLine(order=order, product=products[line.sku], quantity=line.quantity) for line in data.lines
-            )
-    except IntegrityError:  # a concurrent post of the same order id won the race
-        existing = Order.objects.filter(order_id=data.order_id).first()
-        if existing is None:
-            raise
-        return _received_again(existing, data)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _order_store(data: OrderInput, products: dict[str, Product]) -> Received:
+    with transaction.atomic():
+        existing = Order.objects.select_for_update().filter(order_id=data.order_id).first()
+        if existing is not None:
+            return _received_again(existing, data)
+        customer = _customer_upsert(data)
+        order = Order.objects.create(
+            order_id=data.order_id,
+            customer=customer,
+            purchased_at=data.purchased_at,
+            delivered_at=data.delivered_at,
+            cancelled_at=data.cancelled_at,
+            refunded_at=data.refunded_at,
+            source=data.source,
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(order=order, product=products[line.sku], quantity=line.quantity) for line in data.lines
+        )
     return Received(order=order, created=True)
 
 

@@ -6,131 +6,243 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('products', '0003_product_sku_rule_and_invalid_sku_report'),
+        ("products", "0003_product_sku_rule_and_invalid_sku_report"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(blank=True, max_length=254, verbose_name='email address')),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='name')),
-                ('language', models.CharField(default='en', max_length=8, verbose_name='language')),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True, verbose_name='unsubscribed at')),
-                ('erased_at', models.DateTimeField(blank=True, null=True, verbose_name='erased at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.CharField(blank=True, max_length=254, verbose_name="email address")),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="name")),
+                ("language", models.CharField(default="en", max_length=8, verbose_name="language")),
+                ("unsubscribed_at", models.DateTimeField(blank=True, null=True, verbose_name="unsubscribed at")),
+                ("erased_at", models.DateTimeField(blank=True, null=True, verbose_name="erased at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='orders_customer_email_unique_ci'), models.CheckConstraint(condition=models.Q(models.Q(('erased_at__isnull', True), models.Q(('email', ''), _negated=True)), models.Q(('erased_at__isnull', False), ('email', ''), ('name', '')), _connector='OR'), name='orders_customer_erased_has_no_personal_data')],
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        condition=models.Q(("email", ""), _negated=True),
+                        name="orders_customer_email_unique_ci",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("erased_at__isnull", True), models.Q(("email", ""), _negated=True)),
+                            models.Q(("erased_at__isnull", False), ("email", ""), ("name", "")),
+                            _connector="OR",
+                        ),
+                        name="orders_customer_erased_has_no_personal_data",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.CharField(max_length=100, unique=True, verbose_name='order id')),
-                ('purchased_at', models.DateTimeField(verbose_name='purchased at')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('refunded_at', models.DateTimeField(blank=True, null=True, verbose_name='refunded at')),
-                ('anonymised_at', models.DateTimeField(blank=True, null=True, verbose_name='anonymised at')),
-                ('source', models.CharField(choices=[('api', 'Sent through the API'), ('import', 'Imported from a file'), ('demo', 'Demo data')], default='api', max_length=8, verbose_name='source')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='received at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to='orders.customer', verbose_name='customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_id", models.CharField(max_length=100, unique=True, verbose_name="order id")),
+                ("purchased_at", models.DateTimeField(verbose_name="purchased at")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="delivered at")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="cancelled at")),
+                ("refunded_at", models.DateTimeField(blank=True, null=True, verbose_name="refunded at")),
+                ("anonymised_at", models.DateTimeField(blank=True, null=True, verbose_name="anonymised at")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("api", "Sent through the API"),
+                            ("import", "Imported from a file"),
+                            ("demo", "Demo data"),
+                        ],
+                        default="api",
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="received at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="orders",
+                        to="orders.customer",
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order',
-                'verbose_name_plural': 'orders',
-                'ordering': ['-purchased_at', '-id'],
+                "verbose_name": "order",
+                "verbose_name_plural": "orders",
+                "ordering": ["-purchased_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('link_opened_at', models.DateTimeField(blank=True, null=True, verbose_name='link first opened at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.order', verbose_name='order')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='order_lines', to='products.product', verbose_name='product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                ("link_opened_at", models.DateTimeField(blank=True, null=True, verbose_name="link first opened at")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="reviewed at")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="order_lines",
+                        to="products.product",
+                        verbose_name="product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order line',
-                'verbose_name_plural': 'order lines',
-                'ordering': ['order', 'id'],
+                "verbose_name": "order line",
+                "verbose_name_plural": "order lines",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('reminder', 'Reminder')], max_length=12, verbose_name='kind')),
-                ('sent_at', models.DateTimeField(verbose_name='sent at')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations', to='orders.customer')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='orders.order', verbose_name='order')),
-                ('lines', models.ManyToManyField(related_name='invitations', to='orders.orderline', verbose_name='products asked about')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invitation", "Invitation"), ("reminder", "Reminder")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(verbose_name="sent at")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations",
+                        to="orders.customer",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "lines",
+                    models.ManyToManyField(
+                        related_name="invitations", to="orders.orderline", verbose_name="products asked about"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review invitation',
-                'verbose_name_plural': 'review invitations',
-                'ordering': ['-sent_at', '-id'],
+                "verbose_name": "review invitation",
+                "verbose_name_plural": "review invitations",
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(condition=models.Q(('cancelled_at__isnull', True), ('delivered_at__isnull', False), ('refunded_at__isnull', True)), fields=['delivered_at'], name='orders_order_invitable'),
+            model_name="order",
+            index=models.Index(
+                condition=models.Q(
+                    ("cancelled_at__isnull", True), ("delivered_at__isnull", False), ("refunded_at__isnull", True)
+                ),
+                fields=["delivered_at"],
+                name="orders_order_invitable",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['purchased_at'], name='orders_order_purchased'),
+            model_name="order",
+            index=models.Index(fields=["purchased_at"], name="orders_order_purchased"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('order_id', ''), _negated=True), name='orders_order_id_present'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("order_id", ""), _negated=True), name="orders_order_id_present"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('delivered_at__isnull', True), ('delivered_at__gte', models.F('purchased_at')), _connector='OR'), name='orders_order_delivered_after_purchase'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("delivered_at__isnull", True), ("delivered_at__gte", models.F("purchased_at")), _connector="OR"
+                ),
+                name="orders_order_delivered_after_purchase",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('cancelled_at__isnull', True), models.Q(('delivered_at__isnull', True), ('refunded_at__isnull', True)), _connector='OR'), name='orders_order_cancelled_not_delivered'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cancelled_at__isnull", True),
+                    models.Q(("delivered_at__isnull", True), ("refunded_at__isnull", True)),
+                    _connector="OR",
+                ),
+                name="orders_order_cancelled_not_delivered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_at__isnull', True), ('delivered_at__isnull', False), _connector='OR'), name='orders_order_refunded_was_delivered'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("refunded_at__isnull", True), ("delivered_at__isnull", False), _connector="OR"),
+                name="orders_order_refunded_was_delivered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('anonymised_at__isnull', True), ('customer__isnull', True), _connector='OR'), name='orders_order_anonymised_has_no_customer'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("anonymised_at__isnull", True), ("customer__isnull", True), _connector="OR"),
+                name="orders_order_anonymised_has_no_customer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.UniqueConstraint(fields=('order', 'product'), name='orders_orderline_one_per_product'),
+            model_name="orderline",
+            constraint=models.UniqueConstraint(fields=("order", "product"), name="orders_orderline_one_per_product"),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='orders_orderline_quantity_positive'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="orders_orderline_quantity_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['customer', 'sent_at'], name='orders_invitation_caps'),
+            model_name="invitation",
+            index=models.Index(fields=["customer", "sent_at"], name="orders_invitation_caps"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('order', 'kind'), name='orders_invitation_one_per_order_and_kind'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                fields=("order", "kind"), name="orders_invitation_one_per_order_and_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['invitation', 'reminder'])), name='orders_invitation_kind_known'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["invitation", "reminder"])), name="orders_invitation_kind_known"
+            ),
         ),
     ]
