@@ -20,6 +20,8 @@ install: $(STAMP)
 
 ## The site with demo data, a Celery worker and beat: nothing else to install or start.
 run: export DEBUG ?= 1
+# The demo's due invitations go out within a minute of start (production: every 5 minutes).
+run: export REVIEW_INVITE_SWEEP_SECONDS ?= 60
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -7,6 +7,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -27,6 +28,16 @@ app.conf.beat_schedule = {
     "outbox-sweep": {
         "task": "notifications.tasks.outbox_sweep_task",
         "schedule": 60.0,
+    },
+    # Review invitations and reminders that fell due (docs/invitations.md).
+    "invitations-sweep": {
+        "task": "orders.tasks.invitations_sweep_task",
+        "schedule": float(settings.REVIEW_INVITE_SWEEP_SECONDS),
+    },
+    # Orders past ORDER_RETENTION_DAYS lose their customer's address and name, at night.
+    "orders-anonymise-daily": {
+        "task": "orders.tasks.orders_anonymise_task",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 # Fault tests only (tests/integration/faults/test_two_beats.py): with this set to N, every

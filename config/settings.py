@@ -292,7 +292,7 @@ SPECTACULAR_SETTINGS = {
 
 **Keys.** Public data (products, ratings, reviews, gate events) needs no credentials. Anything
 else needs an API key: ask a reviewgate administrator to create one (admin > API keys) with
-scope `read` or `read_write`; it is shown once. Send it as `Authorization: Api-Key rg_…`
+the scopes it needs (`read`, `write`, `orders`); it is shown once. Send it as `Authorization: Api-Key rg_…`
 (in this page: *Authorize*). A key acts with the rights of the user it belongs to.
 
 **Syncing.** Page through `GET /api/v1/ratings/` by following `next`; keep the largest
@@ -330,6 +330,8 @@ REVIEWS_PREMODERATION = env_bool("REVIEWS_PREMODERATION", False)
 # after delivery, its one reminder this many days after it, and an invitation or reminder
 # more than REVIEW_INVITE_LATE_DAYS past due is never sent (an imported year-old order).
 REVIEW_INVITE_DAYS = env_int("REVIEW_INVITE_DAYS", 7)
+# How often (seconds) Celery beat runs the invitation sweep (orders.tasks.invitations_sweep_task).
+REVIEW_INVITE_SWEEP_SECONDS = env_int("REVIEW_INVITE_SWEEP_SECONDS", 300)
 REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 7)
 REVIEW_INVITE_LATE_DAYS = env_int("REVIEW_INVITE_LATE_DAYS", 30)
 # How long an invitation's review link works after the email was written.

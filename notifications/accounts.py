@@ -91,7 +91,7 @@ def password_reset_email(fact: PasswordResetRequested) -> None:
     account_email_queue(kind=RESET_EMAIL, recipient=fact.user, at=fact.at)
 
 
-def account_taken_email_context(user: User | None) -> Mapping[str, Any] | None:
+def account_taken_email_context(user: User | None, context: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The owner's "someone tried to sign up with your address": where to reset and sign in."""
     if user is None or not user.is_active or not user.email:
         return None
@@ -101,12 +101,22 @@ def account_taken_email_context(user: User | None) -> Mapping[str, Any] | None:
     }
 
 
+# The accounts flows' builders need only the account (their stored context is its id, which
+# the worker has already read as the row's recipient).
+def email_verify_builder(user: User | None, context: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    return email_verify_email_context(user)
+
+
+def password_reset_builder(user: User | None, context: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    return password_reset_email_context(user)
+
+
 def account_emails_subscribe() -> None:
     """Called by NotificationsConfig.ready(): the handlers and builders of accounts' emails."""
     password_changed.subscribe(password_changed_email)
     email_verify_requested.subscribe(email_verify_email)
     signup_address_taken.subscribe(signup_address_taken_email)
     password_reset_requested.subscribe(password_reset_email)
-    email_builder_register(ACCOUNT_VERIFY, email_verify_email_context)
+    email_builder_register(ACCOUNT_VERIFY, email_verify_builder)
     email_builder_register(ACCOUNT_TAKEN, account_taken_email_context)
-    email_builder_register(RESET_EMAIL, password_reset_email_context)
+    email_builder_register(RESET_EMAIL, password_reset_builder)

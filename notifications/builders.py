@@ -4,14 +4,22 @@ Most emails are fully described when they are written: their template and contex
 the payload. Some are not, on purpose: a link that sets a password or confirms an address
 is a credential, and the outbox keeps payloads in the database and shows them in the
 admin. Such a row names a builder instead (payload key ``email_builder``); at delivery the
-worker calls it with the recipient as it is then, and the builder returns what the
-template needs (the fresh link) or None when there is nothing to send any more (an
-address already confirmed, a reset asked for an address no account uses). A row naming a
-builder may have no recipient: it is the twin a request writes when the address it was
-given is unknown, so that the request does the same work either way.
+worker calls it with the recipient as it is then and the row's stored context, and the
+builder returns what the template needs (the fresh link) or None when there is nothing to
+send any more (an address already confirmed, a reset asked for an address no account
+uses, a customer who unsubscribed). A row naming a builder may have no recipient: it is
+the twin a request writes when the address it was given is unknown, or an email to an
+address that is not an account's.
+
+Emails to an address, not an account (a shop's customer): the builder returns the address
+and the language in its mapping (``TO_ADDRESS_KEY``, ``TO_LANGUAGE_KEY``), read where the
+address is stored, once, at delivery; these keys are never taken from the stored payload,
+so no row carries an address and none can redirect an email. ``UNSUBSCRIBE_URL_KEY``, when
+the context has it, is also sent as the ``List-Unsubscribe`` header.
 
 The app that owns the email registers its builder here (notifications/accounts.py for
-accounts': accounts sits below notifications and never imports it).
+accounts': accounts sits below notifications and never imports it; orders registers its
+invitations' in OrdersConfig.ready()).
 """
 
 from __future__ import annotations
@@ -21,11 +29,28 @@ from typing import Any
 
 from accounts.models import User
 
-__all__ = ["EMAIL_BUILDER_KEY", "EmailContextBuilder", "email_builder_register", "email_context_at_delivery"]
+__all__ = [
+    "EMAIL_BUILDER_KEY",
+    "TO_ADDRESS_KEY",
+    "TO_LANGUAGE_KEY",
+    "UNSUBSCRIBE_URL_KEY",
+    "EmailContextBuilder",
+    "email_builder_register",
+    "email_context_at_delivery",
+]
 
 EMAIL_BUILDER_KEY = "email_builder"
+# Returned by a builder only (dropped from a stored context): where and in which language
+# the email goes when it is not to the row's recipient account.
+TO_ADDRESS_KEY = "to_address"
+TO_LANGUAGE_KEY = "to_language"
+DESTINATION_KEYS = (TO_ADDRESS_KEY, TO_LANGUAGE_KEY)
+# In the context (stored or built): the page that stops these emails, also sent as the
+# List-Unsubscribe header.
+UNSUBSCRIBE_URL_KEY = "unsubscribe_url"
 
-EmailContextBuilder = Callable[[User | None], Mapping[str, Any] | None]
+# builder(recipient as it is now, the row's stored context) -> what to add, or None.
+EmailContextBuilder = Callable[[User | None, Mapping[str, Any]], Mapping[str, Any] | None]
 
 _builders: dict[str, EmailContextBuilder] = {}
 
@@ -45,15 +70,17 @@ def email_builder_register(name: str, builder: EmailContextBuilder) -> None:
 def email_context_at_delivery(context: dict[str, Any], *, recipient: User | None) -> dict[str, Any] | None:
     """``context`` completed by its builder for ``recipient``, or None for "send nothing".
 
-    A context naming no builder is returned as it is.
+    A context naming no builder is returned as it is, less any destination key (only a
+    builder names an address).
     """
-    name = context.get(EMAIL_BUILDER_KEY)
+    stored = {key: value for key, value in context.items() if key not in DESTINATION_KEYS}
+    name = stored.get(EMAIL_BUILDER_KEY)
     if not name:
-        return context
+        return stored
     builder = _builders.get(str(name))
     if builder is None:
         raise UnknownEmailBuilder(f"no email builder {name!r} is registered")
-    extra = builder(recipient)
+    extra = builder(recipient, dict(stored))
     if extra is None:
         return None
-    return {**context, **extra}
+    return {**stored, **extra}

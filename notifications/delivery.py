@@ -26,13 +26,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.emails import email_to_user
-from notifications.builders import UnknownEmailBuilder, email_context_at_delivery
+from accounts.models import User
+from notifications.builders import (
+    TO_ADDRESS_KEY,
+    TO_LANGUAGE_KEY,
+    UNSUBSCRIBE_URL_KEY,
+    UnknownEmailBuilder,
+    email_context_at_delivery,
+)
 from notifications.context import context_from_json
 from notifications.models import EMAIL_TEMPLATE_KEY, DeliveryAttempt, OutboxMessage
 from notifications.webhooks import webhook_signature
@@ -274,6 +282,36 @@ def _email_parts(message: OutboxMessage, context: dict[str, Any]) -> tuple[str, 
     return " ".join(subject.split()), body
 
 
+def _email_to_address(*, address: str, subject: str, body: str, language: str) -> EmailMessage:
+    """An email to an address that is not an account's (a shop's customer): the same form
+    as accounts.emails.email_to_user's, marked automatic (RFC 3834: no auto-reply)."""
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        headers={"Content-Language": language, "Auto-Submitted": "auto-generated"},
+    )
+
+
+def _email_for(user: User | None, context: dict[str, Any], message: OutboxMessage) -> EmailMessage:
+    """The email to send: to the address and in the language its builder returned (a shop's
+    customer, whose address is read where it is stored, now), else to the recipient account."""
+    address = context.pop(TO_ADDRESS_KEY, None)
+    language = context.pop(TO_LANGUAGE_KEY, None)
+    if address:
+        language = str(language or settings.LANGUAGE_CODE)
+        with translation.override(language):
+            subject, body = _email_parts(message, context)
+        return _email_to_address(address=str(address), subject=subject, body=body, language=language)
+    if user is None or not user.is_active or not user.email:
+        raise _DeliveryFailed("recipient has no active account with an email address")
+    language = str(language or user.language or settings.LANGUAGE_CODE)
+    with translation.override(language):
+        subject, body = _email_parts(message, context)
+    return email_to_user(user=user, subject=subject, body=body, language=language)
+
+
 def _send_email(message: OutboxMessage) -> None:
     user = message.recipient
     try:
@@ -283,12 +321,11 @@ def _send_email(message: OutboxMessage) -> None:
         raise _DeliveryFailed(str(exc)) from exc
     if context is None:
         return
-    if user is None or not user.is_active or not user.email:
-        raise _DeliveryFailed("recipient has no active account with an email address")
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject, body = _email_parts(message, context)
-    email = email_to_user(user=user, subject=subject, body=body, language=language)
+    email = _email_for(user, context, message)
+    unsubscribe_url = context.get(UNSUBSCRIBE_URL_KEY)
+    if unsubscribe_url:
+        # RFC 2369: mail clients show their own "unsubscribe" button for it.
+        email.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     try:
         email.send(fail_silently=False)
     except Exception as exc:  # SMTP and socket errors of any kind: retried later
