@@ -102,6 +102,23 @@ def email_verify(*, token: str, now: datetime | None = None) -> VerifyOutcome:
     return VerifyOutcome.VERIFIED
 
 
+def email_verify_by_invitation(*, user: User, email: str, now: datetime) -> bool:
+    """A review invitation sent to ``email`` was used to write a review: its owner proved
+    they read that mailbox, as a confirmation link proves it. Confirms ``user``'s address
+    if it is still ``email`` (case-insensitively) and unconfirmed, with the same
+    compare-and-swap as email_verify, and publishes accounts.events.email_verified in the
+    caller's transaction. Returns whether this call confirmed it."""
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, email__iexact=email.strip(), email_verified_at__isnull=True).update(
+            email_verified_at=now
+        )
+        if updated != 1:
+            return False
+        user.email_verified_at = now
+        email_verified.publish(EmailVerified(user=user, at=now))
+    return True
+
+
 def email_verify_request(*, user: User, now: datetime | None = None) -> None:
     """Queue a (new) confirmation link for ``user``'s address, in the caller's transaction
     (notifications writes the outbox row; the worker builds the link when it sends)."""

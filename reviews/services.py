@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from accounts.events import EmailVerified
 from accounts.models import User
 from accounts.roles import SHOPPER
+from accounts.verification import email_verify_by_invitation
 from core.errors import Conflict, NotAllowed, ValidationFailed
+from orders.invitation_use import purchase_verified
 from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
 from products.services import product_rating_apply
@@ -43,6 +45,14 @@ from reviews.models import (
     ReviewVote,
     WrittenLengths,
     written_lengths,
+)
+from reviews.verified import (
+    Invited,
+    duplicate_message,
+    invitation_lock,
+    invitation_open,
+    invited_lines_reviewed,
+    review_duplicate_check,
 )
 
 # Legal moves of a review's status; anything else is refused.
@@ -226,61 +236,97 @@ def review_submit(
     body: str,
     language: str,
     author_name: str = "",
-    verified_purchase: bool = False,
     source: str = ReviewSource.SITE,
+    invitation_token: str | None = None,
     now: datetime | None = None,
 ) -> Review:
     """Writes a new review of the product's current revision.
 
-    1. refused to the product's own managers (a conflict of interest), then validated;
-    2. stored pending; an employee review (user_is_employee) is marked so, for good;
-    3. an author whose email is not confirmed yet: it waits (reason ``email_unverified``),
+    1. through an invitation link (``invitation_token``), the link is the credential: the
+       author is the account of the customer's address, else a guest (``author`` is not
+       asked); a refused link raises reviews.verified.InvitationRefused;
+    2. refused to the product's own managers (a conflict of interest), then validated;
+    3. stored pending; an employee review (user_is_employee) is marked so, for good;
+       verified purchase by the one rule (reviews.verified), and nothing else sets it;
+    4. an author whose email is not confirmed yet: it waits (reason ``email_unverified``),
        counted nowhere, until accounts.email_verified (reviews_waiting_for_email_release);
-    4. otherwise the publication path (_publish_or_hold): pre-moderation, the burst rule.
+       a used invitation confirms its account's address first;
+    5. otherwise the publication path (_publish_or_hold): pre-moderation, the burst rule.
     The caller tells the author which from the returned review's status and reason.
     """
     now = now or timezone.now()
+    invited = None
+    if invitation_token is not None:  # checked now, recorded once locked (step 4's order)
+        invited = invitation_open(invitation_token, now=now, product=product, record=False)
+    if invited is not None:
+        author, source = invited.author, ReviewSource.INVITATION
+        author_name = (author_name or invited.guest_name) if author is None else ""
     _conflict_of_interest_check(product=product, author=author)
     _validate_content(rating=rating, title=title, body=body, language=language, lengths=written_lengths())
     name = (author_name or (author.public_name if author is not None else "")).strip()[:AUTHOR_NAME_MAX_LENGTH]
     if not name:
         raise ValidationFailed(_("Tell us the name to show with your review."), fields={"author_name": _("Required.")})
+    if invited is not None and author is not None:
+        email_verify_by_invitation(user=author, email=invited.line.customer.email, now=now)
     # The author's confirmation is read under the author's row lock, taken before the
     # product's as a confirmation takes them (user, then products): a confirmation landing
-    # meanwhile either sees this review or is seen by it, so no review waits forever.
-    verified = author is not None and _author_verified_locked(author)
+    # meanwhile either sees this review or is seen by it, so no review waits forever. An
+    # invitation's line is locked after the author, as an account's verified review marks
+    # its lines reviewed after it: one order, no deadlock.
+    email_confirmed = author is not None and _author_verified_locked(author)
+    if invitation_token is not None:
+        invited = invitation_lock(invitation_token, now=now, product=product)
     product = Product.objects.select_for_update().get(pk=product.pk)
-    if author is not None and (
-        Review.objects.filter(product=product, author=author, revision=product.revision)
-        .exclude(status=ReviewStatus.REMOVED)
-        .exists()
-    ):
-        raise Conflict(
-            _("You have already reviewed this product. You can edit your review instead."), code="duplicate_review"
-        )
-    waits_for_email = author is not None and not verified
-    hold_reason = ReasonCode.EMAIL_UNVERIFIED if waits_for_email else ""
+    review_duplicate_check(product=product, author=author, invited=invited)
+    verified = invited is not None or (author is not None and purchase_verified(author, product, at=now))
+    hold_reason = ReasonCode.EMAIL_UNVERIFIED if author is not None and not email_confirmed else ""
+    review = _review_create(
+        product=product,
+        author=author,
+        fields={"author_name": name, "rating": rating, "title": title.strip(), "body": body.strip()},
+        language=language,
+        verified=verified,
+        source=source,
+        invited=invited,
+        hold_reason=hold_reason,
+        now=now,
+    )
+    invited_lines_reviewed(review, invited=invited, now=now)
+    if hold_reason:
+        return review
+    return _publish_or_hold(review, now=now)
+
+
+def _review_create(
+    *,
+    product: Product,
+    author: User | None,
+    fields: dict[str, Any],
+    language: str,
+    verified: bool,
+    source: str,
+    invited: Invited | None,
+    hold_reason: str,
+    now: datetime,
+) -> Review:
+    """The review's row, pending, and its first history row."""
     try:
         with transaction.atomic():
             review = Review.objects.create(
                 product=product,
                 author=author,
-                author_name=name,
-                rating=rating,
-                title=title.strip(),
-                body=body.strip(),
+                **fields,
                 language=language,
                 revision=product.revision,
-                verified_purchase=verified_purchase,
+                verified_purchase=verified,
+                order_line=invited.line.line if invited is not None else None,
                 source=source,
                 employee=user_is_employee(author),
                 status_reason=hold_reason,
                 created_at=now,
             )
     except IntegrityError as exc:  # a concurrent double submit: the constraint is the backstop
-        raise Conflict(
-            _("You have already reviewed this product. You can edit your review instead."), code="duplicate_review"
-        ) from exc
+        raise Conflict(duplicate_message(author), code="duplicate_review") from exc
     ReviewStatusChange.objects.create(
         review=review,
         from_status="",
@@ -289,9 +335,7 @@ def review_submit(
         changed_by=author,
         changed_at=now,
     )
-    if waits_for_email:
-        return review
-    return _publish_or_hold(review, now=now)
+    return review
 
 
 def _author_verified_locked(author: User) -> bool:

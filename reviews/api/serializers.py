@@ -19,6 +19,7 @@ from core.text_safety import validate_display_text, validate_written_text
 from products.models import Product
 from reviews.forms import interpolate_lazy
 from reviews.models import (
+    AUTHOR_NAME_MAX_LENGTH,
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
     REPORT_COMMENT_MAX_LENGTH,
@@ -150,13 +151,46 @@ class ReviewCreatedSerializer(ReviewSerializer):
         read_only_fields = fields
 
 
+# A signed invitation token (orders.links) is well under this; anything longer is not one.
+INVITATION_TOKEN_MAX_LENGTH = 500
+
+
 class ReviewInputSerializer(serializers.Serializer):
     rating = StrictIntegerField(min_value=1, max_value=5)
     title = StrictCharField(max_length=TITLE_MAX_LENGTH, validators=[validate_display_text])
     body = StrictCharField(min_length=BODY_MIN_LENGTH, max_length=BODY_MAX_LENGTH, validators=[validate_written_text])
     language = serializers.ChoiceField(
-        choices=settings.LANGUAGES, required=False, help_text=_("Defaults to the author's language.")
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Defaults to the author's language (through an invitation, the customer's)."),
     )
+    invitation_token = StrictCharField(
+        required=False,
+        max_length=INVITATION_TOKEN_MAX_LENGTH,
+        help_text=_(
+            "The token of a review invitation's link (the last part of /invitations/<token>/). It is the "
+            "credential: no API key or session needed. The review is then the invited customer's (their "
+            "account's if their address has one), a verified purchase. A refused token answers 400 "
+            "`invitation_invalid`, 410 `invitation_expired`, `invitation_used` or `invitation_withdrawn`, "
+            "or 403 `invitation_unsubscribed`."
+        ),
+    )
+    author_name = StrictCharField(
+        required=False,
+        max_length=AUTHOR_NAME_MAX_LENGTH,
+        validators=[validate_display_text],
+        help_text=_(
+            "Only with `invitation_token`, for a customer without an account: the name shown with the "
+            "review. Defaults to the customer's first name."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("author_name") and not attrs.get("invitation_token"):
+            raise serializers.ValidationError(
+                {"author_name": _("Only a review through an invitation takes a name: an account's shows its own.")}
+            )
+        return attrs
 
 
 class VoteInputSerializer(serializers.Serializer):

@@ -3,19 +3,22 @@ or a read_write API key (acting as its owner), through reviews.services."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from accounts.requests import acting_user
+from core.api_errors import ErrorSerializer, error_body
 from core.api_http import positive_pk_or_404
 from core.errors import DomainError
 from core.ratelimit import rate_limit_action, rate_limit_api_refusal
@@ -32,7 +35,9 @@ from reviews.api.serializers import (
     VoteInputSerializer,
     VoteSerializer,
 )
+from reviews.invitations import invitation_rate_limits
 from reviews.models import Review, ReviewSource
+from reviews.verified import invitation_open
 
 SKU_PARAMETER = OpenApiParameter(
     "product_sku", OpenApiTypes.STR, OpenApiParameter.PATH, description="The product's SKU."
@@ -73,16 +78,52 @@ REVIEW_EXAMPLE = {
             "site: one review per product revision (409 `duplicate_review`), a title, at least 20 characters "
             "of text. Published at once, or `pending` while pre-moderation is on. The site's limit too, in one "
             "budget with it: 10 reviews or edits an hour per author, and 200 an hour per API key (429 `throttled`)."
+            "\n\n**Through an invitation.** With `invitation_token` (the token of a review invitation's link) "
+            "no credentials are needed: the token is the credential, and without one an anonymous request is "
+            "401 as before. The review is the invited customer's (their account's when their address has "
+            "one, with every rule of that account: an employee review, 403 `own_product`; otherwise a guest's, "
+            "shown under `author_name` or the customer's first name), a **verified purchase**, source "
+            "`invitation`, and it takes the same moderation, limits and burst rule as any other. The token "
+            "names one product: another product's URL is 400 `invitation_invalid`. Refused tokens: 400 "
+            "`invitation_invalid` (tampered, cut short, not ours), 410 `invitation_expired`, "
+            "`invitation_used` (it already produced a review), `invitation_withdrawn` (order cancelled or "
+            "refunded, customer erased), 403 `invitation_unsubscribed`."
         ),
         parameters=[SKU_PARAMETER],
         request=ReviewInputSerializer,
-        responses={201: ReviewCreatedSerializer},
+        responses={
+            201: ReviewCreatedSerializer,
+            410: OpenApiResponse(
+                ErrorSerializer,
+                description="The invitation token was ours but is gone for good: expired, used or withdrawn.",
+                examples=[
+                    OpenApiExample(
+                        "Used invitation",
+                        value=error_body(
+                            "invitation_used", "This review link was already used: a review was written with it."
+                        ),
+                        response_only=True,
+                    )
+                ],
+            ),
+        },
         examples=[
             OpenApiExample(
                 "A review",
                 value={"rating": 4, "title": "Light and grippy", "body": "Did 300 km on wet trails.", "language": "en"},
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Through an invitation (no credentials)",
+                value={
+                    "rating": 5,
+                    "title": "Warm and light",
+                    "body": "Three nights below zero and I slept well.",
+                    "invitation_token": "eyJsaW5lIjo0Mn0:1t3x9Q:3bX…",
+                    "author_name": "Camille",
+                },
+                request_only=True,
+            ),
         ],
     ),
 )
@@ -100,31 +141,62 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
             return Review.objects.none()
         return review_list_api(product=self.get_product())
 
+    def get_permissions(self) -> list[Any]:
+        if self.action == "create":
+            return [AuthenticatedOrInvitation(), *[p for p in super().get_permissions() if not _is_auth(p)]]
+        return list(super().get_permissions())
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         product = self.get_product()
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        # The site's limit (core.ratelimit.rate_limit_action), taken once the input is
-        # valid and given back if the service refuses the review (a duplicate, a rule).
-        taken = rate_limit_action(request, "review_post")
+        token: str | None = fields.get("invitation_token")
+        # The site's limit (core.ratelimit), taken once the input is valid and given back if
+        # the service refuses the review (a duplicate, a rule). Through an invitation it
+        # counts the link's author, as the invitation page does.
+        if token is not None:
+            invited = invitation_open(token, now=timezone.now(), product=product)
+            taken = invitation_rate_limits(request, invited)
+            author, language = None, fields.get("language") or invited.line.language
+        else:
+            taken = rate_limit_action(request, "review_post")
+            author = acting_user(request)
+            language = fields.get("language") or getattr(request.user, "language", "en")
         if taken.refused:
             raise rate_limit_api_refusal(taken)
         with taken.refunded_on(DomainError):
             review = services.review_submit(
                 product=product,
-                author=acting_user(request),
+                author=author,
                 rating=fields["rating"],
                 title=fields["title"],
                 body=fields["body"],
-                language=fields.get("language") or getattr(request.user, "language", "en"),
+                language=language,
+                author_name=fields.get("author_name", ""),
                 source=ReviewSource.API,
+                invitation_token=token,
             )
         review.product = product
         location = reverse("review-detail", kwargs={"pk": review.pk}, request=request)
         return Response(
             ReviewCreatedSerializer(review).data, status=status.HTTP_201_CREATED, headers={"Location": location}
         )
+
+
+def _is_auth(permission: Any) -> bool:
+    return isinstance(permission, permissions.IsAuthenticatedOrReadOnly)
+
+
+class AuthenticatedOrInvitation(permissions.BasePermission):
+    """Writing a review needs credentials, or an invitation token in the body (the token is
+    the credential: reviews.services checks it). Without either: 401, as before."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.user and request.user.is_authenticated:
+            return True
+        body = request.data
+        return isinstance(body, Mapping) and isinstance(body.get("invitation_token"), str)
 
 
 @extend_schema_view(

@@ -52,6 +52,7 @@ STORED_COLUMNS = {
     "status": "%s",
     "status_reason": "''",
     "verified_purchase": "false",
+    "order_line_id": "NULL",  # imported history came through no invitation
     "employee": "false",  # imported history is never an employee review
     "source": "%s",
     "external_id": "external_id",

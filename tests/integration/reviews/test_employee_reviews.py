@@ -12,7 +12,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
-from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from core.errors import NotAllowed
 from desk.selectors import closing_the_loop, kpi_facts
@@ -121,7 +120,7 @@ def test_the_api_refuses_the_managers_own_review_and_their_keys_with_the_same_me
     session.force_login(manager)
     keyed = APIClient()
     keyed.credentials(
-        HTTP_AUTHORIZATION=f"Api-Key {api_key_create(name='k', owner=manager, scope=ApiKeyScope.READ_WRITE).plaintext}"
+        HTTP_AUTHORIZATION=f"Api-Key {api_key_create(name='k', owner=manager, scopes=['read', 'write']).plaintext}"
     )
     for client in (session, keyed):
         response = client.post(f"/api/v1/products/{product.sku}/reviews/", GOOD_REVIEW, format="json")
@@ -241,7 +240,7 @@ def test_a_staff_api_keys_review_is_an_employee_review() -> None:
     director = user_create(QUALITY_DIRECTOR)
     product = product_create()
     client = APIClient()
-    key = api_key_create(name="director", owner=director, scope=ApiKeyScope.READ_WRITE)
+    key = api_key_create(name="director", owner=director, scopes=["read", "write"])
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key.plaintext}")
     response = client.post(f"/api/v1/products/{product.sku}/reviews/", GOOD_REVIEW, format="json")
     assert response.status_code == 201, response.content

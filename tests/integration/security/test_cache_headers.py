@@ -22,9 +22,12 @@ from django.utils.cache import patch_cache_control
 
 from apikeys.services import api_key_create
 from core.cache_headers import PrivateCacheForSignedInMiddleware
+from orders.links import review_token, unsubscribe_token
+from orders.models import Invitation
 from reviews.services import review_submit
 from tests.factories import REVIEW_TEXT, product_create, user_create
 from tests.integration.notifications.factories import flag
+from tests.orders_factories import order_create
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +59,18 @@ def world() -> dict[str, Any]:
     product = product_create(name="Quiet Tent 2")
     review = review_submit(product=product, author=shopper, rating=4, title="Dry", body=REVIEW_TEXT, language="en")
     notice = flag(product).notice
-    return {"shopper": shopper, "sku": product.sku, "review": review.pk, "notice": notice.pk}
+    # An invitation's links, so its pages render rather than refuse a made-up token.
+    invited = order_create(products=[product_create(name="Invited Stove")])
+    assert invited.delivered_at is not None and invited.customer_id is not None
+    invitation = Invitation.objects.create(
+        order=invited, kind="invitation", customer=invited.customer, sent_at=invited.delivered_at
+    )
+    invitation.lines.set(invited.lines.all())
+    tokens = {
+        "invitations": review_token(invited.lines.get().pk),
+        "unsubscribe": unsubscribe_token(invited.customer_id),
+    }
+    return {"shopper": shopper, "sku": product.sku, "review": review.pk, "notice": notice.pk, "tokens": tokens}
 
 
 def concrete_path(route: str, world: dict[str, Any]) -> str:
@@ -67,6 +81,8 @@ def concrete_path(route: str, world: dict[str, Any]) -> str:
         name = match.group("name") or match.group("group")
         if "sku" in name:
             return str(world["sku"])
+        if name == "token":
+            return str(world["tokens"].get(route.split("/")[0], "x"))
         if name in ("pk", "product_id"):
             return str(world["notice"] if "notices" in route else world["review"])
         return "x"
