@@ -64,6 +64,7 @@ from desk.kpis import (  # noqa: E402
     kpi_csv,
     manager_key,
     month_key,
+    product_key,
 )
 
 # The per-review computation (the tests' reference, written independently of desk.kpis).
@@ -81,6 +82,7 @@ TIME_ZONE = "Europe/Paris"
 SCENARIOS = [
     ("last 30 days, by category", "category", 30, "director"),
     ("last 365 days, by category", "category", 365, "director"),
+    ("last 365 days, by product", "product", 365, "director"),
     ("last 365 days, by manager", "manager", 365, "director"),
     ("last 365 days, by month", "month", 365, "director"),
     ("last 365 days, by category, one manager's products", "category", 365, "manager1"),
@@ -97,26 +99,32 @@ def _log(message: str) -> None:
 # (by tests/unit/kpi_reference.py, which shares no code with desk.kpis)
 
 
+Categories = dict[int, tuple[int, str] | None]
+Managers = dict[int, list[tuple[int, str]]]
+Names = dict[int, tuple[str, str]]
+
+
 def baseline_facts(
     *, user: User, first: date, last: date, policy: GatePolicy
-) -> tuple[list[ReviewFact], list[GateEventFact], dict[int, tuple[int, str] | None], dict[int, list[tuple[int, str]]]]:
+) -> tuple[list[ReviewFact], list[GateEventFact], Categories, Managers, Names]:
     from desk.selectors import desk_products, kpi_product_groups
 
     scope = desk_products(user=user)
     reviews, events = per_review_facts(scope=scope, first=first, last=last, policy=policy)
-    categories, managers = kpi_product_groups(scope)
-    return reviews, events, categories, managers
+    categories, managers, names = kpi_product_groups(scope)
+    return reviews, events, categories, managers, names
 
 
-def groups_like_the_page(
-    group: str, categories: dict[int, tuple[int, str] | None], managers: dict[int, list[tuple[int, str]]]
-) -> GroupsOf:
-    """desk.views' grouping (its keys, month names from Django's formats)."""
+def groups_like_the_page(group: str, categories: Categories, managers: Managers, names: Names) -> GroupsOf:
+    """desk.views' grouping (its keys, month names from Django's formats, products by name and SKU)."""
     from django.utils.formats import date_format
 
     def groups_of(product_id: int, day: date) -> list[tuple[str, str]]:
         if group == "month":
             return [(month_key(day), date_format(day, "YEAR_MONTH_FORMAT"))]
+        if group == "product":
+            sku, name = names[product_id]
+            return [(product_key(product_id), f"{name} ({sku})")]
         if group == "manager":
             people = managers.get(product_id) or []
             return [(manager_key(pk), name) for pk, name in people] or [(manager_key(None), "(no manager)")]
@@ -127,14 +135,15 @@ def groups_like_the_page(
 
 
 def baseline_rows(*, user: User, first: date, last: date, group: str, policy: GatePolicy) -> list[ReferenceRow]:
-    reviews, events, categories, managers = baseline_facts(user=user, first=first, last=last, policy=policy)
+    reviews, events, categories, managers, names = baseline_facts(user=user, first=first, last=last, policy=policy)
     return reference_rows(
         first=first,
         last=last,
         reviews=reviews,
         events=events,
-        groups_of=groups_like_the_page(group, categories, managers),
+        groups_of=groups_like_the_page(group, categories, managers, names),
         total_label="All products",
+        chronological=group == "month",
     )
 
 
@@ -149,8 +158,9 @@ def current_rows(*, user: User, first: date, last: date, group: str, policy: Gat
         reviews=facts.reviews,
         replies=facts.replies,
         events=facts.events,
-        groups_of=groups_like_the_page(group, facts.categories, facts.managers),
+        groups_of=groups_like_the_page(group, facts.categories, facts.managers, facts.products),
         total_label="All products",
+        by_key=group == "month",  # months in calendar order, as the page
     )
 
 

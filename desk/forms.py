@@ -230,7 +230,7 @@ class BurstDecisionForm(forms.Form):
         return cleaned
 
 
-GROUPINGS = [("category", _("Category")), ("manager", _("Manager")), ("month", _("Month"))]
+GROUPINGS = [("category", _("Category")), ("product", _("Product")), ("manager", _("Manager")), ("month", _("Month"))]
 PERIODS = [("30", _("Last 30 days")), ("90", _("Last 90 days")), ("365", _("Last 12 months")), ("custom", _("Dates"))]
 MAX_PERIOD_DAYS = 3 * 366
 

@@ -1,4 +1,4 @@
-"""The desk's key figures, per category, per manager or per month, over a period.
+"""The desk's key figures, per category, product, manager or month, over a period.
 
 Pure computation over plain facts, so every figure can be checked against a hand count.
 desk.selectors.kpi_facts loads them in a few queries whose rows grow with products and
@@ -15,9 +15,12 @@ and only the middle one or two of its sorted reply delays, all an exact median n
 * **notices**: gate events of the period: flagged (a notice opened), recovered,
   withdrawn, reinstated;
 * **days to improvement**: for each reinstatement in the period, the days since the
-  product's withdrawal; median.
+  product's withdrawal; median;
+* **invitations**: invitations sent, links opened, reviews written, response rate and
+  reminders sent, as desk.invitation_figures defines them.
 
 A product with several managers counts in each manager's row; the "All" row counts it once.
+Rows come by label (a product's label is its name and SKU), months in calendar order.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from statistics import median
+
+from desk.invitation_figures import InvitationCounts, InvitationTally
 
 __all__ = [
     "CSV_COLUMNS",
@@ -44,6 +49,7 @@ __all__ = [
     "manager_key",
     "month_buckets",
     "month_key",
+    "product_key",
     "reply_hours",
 ]
 
@@ -101,6 +107,7 @@ class KpiRow:
     withdrawn: int = 0
     reinstated: int = 0
     days_to_improvement: list[int] = field(default_factory=list, repr=False)
+    invitations: InvitationCounts = field(default_factory=InvitationCounts)
 
     @property
     def average(self) -> Decimal | None:
@@ -164,8 +171,13 @@ def manager_key(user_id: int | None) -> str:
     return "none" if user_id is None else f"u{user_id}"
 
 
+def product_key(product_id: int) -> str:
+    """The key of a product's row."""
+    return f"p{product_id}"
+
+
 def month_key(day: date) -> str:
-    """The key of the row of ``day``'s month."""
+    """The key of the row of ``day``'s month: ``YYYY-MM``, so keys sort in calendar order."""
     return day.strftime("%Y-%m")
 
 
@@ -218,9 +230,13 @@ class _Rows:
             found.append(self.by_key[key])
         return found
 
-    def ordered(self) -> list[KpiRow]:
-        """The groups by label, then the "All" row."""
-        return [*sorted(self.by_key.values(), key=lambda row: (row.label.casefold(), row.key)), self.total]
+    def ordered(self, *, by_key: bool) -> list[KpiRow]:
+        """The groups by label (or by key), then the "All" row."""
+
+        def order(row: KpiRow) -> tuple[str, str]:
+            return (row.key, row.label) if by_key else (row.label.casefold(), row.key)
+
+        return [*sorted(self.by_key.values(), key=order), self.total]
 
 
 def _add_reviews(rows: _Rows, reviews: Iterable[ReviewTally], first: date, last: date) -> None:
@@ -244,6 +260,13 @@ def _add_replies(rows: _Rows, replies: Iterable[ReplyFigures]) -> None:
             found.reply_middle = [reply_hours(delay) for delay in figures.middle]
 
 
+def _add_invitations(rows: _Rows, invitations: Iterable[InvitationTally], first: date, last: date) -> None:
+    for tally in invitations:
+        if first <= tally.day <= last:
+            for row in rows.of(tally.product_id, tally.day):
+                row.invitations.add(tally)
+
+
 def _add_events(rows: _Rows, events: Sequence[EventFact], first: date, last: date) -> None:
     for event in events:
         if not first <= event.day <= last or event.kind not in COUNTED_EVENTS:
@@ -264,13 +287,17 @@ def kpi_rows(
     events: Iterable[EventFact],
     groups_of: Callable[[int, date], Iterable[tuple[str, str]]],
     replies: Iterable[ReplyFigures] = (),
+    invitations: Iterable[InvitationTally] = (),
     total_label: str = "All",
+    by_key: bool = False,
 ) -> list[KpiRow]:
-    """One row per group (by label), then the "All" row.
+    """One row per group, by label (with ``by_key``, by key: months, whose keys month_key
+    writes ``YYYY-MM``, then come in calendar order, not "April" before "February"),
+    then the "All" row.
 
     ``groups_of(product_id, day)`` names the (key, label) groups a fact of that product
-    on that day belongs to: its category, each of its managers, or the day's month.
-    ``reviews`` and ``events`` outside ``first .. last`` are ignored, except withdrawals
+    on that day belongs to: its category, the product, each of its managers, or the day's month.
+    ``reviews``, ``invitations`` and ``events`` outside ``first .. last`` are ignored, except withdrawals
     before ``first`` (a reinstatement in the period measures from them).
     ``replies`` give each group's reply figures (by the keys groups_of names, TOTAL_KEY
     for the "All" row); those of a group without reviews are ignored (a review taken down
@@ -279,8 +306,9 @@ def kpi_rows(
     rows = _Rows(groups_of, total_label)
     _add_reviews(rows, reviews, first, last)
     _add_replies(rows, replies)
+    _add_invitations(rows, invitations, first, last)
     _add_events(rows, list(events), first, last)
-    return rows.ordered()
+    return rows.ordered(by_key=by_key)
 
 
 CSV_COLUMNS = (
@@ -299,6 +327,12 @@ CSV_COLUMNS = (
     "withdrawn",
     "reinstated",
     "median_days_withdrawal_to_improvement",
+    # Appended by issue 15 (desk.invitation_figures): earlier columns keep their places.
+    "invitations_sent",
+    "links_opened",
+    "reviews_written",
+    "response_rate_percent",
+    "reminders_sent",
 )
 
 
@@ -344,6 +378,11 @@ def kpi_csv(rows: Sequence[KpiRow], *, period: tuple[date, date], group_by: str)
                         row.withdrawn,
                         row.reinstated,
                         row.median_days_to_improvement,
+                        row.invitations.invited,
+                        row.invitations.opened,
+                        row.invitations.written,
+                        row.invitations.response_rate,
+                        row.invitations.reminders,
                     )
                 ),
             ]

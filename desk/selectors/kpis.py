@@ -1,12 +1,12 @@
 """Reads behind the desk's key figures (desk.kpis computes them): the reviews summed per
 product (and month), the reply delays ranked by the database, the gate events, and the
-products' categories and managers; in a few queries whose rows grow with the products
+products' names, SKUs, categories and managers; in a few queries whose rows grow with the products
 and months, not with the reviews (docs/performance-kpis.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -40,6 +40,7 @@ from desk.kpis import (
     manager_key,
     month_buckets,
     month_key,
+    product_key,
 )
 from desk.selectors.scope import desk_products
 from gate.models import GateEvent
@@ -47,7 +48,11 @@ from gate.policy import EventKind, GatePolicy
 from products.models import Product
 from reviews.models import Review
 
-KPI_GROUPS = ("category", "manager", "month")
+KPI_GROUPS = ("category", "product", "manager", "month")
+
+CategoryOf = dict[int, tuple[int, str] | None]  # product id -> (category id, name), None without
+ManagersOf = dict[int, list[tuple[int, str]]]  # product id -> [(user id, name)]
+NamesOf = dict[int, tuple[str, str]]  # product id -> (SKU, name)
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,9 @@ class KpiFacts:
     reviews: list[ReviewTally]  # per product, and per month when grouped by month
     replies: list[ReplyFigures]  # per group of ``group``, and the total's
     events: list[EventFact]
-    categories: dict[int, tuple[int, str] | None]  # product id -> (category id, name)
-    managers: dict[int, list[tuple[int, str]]]  # product id -> [(user id, name)]
+    categories: CategoryOf
+    managers: ManagersOf
+    products: NamesOf = field(default_factory=dict)  # the SKU and name of each product in scope
 
 
 class Elapsed(Func):
@@ -93,7 +99,8 @@ def kpi_facts(
 ) -> KpiFacts:
     """What desk.kpis needs for the user's products in ``first .. last``, rows grouped
     by ``group`` (one of KPI_GROUPS), in five queries (six by manager) whose rows grow
-    with the products and months, not with the reviews:
+    with the products and months, not with the reviews; as many for one product as for
+    thousands:
 
     1. the published reviews summed per product (and per month, in the policy's time
        zone, when grouped by month);
@@ -101,7 +108,8 @@ def kpi_facts(
        of their reply delays, ranked by the database (by manager, the total in a query
        of its own: a review counts once in it, but in each of its managers' groups);
     3. the gate events of the period, and the withdrawals before it (a reinstatement in
-       the period measures from them); 4-5. the products' categories and managers.
+       the period measures from them); 4-5. the products' SKUs, names and categories,
+       and their managers.
     """
     if group not in KPI_GROUPS:
         raise ValueError(f"group must be one of {KPI_GROUPS}, got {group!r}")
@@ -152,6 +160,8 @@ def kpi_facts(
     )
     if group == "category":
         replies = _reply_figures(replied, partition=F("product__category_id"), key_of=category_key, total=True)
+    elif group == "product":
+        replies = _reply_figures(replied, partition=F("product_id"), key_of=product_key, total=True)
     elif group == "month":
         replies = _reply_figures(
             replied, partition=F("bucket"), key_of=lambda index: month_key(buckets[index][0]), total=True
@@ -171,24 +181,28 @@ def kpi_facts(
         .order_by()
         .values_list("product_id", "day", "kind")
     ]
-    categories, managers = kpi_product_groups(scope)
-    return KpiFacts(reviews=reviews, replies=replies, events=events, categories=categories, managers=managers)
+    categories, managers, products = kpi_product_groups(scope)
+    return KpiFacts(
+        reviews=reviews, replies=replies, events=events, categories=categories, managers=managers, products=products
+    )
 
 
-def kpi_product_groups(
-    scope: QuerySet[Product],
-) -> tuple[dict[int, tuple[int, str] | None], dict[int, list[tuple[int, str]]]]:
-    """Each product's category (id, name; ``None`` without one) and managers (id, name)."""
-    categories: dict[int, tuple[int, str] | None] = {}
-    for pk, category_id, name in scope.order_by().values_list("pk", "category_id", "category__name"):
-        categories[pk] = (category_id, name) if category_id is not None else None
-    managers: dict[int, list[tuple[int, str]]] = {}
+def kpi_product_groups(scope: QuerySet[Product]) -> tuple[CategoryOf, ManagersOf, NamesOf]:
+    """Each product's category (id, name; ``None`` without one), managers (id, name) and
+    SKU and name, in two queries."""
+    categories: CategoryOf = {}
+    products: NamesOf = {}
+    named = scope.order_by().values_list("pk", "sku", "name", "category_id", "category__name")
+    for pk, sku, name, category_id, category_name in named:
+        categories[pk] = (category_id, category_name) if category_id is not None else None
+        products[pk] = (sku, name)
+    managers: ManagersOf = {}
     through = Product.managers.through.objects.filter(product__in=scope).values_list(
         "product_id", "user_id", "user__display_name", "user__username"
     )
     for product_id, user_id, display_name, username in through.order_by("product_id", "user_id"):
         managers.setdefault(product_id, []).append((user_id, display_name or username))
-    return categories, managers
+    return categories, managers, products
 
 
 def _reply_figures(

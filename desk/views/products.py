@@ -1,13 +1,17 @@
 """The manager's products and their reviews: the product list with the gate's figures
-now, a product's reviews narrowed by revision, stars or phrase, and the brand's reply."""
+now, a product's reviews narrowed by revision, stars or phrase, its invitation figures of
+the last 12 months (desk.invitation_figures), and the brand's reply."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,8 +22,11 @@ from core.strict_numbers import ascii_int, ascii_page_number
 from core.url_converters import sku_reverse
 from desk import selectors, services
 from desk.forms import ReplyForm
+from desk.kpis import KpiRow
+from desk.selectors.invitations import invitation_facts, invitation_rows
 from desk.views.common import manager_required, number_text, refused, render_desk
 from gate.configured import threshold_decimal
+from gate.policy import GatePolicy
 from gate.services import ADDRESSED_PHRASE_MAX_LENGTH
 from products.models import Product
 from reviews.forms import form_add_domain_error
@@ -31,6 +38,9 @@ REVIEWS_PAGE_SIZE = 10
 # addresses): no longer than a phrase an improvement may address.
 PHRASE_SEARCH_MAX_LENGTH = ADDRESSED_PHRASE_MAX_LENGTH
 STAR_CHOICES = {"low": [1, 2], "mid": [3], "high": [4, 5]}
+# The product page's invitation figures: the last 12 months (as the key figures' period
+# "Last 12 months"), month by month.
+INVITATION_FIGURE_DAYS = 365
 
 
 @manager_required
@@ -61,6 +71,23 @@ def _chosen_revision(request: HttpRequest, product: Product) -> int:
     return product.revision if revision is None else revision
 
 
+def product_invitation_rows(request: HttpRequest, product: Product, policy: GatePolicy) -> list[KpiRow]:
+    """The product's invitation figures per month of the last 12 months, then their total
+    (``product`` is one of the user's: desk_product_get found it)."""
+    last = selectors.desk_today(policy)
+    first = last - timedelta(days=INVITATION_FIGURE_DAYS - 1)
+    facts = invitation_facts(user=request.user, first=first, last=last, group="month", policy=policy, product=product)
+    return invitation_rows(
+        facts,
+        group="month",
+        first=first,
+        last=last,
+        month_label=lambda day: date_format(day, "YEAR_MONTH_FORMAT"),
+        no_category=_("(no category)"),
+        total_label=_("Last 12 months"),
+    )
+
+
 @manager_required
 @require_GET
 def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
@@ -89,6 +116,7 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
             "phrase_max_length": PHRASE_SEARCH_MAX_LENGTH,
             "count": len(reviews),
             "notice": selectors.withdrawal_notice_for_product(product=product),
+            "invitation_rows": product_invitation_rows(request, product, selectors.desk_policy()),
         },
     )
 

@@ -75,6 +75,7 @@ class _Raw:
     """Everything one group's figures are computed from."""
 
     label: str
+    first_day: date  # the earliest day of a fact counted in the group
     ratings: Counter[int] = field(default_factory=Counter)
     verified: int = 0
     delays: list[int] = field(default_factory=list)  # reply delays in microseconds, as replied
@@ -166,15 +167,20 @@ def reference_rows(
     events: Iterable[EventLike],
     groups_of: Callable[[int, date], Iterable[tuple[str, str]]],
     total_label: str = "All",
+    chronological: bool = False,
 ) -> list[ReferenceRow]:
-    """The rows of the page: one per group, by label, then the total (each fact once)."""
+    """The rows of the page: one per group, by label, then the total (each fact once).
+    With ``chronological`` (the groups are months), by the earliest day of their facts
+    instead: a month's facts all fall in it, so this is calendar order."""
     groups: dict[str, _Raw] = {}
-    total = _Raw(label=total_label)
+    total = _Raw(label=total_label, first_day=first)
 
     def raws(product_id: int, day: date) -> list[_Raw]:
         found = [total]
         for key, label in groups_of(product_id, day):
-            found.append(groups.setdefault(key, _Raw(label=label)))
+            raw = groups.setdefault(key, _Raw(label=label, first_day=day))
+            raw.first_day = min(raw.first_day, day)
+            found.append(raw)
         return found
 
     for review in reviews:
@@ -192,7 +198,10 @@ def reference_rows(
     for product_id, day, days in improvement_spans(event_list, first, last):
         for raw in raws(product_id, day):
             raw.improvement_days.append(days)
-    ordered = sorted(groups.items(), key=lambda item: (item[1].label.casefold(), item[0]))
+    if chronological:
+        ordered = sorted(groups.items(), key=lambda item: item[1].first_day)
+    else:
+        ordered = sorted(groups.items(), key=lambda item: (item[1].label.casefold(), item[0]))
     return [_row(key, raw) for key, raw in [*ordered, (TOTAL_KEY, total)]]
 
 
@@ -342,6 +351,11 @@ def reference_csv(rows: Sequence[ReferenceRow], *, period: tuple[date, date], gr
         "withdrawn",
         "reinstated",
         "median_days_withdrawal_to_improvement",
+        "invitations_sent",
+        "links_opened",
+        "reviews_written",
+        "response_rate_percent",
+        "reminders_sent",
     ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -363,6 +377,12 @@ def reference_csv(rows: Sequence[ReferenceRow], *, period: tuple[date, date], gr
             row.withdrawn,
             row.reinstated,
             row.median_days_to_improvement,
+            # The reference's facts hold no invitation: sent, opened, written, no rate, reminders.
+            0,
+            0,
+            0,
+            None,
+            0,
         ]
         writer.writerow([period[0].isoformat(), period[1].isoformat(), group_by, label, *map(_cell, values)])
     return out.getvalue()

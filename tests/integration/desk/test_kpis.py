@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -41,11 +43,14 @@ POLICY = {"threshold": "3", "grace_days": 30, "min_reviews": 25, "window_days": 
 HEADER = (
     "period_start,period_end,grouped_by,group,reviews,average,csat_percent,verified_percent,replies,"
     "median_reply_hours,reply_target_hours,reply_target_met,replied_within_target_percent,notices_opened,"
-    "recovered,withdrawn,reinstated,median_days_withdrawal_to_improvement"
+    "recovered,withdrawn,reinstated,median_days_withdrawal_to_improvement,"
+    "invitations_sent,links_opened,reviews_written,response_rate_percent,reminders_sent"
 )
-BAGS = "2,3.00,0.0,100.0,1,20.0,24,yes,100.0,0,0,1,1,10.0"
-TENTS = "5,3.40,60.0,20.0,2,16.0,24,yes,50.0,1,1,0,0,"
-ALL = "7,3.29,42.9,42.9,3,20.0,24,yes,66.7,1,1,1,1,10.0"
+# No invitation in this shop (tests/integration/desk/test_invitation_figures.py counts them).
+NO_INVITATIONS = "0,0,0,,0"
+BAGS = f"2,3.00,0.0,100.0,1,20.0,24,yes,100.0,0,0,1,1,10.0,{NO_INVITATIONS}"
+TENTS = f"5,3.40,60.0,20.0,2,16.0,24,yes,50.0,1,1,0,0,,{NO_INVITATIONS}"
+ALL = f"7,3.29,42.9,42.9,3,20.0,24,yes,66.7,1,1,1,1,10.0,{NO_INVITATIONS}"
 
 
 @dataclass
@@ -84,8 +89,8 @@ def director(make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def shop(manager: User, other_manager: User, director: User) -> Shop:
-    tent = make_product(managers=[manager], category=make_category("Tents"), name="Tent")
-    bag = make_product(managers=[manager, other_manager], category=make_category("Bags"), name="Bag")
+    tent = make_product(managers=[manager], category=make_category("Tents"), name="Tent", sku="TENT-1")
+    bag = make_product(managers=[manager, other_manager], category=make_category("Bags"), name="Bag", sku="BAG-1")
     published(tent, 5, at(5, 10), verified=True, reply_after=2)
     published(tent, 4, at(5, 11))
     published(tent, 2, at(5, 12), reply_after=30)
@@ -164,6 +169,31 @@ def test_kpis_per_month_named_in_the_users_language(client: Client, reinstated: 
     assert ",month,Tous mes produits,8," in french[3]
 
 
+def test_kpis_per_product_are_labelled_by_name_and_sku(client: Client, reinstated: Shop, director: User) -> None:
+    client.force_login(director)
+    assert csv_lines(client, group="product") == [
+        HEADER,
+        f"2026-03-01,2026-03-31,product,Bag (BAG-1),{BAGS}",
+        f"2026-03-01,2026-03-31,product,Tent (TENT-1),{TENTS}",
+        f"2026-03-01,2026-03-31,product,All products,{ALL}",
+    ]
+
+
+def test_kpis_per_month_come_in_calendar_order_not_by_name(client: Client, reinstated: Shop, manager: User) -> None:
+    # By name, "April" would come before "February" ("avril" before "février" in French).
+    published(reinstated.tent, 4, at(20, 9, month=11).replace(year=2025))
+    client.force_login(manager)
+    query = {"group": "month", "start": "2025-11-01", "end": "2026-04-30"}
+    labels = [line.split(",")[3] for line in csv_lines(client, **query)[1:]]
+    assert labels == ["November 2025", "February 2026", "March 2026", "April 2026", "All my products"]
+    page = client.get(reverse("desk:kpis"), {**MARCH, **query})
+    assert [row.label for row in page.context["rows"]] == labels
+    manager.language = "fr"
+    manager.save(update_fields=["language"])
+    french = [line.split(",")[3] for line in csv_lines(client, **query)[1:]]
+    assert french == ["novembre 2025", "février 2026", "mars 2026", "avril 2026", "Tous mes produits"]
+
+
 def test_a_manager_sees_the_figures_of_their_products_only(
     client: Client, reinstated: Shop, other_manager: User
 ) -> None:
@@ -172,6 +202,11 @@ def test_a_manager_sees_the_figures_of_their_products_only(
         HEADER,
         f"2026-03-01,2026-03-31,category,Bags,{BAGS}",
         f"2026-03-01,2026-03-31,category,All my products,{BAGS}",
+    ]
+    assert csv_lines(client, group="product") == [
+        HEADER,
+        f"2026-03-01,2026-03-31,product,Bag (BAG-1),{BAGS}",
+        f"2026-03-01,2026-03-31,product,All my products,{BAGS}",
     ]
 
 
@@ -238,3 +273,66 @@ def test_the_default_is_the_last_ninety_days_by_category(client: Client, manager
     assert response.status_code == 200
     assert (response.context["last"] - response.context["first"]).days == 89
     assert response.context["group"] == "category"
+
+
+def test_the_page_by_product_shows_a_page_of_rows_and_the_total_the_csv_every_row(
+    client: Client, reinstated: Shop, director: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("desk.views.kpis.KPI_ROWS_PER_PAGE", 1)
+    director.language = "en"
+    director.save(update_fields=["language"])
+    client.force_login(director)
+    query = {**MARCH, "group": "product"}
+
+    def shown(**more: str) -> list[str]:
+        response = client.get(reverse("desk:kpis"), {**query, **more})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Showing rows " in page and "The CSV lists every row." in page
+        assert 'href="/desk/kpis.csv?group=product&amp;period=custom&amp;start=2026-03-01&amp;end=2026-03-31"' in page
+        total = response.context["rows"][-1]
+        assert (total.label, total.reviews, total.invitations.invited) == ("All products", 7, 0)  # all groups
+        return [row.label for row in response.context["rows"]]
+
+    assert shown() == ["Bag (BAG-1)", "All products"]
+    assert shown(page="2") == ["Tent (TENT-1)", "All products"]
+    assert shown(page="٢") == shown(page="1") == shown(page="x") == ["Bag (BAG-1)", "All products"]
+    assert shown(page="99") == ["Tent (TENT-1)", "All products"]  # past the end: the last page
+    # The CSV is not paginated, whatever page the link came from.
+    assert [line.split(",")[3] for line in csv_lines(client, group="product", page="2")[1:]] == [
+        "Bag (BAG-1)",
+        "Tent (TENT-1)",
+        "All products",
+    ]
+
+
+def test_one_page_of_groups_shows_no_page_links(client: Client, reinstated: Shop, director: User) -> None:
+    client.force_login(director)
+    page = client.get(reverse("desk:kpis"), {**MARCH, "group": "product"}).content.decode()
+    assert 'class="pagination"' not in page and "kpi-rows-shown" not in page
+
+
+@pytest.mark.parametrize("group", ["product", "category", "manager"])
+def test_the_page_and_csv_make_as_many_queries_for_seven_products_as_for_one(
+    client: Client, group: str, manager: User, other_manager: User, director: User
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("desk:kpis"), {**MARCH, "group": group}).status_code == 200
+            assert client.get(reverse("desk:kpis_csv"), {**MARCH, "group": group}).status_code == 200
+        return len(captured.captured_queries)
+
+    def products(n: int) -> None:
+        for _ in range(n):
+            product = make_product(managers=[manager, other_manager], category=make_category())
+            published(product, 4, at(5, 10), verified=True, reply_after=3)
+            event(product, "flagged", date(2026, 3, 6))
+
+    client.force_login(director)
+    products(1)
+    queries()  # the first request also caches what every request then reuses (the policy)
+    few = queries()
+    products(6)
+    response = client.get(reverse("desk:kpis"), {**MARCH, "group": group})
+    assert len(response.context["rows"]) == {"product": 8, "category": 8, "manager": 3}[group]
+    assert queries() == few

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.roles import MANAGE_ALL_PRODUCTS, QUALITY_DIRECTOR
-from desk.kpis import KpiRow, category_key, manager_key, month_key
+from desk.kpis import KpiRow, category_key, manager_key, month_key, product_key
 from desk.selectors import desk_policy, kpi_facts
 from gate.models import GateEvent, Improvement
 from products.models import Product
@@ -166,6 +166,8 @@ def groups_by(group: str) -> Callable[[int, date], list[tuple[str, str]]]:
         product = Product.objects.select_related("category").get(pk=product_id)
         if group == "month":
             return [(month_key(day), date_format(day, "YEAR_MONTH_FORMAT"))]
+        if group == "product":
+            return [(product_key(product.pk), f"{product.name} ({product.sku})")]
         if group == "manager":
             people = product.managers.order_by("pk")
             return [(manager_key(p.pk), p.display_name) for p in people] or [(manager_key(None), "(no manager)")]
@@ -200,7 +202,7 @@ def test_the_figures_equal_the_per_review_computation_on_a_random_shop(
         client.force_login(user)
         for first, last in PERIODS:
             reviews, events = facts_of(user, first, last)
-            for group in ("category", "manager", "month"):
+            for group in ("category", "product", "manager", "month"):
                 expected = reference_rows(
                     first=first,
                     last=last,
@@ -208,6 +210,7 @@ def test_the_figures_equal_the_per_review_computation_on_a_random_shop(
                     events=events,
                     groups_of=groups_by(group),
                     total_label=total_label,
+                    chronological=group == "month",
                 )
                 seen = page_and_csv(client, group, first, last)
                 context = f"seed {seed}, {user.display_name}, {first}..{last} by {group}"
@@ -227,7 +230,7 @@ def queries_of_the_page(client: Client, group: str) -> int:
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("group", ["category", "manager", "month"])
+@pytest.mark.parametrize("group", ["category", "product", "manager", "month"])
 def test_the_page_makes_as_many_queries_for_200_reviews_as_for_10(
     client: Client, group: str, director: User, manager: User, other_manager: User
 ) -> None:
@@ -253,3 +256,18 @@ def test_the_facts_have_one_row_per_product_and_month_whatever_the_number_of_rev
     assert len(facts.replies) == 3 and all(1 <= len(figures.middle) <= 2 for figures in facts.replies)
     by_category = kpi_facts(user=director, first=first, last=last, group="category", policy=desk_policy())
     assert len(by_category.reviews) <= len(products)
+
+
+def test_the_reference_puts_months_in_calendar_order() -> None:
+    """What the comparison above relies on: sorted by name, April would come first."""
+    days = [date(2026, 4, 2), date(2026, 2, 3), date(2025, 12, 30), date(2026, 3, 4)]
+    moments = [datetime.combine(day, time(9), tzinfo=PARIS) for day in days]
+    reviews = [ReviewFact(1, day, 4, False, moment) for day, moment in zip(days, moments, strict=True)]
+
+    def month_of(product_id: int, day: date) -> list[tuple[str, str]]:
+        return [(f"{day:%Y-%m}", f"{day:%B %Y}")]
+
+    rows = reference_rows(
+        first=days[2], last=days[0], reviews=reviews, events=[], groups_of=month_of, chronological=True
+    )
+    assert [row.label for row in rows] == ["December 2025", "February 2026", "March 2026", "April 2026", "All"]
