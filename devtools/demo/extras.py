@@ -89,7 +89,7 @@ def pending_reviews(
         author=SHOPPER,
         author_name="Alex P.",
         source="site",
-        verified=True,
+        bought=True,
         external_id=f"demo-p-{len(entries) + 1:03d}",
     )
     authors.reserve(mine, SHOPPER)

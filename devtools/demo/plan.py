@@ -26,6 +26,7 @@ from devtools.demo import texts
 from devtools.demo.catalogue import CATEGORIES, PRODUCTS, CategorySpec, ProductSpec
 from devtools.demo.composing import compose_review
 from devtools.demo.extras import add_votes, brand_replies, pending_reviews, review_reports, unpublished_reviews
+from devtools.demo.orders import OrderPlan, plan_orders
 from devtools.demo.people import Authors, demo_customers, guest_name
 from devtools.demo.rows import (
     DEMO_ACCOUNTS,
@@ -51,6 +52,8 @@ from devtools.demo.shaping import (
     shape_reviews,
 )
 from gate.policy import GateEvent, GatePolicy
+from orders.invitations import invitation_settings
+from orders.policy import InvitationSettings
 
 # Published reviews of the products without a scenario, at scale 1.
 NORMAL_REVIEWS = 4_480
@@ -75,16 +78,19 @@ class DemoPlan:
     improvements: list[PlannedImprovement]
     # What the gate's pure step predicts for each product with any event, in order.
     expected_events: dict[str, list[GateEvent]]
+    # The orders and invitations that make the verified reviews verified.
+    orders: OrderPlan
 
 
-def build_plan(*, anchor: date, scale: float, policy: GatePolicy) -> DemoPlan:
+def build_plan(*, anchor: date, scale: float, policy: GatePolicy, rules: InvitationSettings | None = None) -> DemoPlan:
     """Every row of the demo for a seeding first done on `anchor`, deterministically.
 
     1. timelines: scenario products by phase, the others spread over their launch period
        with seasons; hand-written reviews (reported ones, the demo shopper's) added;
     2. ratings shaped day by day against each product's gate target;
     3. ids by date, then language, author, text, votes for each review;
-    4. unpublished reviews, the moderation queue, reports and brand replies.
+    4. unpublished reviews, the moderation queue, reports and brand replies;
+    5. the orders and invitations that prove the verified ones (devtools.demo.orders).
     """
     customers = demo_customers()
     authors = Authors(customers)
@@ -118,6 +124,18 @@ def build_plan(*, anchor: date, scale: float, policy: GatePolicy) -> DemoPlan:
     add_votes(extra_rng, all_reviews, customers)
     reports = review_reports(extra_rng, all_reviews, customers, anchor=anchor, policy=policy)
     replies = brand_replies(extra_rng, all_reviews, specs, anchor=anchor, policy=policy)
+
+    # 5. Orders and invitations.
+    order_plan = plan_orders(
+        all_reviews,
+        anchor=anchor,
+        policy=policy,
+        rules=rules or invitation_settings(),
+        specs=PRODUCTS,
+        product_created_at=product_created_at,
+        expected_events=expected,
+        account_languages={a.username: a.language for a in DEMO_ACCOUNTS} | {c.username: c.language for c in customers},
+    )
     return DemoPlan(
         anchor=anchor,
         scale=scale,
@@ -132,6 +150,7 @@ def build_plan(*, anchor: date, scale: float, policy: GatePolicy) -> DemoPlan:
         replies=replies,
         improvements=improvements,
         expected_events=expected,
+        orders=order_plan,
     )
 
 
@@ -173,7 +192,7 @@ def _add_hand_written_reviews(
             fixed=True,
         )
         review.author, review.author_name = None, guest_name(special_rng, review.language)
-        review.source, review.verified = "invitation", False
+        review.source, review.bought = "site", False
         reviews_by_sku[review.sku].append(review)
     for sku, days_ago, rating in (("TRN-3050", 40, 5), ("SNT-3200", 75, 4), ("VLM-7900", 130, 4)):
         review = PlannedReview(
@@ -184,7 +203,7 @@ def _add_hand_written_reviews(
             author=SHOPPER,
             author_name="Alex P.",
             source="site",
-            verified=True,
+            bought=True,
         )
         authors.reserve(review, SHOPPER)
         reviews_by_sku[sku].append(review)

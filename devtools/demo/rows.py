@@ -36,7 +36,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(DIRECTOR, "director-demo", "quality_director", "fr", "Marc", "Lefèvre", "Marc L."),
     DemoAccount(ADMIN, "admin-demo", ADMIN, "en", "Sam", "Admin", "Sam (admin)"),
 )
-EMAIL_DOMAIN = "reviewgate.example"
+# example.com is reserved for examples (RFC 2606): no demo email can reach anyone.
+EMAIL_DOMAIN = "example.com"
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,16 @@ class PlannedReview:
     author_name: str = ""
     title: str = ""
     body: str = ""
+    # Set by devtools.demo.orders alone, by the rule of docs/invitations.md: the review came
+    # through an invitation link (`order_line`), or its account's address has a delivered,
+    # unrefunded order of the product from before it.
     verified: bool = False
-    source: str = "invitation"
+    source: str = "site"
+    # The writer bought it from the shop: the order planner proves it with an order when the
+    # shop's order feed already ran then (else the review stays unverified).
+    bought: bool = False
+    # (order id, SKU) of the invitation line whose link produced the review.
+    order_line: tuple[str, str] | None = None
     # Text flavour: "" (ordinary), "issue" (the product's known defect), "fixed" (after the
     # fix: praise of it, or a low rating for another reason).
     phase: str = ""

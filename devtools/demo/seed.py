@@ -25,7 +25,8 @@ from accounts.roles import user_add_role
 from core.errors import DomainError
 from devtools.demo.plan import DemoPlan, build_plan
 from devtools.demo.rows import ADMIN, EMAIL_DOMAIN, MODERATOR, PlannedReview
-from devtools.demo.scenarios import ANCHOR_REVIEW
+from devtools.demo.scenarios import ANCHOR_REVIEW, SCENARIOS
+from devtools.demo.seed_orders import DueSoonState, LineKey, demo_orders_write, due_soon_write, stored_reviews_prove
 from gate.models import Improvement
 from gate.policy import GatePolicy
 from gate.services import (
@@ -35,6 +36,7 @@ from gate.services import (
     gate_policy_from_settings,
     improvement_import,
 )
+from orders.invitations import invitation_settings
 from products.models import Category, Product
 from reviews.models import BrandReply, Review, ReviewReport, ReviewStatus, ReviewStatusChange, ReviewVote
 from reviews.ratings import RatingDrift, product_ratings_recompute
@@ -52,6 +54,7 @@ class SeedResult:
     evaluation: EvaluationSummary | None = None
     warnings: list[str] = field(default_factory=list)
     drifts: list[RatingDrift] = field(default_factory=list)
+    due_soon: list[DueSoonState] = field(default_factory=list)
 
     @property
     def created_anything(self) -> bool:
@@ -88,8 +91,9 @@ def demo_seed(
     """Seeds the demo: data, the demo improvement, then the gate evaluated through yesterday.
 
     1. plan the rows for the anchor day (recovered from an earlier seeding, if any);
-    2. in one transaction: categories, products, accounts, reviews and everything that
-       hangs off them, then the products' rating figures rebuilt;
+    2. in one transaction: categories, products, accounts, orders and their invitations,
+       reviews and everything that hangs off them, then the products' rating figures
+       rebuilt; and the few orders whose invitations fall due minutes after `now`;
     3. (gate) the improvement imported as history if it is missing, while its day is not
        yet evaluated, then every day not yet evaluated through yesterday;
     4. a last recomputation of the figures, which must find nothing to correct.
@@ -103,6 +107,8 @@ def demo_seed(
     say(f"Writing the demo data missing from the database (anchor day {anchor})...")
     with transaction.atomic():
         _write_data(plan, result)
+        on_sale = [spec.sku for spec in plan.products if spec.sku not in SCENARIOS]
+        result.due_soon = due_soon_write(now=now, rules=invitation_settings(), on_sale=on_sale, created=result.created)
     if gate:
         _log_improvements(plan, result, now=now)
         yesterday = policy.day_of(now) - timedelta(days=1)
@@ -122,7 +128,11 @@ def _write_data(plan: DemoPlan, result: SeedResult) -> None:
     products = _write_products(plan, result, categories)
     users = _write_accounts(plan, result)
     _write_managers(plan, result, products, users)
-    created = _write_reviews(plan, result, products, users)
+    orders_before = result.created["orders"]
+    line_ids = demo_orders_write(plan.orders, products=products, users=users, created=result.created)
+    created = _write_reviews(plan, result, products, users, line_ids)
+    if result.created["orders"] > orders_before and len(created) < len(plan.reviews):
+        result.created["reviews proven by the new orders"] += stored_reviews_prove(plan.reviews, line_ids)
     if created:
         _write_review_history(plan, result, created, users)
         product_ratings_recompute(product_ids=sorted({review.product_id for review in created.values()}))
@@ -231,7 +241,11 @@ def _write_managers(plan: DemoPlan, result: SeedResult, products: dict[str, Prod
 
 
 def _write_reviews(
-    plan: DemoPlan, result: SeedResult, products: dict[str, Product], users: dict[str, User]
+    plan: DemoPlan,
+    result: SeedResult,
+    products: dict[str, Product],
+    users: dict[str, User],
+    line_ids: dict[LineKey, int],
 ) -> dict[str, Review]:
     """Inserts the reviews not stored yet; returns them by external_id (with their ids)."""
     keys = [r.external_id for r in plan.reviews]
@@ -242,7 +256,7 @@ def _write_reviews(
                 "external_id", flat=True
             )
         )
-    missing = [_review_row(r, products, users) for r in plan.reviews if r.external_id not in stored]
+    missing = [_review_row(r, products, users, line_ids) for r in plan.reviews if r.external_id not in stored]
     if not missing:
         return {}
     Review.objects.bulk_create(missing, batch_size=BATCH_SIZE)
@@ -258,7 +272,9 @@ def _write_reviews(
     return created
 
 
-def _review_row(review: PlannedReview, products: dict[str, Product], users: dict[str, User]) -> Review:
+def _review_row(
+    review: PlannedReview, products: dict[str, Product], users: dict[str, User], line_ids: dict[LineKey, int]
+) -> Review:
     published = review.status in (ReviewStatus.PUBLISHED, ReviewStatus.REMOVED)
     return Review(
         product=products[review.sku],
@@ -271,7 +287,10 @@ def _review_row(review: PlannedReview, products: dict[str, Product], users: dict
         revision=review.revision,
         status=review.status,
         status_reason=review.status_reason,
+        # Verified by the rule: the planner gave it an invitation's order line, or an
+        # earlier delivered order of its account (devtools.demo.orders).
         verified_purchase=review.verified,
+        order_line_id=line_ids[review.order_line] if review.order_line else None,
         source=review.source,
         external_id=review.external_id,
         helpful_yes=review.helpful_yes,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from devtools.demo.texts.fragments import CLOSERS, GENERIC, KIND_TITLES, TITLES, Fragments
 from devtools.demo.texts.hand_written import PENDING_TEXTS, SPECIAL_REVIEWS, UNPUBLISHED_REVIEWS, HandWritten
 from devtools.demo.texts.issues import ISSUES
-from devtools.demo.texts.people import FIRST_NAMES, LAST_INITIALS, PLACES, REPLIES
+from devtools.demo.texts.people import FIRST_NAMES, LAST_INITIALS, LAST_NAMES, PLACES, REPLIES
 from devtools.demo.texts.situations import CONTEXTS, DETAILS, KIDS_CONTEXTS
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "KIDS_CONTEXTS",
     "KIND_TITLES",
     "LAST_INITIALS",
+    "LAST_NAMES",
     "PENDING_TEXTS",
     "PLACES",
     "REPLIES",

@@ -130,6 +130,19 @@ FIRST_NAMES: dict[str, list[str]] = {
     ],
 }
 LAST_INITIALS = "ABCDEFGHJKLMNPRSTVW"
+# A demo customer's surname starts with the initial they sign their reviews with.
+LAST_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "A": "Archer", "B": "Bennett", "C": "Carter", "D": "Dawson", "E": "Ellis", "F": "Fletcher",
+        "G": "Gardner", "H": "Harper", "J": "Jennings", "K": "Kendall", "L": "Lawson", "M": "Mitchell",
+        "N": "Norris", "P": "Palmer", "R": "Russell", "S": "Sutton", "T": "Turner", "V": "Vaughan", "W": "Walsh",
+    },
+    "fr": {
+        "A": "Aubert", "B": "Bernard", "C": "Chevalier", "D": "Durand", "E": "Esnault", "F": "Fontaine",
+        "G": "Garnier", "H": "Hubert", "J": "Joly", "K": "Klein", "L": "Lambert", "M": "Mercier",
+        "N": "Noël", "P": "Perrin", "R": "Roussel", "S": "Simon", "T": "Thomas", "V": "Vidal", "W": "Weber",
+    },
+}  # fmt: skip
 PLACES: dict[str, list[str]] = {
     "en": ["Brittany", "the Lake District", "the Vosges", "Scotland", "the Dordogne", "Cornwall", "the Pyrenees"],
     "fr": ["Bretagne", "Ardèche", "Savoie", "Dordogne", "Corse", "Vendée", "Haute-Loire"],

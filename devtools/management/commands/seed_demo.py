@@ -8,15 +8,27 @@ ago, so its notice email goes out on the first `make run`), two withdrawn (one o
 days ago), one withdrawn last year and reinstated five weeks ago after a logged
 improvement, and one that was flagged and recovered.
 
+Orders and review invitations (devtools.demo.orders): about 2,400 demo orders over the last
+four months, their invitations and reminders, customers at example.com (some unsubscribed,
+some orders refunded or cancelled, a response rate around 27 %). Every verified review
+is verified by the rule of docs/invitations.md: written through an invitation link of its
+customer's order, or by an account whose address has an earlier delivered, unrefunded order
+of the product; older reviews stay unverified. A few orders (`DEMO-SOON-1` to `-4`, English
+and French) are delivered REVIEW_INVITE_DAYS ago less one to three minutes when first
+seeded: the invitation sweep of `make run` emails them within minutes, and the command says
+when.
+
 Anchoring (why a second run creates nothing twice, on the same day or any later day):
-every date is planned as "N days before the anchor", and the anchor is the day of the
+every date is planned as "N days before the anchor" (the orders due soon excepted: they
+are found again by order id), and the anchor is the day of the
 first seeding. On an empty database it is today. When the demo is already there, the
 command finds its anchor from the data itself: the scenario reviews are placed without
 regard to the calendar, so the stored day of review ``demo-STL-2041-0001`` minus its
 planned distance is the first seeding's day, and the plan for that anchor is the plan
 that was written. Every row has a natural key (category slug, product SKU, username,
-review ``external_id`` ``demo-<sku>-<n>``), and only missing rows are written; votes,
-reports, status history and brand replies are written only with their review. The
+review ``external_id`` ``demo-<sku>-<n>``, order id ``DEMO-<n>``, customer address), and
+only missing rows are written; votes, reports, status history and brand replies are written
+only with their review, order lines and invitations only with their order. The
 random choices come from ``random.Random`` seeded with a constant (per product), so the
 plan is the same on every run. Keep the same ``--scale`` between runs: a different scale
 plans different reviews.
@@ -39,6 +51,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandParser
+from django.utils import timezone
 
 from core.commands import OperatorCommand, bad_input
 from core.errors import DomainError
@@ -46,6 +59,7 @@ from devtools.demo.plan import DemoPlan
 from devtools.demo.rows import DEMO_ACCOUNTS
 from devtools.demo.scenarios import SCENARIOS
 from devtools.demo.seed import SeedResult, demo_seed
+from devtools.demo.seed_orders import demo_invitation_figures
 from gate.models import GateEvent
 from products.models import Product
 
@@ -71,8 +85,9 @@ def _scale(value: str) -> float:
 class Command(OperatorCommand):
     help = (
         "Loads believable demo data (about 60 products, 5,000 reviews in English and French, one account "
-        "per role, and poor products that put the quality gate to work), then evaluates the gate through "
-        "yesterday. Idempotent: a second run, today or later, creates nothing twice."
+        "per role, poor products that put the quality gate to work, orders and review invitations, and a "
+        "few orders invited minutes after seeding), then evaluates the gate through yesterday. Idempotent: "
+        "a second run, today or later, creates nothing twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -135,6 +150,7 @@ class Command(OperatorCommand):
         if result.drifts:
             write(self.style.WARNING(f"Corrected {len(result.drifts)} rating figure(s) that had drifted."))
         self._report_gate(result.plan)
+        self._report_invitations(result)
         self._report_accounts()
         write(f"Done in {seconds:.1f} s.")
 
@@ -154,6 +170,29 @@ class Command(OperatorCommand):
                 )
                 state = "active" + (f" ({' then '.join(kinds)})" if kinds else "")
             write(f"  {product.sku:<9} {product.name[:44]:<44} {state}")
+
+    def _report_invitations(self, result: SeedResult) -> None:
+        write = self.stdout.write
+        figures = demo_invitation_figures()
+        write("")
+        write(
+            f"Review invitations in the demo: {figures.orders:,} orders, {figures.invitations:,} invitations and "
+            f"{figures.reminders:,} reminders sent, {figures.reviewed:,} of {figures.invited_lines:,} products asked "
+            f"about reviewed (response rate {figures.response_rate:.0%})."
+        )
+        waiting = [order for order in result.due_soon if not order.invited]
+        if not waiting:
+            write("  The demo's orders due soon were all invited; post an order to /api/v1/orders/ to see another.")
+            return
+        sweep = settings.REVIEW_INVITE_SWEEP_SECONDS
+        write(
+            f"  Falling due while `make run` runs ({settings.REVIEW_INVITE_DAYS} days after delivery); the sweep "
+            f"(every {sweep} s) sends each, and the Celery worker prints its email in this console:"
+        )
+        for order in waiting:
+            products = f"{order.products} product{'s' if order.products > 1 else ''}"
+            due = timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M:%S")
+            write(f"  {order.order_id:<12} {order.language}  {products:<10} due at {due}")
 
     def _report_accounts(self) -> None:
         write = self.stdout.write
