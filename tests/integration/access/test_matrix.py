@@ -28,7 +28,7 @@ from tests.integration.access.matrix import (
     UNAUTHORIZED,
     Row,
 )
-from tests.integration.access.world import CALLERS, World
+from tests.integration.access.world import CALLERS, CUSTOMER_EMAIL, World
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +174,13 @@ def request_cell(world: World, row: Row, caller: str) -> tuple[Any, str]:
     return send(path, row.data(world)), path
 
 
+def shows_customer_address(response: Any) -> bool:
+    """Issue 15: a customer's address is shown to nobody, on any page or API answer (the
+    orders API included: it never returns it), whoever asks."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return CUSTOMER_EMAIL.encode() in body.lower()
+
+
 @pytest.mark.parametrize("row", ROWS, ids=str)
 def test_row(world: World, row: Row) -> None:
     mismatches = []
@@ -185,6 +192,8 @@ def test_row(world: World, row: Row) -> None:
             changed = writes_refused and db_fingerprint() != before
             transaction.set_rollback(True)
         got = outcome_of(response, path=path)
+        if shows_customer_address(response):
+            mismatches.append(f"{caller}: the answer shows the invited customer's email address")
         if changed:
             mismatches.append(f"{caller}: refused ({got}) but the database changed")
         matches = got in ("403", "404") if expected == HIDDEN else got == expected

@@ -150,10 +150,14 @@ def _keys(users: dict[str, User]) -> dict[str, str]:
     return keys
 
 
+# The invited customer's address: personal data that no answer of any row may contain.
+CUSTOMER_EMAIL = "matrix.customer@example.com"
+
+
 def _invited_order(product: Product) -> Order:
     """An order of ``product`` delivered two days ago whose invitation was sent today."""
     now = timezone.now()
-    order = order_create(products=[product], email="matrix.customer@example.com", delivered_at=now - timedelta(days=2))
+    order = order_create(products=[product], email=CUSTOMER_EMAIL, delivered_at=now - timedelta(days=2))
     invitation = Invitation.objects.create(
         order=order, kind=InvitationKind.INVITATION, customer=order.customer, sent_at=now
     )
