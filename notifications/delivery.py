@@ -326,6 +326,8 @@ def _send_email(message: OutboxMessage) -> None:
     if unsubscribe_url:
         # RFC 2369: mail clients show their own "unsubscribe" button for it.
         email.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        # One click in the mail client unsubscribes (RFC 8058): it POSTs to that URL.
+        email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     try:
         email.send(fail_silently=False)
     except Exception as exc:  # SMTP and socket errors of any kind: retried later

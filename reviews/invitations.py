@@ -29,6 +29,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.errors import Conflict, DomainError
@@ -168,11 +169,17 @@ def invitation_review(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, INVITATION_FORM, _form_context(invited, form))
 
 
+# CSRF-exempt on purpose: the token in the URL is the credential (a cross-site POST would
+# need it, and only the customer's mailbox holds it), and a mail client's one-click
+# unsubscribe (RFC 8058: POST "List-Unsubscribe=One-Click", announced by the email's
+# List-Unsubscribe-Post header) comes with no CSRF token.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks to confirm (a mail scanner that follows links unsubscribes nobody); POST
-    unsubscribes at once. Already unsubscribed (or erased): says so."""
+    unsubscribes at once, from the page's button or a mail client's one-click request.
+    Already unsubscribed (or erased): says so."""
     try:
         customer = unsubscribe_customer(token)
     except LinkRefused as exc:

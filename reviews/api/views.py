@@ -1,5 +1,5 @@
 """Published reviews: read by anyone; written, voted on and reported by a signed-in user
-or a read_write API key (acting as its owner), through reviews.services."""
+or an API key holding `write` (acting as its owner), through reviews.services."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ REVIEW_EXAMPLE = {
     create=extend_schema(
         summary="Write a review of the product's current revision",
         description=(
-            "Needs a signed-in user or a read_write API key; the review is its owner's. Same rules as the "
+            "Needs a signed-in user or an API key holding `write`; the review is its owner's. Same rules as the "
             "site: one review per product revision (409 `duplicate_review`), a title, at least 20 characters "
             "of text. Published at once, or `pending` while pre-moderation is on. The site's limit too, in one "
             "budget with it: 10 reviews or edits an hour per author, and 200 an hour per API key (429 `throttled`)."

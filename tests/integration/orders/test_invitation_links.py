@@ -414,3 +414,19 @@ def test_unsubscribe_asks_then_unsubscribes_at_once(client: Client) -> None:
     assert "You are unsubscribed: we send you no review invitations." in again.content.decode()
     assert client.get(f"/unsubscribe/{unsubscribe_token(customer.pk)}x/").status_code == 400
     assert client.put(url).status_code == 405
+
+
+def test_a_mail_clients_one_click_unsubscribe_needs_no_csrf_token() -> None:
+    """RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click` to the email's
+    List-Unsubscribe URL, with no cookie and no CSRF token; the token is the credential."""
+    line, _token = invited(product_create(), language="en")
+    customer = customer_of(line)
+    mail_client = Client(enforce_csrf_checks=True)
+    url = f"/unsubscribe/{unsubscribe_token(customer.pk)}/"
+    form = "application/x-www-form-urlencoded"
+    response = mail_client.post(url, "List-Unsubscribe=One-Click", content_type=form)
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.unsubscribed_at is not None
+    # A forged token still unsubscribes nobody.
+    assert mail_client.post(url[:-2] + "x/", "List-Unsubscribe=One-Click", content_type=form).status_code == 400

@@ -314,6 +314,7 @@ def test_the_email_goes_to_the_address_with_working_links(kettle: Product, toast
     [unsubscribe] = UNSUBSCRIBE.findall(str(email.body))
     assert unsubscribe_token_customer_id(unsubscribe) == bought.customer_id
     assert email.extra_headers["List-Unsubscribe"] == f"<{SITE}/unsubscribe/{unsubscribe}/>"
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_the_email_is_in_the_customers_language(kettle: Product) -> None:
