@@ -42,6 +42,14 @@ class Conflict(DomainError):
     http_status = 409
 
 
+class NotFound(DomainError):
+    """What the request names does not exist (an API view answers 404 before asking, as a
+    rule; this is for the services' other callers)."""
+
+    code = "not_found"
+    http_status = 404
+
+
 class NotAllowed(DomainError):
     code = "permission_denied"
     http_status = 403

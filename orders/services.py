@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.text_safety import validate_display_text
 from orders.models import (
     CUSTOMER_NAME_MAX_LENGTH,
@@ -278,7 +278,7 @@ def order_change(*, order_id: str, changes: dict[Change, datetime]) -> Order:
     no-op). Applied in the order delivered, refunded, cancelled; all or nothing."""
     order = Order.objects.select_for_update().filter(order_id=order_id).first()
     if order is None:
-        raise ValidationFailed(_("No order has this id."), code="not_found")
+        raise NotFound(_("No order has this id."))
     times = OrderTimes(order.purchased_at, order.delivered_at, order.cancelled_at, order.refunded_at)
     errors: dict[str, str] = {}
     for change in (Change.DELIVERED, Change.REFUNDED, Change.CANCELLED):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import override_settings
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from orders.models import Customer, Order, OrderLine
 from orders.policy import Change
 from orders.services import (
@@ -168,3 +168,9 @@ def test_an_anonymised_order_sent_again_is_unchanged_not_a_conflict(shoe: Produc
     assert orders_anonymise_expired(now=T0 + timedelta(days=41)) == 1
     again = order_receive(old)  # the customer still exists (a newer order), the old order is no longer theirs
     assert again.created is False and again.order.customer is None
+
+
+def test_changing_an_unknown_order_is_not_found() -> None:
+    with pytest.raises(NotFound) as refused:
+        order_change(order_id="NO-SUCH-ORDER", changes={Change.DELIVERED: datetime(2026, 3, 1, tzinfo=UTC)})
+    assert (refused.value.http_status, refused.value.code) == (404, "not_found")
