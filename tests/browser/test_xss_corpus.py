@@ -184,6 +184,9 @@ def test_corpus_is_inert_on_the_shoppers_pages_and_the_desk(
             *[f"/desk/products/{MAIN_SKU}/reviews/?page={n}" for n in _pages(len(world.payloads), REVIEWS_PAGE_SIZE)],
             f"/desk/reviews/{world.reviews[0].pk}/reply/",
             "/desk/kpis/",
+            # Grouped by product, product names are row headers (100 rows a page).
+            "/desk/kpis/?group=product",
+            "/desk/kpis/?group=product&page=2",
         ],
     )
     _sign_in(page, base, world.moderator.username)
