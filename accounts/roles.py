@@ -22,6 +22,15 @@ MANAGE_OWN_PRODUCTS = "products.manage_own_products"
 MODERATE_REVIEWS = "reviews.moderate_review"
 
 
+def user_is_staff_member(user: User | None) -> bool:
+    """Staff: Django's ``is_staff`` (or a superuser), or any role other than shopper
+    (moderator, product manager, quality director). Their reviews are employee reviews
+    (reviews.services.user_is_employee)."""
+    if user is None:
+        return False
+    return bool(user.is_staff or user.is_superuser or user.groups.exclude(name=SHOPPER).exists())
+
+
 def user_is_quality_director(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_perm(MANAGE_ALL_PRODUCTS))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
@@ -45,7 +46,13 @@ class StrictCharFieldSchema(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        schema.setdefault("pattern", NO_NUL_PATTERN)
+        # A field's own RegexValidator is its pattern (it must refuse NUL too).
+        own = [
+            str(getattr(validator.regex, "pattern", validator.regex))
+            for validator in self.target.validators
+            if isinstance(validator, RegexValidator)
+        ]
+        schema.setdefault("pattern", own[0] if own else NO_NUL_PATTERN)
         return schema
 
 

@@ -17,10 +17,12 @@ import io
 import json
 import logging
 import queue
+import re
 import socket
 import ssl
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -331,7 +333,16 @@ def _send_email(message: OutboxMessage) -> None:
     try:
         email.send(fail_silently=False)
     except Exception as exc:  # SMTP and socket errors of any kind: retried later
-        raise _DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+        raise _DeliveryFailed(addresses_masked(f"{type(exc).__name__}: {exc}", email.recipients())) from exc
+
+
+def addresses_masked(text: str, addresses: Sequence[str]) -> str:
+    """``text`` without the addresses it was about: an SMTP refusal quotes the recipient,
+    and the error is kept in the admin and the log, where no address belongs."""
+    for address in addresses:
+        if address:
+            text = re.sub(re.escape(address), "<recipient>", text, flags=re.IGNORECASE)
+    return text
 
 
 def _send_webhook(message: OutboxMessage) -> int:

@@ -34,7 +34,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-
 def _checked_kind(kind: str) -> str:
     if len(kind) > OutboxMessage._meta.get_field("kind").max_length:  # type: ignore[operator]
         raise ValueError(f"message kind {kind!r} is too long")

@@ -47,11 +47,14 @@ class InvitedLine:
 
 
 def _line_problem(line: OrderLine, *, used: bool) -> LinkProblem | None:
-    """Why a genuine link to ``line`` may not be used now, if it may not. A used link is
-    refused first: its page then points to the review."""
+    """Why a genuine link to ``line`` may not be used now, if it may not. A used link (it
+    produced a review) is refused first: its page then points to the review. A line marked
+    reviewed by another way (the customer reviewed the product through another order, or
+    as a verified account) is not "used": the review form then says the product was
+    reviewed already (reviews' duplicate rule), or takes a review of a newer version."""
     order = line.order
     customer = order.customer
-    if used or line.reviewed_at is not None:
+    if used:
         return LinkProblem.USED
     if order.cancelled_at is not None or order.refunded_at is not None:
         return LinkProblem.WITHDRAWN
@@ -99,7 +102,7 @@ def _opened(line: OrderLine, now: datetime) -> None:
 def invitation_link_open(token: str, *, now: datetime) -> InvitedLine:
     """The order line a review link names, if it may be used now; records the first
     opening. Raises LinkRefused: INVALID (tampered, not ours, never sent), EXPIRED, and,
-    as LineRefused, USED (it produced a review, or the line is marked reviewed), WITHDRAWN
+    as LineRefused, USED (it produced a review), WITHDRAWN
     (order cancelled or refunded, customer erased or anonymised), UNSUBSCRIBED."""
     invited = _invited_line(token, lock=False)
     _opened(invited.line, now)
@@ -130,14 +133,19 @@ def line_reviewed(line: OrderLine, *, now: datetime) -> bool:
     return bool(updated)
 
 
-def customer_lines_reviewed(*, email: str, product: Product, now: datetime) -> int:
-    """An account reviewed ``product``: its address's unreviewed lines of it count as
-    reviewed, so no reminder asks about it again. Returns the lines marked."""
-    if not email.strip():
+def customer_lines_reviewed(
+    *, product: Product, now: datetime, email: str = "", customer: Customer | None = None
+) -> int:
+    """A customer (named by ``customer``, or by an account's ``email``) reviewed
+    ``product``: their unreviewed lines of it count as reviewed, so no invitation or
+    reminder asks about it again. Returns the lines marked."""
+    if customer is not None:
+        whose = Q(order__customer=customer)
+    elif email.strip():
+        whose = Q(order__customer__email__iexact=email.strip())
+    else:
         return 0
-    return OrderLine.objects.filter(
-        order__customer__email__iexact=email.strip(), product=product, reviewed_at__isnull=True
-    ).update(reviewed_at=now)
+    return OrderLine.objects.filter(whose, product=product, reviewed_at__isnull=True).update(reviewed_at=now)
 
 
 def customer_account(customer: Customer) -> User | None:

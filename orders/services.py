@@ -18,14 +18,18 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.text_safety import validate_display_text
+from notifications.models import DeliveryAttempt, OutboxMessage
+from orders.emails import invitation_dedupe_key
 from orders.models import (
     CUSTOMER_NAME_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     LANGUAGE_CODES,
     Customer,
+    Invitation,
     Order,
     OrderLine,
     OrderSource,
@@ -38,6 +42,9 @@ from products.models import Product
 ORDER_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
 _ORDER_ID = re.compile(rf"\A{ORDER_ID_PATTERN}\Z")
 MAX_LINES = 200
+# A customer's name may greet them and default their review's display name: never an address.
+NAME_PATTERN = r"^[^@\u0000]*$"
+NAME_NOT_AN_ADDRESS = _lazy("A name, not an email address (“@” is not allowed): it may be shown with a review.")
 MAX_QUANTITY = 10_000
 # An order's times come as ISO 8601 date-times with their offset (Z or +hh:mm), through the
 # API and the import alike: a time without one would be read in a zone the shop did not mean.
@@ -89,6 +96,20 @@ def order_id_problem(order_id: str) -> str | None:
     return None
 
 
+def customer_name_problem(name: str) -> str:
+    """Why a customer's name is refused, or "": its length, the display-text rule, and no
+    address (a shop that sends the address as the name would see it shown on a review)."""
+    try:
+        if len(name) > CUSTOMER_NAME_MAX_LENGTH:
+            raise ValidationError(_("At most %(max)d characters.") % {"max": CUSTOMER_NAME_MAX_LENGTH})
+        validate_display_text(name)
+        if "@" in name:
+            raise ValidationError(str(NAME_NOT_AN_ADDRESS))
+    except ValidationError as exc:
+        return " ".join(str(message) for message in exc.messages)
+    return ""
+
+
 def _validate(data: OrderInput) -> dict[str, Product]:
     """The order's products by SKU; else its field errors: what the API's schema refuses
     (ValidationFailed, 400), then what a rule refuses in a well-formed order (Conflict, 409)."""
@@ -102,12 +123,9 @@ def _validate(data: OrderInput) -> dict[str, Product]:
         validate_email(data.email)
     except ValidationError:
         errors["email"] = _("Enter a valid email address.")
-    try:
-        if len(data.name) > CUSTOMER_NAME_MAX_LENGTH:
-            raise ValidationError(_("At most %(max)d characters.") % {"max": CUSTOMER_NAME_MAX_LENGTH})
-        validate_display_text(data.name)
-    except ValidationError as exc:
-        errors["name"] = " ".join(exc.messages)
+    name_problem = customer_name_problem(data.name)
+    if name_problem:
+        errors["name"] = name_problem
     if data.language not in LANGUAGE_CODES:
         errors["language"] = _("One of: %(codes)s.") % {"codes": ", ".join(sorted(LANGUAGE_CODES))}
     products, line_error = _line_products(data.lines)
@@ -259,7 +277,20 @@ def _order_store(data: OrderInput, products: dict[str, Product]) -> Received:
         OrderLine.objects.bulk_create(
             OrderLine(order=order, product=products[line.sku], quantity=line.quantity) for line in data.lines
         )
+        _lines_already_reviewed(order)
     return Received(order=order, created=True)
+
+
+def _lines_already_reviewed(order: Order) -> None:
+    """A product its customer reviewed before (through an invitation, or as a verified
+    account) counts as reviewed on a new order too: one review per customer and product, so
+    no invitation asks about it again."""
+    if order.customer_id is None:
+        return
+    reviewed = OrderLine.objects.filter(order__customer_id=order.customer_id, reviewed_at__isnull=False).values(
+        "product_id"
+    )
+    OrderLine.objects.filter(order=order, product_id__in=reviewed).update(reviewed_at=timezone.now())
 
 
 def _received_again(existing: Order, data: OrderInput) -> Received:
@@ -328,10 +359,23 @@ def customer_erase(*, email: str, now: datetime | None = None) -> int:
 def customers_erase(customer_ids: Sequence[int], *, now: datetime | None = None) -> int:
     """The admin action's and customer_erase's one way of erasing (in the caller's transaction)."""
     now = now or timezone.now()
+    _invitation_delivery_errors_clear(customer_ids)
     Order.objects.filter(customer_id__in=customer_ids).update(customer=None, anonymised_at=now)
     return Customer.objects.filter(pk__in=customer_ids, erased_at__isnull=True).update(
         email="", name="", erased_at=now, unsubscribed_at=now
     )
+
+
+def _invitation_delivery_errors_clear(customer_ids: Sequence[int]) -> None:
+    """A delivery error may quote what the mail server said about the address (the worker
+    masks the address it knows, notifications.delivery.addresses_masked; a server may
+    spell it otherwise): an erased customer's invitation emails keep no error text."""
+    keys = [
+        invitation_dedupe_key(order_id=order_id, kind=kind)
+        for order_id, kind in Invitation.objects.filter(customer_id__in=customer_ids).values_list("order_id", "kind")
+    ]
+    OutboxMessage.objects.filter(dedupe_key__in=keys).update(last_error="")
+    DeliveryAttempt.objects.filter(message__dedupe_key__in=keys).update(error="")
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from core.errors import Conflict, DomainError
 from core.ratelimit import (
     RateLimitTaken,
@@ -124,6 +125,12 @@ def _status_message(review: Review) -> str:
     )
 
 
+def signed_in(request: HttpRequest) -> User | None:
+    """Who is signed in on the site, if anyone: with the link, an unconfirmed account of the
+    customer's address shows it owns it (reviews.verified.invitation_author)."""
+    return request.user if isinstance(request.user, User) and request.user.is_authenticated else None
+
+
 def _submit(request: HttpRequest, token: str, invited: Invited, form: ReviewForm) -> HttpResponse:
     """A valid form: the limit, then the service; a refusal comes back on the form."""
     taken = invitation_rate_limits(request, invited)
@@ -134,7 +141,10 @@ def _submit(request: HttpRequest, token: str, invited: Invited, form: ReviewForm
     try:
         with taken.refunded_on(DomainError):
             review = services.review_submit(
-                product=invited.line.product, author=None, invitation_token=token, **form.review_fields()
+                product=invited.line.product,
+                author=signed_in(request),
+                invitation_token=token,
+                **form.review_fields(),
             )
     except InvitationRefused as exc:  # used meanwhile (a second tab), withdrawn...
         return _refused_page(request, exc)
@@ -152,7 +162,7 @@ def _submit(request: HttpRequest, token: str, invited: Invited, form: ReviewForm
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_review(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        invited = invitation_open(token, now=timezone.now())
+        invited = invitation_open(token, now=timezone.now(), visitor=signed_in(request))
     except InvitationRefused as exc:
         return _refused_page(request, exc)
     _use_customer_language(request, invited.line.language)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.events import EmailVerified
 from accounts.models import User
-from accounts.roles import SHOPPER
+from accounts.roles import user_is_staff_member
 from accounts.verification import email_verify_by_invitation
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from orders.invitation_use import purchase_verified
@@ -180,9 +180,7 @@ def user_is_employee(user: User | None) -> bool:
     """Staff, whose reviews are employee reviews: Django's ``is_staff`` (or a superuser), or
     any role other than shopper (moderator, product manager, quality director). An API key
     acts as its owner, so a staff member's key writes employee reviews too."""
-    if user is None:
-        return False
-    return bool(user.is_staff or user.is_superuser or user.groups.exclude(name=SHOPPER).exists())
+    return user_is_staff_member(user)
 
 
 def _conflict_of_interest_check(*, product: Product, author: User | None) -> None:
@@ -243,21 +241,23 @@ def review_submit(
     """Writes a new review of the product's current revision.
 
     1. through an invitation link (``invitation_token``), the link is the credential: the
-       author is the account of the customer's address, else a guest (``author`` is not
-       asked); a refused link raises reviews.verified.InvitationRefused;
+       author is the account of the customer's address when it has shown it owns it
+       (reviews.verified.invitation_author; ``author`` is then only who is signed in on the
+       site, None through the API), else a guest; a refused link raises
+       reviews.verified.InvitationRefused;
     2. refused to the product's own managers (a conflict of interest), then validated;
     3. stored pending; an employee review (user_is_employee) is marked so, for good;
        verified purchase by the one rule (reviews.verified), and nothing else sets it;
     4. an author whose email is not confirmed yet: it waits (reason ``email_unverified``),
        counted nowhere, until accounts.email_verified (reviews_waiting_for_email_release);
-       a used invitation confirms its account's address first;
+       a link used while signed in as the address's account confirms that address first;
     5. otherwise the publication path (_publish_or_hold): pre-moderation, the burst rule.
     The caller tells the author which from the returned review's status and reason.
     """
     now = now or timezone.now()
-    invited = None
+    invited, visitor = None, author  # through a link, ``author`` is who is signed in, if anyone
     if invitation_token is not None:  # checked now, recorded once locked (step 4's order)
-        invited = invitation_open(invitation_token, now=now, product=product, record=False)
+        invited = invitation_open(invitation_token, now=now, product=product, record=False, visitor=visitor)
     if invited is not None:
         author, source = invited.author, ReviewSource.INVITATION
         author_name = (author_name or invited.guest_name) if author is None else ""
@@ -266,7 +266,8 @@ def review_submit(
     name = (author_name or (author.public_name if author is not None else "")).strip()[:AUTHOR_NAME_MAX_LENGTH]
     if not name:
         raise ValidationFailed(_("Tell us the name to show with your review."), fields={"author_name": _("Required.")})
-    if invited is not None and author is not None:
+    if invited is not None and author is not None and visitor is not None and visitor.pk == author.pk:
+        # Signed in as the account of the address, with the link from its mailbox: confirmed.
         email_verify_by_invitation(user=author, email=invited.line.customer.email, now=now)
     # The author's confirmation is read under the author's row lock, taken before the
     # product's as a confirmation takes them (user, then products): a confirmation landing
@@ -275,7 +276,7 @@ def review_submit(
     # its lines reviewed after it: one order, no deadlock.
     email_confirmed = author is not None and _author_verified_locked(author)
     if invitation_token is not None:
-        invited = invitation_lock(invitation_token, now=now, product=product)
+        invited = invitation_lock(invitation_token, now=now, product=product, visitor=visitor)
     product = Product.objects.select_for_update().get(pk=product.pk)
     review_duplicate_check(product=product, author=author, invited=invited)
     verified = invited is not None or (author is not None and purchase_verified(author, product, at=now))

@@ -6,9 +6,10 @@ delivered, not refunded order of that product before the review (docs/invitation
 reviews.services.review_submit applies it with these helpers; nothing else sets the flag.
 
 Through a link, who writes is the link's customer, whoever is signed in: the review is
-the account's whose address is the customer's (with every rule an account brings: an
-employee review, the conflict of interest), or a guest's, shown under the customer's
-first name unless they choose another.
+the account's whose address is the customer's when that account has shown it owns the
+address (invitation_author), with every rule an account brings (an employee review, the
+conflict of interest); otherwise a guest's, shown under the customer's first name unless
+they choose another.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import user_is_staff_member
 from core.errors import Conflict, DomainError
+from core.text_safety import validate_display_text
 from orders.invitation_use import (
     InvitedLine,
     LineRefused,
@@ -32,6 +36,7 @@ from orders.invitation_use import (
     line_reviewed,
 )
 from orders.links import LinkProblem, LinkRefused
+from orders.models import Customer
 from products.models import Product
 from reviews.models import AUTHOR_NAME_MAX_LENGTH, Review, ReviewStatus
 
@@ -106,34 +111,74 @@ class Invited:
 
 def guest_display_name(customer_name: str) -> str:
     """An invited guest's default display name: the first name the shop gave. Never the
-    full name: the published rules reject reviews that show anyone's full name."""
-    first = customer_name.strip().split(" ", 1)[0] if customer_name.strip() else ""
+    full name: the published rules reject reviews that show anyone's full name; and never
+    what looks like an address (a shop that sends the address as the name), nor text the
+    display-name rule refuses: then no default, and the guest types one."""
+    first = customer_name.strip().split(maxsplit=1)[0] if customer_name.strip() else ""
+    if "@" in first:
+        return ""
+    try:
+        validate_display_text(first)
+    except ValidationError:
+        return ""
     return first[:AUTHOR_NAME_MAX_LENGTH]
 
 
-def _checked(line: InvitedLine, product: Product | None) -> Invited:
+def invitation_author(customer: Customer, *, visitor: User | None) -> User | None:
+    """Whose review a link writes: the account with the customer's address, if it has shown
+    it owns that address, else nobody (a guest review of the customer).
+
+    1. a staff account, always: its review is an employee review, or refused on a product it
+       manages; an unconfirmed address does not dodge the conflict-of-interest rules;
+    2. an active account whose address is confirmed (it read that mailbox before);
+    3. an active account signed in now (``visitor``): its password and the link's mailbox
+       together; the link then confirms the address (reviews.services.review_submit).
+    Anyone may sign up with any address, unconfirmed: such an account gets nothing from the
+    customer's link (not their review, not their verified purchases, not a confirmation).
+    """
+    account = customer_account(customer)
+    if account is None:
+        return None
+    if user_is_staff_member(account):
+        return account
+    if not account.is_active:
+        return None
+    if account.email_verified_at is not None:
+        return account
+    return account if visitor is not None and visitor.pk == account.pk else None
+
+
+def _checked(line: InvitedLine, product: Product | None, visitor: User | None) -> Invited:
     if product is not None and line.product.pk != product.pk:
         raise InvitationRefused(LinkProblem.INVALID)
-    return Invited(line=line, author=customer_account(line.customer))
+    return Invited(line=line, author=invitation_author(line.customer, visitor=visitor))
 
 
-def invitation_open(token: str, *, now: datetime, product: Product | None = None, record: bool = True) -> Invited:
-    """The link's line (first opening recorded, unless ``record`` is False) and author;
-    InvitationRefused otherwise, also for a link to another product than ``product``."""
+def invitation_open(
+    token: str,
+    *,
+    now: datetime,
+    product: Product | None = None,
+    record: bool = True,
+    visitor: User | None = None,
+) -> Invited:
+    """The link's line (first opening recorded, unless ``record`` is False) and author
+    (``visitor``: the account signed in on the site, if any); InvitationRefused otherwise,
+    also for a link to another product than ``product``."""
     try:
         line = invitation_link_open(token, now=now) if record else invitation_link_check(token)
     except LinkRefused as exc:
         raise invitation_refused(exc) from exc
-    return _checked(line, product)
+    return _checked(line, product, visitor)
 
 
-def invitation_lock(token: str, *, now: datetime, product: Product) -> Invited:
+def invitation_lock(token: str, *, now: datetime, product: Product, visitor: User | None = None) -> Invited:
     """invitation_open with the line's row locked, in the review's transaction."""
     try:
         line = invitation_line_lock(token, now=now)
     except LinkRefused as exc:
         raise invitation_refused(exc) from exc
-    return _checked(line, product)
+    return _checked(line, product, visitor)
 
 
 def review_duplicate_check(*, product: Product, author: User | None, invited: Invited | None) -> None:
@@ -156,9 +201,11 @@ def duplicate_message(author: User | None) -> str:
 
 
 def invited_lines_reviewed(review: Review, *, invited: Invited | None, now: datetime) -> None:
-    """The invitation's line is used; a verified account's lines of the product are
-    reviewed too, so no reminder asks again about a product it reviewed."""
+    """The invitation's line is used, and every other unreviewed line of the product in the
+    customer's orders counts as reviewed (one review per customer and product: no later
+    invitation or reminder asks about it again); a verified account's lines likewise."""
     if invited is not None:
         line_reviewed(invited.line.line, now=now)
+        customer_lines_reviewed(customer=invited.line.customer, product=review.product, now=now)
     if review.verified_purchase and review.author is not None:
         customer_lines_reviewed(email=review.author.email, product=review.product, now=now)

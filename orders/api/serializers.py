@@ -22,7 +22,15 @@ from core.api_fields import StrictCharField, StrictIntegerField
 from core.skus import SKU_MAX_LENGTH, SKU_URL_PATTERN
 from orders.models import CUSTOMER_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, ORDER_ID_MAX_LENGTH, Order, OrderLine
 from orders.policy import Change
-from orders.services import MAX_LINES, MAX_QUANTITY, MOMENT_PATTERN, ORDER_ID_PATTERN, offset_moment
+from orders.services import (
+    MAX_LINES,
+    MAX_QUANTITY,
+    MOMENT_PATTERN,
+    NAME_NOT_AN_ADDRESS,
+    NAME_PATTERN,
+    ORDER_ID_PATTERN,
+    offset_moment,
+)
 
 
 @extend_schema_field({"type": "string", "format": "date-time", "pattern": f"^{MOMENT_PATTERN}$"})
@@ -84,7 +92,8 @@ class CustomerInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("How the invitation greets the customer."),
+        validators=[RegexValidator(NAME_PATTERN, message=NAME_NOT_AN_ADDRESS)],
+        help_text=_("How the invitation greets the customer (never an address: no “@”)."),
     )
     language = serializers.ChoiceField(choices=settings.LANGUAGES, help_text=_("The invitation's language."))
 

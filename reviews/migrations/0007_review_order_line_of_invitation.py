@@ -6,26 +6,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_orders_customers_invitations'),
-        ('products', '0003_product_sku_rule_and_invalid_sku_report'),
-        ('reviews', '0006_existing_staff_reviews_are_employee_reviews'),
+        ("orders", "0001_orders_customers_invitations"),
+        ("products", "0003_product_sku_rule_and_invalid_sku_report"),
+        ("reviews", "0006_existing_staff_reviews_are_employee_reviews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='review',
-            name='order_line',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviews', to='orders.orderline', verbose_name="invitation's order line"),
+            model_name="review",
+            name="order_line",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="reviews",
+                to="orders.orderline",
+                verbose_name="invitation's order line",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(condition=models.Q(('order_line__isnull', False)), fields=('order_line',), name='reviews_review_one_per_order_line'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("order_line__isnull", False)),
+                fields=("order_line",),
+                name="reviews_review_one_per_order_line",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('order_line__isnull', True), ('verified_purchase', True), _connector='OR'), name='reviews_review_invited_is_verified'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("order_line__isnull", True), ("verified_purchase", True), _connector="OR"),
+                name="reviews_review_invited_is_verified",
+            ),
         ),
     ]

@@ -260,6 +260,9 @@ def test_the_link_confirms_the_accounts_address_and_the_review_is_the_accounts(c
     account = user_create(SHOPPER, email="Sam@Example.com", email_verified=False, display_name="Sam")
     product = product_create()
     _line, token = invited(product, email="sam@example.com")
+    # Signed in as the address's account: its password and the link's mailbox together (an
+    # account that only claims the address gets nothing: test_link_identity_and_privacy.py).
+    client.force_login(account)
     response = client.get(page(token))
     assert 'name="author_name"' not in response.content.decode()  # the account's name is shown
     client.post(page(token), PAGE_REVIEW)
