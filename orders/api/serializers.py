@@ -23,6 +23,7 @@ from core.skus import SKU_MAX_LENGTH, SKU_URL_PATTERN
 from orders.models import CUSTOMER_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, ORDER_ID_MAX_LENGTH, Order, OrderLine
 from orders.policy import Change
 from orders.services import (
+    EMAIL_PATTERN,
     MAX_LINES,
     MAX_QUANTITY,
     MOMENT_PATTERN,
@@ -50,15 +51,6 @@ class OffsetDateTimeField(serializers.Field):
 
     def to_representation(self, value: datetime) -> str:
         return serializers.DateTimeField().to_representation(value)  # type: ignore[no-any-return]
-
-
-# The addresses the schema promises: a dot-atom local part and a domain of LDH labels with a
-# letters-only top-level label, a subset of what Django's EmailValidator (the service's
-# check) accepts, so that every address the schema calls valid is taken.
-EMAIL_PATTERN = (
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
 
 
 @extend_schema_field({"type": "string", "format": "email", "pattern": EMAIL_PATTERN, "maxLength": EMAIL_MAX_LENGTH})

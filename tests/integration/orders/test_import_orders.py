@@ -73,6 +73,9 @@ def test_a_good_file_is_imported_and_again_changes_nothing(tmp_path: Path) -> No
             "cancelled_at",
         ),
         (f"SO-3,not-an-address,A,en,SHOE-1,1,{TIMES}", "order SO-3: customer_email: Enter a valid email"),
+        # The API's rule, one rule: an internationalised domain is refused here too.
+        (f"SO-3,b@ex\u00e4mple.com,A,en,SHOE-1,1,{TIMES}", "order SO-3: customer_email: Enter a valid email"),
+        (f"SO-3,a@b.com,zed@example.com,en,SHOE-1,1,{TIMES}", "order SO-3: customer_name: A name, not an email"),
         (f"SO-3,a@example.com,A,en,SHOE-1,1,{TIMES},extra", "the row has 11 fields, the header 10"),
         (f"{SO1},SHOE-1,5,{TIMES}", "order SO-1: product SHOE-1 is already on line 2"),
         (f"SO-1,camille@example.com,Camille,en,SHOE-1,1,{TIMES}", "order SO-1: language differs from its first row"),
