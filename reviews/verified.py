@@ -40,11 +40,12 @@ from orders.models import Customer
 from products.models import Product
 from reviews.models import AUTHOR_NAME_MAX_LENGTH, Review, ReviewStatus
 
-# The status a refused link answers with, on the page and in the API: 400 for a link that
-# is not one of ours (nothing to retry), 410 for one that was ours and is gone for good,
-# 403 for one its customer switched off (unsubscribed: we no longer ask them).
+# The status a refused link answers with, on the page and in the API: 403 for a link that
+# is not one of ours (a credential that opens nothing; in the API a well-formed string the
+# schema cannot tell from a genuine token, so not a 400), 410 for one that was ours and is
+# gone for good, 403 for one its customer switched off (unsubscribed: we no longer ask them).
 LINK_PROBLEM_STATUS: dict[LinkProblem, int] = {
-    LinkProblem.INVALID: 400,
+    LinkProblem.INVALID: 403,
     LinkProblem.EXPIRED: 410,
     LinkProblem.USED: 410,
     LinkProblem.WITHDRAWN: 410,

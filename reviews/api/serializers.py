@@ -170,7 +170,7 @@ class ReviewInputSerializer(serializers.Serializer):
         help_text=_(
             "The token of a review invitation's link (the last part of /invitations/<token>/). It is the "
             "credential: no API key or session needed. The review is then the invited customer's (their "
-            "account's if their address has one), a verified purchase. A refused token answers 400 "
+            "account's if their address has one), a verified purchase. A refused token answers 403 "
             "`invitation_invalid`, 410 `invitation_expired`, `invitation_used` or `invitation_withdrawn`, "
             "or 403 `invitation_unsubscribed`."
         ),

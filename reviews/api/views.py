@@ -84,7 +84,7 @@ REVIEW_EXAMPLE = {
             "one, with every rule of that account: an employee review, 403 `own_product`; otherwise a guest's, "
             "shown under `author_name` or the customer's first name), a **verified purchase**, source "
             "`invitation`, and it takes the same moderation, limits and burst rule as any other. The token "
-            "names one product: another product's URL is 400 `invitation_invalid`. Refused tokens: 400 "
+            "names one product: another product's URL is 403 `invitation_invalid`. Refused tokens: 403 "
             "`invitation_invalid` (tampered, cut short, not ours), 410 `invitation_expired`, "
             "`invitation_used` (it already produced a review), `invitation_withdrawn` (order cancelled or "
             "refunded, customer erased), 403 `invitation_unsubscribed`."

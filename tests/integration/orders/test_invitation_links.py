@@ -76,7 +76,7 @@ def expired_token(line: OrderLine, settings: Any) -> str:
 
 REFUSALS = {
     # problem: (status, English title, French title)
-    "invalid": (400, "This review link is not valid", "Ce lien d’avis n’est pas valide"),
+    "invalid": (403, "This review link is not valid", "Ce lien d’avis n’est pas valide"),
     "expired": (410, "This review link has expired", "Ce lien d’avis a expiré"),
     "used": (410, "This review link was already used", "Ce lien d’avis a déjà servi"),
     "unsubscribed": (403, "You are unsubscribed", "Vous êtes désabonné"),
@@ -147,7 +147,7 @@ def test_a_genuine_signature_for_a_line_never_invited_is_refused(client: Client)
     product = product_create()
     line = order_create(products=[product]).lines.get()
     response = client.get(page(review_token(line.pk)))
-    assert response.status_code == 400
+    assert response.status_code == 403
 
 
 # --- The form: no account needed, verified, the same publication path -------------------
@@ -371,10 +371,10 @@ def test_the_api_refuses_bad_tokens_with_their_codes(settings: Any) -> None:
     api = APIClient()
     cases = {
         "/api/v1/products/JACKET-2/reviews/": [
-            (token[:-2] + "zz", 400, "invitation_invalid"),
+            (token[:-2] + "zz", 403, "invitation_invalid"),
             (expired_token(line, settings), 410, "invitation_expired"),
         ],
-        "/api/v1/products/BOOT-2/reviews/": [(token, 400, "invitation_invalid")],  # another product's link
+        "/api/v1/products/BOOT-2/reviews/": [(token, 403, "invitation_invalid")],  # another product's link
     }
     for url, tokens in cases.items():
         for sent, status, code in tokens:
@@ -415,7 +415,7 @@ def test_unsubscribe_asks_then_unsubscribes_at_once(client: Client) -> None:
     assert customer.unsubscribed_at is not None
     again = client.get(url)
     assert "You are unsubscribed: we send you no review invitations." in again.content.decode()
-    assert client.get(f"/unsubscribe/{unsubscribe_token(customer.pk)}x/").status_code == 400
+    assert client.get(f"/unsubscribe/{unsubscribe_token(customer.pk)}x/").status_code == 403
     assert client.put(url).status_code == 405
 
 
@@ -432,4 +432,4 @@ def test_a_mail_clients_one_click_unsubscribe_needs_no_csrf_token() -> None:
     customer.refresh_from_db()
     assert customer.unsubscribed_at is not None
     # A forged token still unsubscribes nobody.
-    assert mail_client.post(url[:-2] + "x/", "List-Unsubscribe=One-Click", content_type=form).status_code == 400
+    assert mail_client.post(url[:-2] + "x/", "List-Unsubscribe=One-Click", content_type=form).status_code == 403
