@@ -6,6 +6,7 @@ one thing it does not, and a client (or Schemathesis, .ci/schemathesis.sh) readi
 schema must be able to tell a valid request from an invalid one:
 
 - a number filter's range (`min_value`/`max_value`) becomes `minimum`/`maximum`;
+- a text filter refuses NUL, as Django's form field does (`pattern`);
 - a filter may state more of its rule (`openapi_schema`: a SKU's pattern, a boolean);
 - an empty value (`?day_to=`) means "not filtered", as in every django-filter form, so an
   optional single-valued parameter says `allowEmptyValue`. Multiple-choice filters
@@ -19,6 +20,8 @@ from typing import Any
 import django_filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
+from core.api_fields import NO_NUL_PATTERN
+
 __all__ = ["StrictFilterSchema", "filter_schema_refinement"]
 
 
@@ -31,6 +34,8 @@ def filter_schema_refinement(filter_field: django_filters.Filter) -> dict[str, A
                 refinement[keyword] = filter_field.extra[bound]
     if isinstance(filter_field, django_filters.BooleanFilter):
         refinement["type"] = "boolean"  # also when a method filters (no type to read)
+    if isinstance(filter_field, django_filters.CharFilter):
+        refinement["pattern"] = NO_NUL_PATTERN  # Django's form field refuses NUL (a 400)
     refinement.update(getattr(filter_field, "openapi_schema", {}))
     return refinement
 

@@ -26,9 +26,14 @@ class InvitationFigureQuery(forms.Form):
     def __init__(self, data: Any, *, today: date) -> None:
         super().__init__({"group": data.get("group"), "from_": data.get("from"), "to": data.get("to")})
         self.today = today
+        # A parameter sent empty (`?to=`) is refused, not read as absent: the schema says a
+        # day (or a group), and an empty value is neither.
+        self.sent_empty = [name for name in ("group", "from", "to") if name in data and data.get(name) == ""]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for name in self.sent_empty:
+            self.add_error("from_" if name == "from" else name, _("Give a value, or leave the parameter out."))
         if self.errors:
             return cleaned
         last = cleaned.get("to") or self.today

@@ -181,16 +181,10 @@ class ReviewInputSerializer(serializers.Serializer):
         validators=[validate_display_text],
         help_text=_(
             "Only with `invitation_token`, for a customer without an account: the name shown with the "
-            "review. Defaults to the customer's first name."
+            "review. Defaults to the customer's first name. Ignored without a token: an account's review "
+            "shows the account's name."
         ),
     )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("author_name") and not attrs.get("invitation_token"):
-            raise serializers.ValidationError(
-                {"author_name": _("Only a review through an invitation takes a name: an account's shows its own.")}
-            )
-        return attrs
 
 
 class VoteInputSerializer(serializers.Serializer):

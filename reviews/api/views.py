@@ -173,7 +173,8 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
                 title=fields["title"],
                 body=fields["body"],
                 language=language,
-                author_name=fields.get("author_name", ""),
+                # A name is the invited guest's alone: an account's review shows its own.
+                author_name=fields.get("author_name", "") if token is not None else "",
                 source=ReviewSource.API,
                 invitation_token=token,
             )

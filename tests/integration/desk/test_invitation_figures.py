@@ -320,6 +320,8 @@ def test_the_api_gives_a_manager_and_their_read_key_their_products_only(
         ({"to": "01/03/2026"}, "to"),
         ({"from": "2026-04-01", "to": "2026-03-01"}, "to"),
         ({"from": "2020-01-01", "to": "2026-03-01"}, "from"),
+        ({"to": ""}, "to"),  # sent empty: not a day (the schema's date), not "absent"
+        ({"group": ""}, "group"),
     ],
 )
 def test_the_api_refuses_a_bad_query_naming_the_field(
