@@ -6,208 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("gate", "0001_initial"),
+        ('gate', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WebhookEndpoint",
+            name='WebhookEndpoint',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("url", models.URLField(max_length=500, verbose_name="URL")),
-                ("secret", models.CharField(editable=False, max_length=128, verbose_name="signing secret")),
-                (
-                    "events",
-                    models.JSONField(
-                        default=list, help_text="The gate events sent to this URL.", verbose_name="events"
-                    ),
-                ),
-                ("description", models.CharField(blank=True, max_length=200, verbose_name="description")),
-                ("active", models.BooleanField(default=True, verbose_name="active")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked at")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.URLField(max_length=500, verbose_name='URL')),
+                ('secret', models.CharField(editable=False, max_length=128, verbose_name='signing secret')),
+                ('events', models.JSONField(default=list, help_text='The gate events sent to this URL.', verbose_name='events')),
+                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "webhook endpoint",
-                "verbose_name_plural": "webhook endpoints",
-                "ordering": ["id"],
+                'verbose_name': 'webhook endpoint',
+                'verbose_name_plural': 'webhook endpoints',
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="OutboxMessage",
+            name='OutboxMessage',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[("email", "Email"), ("webhook", "Webhook")], max_length=8, verbose_name="channel"
-                    ),
-                ),
-                ("kind", models.CharField(max_length=16, verbose_name="kind")),
-                ("dedupe_key", models.CharField(max_length=200, verbose_name="de-duplication key")),
-                ("payload", models.JSONField(verbose_name="payload")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed (gave up)")],
-                        default="pending",
-                        max_length=8,
-                        verbose_name="status",
-                    ),
-                ),
-                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
-                ("next_attempt_at", models.DateTimeField(verbose_name="next attempt at")),
-                ("last_error", models.TextField(blank=True, verbose_name="last error")),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                (
-                    "event",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="outbox_messages",
-                        to="gate.gateevent",
-                    ),
-                ),
-                (
-                    "notice",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="outbox_messages",
-                        to="gate.withdrawalnotice",
-                    ),
-                ),
-                (
-                    "recipient",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="outbox_messages",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "endpoint",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="messages",
-                        to="notifications.webhookendpoint",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('channel', models.CharField(choices=[('email', 'Email'), ('webhook', 'Webhook')], max_length=8, verbose_name='channel')),
+                ('kind', models.CharField(max_length=16, verbose_name='kind')),
+                ('dedupe_key', models.CharField(max_length=200, verbose_name='de-duplication key')),
+                ('payload', models.JSONField(verbose_name='payload')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed (gave up)')], default='pending', max_length=8, verbose_name='status')),
+                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
+                ('next_attempt_at', models.DateTimeField(verbose_name='next attempt at')),
+                ('last_error', models.TextField(blank=True, verbose_name='last error')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outbox_messages', to='gate.gateevent')),
+                ('notice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outbox_messages', to='gate.withdrawalnotice')),
+                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='outbox_messages', to=settings.AUTH_USER_MODEL)),
+                ('endpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='notifications.webhookendpoint')),
             ],
             options={
-                "verbose_name": "outbox message",
-                "verbose_name_plural": "outbox messages",
-                "ordering": ["id"],
+                'verbose_name': 'outbox message',
+                'verbose_name_plural': 'outbox messages',
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="DeliveryAttempt",
+            name='DeliveryAttempt',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("number", models.PositiveIntegerField(verbose_name="attempt number")),
-                ("attempted_at", models.DateTimeField(verbose_name="attempted at")),
-                ("succeeded", models.BooleanField(verbose_name="succeeded")),
-                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="HTTP status")),
-                ("error", models.TextField(blank=True, verbose_name="error")),
-                ("duration_ms", models.PositiveIntegerField(verbose_name="duration (ms)")),
-                (
-                    "message",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="delivery_attempts",
-                        to="notifications.outboxmessage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField(verbose_name='attempt number')),
+                ('attempted_at', models.DateTimeField(verbose_name='attempted at')),
+                ('succeeded', models.BooleanField(verbose_name='succeeded')),
+                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='HTTP status')),
+                ('error', models.TextField(blank=True, verbose_name='error')),
+                ('duration_ms', models.PositiveIntegerField(verbose_name='duration (ms)')),
+                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delivery_attempts', to='notifications.outboxmessage')),
             ],
             options={
-                "verbose_name": "delivery attempt",
-                "verbose_name_plural": "delivery attempts",
-                "ordering": ["message", "number"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("message", "number"), name="notifications_deliveryattempt_one_per_number"
-                    )
-                ],
+                'verbose_name': 'delivery attempt',
+                'verbose_name_plural': 'delivery attempts',
+                'ordering': ['message', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('message', 'number'), name='notifications_deliveryattempt_one_per_number')],
             },
         ),
         migrations.AddConstraint(
-            model_name="webhookendpoint",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("url__startswith", "http://"), ("url__startswith", "https://"), _connector="OR"),
-                name="notifications_webhookendpoint_url_http",
-            ),
+            model_name='webhookendpoint',
+            constraint=models.CheckConstraint(condition=models.Q(('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='notifications_webhookendpoint_url_http'),
         ),
         migrations.AddConstraint(
-            model_name="webhookendpoint",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("revoked_at__isnull", True), ("active", False), _connector="OR"),
-                name="notifications_webhookendpoint_revoked_inactive",
-            ),
+            model_name='webhookendpoint',
+            constraint=models.CheckConstraint(condition=models.Q(('revoked_at__isnull', True), ('active', False), _connector='OR'), name='notifications_webhookendpoint_revoked_inactive'),
         ),
         migrations.AddConstraint(
-            model_name="webhookendpoint",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("secret", ""), _negated=True), name="notifications_webhookendpoint_secret_set"
-            ),
+            model_name='webhookendpoint',
+            constraint=models.CheckConstraint(condition=models.Q(('secret', ''), _negated=True), name='notifications_webhookendpoint_secret_set'),
         ),
         migrations.AddIndex(
-            model_name="outboxmessage",
-            index=models.Index(
-                condition=models.Q(("status", "pending")), fields=["next_attempt_at"], name="notif_outbox_pending_due"
-            ),
+            model_name='outboxmessage',
+            index=models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='notif_outbox_pending_due'),
         ),
         migrations.AddConstraint(
-            model_name="outboxmessage",
-            constraint=models.UniqueConstraint(
-                fields=("dedupe_key",), name="notifications_outboxmessage_dedupe_key_unique"
-            ),
+            model_name='outboxmessage',
+            constraint=models.UniqueConstraint(fields=('dedupe_key',), name='notifications_outboxmessage_dedupe_key_unique'),
         ),
         migrations.AddConstraint(
-            model_name="outboxmessage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("channel", "email"), ("recipient__isnull", False), ("endpoint__isnull", True)),
-                    models.Q(("channel", "webhook"), ("endpoint__isnull", False), ("recipient__isnull", True)),
-                    _connector="OR",
-                ),
-                name="notifications_outboxmessage_channel_target",
-            ),
+            model_name='outboxmessage',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('channel', 'email'), ('recipient__isnull', False), ('endpoint__isnull', True)), models.Q(('channel', 'webhook'), ('endpoint__isnull', False), ('recipient__isnull', True)), _connector='OR'), name='notifications_outboxmessage_channel_target'),
         ),
         migrations.AddConstraint(
-            model_name="outboxmessage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["pending", "sent", "failed"])),
-                name="notifications_outboxmessage_status_known",
-            ),
+            model_name='outboxmessage',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'sent', 'failed'])), name='notifications_outboxmessage_status_known'),
         ),
         migrations.AddConstraint(
-            model_name="outboxmessage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "sent"), _negated=True), ("sent_at__isnull", False), _connector="OR"
-                ),
-                name="notifications_outboxmessage_sent_has_sent_at",
-            ),
+            model_name='outboxmessage',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='notifications_outboxmessage_sent_has_sent_at'),
         ),
     ]
