@@ -35,6 +35,7 @@ ADDRESS_DIGEST_SALT = "accounts.email_verify.address"
 
 
 class VerifyOutcome(StrEnum):
+    PENDING = "pending"  # a genuine link, not used yet: its page asks to confirm (a POST)
     VERIFIED = "verified"  # this link confirmed the address just now
     ALREADY = "already"  # the address was already confirmed (a link opened twice)
     EXPIRED = "expired"  # a genuine link, older than ACCOUNT_EMAIL_VERIFY_DAYS
@@ -70,27 +71,43 @@ def _account_named_by(data: Any) -> User | None:
     return user
 
 
-def email_verify(*, token: str, now: datetime | None = None) -> VerifyOutcome:
-    """Confirm the address a link was sent to, once; see VerifyOutcome for the answers.
-
-    1. Check the signature and the age (an expired link of an account already confirmed
-       says "already confirmed": it is harmless, and that is the more useful answer).
-    2. Set ``email_verified_at`` only where it is still empty and the address is the
-       link's (compare-and-swap: two clicks at once confirm, and publish, once).
-    3. Publish accounts.events.email_verified in that transaction.
-    """
-    now = now or timezone.now()
+def _link_account(token: str) -> tuple[VerifyOutcome, User | None]:
+    """What a link says, without using it: PENDING with its account (a genuine link of an
+    unconfirmed address), or ALREADY, EXPIRED, INVALID (an expired link of an account
+    already confirmed says "already confirmed": it is harmless, the more useful answer)."""
     max_age = timedelta(days=email_verify_days())
     try:
         data = signing.loads(token, salt=EMAIL_VERIFY_SALT, max_age=max_age)
     except signing.SignatureExpired:
         expired = _account_named_by(signing.loads(token, salt=EMAIL_VERIFY_SALT))
-        return VerifyOutcome.ALREADY if expired is not None and expired.email_verified else VerifyOutcome.EXPIRED
+        outcome = VerifyOutcome.ALREADY if expired is not None and expired.email_verified else VerifyOutcome.EXPIRED
+        return outcome, None
     except signing.BadSignature:
-        return VerifyOutcome.INVALID
+        return VerifyOutcome.INVALID, None
     user = _account_named_by(data)
     if user is None:
-        return VerifyOutcome.INVALID
+        return VerifyOutcome.INVALID, None
+    return (VerifyOutcome.ALREADY if user.email_verified else VerifyOutcome.PENDING), user
+
+
+def email_verify_check(*, token: str) -> VerifyOutcome:
+    """What opening a link shows, changing nothing: a GET (a mail scanner following links,
+    a preview) confirms no address; the page's button (email_verify) does."""
+    return _link_account(token)[0]
+
+
+def email_verify(*, token: str, now: datetime | None = None) -> VerifyOutcome:
+    """Confirm the address a link was sent to, once; see VerifyOutcome for the answers.
+
+    1. Check the signature, the age and the account (_link_account);
+    2. Set ``email_verified_at`` only where it is still empty and the address is the
+       link's (compare-and-swap: two clicks at once confirm, and publish, once).
+    3. Publish accounts.events.email_verified in that transaction.
+    """
+    now = now or timezone.now()
+    outcome, user = _link_account(token)
+    if outcome is not VerifyOutcome.PENDING or user is None:
+        return outcome
     with transaction.atomic():
         updated = User.objects.filter(pk=user.pk, email=user.email, email_verified_at__isnull=True).update(
             email_verified_at=now

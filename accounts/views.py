@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
 from accounts.forms import (
@@ -42,6 +42,7 @@ from accounts.verification import (
     VerifyOutcome,
     email_change_unverifies,
     email_verify,
+    email_verify_check,
     email_verify_days,
     email_verify_request,
 )
@@ -185,6 +186,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 # --- Confirming the email address ---------------------------------------------------------
 
 VERIFY_PAGE_STATUS = {
+    VerifyOutcome.PENDING: 200,
     VerifyOutcome.VERIFIED: 200,
     VerifyOutcome.ALREADY: 200,
     VerifyOutcome.EXPIRED: 400,
@@ -192,11 +194,14 @@ VERIFY_PAGE_STATUS = {
 }
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def email_verify_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The page a confirmation link opens: confirmed, already confirmed (harmless), expired
-    or not valid, each with what to do next. The token never leaves this page: the
-    referrer policy is same-origin and the page links only to the site."""
-    outcome = email_verify(token=token)
+    """The page a confirmation link opens. Opening it confirms nothing: a mail scanner or a
+    preview that follows links would otherwise confirm an address for whoever signed up
+    with it; its button (a POST) confirms. Then: confirmed, already confirmed (harmless),
+    expired or not valid, each with what to do next. The token never leaves this page:
+    the referrer policy is same-origin and the page links only to the site."""
+    outcome = email_verify(token=token) if request.method == "POST" else email_verify_check(token=token)
     context = {"outcome": str(outcome), "valid_days": email_verify_days()}
     return render(request, "accounts/email_verify.html", context, status=VERIFY_PAGE_STATUS[outcome])
 

@@ -222,7 +222,7 @@ SITE_ROWS = [
     *_page("set_language", named("set_language"), PUBLIC_PAGE, PUBLIC_PAGE, lambda w: {"language": "fr"}),
     # An invitation's links: the token is the credential, whoever opens it (signed in or not)
     # writes the customer's review or unsubscribes the customer. A link that is not one of
-    # ours is the "invalid link" page, 400 (reviews.verified.LINK_PROBLEM_STATUS).
+    # ours is the "invalid link" page, 403 (reviews.verified.LINK_PROBLEM_STATUS).
     *_page(
         "invitation_review",
         named("invitation_review", token=lambda w: w.invitation_token),
@@ -237,7 +237,7 @@ SITE_ROWS = [
         PUBLIC_PAGE,
     ),
     *[
-        Row(name, method, named(name, token=lambda w: BAD_TOKEN), cells(REFUSED), data, variant="bad token")
+        Row(name, method, named(name, token=lambda w: BAD_TOKEN), cells(FORBIDDEN), data, variant="bad token")
         for name, data in (
             ("invitation_review", lambda w: {**REVIEW, "author_name": "Camille"}),
             ("invitation_unsubscribe", lambda w: {}),

@@ -48,9 +48,14 @@ def test_signup_emails_a_link_in_the_accounts_language_that_confirms_the_address
     assert message.to == ["camille@example.com"]
     assert message.extra_headers["Content-Language"] == "fr"
     assert "Camille D." in message.body and "camille75" not in message.body
-    opened = Client().get(path_of(link_in(message)))
-    page = opened.content.decode()
-    assert opened.status_code == 200 and "Your email address is confirmed" in page
+    link = path_of(link_in(message))
+    browser = Client()
+    opened = browser.get(link)
+    assert opened.status_code == 200 and "Confirm your email address" in opened.content.decode()
+    user.refresh_from_db()
+    assert user.email_verified_at is None and not verified_facts  # opening it confirms nothing
+    confirmed = browser.post(link)
+    assert confirmed.status_code == 200 and "Your email address is confirmed" in confirmed.content.decode()
     user.refresh_from_db()
     assert user.email_verified_at is not None
     assert [(fact.user.pk, fact.at) for fact in verified_facts] == [(user.pk, user.email_verified_at)]
@@ -114,10 +119,10 @@ def test_a_reused_link_says_already_confirmed_and_publishes_once(
 ) -> None:
     user = user_create(email_verified=False)
     link = path_of(email_verify_url(user))
-    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 200
     user.refresh_from_db()
     first = user.email_verified_at
-    again = client.get(link)
+    again = client.post(link)
     assert again.status_code == 200 and "Your email address is already confirmed" in again.content.decode()
     user.refresh_from_db()
     assert user.email_verified_at == first and len(verified_facts) == 1
@@ -159,7 +164,7 @@ def test_an_unconfirmed_account_sees_it_on_its_profile_and_can_ask_for_a_new_lin
     assert "We have sent a new link to sam@example.com. It works for 3 days." in response.content.decode()
     assert OutboxMessage.objects.filter(kind="account_verify", recipient=user).count() == 1
     assert worker_sends() == 1
-    assert client.get(path_of(link_in(mailoutbox[0]))).status_code == 200
+    assert client.post(path_of(link_in(mailoutbox[0]))).status_code == 200
     user.refresh_from_db()
     assert user.email_verified
     assert "Your email address sam@example.com is confirmed." in client.get(reverse("profile")).content.decode()
@@ -216,7 +221,7 @@ def test_a_new_address_is_unconfirmed_and_gets_a_link(client: Client, mailoutbox
     assert worker_sends() == 1
     [message] = mailoutbox
     assert message.to == ["sam.new@example.com"]
-    client.get(path_of(link_in(message)))
+    client.post(path_of(link_in(message)))
     user.refresh_from_db()
     assert user.email_verified
 
@@ -227,3 +232,18 @@ def test_the_same_address_in_another_case_stays_confirmed(client: Client) -> Non
     client.post(reverse("profile"), {"display_name": "Sam", "email": "Sam@Example.com", "language": "en"})
     user.refresh_from_db()
     assert user.email_verified and not OutboxMessage.objects.filter(kind="account_verify").exists()
+
+
+def test_a_mail_scanner_following_the_link_confirms_nothing(verified_facts: list[EmailVerified]) -> None:
+    """Anyone may sign up with anyone's address: if opening the link confirmed it, the
+    scanner of the real owner's mailbox (or a preview) would confirm it for them, and a
+    confirmed address takes that customer's invitations (docs/invitations.md). A GET or a
+    HEAD shows the button; only its POST confirms."""
+    user = user_create(email_verified=False)
+    link = path_of(email_verify_url(user))
+    scanner = Client()
+    assert scanner.get(link).status_code == 200
+    assert scanner.head(link).status_code == 200
+    user.refresh_from_db()
+    assert user.email_verified_at is None and verified_facts == []
+    assert scanner.put(link).status_code == 405

@@ -34,9 +34,12 @@ from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
 from gate.policy import EventKind, GateState
 from notifications.models import WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create
+from orders.links import review_token, unsubscribe_token
+from orders.models import Invitation, InvitationKind, Order
 from products.models import Product
 from reviews.models import ReasonCode, Review, ReviewStatus
 from tests.integration.desk.factories import DESK_SETTINGS, add_review, make_product, user_create
+from tests.orders_factories import order_create
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +63,7 @@ FLAG_DAY = date.today() - timedelta(days=10)
 class World:
     poster: User
     shopper: User
-    key: str  # the poster's read_write API key
+    key: str  # the poster's API key, holding every scope (read, write, orders)
     p1: Product
     p2: Product
     p3: Product  # neither managed nor reviewed by the poster: where the poster writes a review
@@ -71,6 +74,7 @@ class World:
     improvement_request: ImprovementRequest
     webhook: WebhookEndpoint
     event: GateEvent
+    order: Order  # of P3, delivered and invited: the orders API and the invitation pages reach it
 
     def route_values(self, route: str) -> dict[str, str]:
         """The URL arguments of a site route, so it reaches a real object. A route whose
@@ -87,6 +91,11 @@ class World:
         elif route.startswith(("reviews/", "desk/reviews/")):
             values["pk"] = str(self.review.pk)
         values["token"] = email_verify_token(self.shopper)
+        if route.startswith("invitations/"):
+            values["token"] = review_token(self.order.lines.get().pk)
+        elif route.startswith("unsubscribe/"):
+            assert self.order.customer_id is not None
+            values["token"] = unsubscribe_token(self.order.customer_id)
         if "uidb64" in route:
             values["uidb64"] = urlsafe_base64_encode(force_bytes(self.shopper.pk))
             values["token"] = default_token_generator.make_token(self.shopper)
@@ -102,6 +111,8 @@ class World:
             "/api/v1/webhooks/": self.webhook.pk,
         }
         values = {"sku": self.p1.sku, "product_sku": self.p1.sku}
+        if "{order_id}" in path:
+            values["order_id"] = self.order.order_id
         if "{id}" in path:
             collection = path.split("{id}")[0]
             if collection not in ids:
@@ -143,13 +154,14 @@ def world(db: None) -> World:
     webhook, _secret = webhook_endpoint_create(
         url="https://erp.example.com/hooks/reviewgate", events=["withdrawn"], by=poster
     )
+    p3 = make_product()
     return World(
         poster=poster,
         shopper=shopper,
-        key=api_key_create(name="hostile", owner=poster, scopes=["read", "write"]).plaintext,
+        key=api_key_create(name="hostile", owner=poster, scopes=["read", "write", "orders"]).plaintext,
         p1=p1,
         p2=p2,
-        p3=make_product(),
+        p3=p3,
         notice=notice,
         review=review,
         own_review=own_review,
@@ -157,7 +169,18 @@ def world(db: None) -> World:
         improvement_request=improvement_request,
         webhook=webhook,
         event=event,
+        order=_invited_order(p3),
     )
+
+
+def _invited_order(product: Product) -> Order:
+    placed = order_create(products=[product], email="hostile.customer@example.com")
+    assert placed.delivered_at is not None
+    invitation = Invitation.objects.create(
+        order=placed, kind=InvitationKind.INVITATION, customer=placed.customer, sent_at=placed.delivered_at
+    )
+    invitation.lines.set(placed.lines.all())
+    return placed
 
 
 def sent(send: Callable[[], Any]) -> Any:
