@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from core.commands import BAD_INPUT
 from orders.models import Customer, Order
 from products.models import Product
 from tests.commands import command_refused
@@ -28,9 +30,9 @@ def shoe() -> Product:
     return product_create(sku="SHOE-1")
 
 
-def run(*args: str) -> str:
+def run(*args: str, **options: Any) -> str:
     out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
+    call_command(*args, stdout=out, stderr=io.StringIO(), **options)
     return out.getvalue()
 
 
@@ -42,6 +44,16 @@ def test_erase_customer_erases_once_and_never_prints_the_address(shoe: Product) 
     assert Customer.objects.get().erased_at is not None
     assert Order.objects.get().customer is None
     assert str(command_refused("erase_customer", "  ")) == "give the customer's email address"  # exit 2
+
+
+def test_erase_customer_reads_the_address_from_stdin_with_a_dash(shoe: Product) -> None:
+    """`-`: the address stays out of the shell history and the process list."""
+    order_create(products=[shoe], email=EMAIL)
+    assert run("erase_customer", "-", stdin=io.StringIO(f" {EMAIL.upper()}\n")) == "erased\n"
+    assert Customer.objects.get().erased_at is not None
+    with pytest.raises(CommandError) as refused:
+        call_command("erase_customer", "-", stdin=io.StringIO("\n"), stderr=io.StringIO())
+    assert (refused.value.returncode, str(refused.value)) == (BAD_INPUT, "give the customer's email address")
 
 
 @override_settings(ORDER_RETENTION_DAYS=30)
