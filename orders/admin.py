@@ -59,7 +59,7 @@ class CustomerAdmin(ReadOnlyAdmin):
         if not term:
             return queryset, False
         if "@" in term:
-            return queryset.filter(email__iexact=term), False
+            return queryset.filter(pk__in=Customer.objects.with_email(term).values("pk")), False
         number = term.removeprefix("customer").strip().lstrip("#")
         return (queryset.filter(pk=int(number)) if number.isascii() and number.isdigit() else queryset.none()), False
 

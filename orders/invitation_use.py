@@ -142,7 +142,7 @@ def customer_lines_reviewed(
     if customer is not None:
         whose = Q(order__customer=customer)
     elif email.strip():
-        whose = Q(order__customer__email__iexact=email.strip())
+        whose = Q(order__customer__in=Customer.objects.with_email(email))
     else:
         return 0
     return OrderLine.objects.filter(whose, product=product, reviewed_at__isnull=True).update(reviewed_at=now)
@@ -158,7 +158,7 @@ def customer_account(customer: Customer) -> User | None:
 
 def _delivered_purchases(email: str, product: Product, at: datetime) -> Q:
     return Q(
-        customer__email__iexact=email,
+        customer__in=Customer.objects.with_email(email),
         lines__product=product,
         delivered_at__isnull=False,
         delivered_at__lte=at,

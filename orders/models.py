@@ -21,6 +21,17 @@ CUSTOMER_NAME_MAX_LENGTH = 150
 EMAIL_MAX_LENGTH = 254
 
 
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def with_email(self, email: str) -> CustomerQuerySet:
+        """The customer with this address, case-insensitively, through the unique index on
+        Lower("email") (``email__iexact`` compares UPPER() and cannot use it)."""
+        wanted = email.strip().lower()
+        if not wanted:
+            return self.none()
+        # ~Q(email="") repeats the index's condition, so the planner may use the partial index.
+        return self.annotate(email_lower=Lower("email")).filter(email_lower=wanted).exclude(email="")
+
+
 class Customer(models.Model):
     """A buyer the shop told us about, with or without an account on the site."""
 
@@ -31,6 +42,8 @@ class Customer(models.Model):
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

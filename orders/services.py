@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,7 +94,6 @@ class OrderInput:
 class Received:
     order: Order
     created: bool  # False: the same order was received before and nothing changed
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 def order_id_problem(order_id: str) -> str | None:
@@ -227,18 +225,13 @@ def _same_order(order: Order, data: OrderInput, customer_id: int | None) -> bool
 
 
 def customer_for_email(email: str) -> Customer | None:
-    return Customer.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+    return Customer.objects.with_email(email).first()
 
 
 def _customer_upsert(data: OrderInput) -> Customer:
     """The one row for this address (case-insensitive); a new order updates its name and
     language (the shop knows best), never its unsubscription."""
-    customer = (
-        Customer.objects.select_for_update()
-        .annotate(lower=Lower("email"))
-        .filter(lower=data.email.strip().lower())
-        .first()
-    )
+    customer = Customer.objects.select_for_update().with_email(data.email).first()
     if customer is None:
         return Customer.objects.create(email=data.email.strip(), name=data.name.strip(), language=data.language)
     if (customer.name, customer.language) != (data.name.strip(), data.language):
@@ -359,7 +352,7 @@ def customer_erase(*, email: str, now: datetime | None = None) -> int:
     """Erases a customer on request: the address and name go, their orders stay (without
     them) for the figures, and no invitation is sent again. Returns how many customers
     were erased (0 or 1)."""
-    customer = Customer.objects.select_for_update().filter(email__iexact=email.strip()).exclude(email="").first()
+    customer = Customer.objects.select_for_update().with_email(email).first()
     if customer is None:
         return 0
     customers_erase([customer.pk], now=now)

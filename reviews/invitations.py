@@ -13,7 +13,7 @@ Accept-Language is not a choice here: the shop knows what its customer reads. A 
 names no customer (tampered, expired) is shown in the visitor's language as elsewhere.
 
 A refused link gets its own page, with the status of reviews.verified.LINK_PROBLEM_STATUS:
-400 not one of ours, 410 expired, used or withdrawn, 403 unsubscribed. Token pages are
+403 not one of ours, 410 expired, used or withdrawn, 403 unsubscribed. Token pages are
 never cached and keep the site's Referrer-Policy, same-origin: the token leaves in no
 Referer to another site (no-referrer would make browsers send `Origin: null` with the
 form, which Django's CSRF check refuses).

@@ -117,7 +117,6 @@ class OrderViewSet(
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
     # Keys holding `orders` only, whatever the method (not the API's read/write default).
-    required_scope = ApiKeyScope.ORDERS
     permission_classes = [requires_key_scope(ApiKeyScope.ORDERS)]
     lookup_field = "order_id"
     # An id outside the rule never reaches the database: the route does not match (404).

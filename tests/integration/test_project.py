@@ -45,8 +45,13 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_deploy_check_is_clean_with_debug_off_and_a_real_secret():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="x7!Qm2#pL9$zR4@vN8^kT1&wY6*bH3(cJ5)dF0-gS2+eU7=aV9_iO4", ALLOWED_HOSTS="shop.example",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x7!Qm2#pL9$zR4@vN8^kT1&wY6*bH3(cJ5)dF0-gS2+eU7=aV9_iO4",
+        ALLOWED_HOSTS="shop.example",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

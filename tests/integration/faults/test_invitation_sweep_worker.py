@@ -31,12 +31,10 @@ from .report import figures_write
 SWEEP_TASK = "orders.tasks.invitations_sweep_task"
 SWEEPS_AT_ONCE = 4
 SWEEP_DONE = re.compile(r"orders\.tasks\.invitations_sweep_task\[[^\]]+\] succeeded in [\d.]+s: (\d+)")
-# The worker's settings: the fault tests' own, with the invitation pages' URLs (stand-ins
-# until reviews/urls.py defines them; the email needs only their names).
+# The worker's settings: the fault tests' own, with the site's address for the links.
 WORKER_SETTINGS = """\
 from tests.integration.faults.worker_settings import *  # noqa: F403
 
-ROOT_URLCONF = "tests.integration.orders.sweep_urls"
 SITE_URL = "https://shop.example"
 """
 

@@ -111,9 +111,7 @@ def test_golden_file_comes_out_after_missed_days_are_caught_up(file: str, settin
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_a_replay_killed_half_way_resumes_with_identical_events(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_replay_killed_half_way_resumes_with_identical_events(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     case = _case("yelpchi__default__improvements.jsonl")
     policy_settings(settings, case.policy)
     import_history(*_inputs(case))

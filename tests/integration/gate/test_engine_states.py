@@ -273,4 +273,3 @@ def test_the_state_writer_refuses_illegal_moves_and_detects_a_concurrent_change(
         product_gate_state_set(product_id=product.pk, expected=ACTIVE, new=flagged, day=DAY, policy=policy)
     product.refresh_from_db()
     assert (product.gate_state, product.flagged_on) == ("flagged", DAY)
-

@@ -47,7 +47,6 @@ def _invitation_settings(settings: Any) -> None:
     settings.REVIEW_INVITE_LINK_DAYS = 60
     settings.SITE_URL = SITE
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.ROOT_URLCONF = "tests.integration.orders.sweep_urls"
 
 
 @pytest.fixture

@@ -53,8 +53,12 @@ def test_figures_equal_a_recomputation_after_any_sequence(operations, settings):
                 try:
                     if op[0] == "submit":
                         review_submit(
-                            product=products[op[1]], author=users[op[2]], rating=op[3],
-                            title="t", body=REVIEW_TEXT, language="en",
+                            product=products[op[1]],
+                            author=users[op[2]],
+                            rating=op[3],
+                            title="t",
+                            body=REVIEW_TEXT,
+                            language="en",
                         )
                     elif op[0] == "premoderation":
                         settings.REVIEWS_PREMODERATION = op[1]
@@ -72,8 +76,12 @@ def test_figures_equal_a_recomputation_after_any_sequence(operations, settings):
                     elif op[0] == "edit":
                         review = pick(op[1])
                         review_edit(
-                            review=review, author=review.author, rating=op[2],
-                            title="edited", body=REVIEW_TEXT, language="fr",
+                            review=review,
+                            author=review.author,
+                            rating=op[2],
+                            title="edited",
+                            body=REVIEW_TEXT,
+                            language="fr",
                         )
                 except DomainError:
                     pass  # refusals (illegal moves, duplicates) must leave the figures intact too

@@ -277,9 +277,7 @@ def test_limits_switched_off_let_every_action_through(settings: Any) -> None:
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_many_accounts_from_one_address_share_its_budget_but_an_api_key_does_not(
-    settings: Any, action: str
-) -> None:
+def test_many_accounts_from_one_address_share_its_budget_but_an_api_key_does_not(settings: Any, action: str) -> None:
     # Each account could act LIMIT times; the address allows LIMIT + 1 in all, on pages and
     # in API sessions alike. A key (a server acting for people) is not limited by address.
     settings.RATELIMITS = {**settings.RATELIMITS, f"{action}_address": (LIMIT + 1, 3600)}
