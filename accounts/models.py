@@ -40,6 +40,9 @@ class User(AbstractUser):
     # When the account proved it owns its email address (a signed link): until then its
     # reviews wait, unpublished and counted nowhere (a real account per reviewer).
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    # The thanks email after each published review (care.thanks): the author turns it off on
+    # their profile or by the link in the email itself.
+    review_thanks_emails = models.BooleanField(_("thank me by email for each published review"), default=True)
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"

@@ -15,16 +15,19 @@ SHOPPER = "shopper"
 MODERATOR = "moderator"
 PRODUCT_MANAGER = "product_manager"
 QUALITY_DIRECTOR = "quality_director"
-ROLES = (SHOPPER, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR)
+# Follows up unhappy reviewers (the care app): takes, assigns, writes to customers, closes.
+CUSTOMER_CARE = "customer_care"
+ROLES = (SHOPPER, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, CUSTOMER_CARE)
 
 MANAGE_ALL_PRODUCTS = "products.manage_all_products"
 MANAGE_OWN_PRODUCTS = "products.manage_own_products"
 MODERATE_REVIEWS = "reviews.moderate_review"
+HANDLE_CARE_CASES = "care.handle_case"
 
 
 def user_is_staff_member(user: User | None) -> bool:
     """Staff: Django's ``is_staff`` (or a superuser), or any role other than shopper
-    (moderator, product manager, quality director). Their reviews are employee reviews
+    (moderator, product manager, quality director, customer care). Their reviews are employee reviews
     (reviews.services.user_is_employee)."""
     if user is None:
         return False
@@ -37,6 +40,11 @@ def user_is_quality_director(user: User | AnonymousUser) -> bool:
 
 def user_can_moderate(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_perm(MODERATE_REVIEWS))
+
+
+def user_handles_care_cases(user: User | AnonymousUser) -> bool:
+    """Customer care staff: they take, assign, write and close cases (care.services)."""
+    return bool(user.is_authenticated and user.has_perm(HANDLE_CARE_CASES))
 
 
 def user_add_role(user: User, role: str) -> None:

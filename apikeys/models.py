@@ -34,6 +34,7 @@ class ApiKeyScope(models.TextChoices):
     READ = "read", _("Read: GET the API's data")
     WRITE = "write", _("Write: post, change and delete as the owner")
     ORDERS = "orders", _("Orders: send the shop's orders (the orders API)")
+    CARE = "care", _("Care: read customer care's figures (the care figures API)")
 
 
 def scopes_normalised(scopes: Iterable[str]) -> list[str]:

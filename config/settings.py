@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "orders",
     "reviews",
     "gate",
+    "care",
     "storefront",
     "desk",
     "devtools",
@@ -339,6 +340,21 @@ REVIEW_INVITE_LINK_DAYS = env_int("REVIEW_INVITE_LINK_DAYS", 60)
 # Orders purchased longer ago than this lose their customer (address and name): the
 # figures stay, the personal data goes (orders.services.orders_anonymise_expired, daily).
 ORDER_RETENTION_DAYS = env_int("ORDER_RETENTION_DAYS", 730)
+
+# --- Customer care (care app, docs/care.md) -------------------------------------------------
+# A case opened for an unhappy reviewer is first contacted within this many hours (the target
+# the desk counts down against, and the figure the transparency page publishes).
+CARE_FIRST_CONTACT_HOURS = env_int("CARE_FIRST_CONTACT_HOURS", 24)
+# How long the signed reply link of a care message works after it was sent.
+CARE_REPLY_LINK_DAYS = env_int("CARE_REPLY_LINK_DAYS", 14)
+# The hour (TIME_ZONE) of the daily digest of cases still open, to care staff and managers.
+CARE_DIGEST_HOUR = env_int("CARE_DIGEST_HOUR", 8)
+# The service figures on the transparency page (share contacted in time, median time to
+# first contact, share answered publicly), month by month.
+CARE_FIGURES_PUBLIC = env_bool("CARE_FIGURES_PUBLIC", True)
+# The Net Promoter Score on the product page (the desk always shows it; no single answer is
+# ever public).
+NPS_PUBLIC = env_bool("NPS_PUBLIC", False)
 # Bursts (reviews.bursts, stated on /about/reviews/ and in docs/gate.md): a product that
 # receives at least REVIEW_BURST_MIN reviews in REVIEW_BURST_HOURS hours and more than
 # REVIEW_BURST_FACTOR times its daily median of the last 90 days (floored at 1), or at

@@ -40,6 +40,8 @@ class Customer(models.Model):
     language = models.CharField(_("language"), max_length=8, default="en")
     # Honoured at once: an invitation already in the outbox sends nothing after this is set.
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    # A guest's "no more thanks emails" (care.thanks), from the link in a thanks email.
+    thanks_unsubscribed_at = models.DateTimeField(_("thanks emails turned off at"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -24,6 +24,8 @@ STORED_BODY_MAX_LENGTH = 50_000
 BRAND_REPLY_MAX_LENGTH = 5000
 REPORT_COMMENT_MAX_LENGTH = 1000
 AUTHOR_NAME_MAX_LENGTH = 60
+# "How likely are you to recommend this product to a friend?": 0 to 10, optional (NPS).
+RECOMMEND_MIN, RECOMMEND_MAX = 0, 10
 # The languages a review may be written in (the site's).
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -124,6 +126,9 @@ class Review(models.Model):
     # Display name shown to shoppers: the account's name, an invited guest's or an import's.
     author_name = models.CharField(_("display name"), max_length=AUTHOR_NAME_MAX_LENGTH)
     rating = models.PositiveSmallIntegerField(_("rating"))
+    # The optional recommend answer (0-10): counted in the Net Promoter Score, never shown
+    # one by one to anyone but its author and the staff who work on the product.
+    recommend = models.PositiveSmallIntegerField(_("likelihood to recommend"), null=True, blank=True)
     # Sized for what is stored (imports included); a review written here is held to the
     # shorter TITLE_MAX_LENGTH / BODY_MAX_LENGTH by reviews.services.
     title = models.CharField(_("title"), max_length=STORED_TITLE_MAX_LENGTH, blank=True)
@@ -179,6 +184,11 @@ class Review(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="reviews_review_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(recommend__isnull=True)
+                | (Q(recommend__gte=RECOMMEND_MIN) & Q(recommend__lte=RECOMMEND_MAX)),
+                name="reviews_review_recommend_0_to_10",
+            ),
             # One review per invitation link (a used link is refused before this backstop).
             models.UniqueConstraint(
                 fields=["order_line"], condition=Q(order_line__isnull=False), name="reviews_review_one_per_order_line"

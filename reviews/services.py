@@ -33,6 +33,8 @@ from reviews.models import (
     BODY_MIN_LENGTH,
     BRAND_REPLY_MAX_LENGTH,
     LANGUAGE_CODES,
+    RECOMMEND_MAX,
+    RECOMMEND_MIN,
     REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
     BrandReply,
@@ -64,10 +66,32 @@ _TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _validate_content(*, rating: Any, title: str, body: str, language: str, lengths: WrittenLengths) -> None:
+class _Unchanged:
+    """The recommend answer an edit does not touch (the API's PATCH without the field)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+
+
+def _recommend_valid(recommend: Any) -> bool:
+    if recommend is None:
+        return True
+    return (
+        not isinstance(recommend, bool) and isinstance(recommend, int) and RECOMMEND_MIN <= recommend <= RECOMMEND_MAX
+    )
+
+
+def _validate_content(
+    *, rating: Any, title: str, body: str, language: str, lengths: WrittenLengths, recommend: Any = None
+) -> None:
     errors: dict[str, str] = {}
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         errors["rating"] = _("Choose a rating from 1 to 5 stars.")
+    if not isinstance(recommend, _Unchanged) and not _recommend_valid(recommend):
+        errors["recommend"] = _("Answer from 0 (not at all likely) to 10 (extremely likely), or leave it blank.")
     title = title.strip()
     if not title:
         errors["title"] = _("Give your review a title.")
@@ -236,9 +260,11 @@ def review_submit(
     author_name: str = "",
     source: str = ReviewSource.SITE,
     invitation_token: str | None = None,
+    recommend: int | None = None,
     now: datetime | None = None,
 ) -> Review:
-    """Writes a new review of the product's current revision.
+    """Writes a new review of the product's current revision (``recommend``: the optional
+    0-10 answer of the Net Promoter Score).
 
     1. through an invitation link (``invitation_token``), the link is the credential: the
        author is the account of the customer's address when it has shown it owns it
@@ -262,7 +288,9 @@ def review_submit(
         author, source = invited.author, ReviewSource.INVITATION
         author_name = (author_name or invited.guest_name) if author is None else ""
     _conflict_of_interest_check(product=product, author=author)
-    _validate_content(rating=rating, title=title, body=body, language=language, lengths=written_lengths())
+    _validate_content(
+        rating=rating, title=title, body=body, language=language, lengths=written_lengths(), recommend=recommend
+    )
     name = (author_name or (author.public_name if author is not None else "")).strip()[:AUTHOR_NAME_MAX_LENGTH]
     if not name:
         raise ValidationFailed(_("Tell us the name to show with your review."), fields={"author_name": _("Required.")})
@@ -284,7 +312,13 @@ def review_submit(
     review = _review_create(
         product=product,
         author=author,
-        fields={"author_name": name, "rating": rating, "title": title.strip(), "body": body.strip()},
+        fields={
+            "author_name": name,
+            "rating": rating,
+            "recommend": recommend,
+            "title": title.strip(),
+            "body": body.strip(),
+        },
         language=language,
         verified=verified,
         source=source,
@@ -417,14 +451,18 @@ def review_edit(
     title: str,
     body: str,
     language: str,
+    recommend: int | _Unchanged | None = UNCHANGED,
     now: datetime | None = None,
 ) -> Review:
-    """The author changes their review; with pre-moderation it waits for a moderator again."""
+    """The author changes their review; with pre-moderation it waits for a moderator again.
+    ``recommend`` left UNCHANGED keeps the stored answer; None clears it."""
     if author is None or review.author_id != author.pk:
         raise NotAllowed(_("Only the author can edit this review."))
     locked = Review.objects.select_for_update().get(pk=review.pk)
     # Measured against the review as stored: an older, longer review keeps its length.
-    _validate_content(rating=rating, title=title, body=body, language=language, lengths=written_lengths(locked))
+    _validate_content(
+        rating=rating, title=title, body=body, language=language, lengths=written_lengths(locked), recommend=recommend
+    )
     if locked.status == ReviewStatus.REMOVED:
         raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
     previous_rating = locked.rating
@@ -435,7 +473,9 @@ def review_edit(
     locked.title = title.strip()
     locked.body = body.strip()
     locked.language = language
-    locked.save(update_fields=["rating", "title", "body", "language", "updated_at"])
+    if not isinstance(recommend, _Unchanged):
+        locked.recommend = recommend
+    locked.save(update_fields=["rating", "recommend", "title", "body", "language", "updated_at"])
     needs_moderation = settings.REVIEWS_PREMODERATION or locked.status == ReviewStatus.REJECTED
     if needs_moderation and locked.status != ReviewStatus.PENDING:
         locked = _set_status(locked, ReviewStatus.PENDING, by=author, now=now)

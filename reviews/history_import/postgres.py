@@ -45,6 +45,7 @@ STORED_COLUMNS = {
     "author_id": "NULL",
     "author_name": "author_name",
     "rating": "rating",
+    "recommend": "NULL",  # review exports carry no recommend answer
     "title": "title",
     "body": "body",
     "language": "language",
