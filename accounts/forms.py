@@ -81,8 +81,12 @@ class SignupForm(_DisplayNameMixin, UserCreationForm):
 class ProfileForm(_DisplayNameMixin):
     class Meta:
         model = User
-        fields = ("display_name", "email", "language")
-        labels = {"language": _("Language for pages and emails")}
+        fields = ("display_name", "email", "language", "review_thanks_emails")
+        labels = {
+            "language": _("Language for pages and emails"),
+            # care.thanks: read when each thanks email is sent, so unticking stops one already queued.
+            "review_thanks_emails": _("Email me a thank-you when a review I wrote is published"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,9 @@ class CareConfig(AppConfig):
         # Imported here: these modules import models, which the registry loads first (Django's rule).
         from care.emails import care_emails_register  # noqa: PLC0415 - Django's ready(): models loaded first
         from care.services import review_changed_handle  # noqa: PLC0415 - Django's ready(): models loaded first
+        from care.thanks import thanks_emails_register  # noqa: PLC0415 - Django's ready(): models loaded first
         from reviews.events import review_changed  # noqa: PLC0415 - Django's ready(): models loaded first
 
         review_changed.subscribe(review_changed_handle)
         care_emails_register()
+        thanks_emails_register()

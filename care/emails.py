@@ -70,7 +70,9 @@ def care_message_email_context(recipient: User | None, context: Mapping[str, Any
         "product_name": review.product.name,
         "review_title": review.title,
         "message_body": message.body,
-        "outcome": message.case.get_outcome_display() if message.kind == MessageKind.CLOSING else "",
+        # The code, not its label: the builder runs before the worker switches to the
+        # customer's language (notifications.delivery); the template says it in theirs.
+        "outcome": message.case.outcome if message.kind == MessageKind.CLOSING else "",
         "reply_url": reply_link(message.pk),
         "valid_days": int(settings.CARE_REPLY_LINK_DAYS),
     }

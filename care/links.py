@@ -3,11 +3,13 @@
 Django's signing (HMAC with SECRET_KEY, a salt of its own): the link names the message by
 id, carries no address, cannot be forged or altered, and expires CARE_REPLY_LINK_DAYS after
 it was signed (when the email was sent). Single use is the database's: a message has at
-most one answer (CaseMessage.reply_to is unique).
+most one answer (CaseMessage.reply_to is unique). What a genuine link may still do (used,
+closed since) is care.replies'.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from enum import StrEnum
 
@@ -27,9 +29,14 @@ class ReplyProblem(StrEnum):
 
 
 class ReplyRefused(Exception):
-    def __init__(self, problem: ReplyProblem) -> None:
+    """A refused reply link. ``message_id`` is known when the link was genuine (expired,
+    used, closed): the refusal page is then in its customer's language."""
+
+    def __init__(self, problem: ReplyProblem, *, message_id: int | None = None, language: str = "") -> None:
         super().__init__(problem.value)
         self.problem = problem
+        self.message_id = message_id
+        self.language = language
 
 
 def reply_link_max_age() -> timedelta:
@@ -40,15 +47,24 @@ def reply_token(message_id: int) -> str:
     return signing.dumps({"message": message_id}, salt=_REPLY_SALT, compress=False)
 
 
-def reply_token_message_id(token: str) -> int:
-    """The message a reply link names; ReplyRefused(INVALID or EXPIRED) otherwise."""
-    try:
-        data = signing.loads(token, salt=_REPLY_SALT, max_age=reply_link_max_age())
-    except signing.SignatureExpired as exc:
-        raise ReplyRefused(ReplyProblem.EXPIRED) from exc
-    except signing.BadSignature as exc:
-        raise ReplyRefused(ReplyProblem.INVALID) from exc
+def _message_id(data: object) -> int:
     value = data.get("message") if isinstance(data, dict) else None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ReplyRefused(ReplyProblem.INVALID)
     return value
+
+
+def reply_token_message_id(token: str) -> int:
+    """The message a reply link names; ReplyRefused(INVALID or EXPIRED) otherwise. An
+    expired link's signature was checked: its refusal names the message."""
+    try:
+        data = signing.loads(token, salt=_REPLY_SALT, max_age=reply_link_max_age())
+    except signing.SignatureExpired as exc:
+        expired = ReplyRefused(ReplyProblem.EXPIRED)
+        # Genuine and only too old: whose it was (for the page's language).
+        with contextlib.suppress(signing.BadSignature, ReplyRefused):
+            expired.message_id = _message_id(signing.loads(token, salt=_REPLY_SALT))
+        raise expired from exc
+    except signing.BadSignature as exc:
+        raise ReplyRefused(ReplyProblem.INVALID) from exc
+    return _message_id(data)

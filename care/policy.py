@@ -6,7 +6,7 @@ care.services applies them in transactions; the database constraints are the bac
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 # A rating of this or less is an unhappy review; a recommend answer of this or less is a
@@ -40,12 +40,15 @@ def case_reason(*, rating: int, recommend: int | None, employee: bool, source: s
 
 
 def first_contact_due(opened_at: datetime, *, hours: int) -> datetime:
-    return opened_at + timedelta(hours=hours)
+    """``hours`` of elapsed time after opening, in UTC. (Python adds a timedelta to a local
+    time on the wall clock: across a change of clock, 24 hours would be 23 or 25.)"""
+    return opened_at.astimezone(UTC) + timedelta(hours=hours)
 
 
 def time_left(due_at: datetime, *, now: datetime) -> timedelta:
-    """Negative once the target has passed."""
-    return due_at - now
+    """Elapsed time until the target, negative once it has passed (in UTC, for the same
+    reason: two local times of one zone subtract on the wall clock)."""
+    return due_at.astimezone(UTC) - now.astimezone(UTC)
 
 
 def contacted_in_time(*, first_contact_at: datetime | None, due_at: datetime) -> bool:

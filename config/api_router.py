@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 import core.api_filter_schema  # noqa: F401 - registers the filters' schema extension
+from care.api.views import CareFigureViewSet
 from core.api_errors import api_not_found
 from core.skus import SKU_URL_PATTERN
 from desk.api.views import InvitationFigureViewSet
@@ -69,6 +70,7 @@ router.register("gate/improvement-requests", ImprovementRequestViewSet, basename
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("invitation-figures", InvitationFigureViewSet, basename="invitation-figures")
 router.register("orders", OrderViewSet, basename="order")
+router.register("care-figures", CareFigureViewSet, basename="care-figures")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -39,6 +39,11 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_anonymise_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The daily digest of the care cases still open, to care staff and managers (care.alerts).
+    "care-digest-daily": {
+        "task": "care.tasks.care_digest_task",
+        "schedule": crontab(hour=int(settings.CARE_DIGEST_HOUR), minute=0),
+    },
 }
 # Fault tests only (tests/integration/faults/test_two_beats.py): with this set to N, every
 # entry (gate run, reminders, outbox sweep) is sent every N seconds instead of daily / every

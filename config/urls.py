@@ -9,6 +9,7 @@ from accounts import views as account_views
 urlpatterns = [
     path("", include("storefront.urls")),
     path("", include("reviews.urls")),
+    path("", include("care.urls")),
     # Django's sign-in page with rate limits (per address and per account name tried).
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["IsoDateField"]
+__all__ = ["EARLIEST_PERIOD_DAY", "LATEST_PERIOD_DAY", "IsoDateField", "PeriodDayField"]
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
@@ -32,3 +32,23 @@ class IsoDateField(forms.DateField):
             return date.fromisoformat(value)
         except ValueError:
             raise forms.ValidationError(_("Enter a date that exists, as YYYY-MM-DD."), code="invalid") from None
+
+
+# Days a period may name: any real one, kept clear of date.min and date.max, whose midnights
+# (and the day after the last) Python's datetime cannot hold in every time zone: a 400, not a 500.
+EARLIEST_PERIOD_DAY, LATEST_PERIOD_DAY = date(1900, 1, 1), date(9999, 12, 30)
+
+
+class PeriodDayField(IsoDateField):
+    """A day that starts or ends a period of figures (turned into midnights, a day added):
+    ISO 8601 as IsoDateField, from EARLIEST_PERIOD_DAY to LATEST_PERIOD_DAY."""
+
+    def to_python(self, value: Any) -> date | None:
+        day = super().to_python(value)
+        if day is not None and not EARLIEST_PERIOD_DAY <= day <= LATEST_PERIOD_DAY:
+            raise forms.ValidationError(
+                _("Enter a day from %(earliest)s to %(latest)s.")
+                % {"earliest": EARLIEST_PERIOD_DAY.isoformat(), "latest": LATEST_PERIOD_DAY.isoformat()},
+                code="out_of_range",
+            )
+        return day

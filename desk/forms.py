@@ -10,7 +10,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.strict_dates import IsoDateField
+from core.period_query import MAX_PERIOD_DAYS
+from core.strict_dates import PeriodDayField
 from desk.bursts import BURST_STATEMENT_MAX_LENGTH
 from desk.models import COMMENT_MAX_LENGTH
 from desk.services import BULK_MAX
@@ -232,14 +233,13 @@ class BurstDecisionForm(forms.Form):
 
 GROUPINGS = [("category", _("Category")), ("product", _("Product")), ("manager", _("Manager")), ("month", _("Month"))]
 PERIODS = [("30", _("Last 30 days")), ("90", _("Last 90 days")), ("365", _("Last 12 months")), ("custom", _("Dates"))]
-MAX_PERIOD_DAYS = 3 * 366
 
 
 class KpiForm(forms.Form):
     group = forms.ChoiceField(label=_("Group by"), choices=GROUPINGS, required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    start = IsoDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = IsoDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = PeriodDayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = PeriodDayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,7 +17,14 @@ and only the middle one or two of its sorted reply delays, all an exact median n
 * **days to improvement**: for each reinstatement in the period, the days since the
   product's withdrawal; median;
 * **invitations**: invitations sent, links opened, reviews written, response rate and
-  reminders sent, as desk.invitation_figures defines them.
+  reminders sent, as desk.invitation_figures defines them;
+* **NPS**: the Net Promoter Score of the counted reviews published in the period that carry
+  a recommend answer, with its number of answers (``care.figures.NpsCounts``);
+* **customer care**: over the cases opened in the period (a case counts in its opening
+  month), the share first contacted within their target, the median time to first contact,
+  the outcomes, first-contact resolution, the customer effort score with its number of
+  answers, and the share of ratings raised after follow-up (``care.figures.CareCounts``:
+  the definitions are in care.figures' docstring). Whether a case is due depends on ``now``.
 
 A product with several managers counts in each manager's row; the "All" row counts it once.
 Rows come by label (a product's label is its name and SKU), months in calendar order.
@@ -29,18 +36,22 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from statistics import median
 
+from care.figures import CareCounts, CaseFacts, NpsCounts
+from care.policy import Outcome
 from desk.invitation_figures import InvitationCounts, InvitationTally
 
 __all__ = [
     "CSV_COLUMNS",
     "REPLY_TARGET_HOURS",
     "TOTAL_KEY",
+    "CaseFact",
     "EventFact",
     "KpiRow",
+    "NpsTally",
     "ReplyFigures",
     "ReviewTally",
     "category_key",
@@ -84,6 +95,26 @@ class ReplyFigures:
 
 
 @dataclass(frozen=True)
+class NpsTally:
+    """How many counted reviews of one product gave one recommend answer in one bucket of
+    the period (ReviewTally's buckets)."""
+
+    product_id: int
+    day: date  # a day of the bucket inside the period
+    answer: int  # 0-10
+    count: int
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    """A care case of a product, opened on ``day`` (in the policy's time zone)."""
+
+    product_id: int
+    day: date
+    facts: CaseFacts
+
+
+@dataclass(frozen=True)
 class EventFact:
     product_id: int
     day: date
@@ -108,6 +139,8 @@ class KpiRow:
     reinstated: int = 0
     days_to_improvement: list[int] = field(default_factory=list, repr=False)
     invitations: InvitationCounts = field(default_factory=InvitationCounts)
+    nps: NpsCounts = field(default_factory=NpsCounts)
+    care: CareCounts = field(default_factory=CareCounts)
 
     @property
     def average(self) -> Decimal | None:
@@ -267,6 +300,23 @@ def _add_invitations(rows: _Rows, invitations: Iterable[InvitationTally], first:
                 row.invitations.add(tally)
 
 
+def _add_nps(rows: _Rows, answers: Iterable[NpsTally], first: date, last: date) -> None:
+    for tally in answers:
+        if first <= tally.day <= last:
+            for row in rows.of(tally.product_id, tally.day):
+                row.nps.add(tally.answer, tally.count)
+
+
+def _add_cases(rows: _Rows, cases: Iterable[CaseFact], first: date, last: date, now: datetime | None) -> None:
+    for case in cases:
+        if not first <= case.day <= last:
+            continue
+        if now is None:
+            raise ValueError("care cases need now: whether a case is due depends on it")
+        for row in rows.of(case.product_id, case.day):
+            row.care.add(case.facts, now=now)
+
+
 def _add_events(rows: _Rows, events: Sequence[EventFact], first: date, last: date) -> None:
     for event in events:
         if not first <= event.day <= last or event.kind not in COUNTED_EVENTS:
@@ -288,6 +338,9 @@ def kpi_rows(
     groups_of: Callable[[int, date], Iterable[tuple[str, str]]],
     replies: Iterable[ReplyFigures] = (),
     invitations: Iterable[InvitationTally] = (),
+    nps: Iterable[NpsTally] = (),
+    cases: Iterable[CaseFact] = (),
+    now: datetime | None = None,
     total_label: str = "All",
     by_key: bool = False,
 ) -> list[KpiRow]:
@@ -299,6 +352,8 @@ def kpi_rows(
     on that day belongs to: its category, the product, each of its managers, or the day's month.
     ``reviews``, ``invitations`` and ``events`` outside ``first .. last`` are ignored, except withdrawals
     before ``first`` (a reinstatement in the period measures from them).
+    ``nps`` and ``cases`` outside the period are ignored too; ``now`` (required with cases)
+    says which cases are due (care.figures).
     ``replies`` give each group's reply figures (by the keys groups_of names, TOTAL_KEY
     for the "All" row); those of a group without reviews are ignored (a review taken down
     between the queries that loaded the facts).
@@ -307,6 +362,8 @@ def kpi_rows(
     _add_reviews(rows, reviews, first, last)
     _add_replies(rows, replies)
     _add_invitations(rows, invitations, first, last)
+    _add_nps(rows, nps, first, last)
+    _add_cases(rows, cases, first, last, now)
     _add_events(rows, list(events), first, last)
     return rows.ordered(by_key=by_key)
 
@@ -333,7 +390,38 @@ CSV_COLUMNS = (
     "reviews_written",
     "response_rate_percent",
     "reminders_sent",
+    # Appended by issue 16 (care.figures): the NPS, then customer care's figures.
+    "nps",
+    "nps_answers",
+    "care_cases",
+    "care_cases_due",
+    "care_contacted",
+    "care_contacted_within_target_percent",
+    "care_median_first_contact_hours",
+    *(f"care_outcome_{outcome.value}" for outcome in Outcome),
+    "care_first_contact_resolution_percent",
+    "care_effort_score",
+    "care_effort_answers",
+    "care_ratings_raised_percent",
 )
+
+
+def _care_cells(row: KpiRow) -> tuple[object, ...]:
+    care = row.care
+    return (
+        row.nps.score,
+        row.nps.answers,
+        care.cases,
+        care.due,
+        care.contacted,
+        care.in_time_share,
+        care.median_first_contact_hours,
+        *(care.outcomes[outcome.value] for outcome in Outcome),
+        care.first_contact_resolution_share,
+        care.effort_mean,
+        care.effort_answers,
+        care.raised_share,
+    )
 
 
 def _cell(value: object) -> str:
@@ -383,6 +471,7 @@ def kpi_csv(rows: Sequence[KpiRow], *, period: tuple[date, date], group_by: str)
                         row.invitations.written,
                         row.invitations.response_rate,
                         row.invitations.reminders,
+                        *_care_cells(row),
                     )
                 ),
             ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from desk.views import approvals, kpis, moderation, notices, products
+from desk.views import approvals, care, kpis, moderation, notices, products
 
 app_name = "desk"
 
@@ -34,6 +34,12 @@ urlpatterns = [
         moderation.moderation_burst_decide,
         name="moderation_burst_decide",
     ),
+    path("care/", care.care_queue_view, name="care_queue"),
+    path("care/<int:pk>/", care.care_case_view, name="care_case"),
+    path("care/<int:pk>/take/", care.care_case_take, name="care_case_take"),
+    path("care/<int:pk>/assign/", care.care_case_assign, name="care_case_assign"),
+    path("care/<int:pk>/message/", care.care_case_message, name="care_case_message"),
+    path("care/<int:pk>/close/", care.care_case_close, name="care_case_close"),
     path("kpis/", kpis.kpis, name="kpis"),
     path("kpis.csv", kpis.kpis_csv, name="kpis_csv"),
 ]

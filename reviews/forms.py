@@ -22,6 +22,8 @@ from products.models import STARS
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
     BODY_MIN_LENGTH,
+    RECOMMEND_MAX,
+    RECOMMEND_MIN,
     REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
     ReasonCode,
@@ -43,6 +45,13 @@ interpolate_lazy = lazy(_interpolate, str)
 
 def _rating_choices() -> list[tuple[int, str]]:
     return [(n, ngettext("%(n)d star", "%(n)d stars", n) % {"n": n}) for n in STARS]
+
+
+def _recommend_choices() -> list[tuple[int | str, str]]:
+    """0 to 10, the two ends spelled out, then "No answer" (the question is optional)."""
+    ends = {RECOMMEND_MIN: _("0 = not at all likely"), RECOMMEND_MAX: _("10 = extremely likely")}
+    scale: list[tuple[int | str, str]] = [(n, str(ends.get(n, n))) for n in range(RECOMMEND_MIN, RECOMMEND_MAX + 1)]
+    return [*scale, ("", str(_("No answer")))]
 
 
 def _title_field(max_length: int) -> forms.CharField:
@@ -90,6 +99,18 @@ class ReviewForm(forms.Form):
     title = _title_field(written_lengths().title_max)
     body = _body_field(written_lengths().body_max)
     language = forms.ChoiceField(label=_("Language of your review"), choices=settings.LANGUAGES)
+    # Optional, and never published (only the author sees it again, on their edit form):
+    # counted in the Net Promoter Score, and a detractor's answer opens a care case. A
+    # choice, not a number input: only "0" to "10" or "" are accepted ("7.0", "٧", "11": refused).
+    recommend = forms.TypedChoiceField(
+        label=_("How likely are you to recommend this product to a friend?"),
+        choices=_recommend_choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose an answer from 0 to 10, or “No answer”.")},
+    )
 
     def __init__(
         self, *args: Any, ask_author_name: bool = False, lengths: WrittenLengths | None = None, **kwargs: Any
@@ -117,6 +138,10 @@ class ReviewForm(forms.Form):
         }
         if "author_name" in self.fields:
             fields["author_name"] = data["author_name"]
+        # Sent by every form this site renders ("No answer" is checked by default); a post
+        # without it at all leaves an edited review's answer as it was (the service's default).
+        if self.add_prefix("recommend") in self.data:
+            fields["recommend"] = data["recommend"]
         return fields
 
 

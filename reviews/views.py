@@ -210,7 +210,13 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     else:
         form = ReviewForm(
-            initial={"rating": review.rating, "title": review.title, "body": review.body, "language": review.language},
+            initial={
+                "rating": review.rating,
+                "title": review.title,
+                "body": review.body,
+                "language": review.language,
+                "recommend": review.recommend,  # the author's own answer: shown to them alone
+            },
             lengths=written_lengths(review),
         )
     return render(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from care.public import nps_signed, product_nps, service_figures_by_month
 from core.strict_numbers import ascii_page_number
 from gate.public import gate_policy_public, product_gate_figures, product_public_gate_status
 from products.filters import ProductCatalogueFilter
@@ -78,6 +79,17 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _public_nps(product: Product) -> dict[str, Any] | None:
+    """The product's Net Promoter Score for its page when NPS_PUBLIC says so (one query),
+    else None; None without answers too. Never a single answer."""
+    if not settings.NPS_PUBLIC:
+        return None
+    counts = product_nps(product)
+    if counts.score is None:
+        return None
+    return {"score": nps_signed(counts.score), "answers": counts.answers}
+
+
 @require_safe
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     try:
@@ -104,6 +116,7 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
         {
             "product": product,
             "summary": product_rating_summary(product),
+            "nps": _public_nps(product),
             "gate": product_public_gate_status(product),
             "filter": filterset,
             "form": filterset.form,
@@ -127,6 +140,10 @@ def about_reviews(request: HttpRequest) -> HttpResponse:
             "policy": gate_policy_public(),
             "gate_figures": gate_figures,
             "moderation": review_moderation_figures(first_day=gate_figures.first_day),
+            # Customer care's service figures, month by month, unless CARE_FIGURES_PUBLIC is off.
+            "care_months": service_figures_by_month() if settings.CARE_FIGURES_PUBLIC else None,
+            "care_hours": settings.CARE_FIRST_CONTACT_HOURS,
+            "nps_public": settings.NPS_PUBLIC,
             "reasons": [(code.value, code.label, REASON_DESCRIPTIONS.get(code, "")) for code in REPORT_REASONS],
             "author_deleted": ReasonCode.AUTHOR_DELETED,
             "premoderation": settings.REVIEWS_PREMODERATION,

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_user_display_name_required'),
+        ("accounts", "0005_user_display_name_required"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='review_thanks_emails',
-            field=models.BooleanField(default=True, verbose_name='thank me by email for each published review'),
+            model_name="user",
+            name="review_thanks_emails",
+            field=models.BooleanField(default=True, verbose_name="thank me by email for each published review"),
         ),
     ]

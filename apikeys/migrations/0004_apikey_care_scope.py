@@ -5,19 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('apikeys', '0003_remove_apikey_scope'),
+        ("apikeys", "0003_remove_apikey_scope"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='apikey',
-            name='apikeys_apikey_scopes_known',
+            model_name="apikey",
+            name="apikeys_apikey_scopes_known",
         ),
         migrations.AddConstraint(
-            model_name='apikey',
-            constraint=models.CheckConstraint(condition=models.Q(('scopes__in', [['care'], ['orders'], ['read'], ['write'], ['care', 'orders'], ['care', 'read'], ['care', 'write'], ['orders', 'read'], ['orders', 'write'], ['read', 'write'], ['care', 'orders', 'read'], ['care', 'orders', 'write'], ['care', 'read', 'write'], ['orders', 'read', 'write'], ['care', 'orders', 'read', 'write']])), name='apikeys_apikey_scopes_known'),
+            model_name="apikey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "scopes__in",
+                        [
+                            ["care"],
+                            ["orders"],
+                            ["read"],
+                            ["write"],
+                            ["care", "orders"],
+                            ["care", "read"],
+                            ["care", "write"],
+                            ["orders", "read"],
+                            ["orders", "write"],
+                            ["read", "write"],
+                            ["care", "orders", "read"],
+                            ["care", "orders", "write"],
+                            ["care", "read", "write"],
+                            ["orders", "read", "write"],
+                            ["care", "orders", "read", "write"],
+                        ],
+                    )
+                ),
+                name="apikeys_apikey_scopes_known",
+            ),
         ),
     ]

@@ -1,6 +1,7 @@
 """Reads behind the desk's key figures (desk.kpis computes them): the reviews summed per
 product (and month), the reply delays ranked by the database, the gate events, and the
-products' names, SKUs, categories and managers; in a few queries whose rows grow with the products
+products' names, SKUs, categories and managers; the recommend answers and care cases
+(care_kpi_facts, care.selectors); in a few queries whose rows grow with the products
 and months, not with the reviews (docs/performance-kpis.md)."""
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ from django.db.models.functions import RowNumber
 
 from accounts.models import User
 from accounts.roles import user_is_quality_director
+from care.selectors import case_facts, nps_bucket_tallies
 from desk.kpis import (
     REPLY_TARGET_HOURS,
     TOTAL_KEY,
+    CaseFact,
     EventFact,
+    NpsTally,
     ReplyFigures,
     ReviewTally,
     category_key,
@@ -185,6 +189,36 @@ def kpi_facts(
     return KpiFacts(
         reviews=reviews, replies=replies, events=events, categories=categories, managers=managers, products=products
     )
+
+
+@dataclass(frozen=True)
+class CareKpiFacts:
+    nps: list[NpsTally]  # per product, answer and bucket (the month when grouped by month)
+    cases: list[CaseFact]
+
+
+def care_kpi_facts(
+    *, user: User | AnonymousUser, first: date, last: date, policy: GatePolicy, by_month: bool
+) -> CareKpiFacts:
+    """The recommend answers and care cases of the user's products in ``first .. last``
+    (days in the policy's zone), in two queries: the answers summed per product, bucket and
+    answer by the database (rows grow with products, months and the 11 answers, never with
+    the reviews), and one row per case opened in the period (cases are few: one per unhappy
+    review), dated by the day it opened."""
+    product_ids: QuerySet[Any, int] | None = None
+    if not user_is_quality_director(user):
+        product_ids = desk_products(user=user).values_list("pk", flat=True)
+    buckets = month_buckets(first, last) if by_month else [(first, last + timedelta(days=1))]
+    bounds = [policy.start_of_day(start) for start, _end in buckets] + [policy.start_of_day(buckets[-1][1])]
+    nps = [
+        NpsTally(product_id, buckets[index][0], answer, count)
+        for product_id, index, answer, count in nps_bucket_tallies(product_ids=product_ids, bounds=bounds)
+    ]
+    cases = [
+        CaseFact(product_id, policy.day_of(facts.opened_at), facts)
+        for product_id, facts in case_facts(product_ids=product_ids, opened_from=bounds[0], opened_to=bounds[-1])
+    ]
+    return CareKpiFacts(nps=nps, cases=cases)
 
 
 def kpi_product_groups(scope: QuerySet[Product]) -> tuple[CategoryOf, ManagersOf, NamesOf]:

@@ -13,13 +13,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS, user_can_moderate, user_is_quality_director
+from accounts.roles import (
+    MANAGE_ALL_PRODUCTS,
+    MANAGE_OWN_PRODUCTS,
+    user_can_moderate,
+    user_handles_care_cases,
+    user_is_quality_director,
+)
 from core.errors import DomainError
 from desk.approvals import improvement_requests_waiting
+from desk.selectors.care import user_reads_care_cases
 
 View = Callable[..., HttpResponse]
 
@@ -29,8 +37,14 @@ def can_manage(user: User | AnonymousUser) -> bool:
 
 
 def is_desk_user(user: User | AnonymousUser) -> bool:
-    """Anyone the desk has a page for: product managers, quality directors, moderators."""
-    return can_manage(user) or user_can_moderate(user)
+    """Anyone the desk has a page for: product managers, quality directors, moderators,
+    customer care staff."""
+    return can_manage(user) or user_can_moderate(user) or user_handles_care_cases(user)
+
+
+def desk_home_url(user: User | AnonymousUser) -> str:
+    """Where the desk's home sends someone who manages no product: their queue."""
+    return reverse("desk:moderation" if user_can_moderate(user) else "desk:care_queue")
 
 
 def signed_in(view: View, allowed: Callable[[User | AnonymousUser], bool]) -> View:
@@ -65,6 +79,8 @@ def desk_title(user: User | AnonymousUser) -> str:
         return _("Quality director's desk")
     if can_manage(user):
         return _("Product manager's desk")
+    if user_handles_care_cases(user):
+        return _("Customer care desk")
     if user_can_moderate(user):
         return _("Moderation desk")
     return _("Desk")
@@ -74,6 +90,8 @@ def render_desk(request: HttpRequest, template: str, context: dict[str, Any], st
     """A desk page, with the navigation the user's roles call for."""
     context.setdefault("desk_can_manage", can_manage(request.user))
     context.setdefault("desk_can_moderate", user_can_moderate(request.user))
+    # Care staff work the cases; managers and quality directors read their products' cases.
+    context.setdefault("desk_reads_care", user_reads_care_cases(request.user))
     # A quality director acts on every product: "My products" would be wrong for them.
     context.setdefault("desk_all_products", user_is_quality_director(request.user))
     context.setdefault("desk_title", desk_title(request.user))

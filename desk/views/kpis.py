@@ -1,6 +1,8 @@
 """The desk's key figures over a period, per category, product, manager or month: as a page
 and as a CSV download (recorded in the audit trail like any action). The invitation figures
-(desk.invitation_figures) count in the same rows, in a table and columns of their own.
+(desk.invitation_figures) count in the same rows, in a table and columns of their own; so
+do the NPS (beside the CSAT) and customer care's figures (care.figures), whose "due" cases
+depend on the moment of the request (``timezone.now()``).
 
 Grouped by product, a quality director's rows are every product with a review, an event or
 an invitation in the period: thousands in a large shop. The page therefore shows its group
@@ -15,10 +17,12 @@ three years) but are paginated the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -40,6 +44,7 @@ from desk.kpis import (
 )
 from desk.selectors import KpiFacts
 from desk.selectors.invitations import invitation_tallies
+from desk.selectors.kpis import care_kpi_facts
 from desk.views.common import manager_required, render_desk
 from gate.policy import GatePolicy
 
@@ -80,7 +85,7 @@ def kpi_groups_of(facts: KpiFacts, group: str) -> GroupsOf:
     return groups_of
 
 
-def _kpi_rows(request: HttpRequest, form: KpiForm, policy: GatePolicy) -> list[KpiRow]:
+def _kpi_rows(request: HttpRequest, form: KpiForm, policy: GatePolicy, *, now: datetime) -> list[KpiRow]:
     data = form.cleaned_data
     group = data["group"]
     user = acting_user(request)
@@ -88,6 +93,7 @@ def _kpi_rows(request: HttpRequest, form: KpiForm, policy: GatePolicy) -> list[K
     invitations = invitation_tallies(
         user=user, first=data["first"], last=data["last"], policy=policy, by_month=group == "month"
     )
+    care = care_kpi_facts(user=user, first=data["first"], last=data["last"], policy=policy, by_month=group == "month")
     return kpi_rows(
         first=data["first"],
         last=data["last"],
@@ -95,6 +101,9 @@ def _kpi_rows(request: HttpRequest, form: KpiForm, policy: GatePolicy) -> list[K
         replies=facts.replies,
         events=facts.events,
         invitations=invitations,
+        nps=care.nps,
+        cases=care.cases,
+        now=now,
         groups_of=kpi_groups_of(facts, group),
         total_label=_("All products") if user_is_quality_director(user) else _("All my products"),
         by_key=group == "month",  # months in calendar order
@@ -119,7 +128,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
     form = _kpi_form(request, policy)
     if not form.is_valid():
         return render_desk(request, "desk/kpis.html", {"form": form, "rows": None}, status=400)
-    page, rows = kpi_page(_kpi_rows(request, form, policy), request.GET.get("page"))
+    page, rows = kpi_page(_kpi_rows(request, form, policy, now=timezone.now()), request.GET.get("page"))
     csv_query = request.GET.copy()
     csv_query.pop("page", None)  # the CSV lists every row
     return render_desk(
@@ -134,6 +143,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "group": form.cleaned_data["group"],
             "group_heading": dict(GROUPINGS)[form.cleaned_data["group"]],
             "target": REPLY_TARGET_HOURS,
+            "care_target": settings.CARE_FIRST_CONTACT_HOURS,
             "csv_query": csv_query.urlencode(),
         },
     )
@@ -150,7 +160,7 @@ def kpis_csv(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    rows = _kpi_rows(request, form, policy)
+    rows = _kpi_rows(request, form, policy, now=timezone.now())
     first, last, group = form.cleaned_data["first"], form.cleaned_data["last"], form.cleaned_data["group"]
     services.kpis_export_record(
         by=acting_user(request),

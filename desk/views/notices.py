@@ -27,6 +27,7 @@ from desk.forms import AssignForm, CommentForm, ImprovementForm, NoticeFilterFor
 from desk.views.approvals import reject_form_for
 from desk.views.common import (
     can_manage,
+    desk_home_url,
     is_desk_user,
     manager_required,
     number_text,
@@ -63,7 +64,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 def _notice_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_manage(user):
-        return redirect(reverse("desk:moderation"))
+        return redirect(desk_home_url(user))
     form = NoticeFilterForm(
         request.GET or None,
         categories=selectors.desk_categories(user=user),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from devtools.demo import texts
+from devtools.demo.care import recommend_answers_add
 from devtools.demo.catalogue import CATEGORIES, PRODUCTS, CategorySpec, ProductSpec
 from devtools.demo.composing import compose_review
 from devtools.demo.extras import add_votes, brand_replies, pending_reviews, review_reports, unpublished_reviews
@@ -124,6 +125,7 @@ def build_plan(*, anchor: date, scale: float, policy: GatePolicy, rules: Invitat
     add_votes(extra_rng, all_reviews, customers)
     reports = review_reports(extra_rng, all_reviews, customers, anchor=anchor, policy=policy)
     replies = brand_replies(extra_rng, all_reviews, specs, anchor=anchor, policy=policy)
+    recommend_answers_add(all_reviews, anchor=anchor, policy=policy)
 
     # 5. Orders and invitations.
     order_plan = plan_orders(

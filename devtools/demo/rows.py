@@ -16,6 +16,7 @@ from gate.policy import GatePolicy
 SEED = 7_340_211
 
 SHOPPER, MODERATOR, MANAGER, DIRECTOR, ADMIN = "shopper", "moderator", "manager", "director", "admin"
+CARE = "care"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(MODERATOR, "moderator-demo", "moderator", "fr", "Inès", "Moreau", "Inès M."),
     DemoAccount(MANAGER, "manager-demo", "product_manager", "en", "Julia", "Reyes", "Julia R."),
     DemoAccount(DIRECTOR, "director-demo", "quality_director", "fr", "Marc", "Lefèvre", "Marc L."),
+    DemoAccount(CARE, "care-demo", "customer_care", "en", "Nadia", "Haddad", "Nadia H."),
     DemoAccount(ADMIN, "admin-demo", ADMIN, "en", "Sam", "Admin", "Sam (admin)"),
 )
 # example.com is reserved for examples (RFC 2606): no demo email can reach anyone.
@@ -56,6 +58,9 @@ class PlannedReview:
     sku: str
     created_at: datetime
     rating: int
+    # "How likely are you to recommend it?" (0-10), answered on some recent reviews
+    # (devtools.demo.care): written with the review, never added later.
+    recommend: int | None = None
     revision: int = 0
     status: str = "published"
     status_reason: str = ""

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.roles import user_add_role
 from core.errors import DomainError
+from devtools.demo.care import demo_care_write
 from devtools.demo.plan import DemoPlan, build_plan
 from devtools.demo.rows import ADMIN, EMAIL_DOMAIN, MODERATOR, PlannedReview
 from devtools.demo.scenarios import ANCHOR_REVIEW, SCENARIOS
@@ -136,6 +137,7 @@ def _write_data(plan: DemoPlan, result: SeedResult) -> None:
     if created:
         _write_review_history(plan, result, created, users)
         product_ratings_recompute(product_ids=sorted({review.product_id for review in created.values()}))
+    demo_care_write(plan, users=users, created=result.created)
 
 
 def _write_categories(plan: DemoPlan, result: SeedResult) -> dict[str, Category]:
@@ -281,6 +283,7 @@ def _review_row(
         author=users[review.author] if review.author else None,
         author_name=review.author_name,
         rating=review.rating,
+        recommend=review.recommend,
         title=review.title,
         body=review.body,
         language=review.language,

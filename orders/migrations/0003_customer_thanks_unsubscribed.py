@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_invitation_sent_index'),
+        ("orders", "0002_invitation_sent_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='thanks_unsubscribed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='thanks emails turned off at'),
+            model_name="customer",
+            name="thanks_unsubscribed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="thanks emails turned off at"),
         ),
     ]

@@ -22,6 +22,8 @@ from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
+    RECOMMEND_MAX,
+    RECOMMEND_MIN,
     REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
     STORED_BODY_MAX_LENGTH,
@@ -135,7 +137,8 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewCreatedSerializer(ReviewSerializer):
-    """A new review, with its status: `pending` while it waits, and why in `status_reason`."""
+    """A review just written (or edited: one shape, one status enum in the schema), with its
+    status: `pending` while it waits, and why in `status_reason`."""
 
     status_reason = serializers.CharField(
         read_only=True,
@@ -153,6 +156,21 @@ class ReviewCreatedSerializer(ReviewSerializer):
 
 # A signed invitation token (orders.links) is well under this; anything longer is not one.
 INVITATION_TOKEN_MAX_LENGTH = 500
+RECOMMEND_MESSAGE = _("Answer from 0 (not at all likely) to 10 (extremely likely), or leave it blank.")
+
+
+def recommend_field(help_text: Any) -> StrictIntegerField:
+    """The optional recommend answer: a JSON whole number 0-10 or null. Write-only: an
+    individual answer is never in any representation the API gives back."""
+    return StrictIntegerField(
+        min_value=RECOMMEND_MIN,
+        max_value=RECOMMEND_MAX,
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text=help_text,
+        error_messages={"min_value": RECOMMEND_MESSAGE, "max_value": RECOMMEND_MESSAGE},
+    )
 
 
 class ReviewInputSerializer(serializers.Serializer):
@@ -163,6 +181,13 @@ class ReviewInputSerializer(serializers.Serializer):
         choices=settings.LANGUAGES,
         required=False,
         help_text=_("Defaults to the author's language (through an invitation, the customer's)."),
+    )
+    recommend = recommend_field(
+        _(
+            "Optional: how likely the author is to recommend the product to a friend, from 0 (not at all "
+            "likely) to 10 (extremely likely); null or absent: no answer. Write-only: never published, never "
+            "in any answer of the API; counted in the product's Net Promoter Score."
+        )
     )
     invitation_token = StrictCharField(
         required=False,
@@ -184,6 +209,27 @@ class ReviewInputSerializer(serializers.Serializer):
             "review. Defaults to the customer's first name. Ignored without a token: an account's review "
             "shows the account's name."
         ),
+    )
+
+
+class ReviewChangeInputSerializer(serializers.Serializer):
+    """An author's edit (PATCH): each field given replaces the stored one, the others stay."""
+
+    rating = StrictIntegerField(min_value=1, max_value=5, required=False)
+    title = StrictCharField(max_length=TITLE_MAX_LENGTH, validators=[validate_display_text], required=False)
+    body = StrictCharField(
+        min_length=BODY_MIN_LENGTH,
+        max_length=BODY_MAX_LENGTH,
+        validators=[validate_written_text],
+        required=False,
+    )
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    recommend = recommend_field(
+        _(
+            "Optional: the author's answer from 0 (not at all likely) to 10 (extremely likely) to how likely "
+            "they are to recommend the product to a friend; null clears it; absent keeps the stored answer. "
+            "Write-only: never in any answer of the API."
+        )
     )
 
 

@@ -1,12 +1,13 @@
 """Published reviews: read by anyone; written, voted on and reported by a signed-in user
-or an API key holding `write` (acting as its owner), through reviews.services."""
+or an API key holding `write` (acting as its owner), and edited by their author, through
+reviews.services. The recommend answer is written here and never read back (write-only)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +30,7 @@ from reviews.api.selectors import review_list_api, review_published_api
 from reviews.api.serializers import (
     ReportInputSerializer,
     ReportSerializer,
+    ReviewChangeInputSerializer,
     ReviewCreatedSerializer,
     ReviewInputSerializer,
     ReviewSerializer,
@@ -36,7 +38,8 @@ from reviews.api.serializers import (
     VoteSerializer,
 )
 from reviews.invitations import invitation_rate_limits
-from reviews.models import Review, ReviewSource
+from reviews.models import Review, ReviewSource, ReviewStatus
+from reviews.services import UNCHANGED
 from reviews.verified import invitation_open
 
 SKU_PARAMETER = OpenApiParameter(
@@ -110,7 +113,13 @@ REVIEW_EXAMPLE = {
         examples=[
             OpenApiExample(
                 "A review",
-                value={"rating": 4, "title": "Light and grippy", "body": "Did 300 km on wet trails.", "language": "en"},
+                value={
+                    "rating": 4,
+                    "title": "Light and grippy",
+                    "body": "Did 300 km on wet trails.",
+                    "language": "en",
+                    "recommend": 9,
+                },
                 request_only=True,
             ),
             OpenApiExample(
@@ -177,12 +186,24 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
                 author_name=fields.get("author_name", "") if token is not None else "",
                 source=ReviewSource.API,
                 invitation_token=token,
+                recommend=fields.get("recommend"),
             )
         review.product = product
         location = reverse("review-detail", kwargs={"pk": review.pk}, request=request)
         return Response(
             ReviewCreatedSerializer(review).data, status=status.HTTP_201_CREATED, headers={"Location": location}
         )
+
+
+def _published_or_own(request: Request) -> QuerySet[Review]:
+    """What a PATCH may name: any published review (a non-author then meets the service's
+    403), and the caller's own that are not removed (pending, rejected: their edit page's)."""
+    own = Q(author_id=request.user.pk) if request.user and request.user.is_authenticated else Q(pk__in=[])
+    return (
+        Review.objects.filter(Q(status=ReviewStatus.PUBLISHED) | own)
+        .exclude(status=ReviewStatus.REMOVED)
+        .select_related("product", "brand_reply")
+    )
 
 
 def _is_auth(permission: Any) -> bool:
@@ -210,7 +231,46 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewSerializer
 
     def get_queryset(self) -> QuerySet[Review]:
+        if self.action == "partial_update":
+            return _published_or_own(self.request)
         return review_published_api()
+
+    @extend_schema(
+        summary="Edit your review",
+        description=(
+            "Only the review's author (signed in, or an API key holding `write`); another's published review "
+            "is 403 `permission_denied`, an unpublished one 404. Each field given replaces the stored one, the others "
+            "stay. `recommend` absent keeps the stored answer, `null` clears it; the answer is write-only, never "
+            "given back. Same rules and limit as writing a review; with pre-moderation the edited review waits "
+            "for a moderator again (`status`)."
+        ),
+        request=ReviewChangeInputSerializer,
+        responses={200: ReviewCreatedSerializer},
+        examples=[
+            OpenApiExample("Change the rating", value={"rating": 3}, request_only=True),
+            OpenApiExample("Clear the recommend answer", value={"recommend": None}, request_only=True),
+        ],
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        review = self.get_object()
+        data = ReviewChangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        taken = rate_limit_action(request, "review_post")  # one budget with posts and the site's edits
+        if taken.refused:
+            raise rate_limit_api_refusal(taken)
+        with taken.refunded_on(DomainError):
+            edited = services.review_edit(
+                review=review,
+                author=acting_user(request),
+                rating=fields.get("rating", review.rating),
+                title=fields.get("title", review.title),
+                body=fields.get("body", review.body),
+                language=fields.get("language", review.language),
+                recommend=fields.get("recommend", UNCHANGED),
+            )
+        edited.product = review.product
+        return Response(ReviewCreatedSerializer(edited).data)
 
     def get_object(self) -> Review:
         self.kwargs["pk"] = positive_pk_or_404(self.kwargs["pk"])

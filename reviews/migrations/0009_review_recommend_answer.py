@@ -5,22 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_invitation_sent_index'),
-        ('products', '0003_product_sku_rule_and_invalid_sku_report'),
-        ('reviews', '0008_verified_only_by_the_purchase_rule'),
+        ("orders", "0002_invitation_sent_index"),
+        ("products", "0003_product_sku_rule_and_invalid_sku_report"),
+        ("reviews", "0008_verified_only_by_the_purchase_rule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='review',
-            name='recommend',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='likelihood to recommend'),
+            model_name="review",
+            name="recommend",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="likelihood to recommend"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('recommend__isnull', True), models.Q(('recommend__gte', 0), ('recommend__lte', 10)), _connector='OR'), name='reviews_review_recommend_0_to_10'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("recommend__isnull", True),
+                    models.Q(("recommend__gte", 0), ("recommend__lte", 10)),
+                    _connector="OR",
+                ),
+                name="reviews_review_recommend_0_to_10",
+            ),
         ),
     ]

@@ -356,6 +356,12 @@ def reference_csv(rows: Sequence[ReferenceRow], *, period: tuple[date, date], gr
         "reviews_written",
         "response_rate_percent",
         "reminders_sent",
+        # Issue 16: the NPS and customer care's figures (tests/integration/desk/test_care_kpis.py).
+        *("nps", "nps_answers", "care_cases", "care_cases_due", "care_contacted"),
+        *("care_contacted_within_target_percent", "care_median_first_contact_hours", "care_outcome_solved"),
+        *("care_outcome_refunded_replaced", "care_outcome_no_answer", "care_outcome_not_reachable"),
+        *("care_first_contact_resolution_percent", "care_effort_score", "care_effort_answers"),
+        "care_ratings_raised_percent",
     ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -383,6 +389,8 @@ def reference_csv(rows: Sequence[ReferenceRow], *, period: tuple[date, date], gr
             0,
             None,
             0,
+            # Nor any recommend answer or care case: no NPS, then 0 cases and nothing to share.
+            *(None, 0, 0, 0, 0, None, None, 0, 0, 0, 0, None, None, 0, None),
         ]
         writer.writerow([period[0].isoformat(), period[1].isoformat(), group_by, label, *map(_cell, values)])
     return out.getvalue()

@@ -108,3 +108,17 @@ def test_nps_merges_and_refuses_answers_outside_0_to_10() -> None:
     assert (left.answers, left.promoters, left.detractors, left.score) == (4, 3, 1, Decimal("50.0"))
     with pytest.raises(ValueError, match="0 to 10"):
         left.add(11)
+
+
+def test_the_first_contact_target_is_24_elapsed_hours_across_a_change_of_clock() -> None:
+    from zoneinfo import ZoneInfo
+
+    from care.policy import first_contact_due, time_left
+
+    paris = ZoneInfo("Europe/Paris")
+    # The night of 28 to 29 March 2026 has 23 hours in Paris (clocks go forward at 02:00).
+    opened = datetime(2026, 3, 28, 12, 0, tzinfo=paris)
+    due = first_contact_due(opened, hours=24)
+    assert due - opened == DAY
+    assert due.astimezone(paris) == datetime(2026, 3, 29, 13, 0, tzinfo=paris)
+    assert time_left(due, now=datetime(2026, 3, 29, 12, 0, tzinfo=paris)) == timedelta(hours=1)

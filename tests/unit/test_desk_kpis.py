@@ -13,9 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from care.figures import CaseFacts
 from desk.kpis import (
     TOTAL_KEY,
+    CaseFact,
     EventFact,
+    NpsTally,
     ReplyFigures,
     ReviewTally,
     category_key,
@@ -232,3 +235,95 @@ def test_month_buckets_cover_the_period_month_by_month(
     first: date, last: date, buckets: list[tuple[date, date]]
 ) -> None:
     assert month_buckets(first, last) == buckets
+
+
+# --- Issue 16: the NPS and customer care's figures in the same rows ----------------------
+NOW = datetime(2026, 4, 1, 8, 0, tzinfo=PARIS)
+
+
+def case(opened: datetime, *, contact_after: float | None, outcome: str = "", messages: int = 0) -> CaseFacts:
+    contact = None if contact_after is None else opened + timedelta(hours=contact_after)
+    return CaseFacts(
+        opened_at=opened,
+        due_at=opened + timedelta(hours=24),
+        first_contact_at=contact,
+        closed_at=opened + timedelta(days=3) if outcome else None,
+        outcome=outcome,
+        care_messages=messages,
+        effort_score=None,
+        rating_at_open=1,
+        rating_now=1,
+        rating_changed_at=None,
+    )
+
+
+def shared_by_two_managers(product_id: int, _day: date) -> list[tuple[str, str]]:
+    return [("u7", "Julia"), ("u8", "Otto")] if product_id == 2 else [("u7", "Julia")]
+
+
+def test_nps_and_cases_count_in_each_managers_row_and_once_in_the_total() -> None:
+    march = datetime(2026, 3, 10, 9, 0, tzinfo=PARIS)
+    julia, otto, total = kpi_rows(
+        first=FIRST,
+        last=LAST,
+        reviews=[],
+        events=[],
+        nps=[
+            NpsTally(1, FIRST, answer=10, count=3),
+            NpsTally(2, date(2026, 3, 1), answer=0, count=1),
+            NpsTally(2, date(2026, 3, 1), answer=8, count=2),
+            NpsTally(2, LAST + timedelta(days=1), answer=0, count=5),  # outside the period
+        ],
+        cases=[
+            CaseFact(1, march.date(), case(march, contact_after=3, outcome="solved", messages=1)),
+            CaseFact(2, march.date(), case(march, contact_after=None)),  # past due, never contacted
+            CaseFact(2, date(2026, 3, 31), case(datetime(2026, 3, 31, 20, tzinfo=PARIS), contact_after=None)),
+            CaseFact(2, date(2026, 2, 1), case(datetime(2026, 2, 1, tzinfo=PARIS), contact_after=1)),  # before
+        ],
+        now=NOW,
+        groups_of=shared_by_two_managers,
+    )
+    # Julia: 3 promoters, 1 detractor of 6: 33.3; Otto: 1 detractor of 3: -33.3.
+    assert (str(julia.nps.score), julia.nps.answers, str(otto.nps.score), otto.nps.answers) == ("33.3", 6, "-33.3", 3)
+    assert (total.nps.answers, total.nps.promoters, total.nps.detractors) == (6, 3, 1)
+    # The case opened on 31 March at 20:00 is not due at NOW: 2 due of 3, 1 in time.
+    assert (total.care.cases, total.care.due, str(total.care.in_time_share)) == (3, 2, "50.0")
+    assert (otto.care.cases, otto.care.due, str(otto.care.in_time_share)) == (2, 1, "0.0")
+    assert (str(julia.care.first_contact_resolution_share), otto.care.first_contact_resolution_share) == ("100.0", None)
+
+
+def test_cases_without_now_are_refused() -> None:
+    opened = datetime(2026, 3, 10, 9, 0, tzinfo=PARIS)
+    with pytest.raises(ValueError, match="now"):
+        kpi_rows(
+            first=FIRST,
+            last=LAST,
+            reviews=[],
+            events=[],
+            cases=[CaseFact(1, opened.date(), case(opened, contact_after=2))],
+            groups_of=shared_by_two_managers,
+        )
+
+
+def test_the_csv_appends_nps_and_care_columns_with_empty_cells_when_undefined() -> None:
+    opened = datetime(2026, 3, 10, 9, 0, tzinfo=PARIS)
+    rows = kpi_rows(
+        first=FIRST,
+        last=LAST,
+        reviews=[ReviewTally(1, FIRST, reviews=2, rating_sum=6, high=1, verified=0)],
+        events=[],
+        nps=[NpsTally(1, FIRST, answer=9, count=1), NpsTally(1, FIRST, answer=5, count=1)],
+        cases=[CaseFact(1, opened.date(), case(opened, contact_after=30, outcome="refunded_replaced", messages=2))],
+        now=NOW,
+        groups_of=lambda _product, _day: [("c1", "Tents")],
+    )
+    header, tents, _total = kpi_csv(rows, period=(FIRST, LAST), group_by="category").splitlines()
+    assert header.endswith(
+        ",reminders_sent,nps,nps_answers,care_cases,care_cases_due,care_contacted,"
+        "care_contacted_within_target_percent,care_median_first_contact_hours,care_outcome_solved,"
+        "care_outcome_refunded_replaced,care_outcome_no_answer,care_outcome_not_reachable,"
+        "care_first_contact_resolution_percent,care_effort_score,care_effort_answers,care_ratings_raised_percent"
+    )
+    # NPS 0.0 of 2; 1 case, due, contacted late: 0.0% in time, 30.0 h; refunded with two
+    # messages: no first-contact resolution (0.0%); no effort answer; no rating raised.
+    assert tents.endswith(",0,0,0,,0,0.0,2,1,1,1,0.0,30.0,0,1,0,0,0.0,,0,0.0")

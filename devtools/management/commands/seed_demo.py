@@ -55,6 +55,7 @@ from django.utils import timezone
 
 from core.commands import OperatorCommand, bad_input
 from core.errors import DomainError
+from devtools.demo.care import CASE_DAYS, demo_care_summary
 from devtools.demo.plan import DemoPlan
 from devtools.demo.rows import DEMO_ACCOUNTS
 from devtools.demo.scenarios import SCENARIOS
@@ -68,6 +69,7 @@ _ROLE_LABELS = {
     "moderator": "moderator",
     "product_manager": "product manager",
     "quality_director": "quality director",
+    "customer_care": "customer care",
     "admin": "admin (superuser)",
 }
 
@@ -151,6 +153,7 @@ class Command(OperatorCommand):
             write(self.style.WARNING(f"Corrected {len(result.drifts)} rating figure(s) that had drifted."))
         self._report_gate(result.plan)
         self._report_invitations(result)
+        self._report_care()
         self._report_accounts()
         write(f"Done in {seconds:.1f} s.")
 
@@ -193,6 +196,19 @@ class Command(OperatorCommand):
             products = f"{order.products} product{'s' if order.products > 1 else ''}"
             due = timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M:%S")
             write(f"  {order.order_id:<12} {order.language}  {products:<10} due at {due}")
+
+    def _report_care(self) -> None:
+        summary = demo_care_summary(now=timezone.now())
+        states, care, nps = summary.states, summary.care, summary.nps
+        in_time = f"{care.in_time_share} %" if care.in_time_share is not None else "no case due yet"
+        score = f"{nps.score:+} over {nps.answers:,} answers" if nps.score is not None else "no answers yet"
+        self.stdout.write("")
+        self.stdout.write(
+            f"Customer care in the demo: {states.get('open', 0)} cases open, {states.get('contacted', 0)} "
+            f"contacted, {states.get('closed', 0)} closed; first contact within "
+            f"{settings.CARE_FIRST_CONTACT_HOURS} h: {in_time} (last {CASE_DAYS} days); NPS {score} "
+            f"(last 12 months). Log in as `care` to see the queue."
+        )
 
     def _report_accounts(self) -> None:
         write = self.stdout.write

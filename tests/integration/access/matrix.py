@@ -30,7 +30,9 @@ from django.utils import timezone
 from tests.factories import PASSWORD
 from tests.integration.access.world import (
     ANONYMOUS,
+    CARE,
     DIRECTOR,
+    KEY_CARE,
     KEY_DIRECTOR_READ,
     KEY_DIRECTOR_READ_WRITE,
     KEY_READ,
@@ -110,6 +112,14 @@ DESK_MANAGER_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, NOT_A
 DESK_DIRECTOR_ACTION = cells(FORBIDDEN, (VISITORS, LOGIN), ((DIRECTOR, SUPERUSER), OK), ((OTHER_MANAGER,), NOT_FOUND))
 DESK_MODERATOR_PAGE = cells(FORBIDDEN, (VISITORS, LOGIN), (MODERATORS, OK))
 DESK_MODERATOR_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (MODERATORS, NOT_ALLOWED))
+# Customer care's desk: care members act on every case; product managers (their products'
+# cases) and quality directors read them; a case another manager may not read is a 404.
+CARE_STAFF = (CARE, SUPERUSER)
+DESK_CARE_LIST = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), (CARE_STAFF, OK))
+DESK_CARE_LIST_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, NOT_ALLOWED), (CARE_STAFF, NOT_ALLOWED))
+DESK_CARE_CASE = {**DESK_CARE_LIST, OTHER_MANAGER: NOT_FOUND}
+DESK_CARE_ACTION = cells(FORBIDDEN, (VISITORS, LOGIN), (CARE_STAFF, OK))
+DESK_CARE_ACTION_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (CARE_STAFF, NOT_ALLOWED))
 EVERYONE_405 = cells(NOT_ALLOWED)
 SIGNED_IN_405 = cells(NOT_ALLOWED, (VISITORS, LOGIN))
 BAD_TOKEN = "eyJsaW5lIjoxfQ:not-our-signature"
@@ -122,6 +132,10 @@ def _page(route: str, path: PathOf, get: Cells, post: Cells, data: DataOf = lamb
 
 def _review_pk(world: World) -> int:
     return world.review.pk
+
+
+def _case(world: World) -> int:
+    return world.case.pk
 
 
 def _notice1(world: World) -> int:
@@ -236,29 +250,47 @@ SITE_ROWS = [
         PUBLIC_PAGE,
         PUBLIC_PAGE,
     ),
+    # Care's reply link and the thanks emails' unsubscribe link: the token is the credential.
+    *_page(
+        "care_reply",
+        named("care_reply", token=lambda w: w.reply_token),
+        PUBLIC_PAGE,
+        PUBLIC_PAGE,
+        lambda w: {"body": "A size L, please."},
+    ),
+    *_page("thanks_unsubscribe", named("thanks_unsubscribe", token=lambda w: w.thanks_token), PUBLIC_PAGE, PUBLIC_PAGE),
     *[
         Row(name, method, named(name, token=lambda w: BAD_TOKEN), cells(FORBIDDEN), data, variant="bad token")
         for name, data in (
             ("invitation_review", lambda w: {**REVIEW, "author_name": "Camille"}),
             ("invitation_unsubscribe", lambda w: {}),
+            ("care_reply", lambda w: {"body": "A size L, please."}),
+            ("thanks_unsubscribe", lambda w: {}),
         )
         for method in ("GET", "POST")
     ],
 ]
 
 DESK_ROWS = [
-    # The desk's home: a moderator who manages nothing is sent on to the queue (a redirect).
+    # The desk's home: a moderator or a care member who manages nothing is sent on to their
+    # queue (a redirect).
     Row(
         "desk:notices",
         "GET",
         named("desk:notices"),
-        cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), (MODERATORS, OK)),
+        cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), (MODERATORS, OK), ((CARE,), OK)),
     ),
     Row(
         "desk:notices",
         "POST",
         named("desk:notices"),
-        cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, NOT_ALLOWED), (MODERATORS, NOT_ALLOWED)),
+        cells(
+            FORBIDDEN,
+            (VISITORS, LOGIN),
+            (MANAGERS, NOT_ALLOWED),
+            (MODERATORS, NOT_ALLOWED),
+            ((CARE,), NOT_ALLOWED),
+        ),
     ),
     *_page("desk:notice", named("desk:notice", pk=_notice1), DESK_MANAGER_OBJECT, DESK_MANAGER_WRONG_METHOD),
     *[
@@ -317,6 +349,18 @@ DESK_ROWS = [
         DESK_MODERATOR_PAGE,
         lambda w: {"decision": "release:all", "statement": "Checked: real customers after a TV spot."},
     ),
+    *_page("desk:care_queue", named("desk:care_queue"), DESK_CARE_LIST, DESK_CARE_LIST_WRONG_METHOD),
+    *_page("desk:care_case", named("desk:care_case", pk=_case), DESK_CARE_CASE, DESK_CARE_LIST_WRONG_METHOD),
+    *[
+        row
+        for name, data in (
+            ("desk:care_case_take", lambda w: {}),
+            ("desk:care_case_assign", lambda w: {"assignee": str(w.users[CARE].pk)}),
+            ("desk:care_case_message", lambda w: {"body": "Your replacement left today."}),
+            ("desk:care_case_close", lambda w: {"outcome": "refunded_replaced", "note": ""}),
+        )
+        for row in _page(name, named(name, pk=_case), DESK_CARE_ACTION_WRONG_METHOD, DESK_CARE_ACTION, data)
+    ],
     *_page("desk:kpis", named("desk:kpis"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD),
     *_page("desk:kpis_csv", named("desk:kpis_csv"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD),
 ]
@@ -395,6 +439,9 @@ REVIEW_POST = {
     KEY_WRITE: FORBIDDEN,
 }
 ORDERS_API = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), (KEYS_WITH_ORDERS, OK))
+# The care figures: keys holding `care` whose owner reads care figures (a care member, a
+# manager, a quality director); sessions 403 (keys only).
+CARE_API = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), ((KEY_CARE,), OK))
 # The schema and its viewers let anyone in (drf-spectacular's SERVE_PERMISSIONS): a wrong
 # method is a 405 even for a visitor or a read key; a revoked key is still refused.
 DOCS_WRONG_METHOD = cells(NOT_ALLOWED, ((KEY_REVOKED,), UNAUTHORIZED))
@@ -419,7 +466,16 @@ API_ROWS = [
         {"GET": PUBLIC_READ, "POST": REVIEW_POST},
         lambda w: {"rating": 4, "title": "Fine", "body": "Long enough to be a review body."},
     ),
-    *api_rows("review-detail", named("review-detail", pk=_review_pk), {"GET": PUBLIC_READ}),
+    # The author edits their review (its recommend answer among its fields).
+    *api_rows(
+        "review-detail",
+        named("review-detail", pk=_review_pk),
+        {
+            "GET": PUBLIC_READ,
+            "PATCH": cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), ((SHOPPER_AUTHOR, KEY_SHOPPER_READ_WRITE), OK)),
+        },
+        lambda w: {"recommend": 8},
+    ),
     *api_rows(
         "review-votes",
         named("review-votes", pk=_review_pk),
@@ -510,6 +566,13 @@ API_ROWS = [
         {"GET": ORDERS_API, "PATCH": ORDERS_API},
         lambda w: {"refunded_at": timezone.now().isoformat()},
         gate=ORDERS_API,
+        scope_by_method=False,
+    ),
+    *api_rows(
+        "care-figures-list",
+        named("care-figures-list"),
+        {"GET": CARE_API},
+        gate=CARE_API,
         scope_by_method=False,
     ),
     *api_rows("schema", named("schema"), DOCS),

@@ -1,11 +1,13 @@
 """The objects and the callers of the access matrix, built once per module.
 
-Every role of accounts.roles (shopper, moderator, product manager, quality director), the
+Every role of accounts.roles (shopper, moderator, product manager, quality director, customer care), the
 accounts the migrations and Django add beside them (a signed-up account without a role,
 Django's ``is_staff`` without permissions, a superuser), and API keys holding sets of
-scopes (apikeys.models.ApiKeyScope: read, write, orders; KEY_SCOPES) owned by a manager, a
-quality director, a shopper and an account without a role (the shop's `orders` key), plus a
-revoked key. An order of P3 was delivered and invited (its review and unsubscribe links).
+scopes (apikeys.models.ApiKeyScope: read, write, orders, care; KEY_SCOPES) owned by a manager, a
+quality director, a shopper, an account without a role (the shop's `orders` key) and a care
+member (`care`), plus a revoked key. An order of P3 was delivered and invited (its review and
+unsubscribe links); the same customer reviewed P1 with one star through another order's
+link: its care case, a message care wrote (its reply link) and the thanks link.
 Objects come from the suite's factories; every request of the matrix runs in a savepoint
 rolled back after it, so each caller meets the same world.
 """
@@ -25,10 +27,14 @@ from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
+from accounts.roles import CUSTOMER_CARE, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
 from accounts.verification import email_verify_token
 from apikeys.models import ApiKey, ApiKeyScope
 from apikeys.services import api_key_create, api_key_revoke
+from care.links import reply_token
+from care.models import Case
+from care.services import case_message_send
+from care.thanks import ThanksOwner, ThanksOwnerKind, thanks_unsubscribe_token
 from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
 from notifications.models import WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create
@@ -48,6 +54,7 @@ MODERATOR_ROLE = "moderator"
 OTHER_MANAGER = "other_manager"  # manages P2 only
 MANAGER = "manager"  # manages P1 and P3
 DIRECTOR = "quality_director"
+CARE = "customer_care"
 STAFF = "staff"  # Django's is_staff, no group, no permission
 SUPERUSER = "superuser"
 KEY_READ = "key_read"  # the manager's
@@ -57,10 +64,22 @@ KEY_DIRECTOR_READ_WRITE = "key_director_read_write"
 KEY_SHOPPER_READ_WRITE = "key_shopper_read_write"  # the shopper's (author of R)
 KEY_WRITE = "key_write"  # the manager's, `write` without `read`
 KEY_ORDERS = "key_orders"  # the shop's: `orders` only, owned by an account without a role
+KEY_CARE = "key_care"  # the care member's: `care` only
 KEY_REVOKED = "key_revoked"  # the director's, revoked
 
-USERS = (NO_ROLE, SHOPPER_AUTHOR, OTHER_SHOPPER, MODERATOR_ROLE, OTHER_MANAGER, MANAGER, DIRECTOR, STAFF, SUPERUSER)
-READ, WRITE, ORDERS = ApiKeyScope.READ, ApiKeyScope.WRITE, ApiKeyScope.ORDERS
+USERS = (
+    NO_ROLE,
+    SHOPPER_AUTHOR,
+    OTHER_SHOPPER,
+    MODERATOR_ROLE,
+    OTHER_MANAGER,
+    MANAGER,
+    DIRECTOR,
+    CARE,
+    STAFF,
+    SUPERUSER,
+)
+READ, WRITE, ORDERS, CARE_SCOPE = ApiKeyScope.READ, ApiKeyScope.WRITE, ApiKeyScope.ORDERS, ApiKeyScope.CARE
 # Each key: its owner and its scopes (the matrix reads the scopes to fill the keys' cells).
 KEY_OWNERS_AND_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
     KEY_READ: (MANAGER, (READ,)),
@@ -70,7 +89,8 @@ KEY_OWNERS_AND_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
     KEY_SHOPPER_READ_WRITE: (SHOPPER_AUTHOR, (READ, WRITE)),
     KEY_WRITE: (MANAGER, (WRITE,)),
     KEY_ORDERS: (NO_ROLE, (ORDERS,)),
-    KEY_REVOKED: (DIRECTOR, (READ, WRITE, ORDERS)),
+    KEY_CARE: (CARE, (CARE_SCOPE,)),
+    KEY_REVOKED: (DIRECTOR, (READ, WRITE, ORDERS, CARE_SCOPE)),
 }
 KEY_SCOPES = {caller: frozenset(scopes) for caller, (_owner, scopes) in KEY_OWNERS_AND_SCOPES.items()}
 KEYS = tuple(KEY_OWNERS_AND_SCOPES)
@@ -97,6 +117,9 @@ class World:
     order: Order  # of P3, delivered, its invitation sent
     invitation_token: str  # the order's review link for P3
     unsubscribe_token: str  # the order's customer's unsubscribe link
+    case: Case  # of the customer's one-star review of P1 (a guest's, through an invitation)
+    reply_token: str  # the reply link of care's message on the case
+    thanks_token: str  # the thanks emails' unsubscribe link of the same customer
     reset_uid: str
     reset_token: str
     verify_token: str
@@ -136,6 +159,7 @@ def _users() -> dict[str, User]:
         OTHER_MANAGER: user_create(PRODUCT_MANAGER, username="other_manager"),
         MANAGER: user_create(PRODUCT_MANAGER, username="manager_m"),
         DIRECTOR: user_create(QUALITY_DIRECTOR, username="director_d"),
+        CARE: user_create(CUSTOMER_CARE, username="care_c"),
         STAFF: user_create(username="staff_s", is_staff=True),
         SUPERUSER: user_create(username="root_r", is_staff=True, is_superuser=True),
     }
@@ -165,6 +189,27 @@ def _invited_order(product: Product) -> Order:
     return order
 
 
+def _unhappy_guest_case(product: Product, care_member: User) -> tuple[Case, str]:
+    """The invited customer's one-star review of ``product`` (through its own invitation
+    link, as a guest): its case, and the reply link of the message care wrote on it."""
+    from reviews.services import review_submit
+
+    order = _invited_order(product)
+    review = review_submit(
+        product=product,
+        author=None,
+        rating=1,
+        title="CARE-CASE-REVIEW",
+        body="The zip broke on the first night and the rain came in.",
+        language="en",
+        author_name="Camille",
+        invitation_token=review_token(order.lines.get().pk),
+    )
+    case = Case.objects.get(review=review)
+    message = case_message_send(case=case, by=care_member, body="Sorry: we will replace it. Which size?")
+    return case, reply_token(message.pk)
+
+
 def world_build() -> World:
     """Needs the desk's gate settings (tests.integration.desk.factories.DESK_SETTINGS)."""
     users = _users()
@@ -192,6 +237,7 @@ def world_build() -> World:
     shopper = users[SHOPPER_AUTHOR]
     order = _invited_order(p3)
     assert order.customer is not None
+    case, case_reply_token = _unhappy_guest_case(opened.product, users[CARE])
     return World(
         users=users,
         sessions={caller: _session_for(user) for caller, user in users.items()},
@@ -211,6 +257,9 @@ def world_build() -> World:
         order=order,
         invitation_token=review_token(order.lines.get().pk),
         unsubscribe_token=unsubscribe_token(order.customer.pk),
+        case=case,
+        reply_token=case_reply_token,
+        thanks_token=thanks_unsubscribe_token(ThanksOwner(ThanksOwnerKind.CUSTOMER, order.customer.pk)),
         reset_uid=urlsafe_base64_encode(force_bytes(shopper.pk)),
         reset_token=default_token_generator.make_token(shopper),
         verify_token=email_verify_token(shopper),

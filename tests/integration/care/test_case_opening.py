@@ -74,3 +74,19 @@ def test_a_held_review_opens_its_case_when_released(settings) -> None:
     assert not Case.objects.exists()
     review_publish(review=review, by=user_create(MODERATOR))
     assert Case.objects.filter(review=review).count() == 1
+
+
+def test_imported_history_opens_no_case_and_sends_nothing() -> None:
+    from datetime import UTC, datetime
+
+    from notifications.models import OutboxMessage
+    from reviews.history_import import ReviewImport, review_history_import
+
+    moment = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    rows = [
+        ReviewImport(line=n, sku="TENT-1", rating=rating, created_at=moment, review_id=None)
+        for n, rating in ((2, 1), (3, 2))
+    ]
+    review_history_import(skus=["TENT-1"], rows=rows, create_products=True)
+    assert not Case.objects.exists()
+    assert not OutboxMessage.objects.exists()

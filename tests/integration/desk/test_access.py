@@ -20,6 +20,7 @@ from desk import urls as desk_urls
 from desk.models import AuditEntry, NoticeComment
 from reviews.models import BrandReply, ReviewStatus
 from tests.integration.desk.factories import Stories, add_review
+from tests.integration.desk.test_care_queue import CARE_URL_NAMES
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ DIRECTOR_URL_NAMES = {"desk:improvement_request_approve", "desk:improvement_requ
 
 def test_every_desk_url_is_in_the_matrix() -> None:
     names = {f"desk:{pattern.name}" for pattern in desk_urls.urlpatterns if isinstance(pattern, URLPattern)}
-    assert names == {url.name for url in ALL_URLS} | DIRECTOR_URL_NAMES
+    assert names == {url.name for url in ALL_URLS} | DIRECTOR_URL_NAMES | CARE_URL_NAMES
 
 
 @pytest.mark.parametrize("url", ALL_URLS, ids=str)

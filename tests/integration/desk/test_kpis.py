@@ -44,13 +44,19 @@ HEADER = (
     "period_start,period_end,grouped_by,group,reviews,average,csat_percent,verified_percent,replies,"
     "median_reply_hours,reply_target_hours,reply_target_met,replied_within_target_percent,notices_opened,"
     "recovered,withdrawn,reinstated,median_days_withdrawal_to_improvement,"
-    "invitations_sent,links_opened,reviews_written,response_rate_percent,reminders_sent"
+    "invitations_sent,links_opened,reviews_written,response_rate_percent,reminders_sent,"
+    "nps,nps_answers,care_cases,care_cases_due,care_contacted,care_contacted_within_target_percent,"
+    "care_median_first_contact_hours,care_outcome_solved,care_outcome_refunded_replaced,care_outcome_no_answer,"
+    "care_outcome_not_reachable,care_first_contact_resolution_percent,care_effort_score,care_effort_answers,"
+    "care_ratings_raised_percent"
 )
 # No invitation in this shop (tests/integration/desk/test_invitation_figures.py counts them).
 NO_INVITATIONS = "0,0,0,,0"
-BAGS = f"2,3.00,0.0,100.0,1,20.0,24,yes,100.0,0,0,1,1,10.0,{NO_INVITATIONS}"
-TENTS = f"5,3.40,60.0,20.0,2,16.0,24,yes,50.0,1,1,0,0,,{NO_INVITATIONS}"
-ALL = f"7,3.29,42.9,42.9,3,20.0,24,yes,66.7,1,1,1,1,10.0,{NO_INVITATIONS}"
+# Nor any recommend answer or care case (tests/integration/desk/test_care_kpis.py counts them).
+NO_CARE = ",0,0,0,0,,,0,0,0,0,,,0,"
+BAGS = f"2,3.00,0.0,100.0,1,20.0,24,yes,100.0,0,0,1,1,10.0,{NO_INVITATIONS},{NO_CARE}"
+TENTS = f"5,3.40,60.0,20.0,2,16.0,24,yes,50.0,1,1,0,0,,{NO_INVITATIONS},{NO_CARE}"
+ALL = f"7,3.29,42.9,42.9,3,20.0,24,yes,66.7,1,1,1,1,10.0,{NO_INVITATIONS},{NO_CARE}"
 
 
 @dataclass
@@ -255,6 +261,10 @@ def test_a_bad_period_is_refused(client: Client, manager: User) -> None:
     assert client.get(reverse("desk:kpis"), bad).status_code == 400
     assert client.get(reverse("desk:kpis_csv"), bad).status_code == 400
     assert client.get(reverse("desk:kpis"), {**MARCH, "start": "2020-01-01"}).status_code == 400
+    # Days whose midnights Python cannot hold in every time zone: a 400, never a 500.
+    edges = {**MARCH, "start": "9999-12-30", "end": "9999-12-31"}
+    assert client.get(reverse("desk:kpis"), edges).status_code == 400
+    assert client.get(reverse("desk:kpis_csv"), {**MARCH, "start": "0001-01-01"}).status_code == 400
     assert not AuditEntry.objects.exists()
 
 

@@ -1,0 +1,67 @@
+"""The query of an API endpoint of figures over a period (`group`, `from`, `to`), parsed
+strictly: a bad value is a 400 naming the parameter, days as YYYY-MM-DD only and within
+core.strict_dates' period bounds; a parameter sent empty (`?to=`) is refused, not read as
+absent (the schema says a day or a group, and an empty value is neither). Without dates:
+the 90 days through today, as the desk's key figures open; at most three years.
+
+Used by ``GET /api/v1/invitation-figures/`` (desk) and ``GET /api/v1/care-figures/`` (care):
+each names its groups in a subclass.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.strict_dates import PeriodDayField
+
+DEFAULT_PERIOD_DAYS = 90
+MAX_PERIOD_DAYS = 3 * 366
+PARAMETERS = ("group", "from", "to")
+
+
+def _form_name(parameter: str) -> str:
+    # `from` is a Python keyword: the form reads it as `from_`.
+    return "from_" if parameter == "from" else parameter
+
+
+class PeriodQuery(forms.Form):
+    GROUPS: ClassVar[tuple[str, ...]] = ()
+    DEFAULT_GROUP: ClassVar[str] = "product"
+
+    group = forms.ChoiceField(required=False)
+    from_ = PeriodDayField(required=False)
+    to = PeriodDayField(required=False)
+
+    def __init__(self, data: Any, *, today: date) -> None:
+        super().__init__({"group": data.get("group"), "from_": data.get("from"), "to": data.get("to")})
+        group_field = self.fields["group"]
+        assert isinstance(group_field, forms.ChoiceField)
+        group_field.choices = [(name, name) for name in self.GROUPS]
+        self.today = today
+        self.sent_empty = [name for name in PARAMETERS if name in data and data.get(name) == ""]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in self.sent_empty:
+            self.add_error(_form_name(name), _("Give a value, or leave the parameter out."))
+        if self.errors:
+            return cleaned
+        last = cleaned.get("to") or self.today
+        first = cleaned.get("from_") or last - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+        if first > last:
+            self.add_error("to", _("The end date must be on or after the start date."))
+        elif (last - first).days >= MAX_PERIOD_DAYS:
+            self.add_error("from_", _("Choose a period of at most three years."))
+        cleaned.update(group=cleaned.get("group") or self.DEFAULT_GROUP, first=first, last=last)
+        return cleaned
+
+    def field_errors(self) -> dict[str, list[str]]:
+        """The errors under the parameters' own names (``from``, not ``from_``)."""
+        return {
+            ("from" if name == "from_" else name): [str(message) for message in messages]
+            for name, messages in self.errors.items()
+        }
