@@ -113,6 +113,7 @@ def test_a_french_author_is_thanked_in_french_an_employee_too_an_import_never() 
     [french] = thanks_sent("fr@example.com")
     assert french.extra_headers["Content-Language"] == "fr"
     assert french.body.startswith("Bonjour Camille,")
+    assert french.subject.startswith("Merci pour votre avis sur"), french.subject
     assert employee.employee and len(thanks_sent("staff@example.com")) == 1
     assert not OutboxMessage.objects.filter(dedupe_key=thanks_dedupe_key(imported.pk)).exists()
 
