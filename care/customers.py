@@ -49,9 +49,15 @@ def case_reachable(review: Review) -> bool:
 
 
 def earlier_reviews(review: Review) -> list[Review]:
-    """The same customer's other reviews, newest first: by their account, or (a guest) by
-    the orders of the same orders.Customer. Never matched by display name."""
-    others = Review.objects.exclude(pk=review.pk).select_related("product").order_by("-created_at", "-id")
+    """The same customer's other **published** reviews, newest first: by their account, or
+    (a guest) by the orders of the same orders.Customer. Never matched by display name.
+
+    Published only: whoever reads the case (care staff, the product's manager) sees what
+    any shopper may read, never a held, rejected or removed review of another product (one
+    removed for personal data least of all)."""
+    others = (
+        Review.objects.published().exclude(pk=review.pk).select_related("product").order_by("-created_at", "-id")
+    )
     if review.author_id is not None:
         return list(others.filter(author_id=review.author_id)[:20])
     customer = _guest_customer(review)

@@ -30,6 +30,11 @@ def reply_link(message_id: int) -> str:
     return f"{settings.SITE_URL}{reverse('care_reply', args=[reply_token(message_id)])}"
 
 
+def care_message_dedupe_key(message_id: int) -> str:
+    """The outbox key of care's email for one message (care.erasure clears its errors)."""
+    return f"care:message:{message_id}"
+
+
 def care_message_email_enqueue(message: CaseMessage, *, now: datetime) -> None:
     """The message's email, in the caller's transaction (once: its dedupe key)."""
     kind = MessageKind(message.kind)
@@ -37,7 +42,7 @@ def care_message_email_enqueue(message: CaseMessage, *, now: datetime) -> None:
         recipient=None,
         kind="care_" + kind.value,
         template=_TEMPLATES[kind],
-        dedupe_key=f"care:message:{message.pk}",
+        dedupe_key=care_message_dedupe_key(message.pk),
         context={MESSAGE_KEY: message.pk, EMAIL_BUILDER_KEY: CARE_MESSAGE_BUILDER},
         due=now,
     )

@@ -36,10 +36,11 @@ from care.policy import DETRACTOR_MAX, RESOLVED_OUTCOMES, contacted_in_time
 
 PROMOTER_MIN = 9
 
-__all__ = ["PROMOTER_MIN", "CareCounts", "CaseFacts", "NpsCounts", "hours_of"]
+__all__ = ["PROMOTER_MIN", "CareCounts", "CaseFacts", "NpsCounts", "hours_of", "share_percent"]
 
 
-def _share(numerator: int, denominator: int) -> Decimal | None:
+def share_percent(numerator: int, denominator: int) -> Decimal | None:
+    """The one rule for shares: a percent with one decimal, half to even; None of 0."""
     if not denominator:
         return None
     return (Decimal(100 * numerator) / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
@@ -121,7 +122,7 @@ class CareCounts:
 
     @property
     def in_time_share(self) -> Decimal | None:
-        return _share(self.in_time, self.due)
+        return share_percent(self.in_time, self.due)
 
     @property
     def median_first_contact_hours(self) -> Decimal | None:
@@ -131,7 +132,7 @@ class CareCounts:
 
     @property
     def first_contact_resolution_share(self) -> Decimal | None:
-        return _share(self.first_contact_resolved, self.closed_contacted)
+        return share_percent(self.first_contact_resolved, self.closed_contacted)
 
     @property
     def effort_mean(self) -> Decimal | None:
@@ -143,7 +144,7 @@ class CareCounts:
 
     @property
     def raised_share(self) -> Decimal | None:
-        return _share(self.ratings_raised, self.contacted)
+        return share_percent(self.ratings_raised, self.contacted)
 
 
 @dataclass

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, DateField
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import number_format
 
-from care.figures import CareCounts, NpsCounts
+from care.figures import CareCounts, NpsCounts, share_percent
 from care.selectors import case_facts
 from products.models import Product
 from reviews.models import Review
@@ -43,10 +44,17 @@ class MonthServiceFigures:
 
     @property
     def answered_share(self) -> Decimal | None:
-        # care.figures' rule for shares: a percent with one decimal, half to even; None of 0.
-        if not self.reviews:
-            return None
-        return (Decimal(100 * self.answered) / Decimal(self.reviews)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+        return share_percent(self.answered, self.reviews)
+
+    # Below PUBLIC_FIGURES_MIN_COUNT cases, a month's care figures describe one or two
+    # people whose reviews are public beside them: "too few to publish" instead.
+    @property
+    def in_time_public(self) -> bool:
+        return self.care.due >= settings.PUBLIC_FIGURES_MIN_COUNT
+
+    @property
+    def median_public(self) -> bool:
+        return self.care.contacted >= settings.PUBLIC_FIGURES_MIN_COUNT
 
 
 def month_start(day: date, *, months_back: int = 0) -> date:

@@ -71,6 +71,10 @@ def reply_message_open(token: str) -> CaseMessage:
         raise ReplyRefused(ReplyProblem.INVALID)
     answered = CaseMessage.objects.filter(reply_to=message).exists()
     problem = reply_problem(kind=message.kind, answered=answered, case_state=message.case.state)
+    if problem is None and review_contact(message.case.review) is None:
+        # The customer was erased (or their account closed) since: even a closing link takes
+        # no more words from someone the case no longer names.
+        problem = ReplyProblem.CLOSED
     if problem is not None:
         raise ReplyRefused(problem, message_id=message_id, language=customer_language(message))
     return message

@@ -222,7 +222,8 @@ def case_customer_answer(
             "max": EFFORT_MAX,
         }
         raise ValidationFailed(text, fields={"effort": text})
-    if not closing and locked.state == CaseState.CLOSED:
+    if (not closing and locked.state == CaseState.CLOSED) or not case_reachable(locked.review):
+        # Closed, or the customer was erased (their orders unlinked) or their account closed.
         raise Conflict(_("This case is closed."), code="case_closed")
     try:
         with transaction.atomic():

@@ -355,6 +355,10 @@ CARE_FIGURES_PUBLIC = env_bool("CARE_FIGURES_PUBLIC", True)
 # The Net Promoter Score on the product page (the desk always shows it; no single answer is
 # ever public).
 NPS_PUBLIC = env_bool("NPS_PUBLIC", False)
+# The fewest answers (or cases) a public figure may describe: below it, the product page
+# shows no NPS and the transparency page's month shows "too few to publish" instead of a
+# share or median, so no figure gives away one customer's answer or follow-up.
+PUBLIC_FIGURES_MIN_COUNT = env_int("PUBLIC_FIGURES_MIN_COUNT", 10)
 # Bursts (reviews.bursts, stated on /about/reviews/ and in docs/gate.md): a product that
 # receives at least REVIEW_BURST_MIN reviews in REVIEW_BURST_HOURS hours and more than
 # REVIEW_BURST_FACTOR times its daily median of the last 90 days (floored at 1), or at

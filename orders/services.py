@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.text_safety import validate_display_text
 from notifications.models import DeliveryAttempt, OutboxMessage
 from orders.emails import invitation_dedupe_key
+from orders.events import OrdersAnonymising, orders_anonymising
 from orders.models import (
     CUSTOMER_NAME_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -363,7 +365,7 @@ def customers_erase(customer_ids: Sequence[int], *, now: datetime | None = None)
     """The admin action's and customer_erase's one way of erasing (in the caller's transaction)."""
     now = now or timezone.now()
     _invitation_delivery_errors_clear(customer_ids)
-    Order.objects.filter(customer_id__in=customer_ids).update(customer=None, anonymised_at=now)
+    _orders_unlink(Order.objects.filter(customer_id__in=customer_ids), now=now)
     return Customer.objects.filter(pk__in=customer_ids, erased_at__isnull=True).update(
         email="", name="", erased_at=now, unsubscribed_at=now
     )
@@ -382,6 +384,16 @@ def _invitation_delivery_errors_clear(customer_ids: Sequence[int]) -> None:
 
 
 @transaction.atomic
+def _orders_unlink(orders: QuerySet[Order], *, now: datetime) -> int:
+    """The orders lose their customer. Announced first (orders.events.orders_anonymising),
+    while they still name the customer: care erases what the customer wrote to it."""
+    order_ids = tuple(orders.order_by("pk").values_list("pk", flat=True))
+    if not order_ids:
+        return 0
+    orders_anonymising.publish(OrdersAnonymising(order_ids=order_ids, at=now))
+    return Order.objects.filter(pk__in=order_ids).update(customer=None, anonymised_at=now)
+
+
 def orders_anonymise_expired(*, now: datetime | None = None) -> int:
     """Orders purchased more than ORDER_RETENTION_DAYS ago lose their customer; a customer
     left with no order is erased. Idempotent (the daily task). Returns the orders changed."""
@@ -389,7 +401,7 @@ def orders_anonymise_expired(*, now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=settings.ORDER_RETENTION_DAYS)
     expired = Order.objects.filter(purchased_at__lt=cutoff, customer__isnull=False)
     customer_ids = set(expired.values_list("customer_id", flat=True))
-    changed = expired.update(customer=None, anonymised_at=now)
+    changed = _orders_unlink(expired, now=now)
     orphaned = Customer.objects.filter(pk__in=customer_ids, orders__isnull=True).values_list("pk", flat=True)
     customers_erase(list(orphaned), now=now)
     return changed

@@ -81,11 +81,12 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 def _public_nps(product: Product) -> dict[str, Any] | None:
     """The product's Net Promoter Score for its page when NPS_PUBLIC says so (one query),
-    else None; None without answers too. Never a single answer."""
+    else None; None with fewer than PUBLIC_FIGURES_MIN_COUNT answers too, so the score never
+    gives away one customer's answer (nor, compared before and after, a new one's)."""
     if not settings.NPS_PUBLIC:
         return None
     counts = product_nps(product)
-    if counts.score is None:
+    if counts.score is None or counts.answers < settings.PUBLIC_FIGURES_MIN_COUNT:
         return None
     return {"score": nps_signed(counts.score), "answers": counts.answers}
 
@@ -143,6 +144,7 @@ def about_reviews(request: HttpRequest) -> HttpResponse:
             # Customer care's service figures, month by month, unless CARE_FIGURES_PUBLIC is off.
             "care_months": service_figures_by_month() if settings.CARE_FIGURES_PUBLIC else None,
             "care_hours": settings.CARE_FIRST_CONTACT_HOURS,
+            "public_min_count": settings.PUBLIC_FIGURES_MIN_COUNT,
             "nps_public": settings.NPS_PUBLIC,
             "reasons": [(code.value, code.label, REASON_DESCRIPTIONS.get(code, "")) for code in REPORT_REASONS],
             "author_deleted": ReasonCode.AUTHOR_DELETED,

@@ -23,7 +23,7 @@ from desk.selectors.care import ClockState, StateFilter, WhoFilter, care_queue, 
 from notifications.models import OutboxMessage
 from orders.links import review_token
 from orders.models import Invitation, InvitationKind
-from reviews.services import review_edit, review_submit
+from reviews.services import review_delete_by_author, review_edit, review_submit
 from tests.care_factories import BODY, care_staff_create, review_post
 from tests.factories import product_create, user_create
 from tests.orders_factories import order_create
@@ -201,8 +201,12 @@ def test_a_managers_queue_holds_only_their_products_cases(client: Client, case: 
 
 def test_the_case_page_shows_the_review_the_customer_and_the_clock(client: Client, case: Case, care: User) -> None:
     earlier = review_post(author=case.review.author, rating=5, title="My first tent, loved it")
+    # Not public, so not on the case: removed by its author (as one removed for personal data).
+    removed = review_post(author=case.review.author, rating=3, title="REMOVED-EARLIER-TITLE")
+    review_delete_by_author(review=removed, author=case.review.author)
     client.force_login(care)
     page = text(client.get(case_page(case)))
+    assert "REMOVED-EARLIER-TITLE" not in page
     assert "Zip broke on night one" in page and BODY in page and "Ridge tent 2" in page
     assert "My first tent, loved it" in page and earlier.product.name in page
     assert "Rated 1 star, unchanged since the case opened." in page

@@ -3,7 +3,8 @@
 The world: P1 (flagged, with its open notice) managed by the poster, P2
 managed by someone else with a held burst, a published review R of P1 by a shopper, the
 poster's own review M of P2, an improvement request, a webhook. The poster holds every
-role (moderator, product manager of P1, quality director), so each form and endpoint reads
+role (moderator, product manager of P1, quality director, customer care), P1 has an unhappy
+review's care case with a message care wrote, so each form and endpoint reads
 its input instead of refusing the caller first. Every request runs in a savepoint rolled
 back after it (:func:`sent`), so a hostile value that is accepted changes nothing the
 next request sees.
@@ -27,9 +28,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from accounts.roles import MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
+from accounts.roles import CUSTOMER_CARE, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
 from accounts.verification import email_verify_token
 from apikeys.services import api_key_create
+from care.links import reply_token
+from care.models import Case
+from care.services import case_message_send, case_open_if_owed
+from care.thanks import ThanksOwner, ThanksOwnerKind, thanks_unsubscribe_token
 from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
 from gate.policy import EventKind, GateState
 from notifications.models import WebhookEndpoint
@@ -63,7 +68,7 @@ FLAG_DAY = date.today() - timedelta(days=10)
 class World:
     poster: User
     shopper: User
-    key: str  # the poster's API key, holding every scope (read, write, orders)
+    key: str  # the poster's API key, holding every scope (read, write, orders, care)
     p1: Product
     p2: Product
     p3: Product  # neither managed nor reviewed by the poster: where the poster writes a review
@@ -75,12 +80,16 @@ class World:
     webhook: WebhookEndpoint
     event: GateEvent
     order: Order  # of P3, delivered and invited: the orders API and the invitation pages reach it
+    case: Case  # of an unhappy published review of P1
+    reply_token: str  # the reply link of care's message on the case
 
     def route_values(self, route: str) -> dict[str, str]:
         """The URL arguments of a site route, so it reaches a real object. A route whose
         arguments are not known here fails the test: add its row."""
         values: dict[str, str] = {"sku": self.p3.sku if route.endswith("/review/") else self.p1.sku}
-        if route.startswith("desk/notices/"):
+        if route.startswith("desk/care/"):
+            values["pk"] = str(self.case.pk)
+        elif route.startswith("desk/notices/"):
             values["pk"] = str(self.notice.pk)
         elif route.startswith("desk/improvements/requests/"):
             values["pk"] = str(self.improvement_request.pk)
@@ -96,6 +105,10 @@ class World:
         elif route.startswith("unsubscribe/"):
             assert self.order.customer_id is not None
             values["token"] = unsubscribe_token(self.order.customer_id)
+        elif route.startswith("care/reply/"):
+            values["token"] = self.reply_token
+        elif route.startswith("thanks/unsubscribe/"):
+            values["token"] = thanks_unsubscribe_token(ThanksOwner(ThanksOwnerKind.USER, self.shopper.pk))
         if "uidb64" in route:
             values["uidb64"] = urlsafe_base64_encode(force_bytes(self.shopper.pk))
             values["token"] = default_token_generator.make_token(self.shopper)
@@ -123,7 +136,7 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    poster = user_create(MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, username="poster")
+    poster = user_create(MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, CUSTOMER_CARE, username="poster")
     shopper = user_create(SHOPPER, username="shopper")
     other_manager = user_create(PRODUCT_MANAGER, username="other_manager")
     p1 = make_product(
@@ -155,10 +168,14 @@ def world(db: None) -> World:
         url="https://erp.example.com/hooks/reviewgate", events=["withdrawn"], by=poster
     )
     p3 = make_product()
+    unhappy = add_review(p1, rating=1, author=user_create(SHOPPER, username="unhappy"), text="It tore on night one.")
+    case = case_open_if_owed(unhappy, now=timezone.now())  # written straight in: no event opened it
+    assert case is not None
+    care_message = case_message_send(case=case, by=poster, body="Sorry: which size was it?")
     return World(
         poster=poster,
         shopper=shopper,
-        key=api_key_create(name="hostile", owner=poster, scopes=["read", "write", "orders"]).plaintext,
+        key=api_key_create(name="hostile", owner=poster, scopes=["read", "write", "orders", "care"]).plaintext,
         p1=p1,
         p2=p2,
         p3=p3,
@@ -170,6 +187,8 @@ def world(db: None) -> World:
         webhook=webhook,
         event=event,
         order=_invited_order(p3),
+        case=case,
+        reply_token=reply_token(care_message.pk),
     )
 
 

@@ -21,12 +21,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.cache import patch_cache_control
 
 from apikeys.services import api_key_create
+from care.links import reply_token
+from care.models import Case
+from care.services import case_message_send
+from care.thanks import ThanksOwner, ThanksOwnerKind, thanks_unsubscribe_token
 from core.cache_headers import PrivateCacheForSignedInMiddleware
 from orders.links import review_token, unsubscribe_token
 from orders.models import Invitation
 from reviews.services import review_submit
 from tests.factories import REVIEW_TEXT, product_create, user_create
 from tests.integration.notifications.factories import flag
+from tests.care_factories import care_staff_create, review_post
 from tests.orders_factories import order_create
 
 pytestmark = pytest.mark.django_db
@@ -66,11 +71,24 @@ def world() -> dict[str, Any]:
         order=invited, kind="invitation", customer=invited.customer, sent_at=invited.delivered_at
     )
     invitation.lines.set(invited.lines.all())
+    # An unhappy review's care case, care's message (its reply link) and the thanks link.
+    unhappy = review_post(product=product, rating=1)
+    case = Case.objects.get(review=unhappy)
+    message = case_message_send(case=case, by=care_staff_create(), body="Sorry: which size was it?")
     tokens = {
         "invitations": review_token(invited.lines.get().pk),
         "unsubscribe": unsubscribe_token(invited.customer_id),
+        "care": reply_token(message.pk),
+        "thanks": thanks_unsubscribe_token(ThanksOwner(ThanksOwnerKind.USER, shopper.pk)),
     }
-    return {"shopper": shopper, "sku": product.sku, "review": review.pk, "notice": notice.pk, "tokens": tokens}
+    return {
+        "shopper": shopper,
+        "sku": product.sku,
+        "review": review.pk,
+        "notice": notice.pk,
+        "case": case.pk,
+        "tokens": tokens,
+    }
 
 
 def concrete_path(route: str, world: dict[str, Any]) -> str:
@@ -84,6 +102,8 @@ def concrete_path(route: str, world: dict[str, Any]) -> str:
         if name == "token":
             return str(world["tokens"].get(route.split("/")[0], "x"))
         if name in ("pk", "product_id"):
+            if route.startswith("desk/care/"):
+                return str(world["case"])
             return str(world["notice"] if "notices" in route else world["review"])
         return "x"
 

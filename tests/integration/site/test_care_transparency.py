@@ -93,7 +93,8 @@ def table(html: str) -> str:
     return found.group(0)
 
 
-def test_the_page_shows_last_months_figures_in_an_accessible_table(client: Client) -> None:
+def test_the_page_shows_last_months_figures_in_an_accessible_table(client: Client, settings: Any) -> None:
+    settings.PUBLIC_FIGURES_MIN_COUNT = 1  # one case is enough here: the exact figures are the point
     staff, manager = care_staff_create(), user_create(PRODUCT_MANAGER)
     tent = product_create(managers=[manager])
     today = timezone.localdate()
@@ -123,6 +124,28 @@ def test_the_page_shows_last_months_figures_in_an_accessible_table(client: Clien
     # This month has nothing yet: three dashes, each read out as "nothing to count".
     this_month = re.search(rf'<th scope="row">{today:%B %Y}</th>(.*?)</tr>', figures)
     assert this_month and this_month.group(1).count("nothing to count") == 3
+
+
+def test_a_month_with_fewer_cases_than_the_minimum_is_too_few_to_publish(client: Client, settings: Any) -> None:
+    settings.PUBLIC_FIGURES_MIN_COUNT = 2
+    staff = care_staff_create()
+    tent = product_create()
+    last_month = month_start(timezone.localdate(), months_back=1)
+    opened = datetime(last_month.year, last_month.month, 10, 12, tzinfo=timezone.get_default_timezone())
+    unhappy(tent, opened, contacted_after=timedelta(hours=3, minutes=12), staff=staff)
+    html = page(client)
+    row = re.search(rf'<th scope="row">{last_month:%B %Y}</th>(.*?)</tr>', table(html))
+    assert row, html
+    cells = re.findall(r"<td data-figure=\"[a-z-]+\">(.*?)</td>", row.group(1))
+    assert cells[1:] == ["too few to publish", "too few to publish"]
+    assert "(1 of 1)" not in html and "3.2 h" not in html
+    assert "fewer than 2 cases that month" in html
+    unhappy(tent, opened + timedelta(hours=1), contacted_after=timedelta(hours=5), staff=staff)
+    row = re.search(rf'<th scope="row">{last_month:%B %Y}</th>(.*?)</tr>', table(page(client)))
+    assert row and re.findall(r"<td data-figure=\"[a-z-]+\">(.*?)</td>", row.group(1))[1:] == [
+        "100.0% (2 of 2)",
+        "4.1 h",
+    ]
 
 
 def test_the_figures_follow_the_target_in_force(client: Client, settings: Any) -> None:

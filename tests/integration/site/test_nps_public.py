@@ -75,8 +75,20 @@ def test_a_product_without_answers_shows_no_score(client: Client, settings: Any)
     assert "Net Promoter Score" not in html
 
 
-def test_one_answer_is_one_answer(client: Client, settings: Any) -> None:
+def test_fewer_answers_than_the_minimum_show_no_score(client: Client, settings: Any) -> None:
+    # One answer's score is that answer: published, it would give away one customer's.
     settings.NPS_PUBLIC = True
+    assert settings.PUBLIC_FIGURES_MIN_COUNT == 10
+    stove = product_create(name="Stove")
+    answered(stove, [3] * 9)
+    assert "Net Promoter Score" not in page(client, stove)[0]
+    answered(stove, [10])
+    assert "Net Promoter Score: -80 (10 answers)" in page(client, stove)[0]
+
+
+def test_one_answer_is_one_answer_where_the_minimum_allows_it(client: Client, settings: Any) -> None:
+    settings.NPS_PUBLIC = True
+    settings.PUBLIC_FIGURES_MIN_COUNT = 1
     single = product_create(name="Stove")
     answered(single, [3])
     assert "Net Promoter Score: -100 (1 answer)" in page(client, single)[0]
