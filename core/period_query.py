@@ -53,7 +53,11 @@ class PeriodQuery(forms.Form):
         last = cleaned.get("to") or self.today
         first = cleaned.get("from_") or last - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
         if first > last:
-            self.add_error("to", _("The end date must be on or after the start date."))
+            # Without `to`, the period ends today: a `from` after it is the value at fault.
+            if cleaned.get("to") is None:
+                self.add_error("from_", _("The start date must be today or earlier when no end date is given."))
+            else:
+                self.add_error("to", _("The end date must be on or after the start date."))
         elif (last - first).days >= MAX_PERIOD_DAYS:
             self.add_error("from_", _("Choose a period of at most three years."))
         cleaned.update(group=cleaned.get("group") or self.DEFAULT_GROUP, first=first, last=last)

@@ -67,7 +67,8 @@ _TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class _Unchanged:
-    """The recommend answer an edit does not touch (the API's PATCH without the field)."""
+    """A field an edit does not touch (the API's PATCH without it): review_edit reads it from
+    the row it locked, so an edit committed in between is kept, never overwritten."""
 
     def __repr__(self) -> str:
         return "UNCHANGED"
@@ -448,17 +449,22 @@ def review_edit(
     review: Review,
     author: User | None,
     rating: Any,
-    title: str,
-    body: str,
-    language: str,
+    title: str | _Unchanged,
+    body: str | _Unchanged,
+    language: str | _Unchanged,
     recommend: int | _Unchanged | None = UNCHANGED,
     now: datetime | None = None,
 ) -> Review:
     """The author changes their review; with pre-moderation it waits for a moderator again.
-    ``recommend`` left UNCHANGED keeps the stored answer; None clears it."""
+    A field given as UNCHANGED keeps its value as stored when the row is locked (not as the
+    caller read it earlier); ``recommend`` None clears the answer."""
     if author is None or review.author_id != author.pk:
         raise NotAllowed(_("Only the author can edit this review."))
     locked = Review.objects.select_for_update().get(pk=review.pk)
+    rating = locked.rating if isinstance(rating, _Unchanged) else rating
+    title = locked.title if isinstance(title, _Unchanged) else title
+    body = locked.body if isinstance(body, _Unchanged) else body
+    language = locked.language if isinstance(language, _Unchanged) else language
     # Measured against the review as stored: an older, longer review keeps its length.
     _validate_content(
         rating=rating, title=title, body=body, language=language, lengths=written_lengths(locked), recommend=recommend

@@ -1,6 +1,6 @@
 """Creates the customer_care role and gives it the care app's permissions; product managers
-and quality directors may read cases (of the products they manage: care.access decides per
-product). Permissions are created here first, as in accounts.0002, because post_migrate has
+and quality directors may read cases (of the products they manage: desk.selectors.care decides
+per product). Permissions are created here first, as in accounts.0002, because post_migrate has
 not run yet on a fresh database."""
 
 from django.contrib.auth.management import create_permissions

@@ -212,8 +212,13 @@ class ReviewInputSerializer(serializers.Serializer):
     )
 
 
+NOTHING_TO_CHANGE_MESSAGE = _("Send at least one field to change.")
+
+
 class ReviewChangeInputSerializer(serializers.Serializer):
-    """An author's edit (PATCH): each field given replaces the stored one, the others stay."""
+    """An author's edit (PATCH): each field given replaces the stored one, the others stay.
+    A body with none of them is refused: it would re-save the review and announce an edit
+    (with pre-moderation, send a published review back to the moderators) for nothing."""
 
     rating = StrictIntegerField(min_value=1, max_value=5, required=False)
     title = StrictCharField(max_length=TITLE_MAX_LENGTH, validators=[validate_display_text], required=False)
@@ -231,6 +236,11 @@ class ReviewChangeInputSerializer(serializers.Serializer):
             "Write-only: never in any answer of the API."
         )
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(NOTHING_TO_CHANGE_MESSAGE, code="invalid")
+        return attrs
 
 
 class VoteInputSerializer(serializers.Serializer):

@@ -238,11 +238,15 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Edit your review",
         description=(
-            "Only the review's author (signed in, or an API key holding `write`); another's published review "
-            "is 403 `permission_denied`, an unpublished one 404. Each field given replaces the stored one, the others "
-            "stay. `recommend` absent keeps the stored answer, `null` clears it; the answer is write-only, never "
-            "given back. Same rules and limit as writing a review; with pre-moderation the edited review waits "
-            "for a moderator again (`status`)."
+            "Only the review's author (signed in, or an API key holding `write`). Another's published review is "
+            "403 `permission_denied`; another's unpublished review (pending or rejected) and any removed review "
+            "are 404. The author may edit their own pending or rejected review: 200, and it waits for a "
+            "moderator (`status` `pending`). Each field given replaces the stored one; a field left out keeps "
+            "the value stored when the edit is applied, so an edit saved meanwhile is not undone. `recommend` "
+            "absent keeps the stored answer, `null` clears it; the answer is write-only, never given back. A "
+            "body with none of `rating`, `title`, `body`, `language`, `recommend` (`{}`) is 400 `invalid` "
+            '"Send at least one field to change." and changes nothing. Same rules and limit as writing a '
+            "review; with pre-moderation the edited review waits for a moderator again (`status`)."
         ),
         request=ReviewChangeInputSerializer,
         responses={200: ReviewCreatedSerializer},
@@ -263,10 +267,12 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             edited = services.review_edit(
                 review=review,
                 author=acting_user(request),
-                rating=fields.get("rating", review.rating),
-                title=fields.get("title", review.title),
-                body=fields.get("body", review.body),
-                language=fields.get("language", review.language),
+                # A field not sent is UNCHANGED, resolved from the row the service locks: the
+                # review read above may already be stale (another edit committed since).
+                rating=fields.get("rating", UNCHANGED),
+                title=fields.get("title", UNCHANGED),
+                body=fields.get("body", UNCHANGED),
+                language=fields.get("language", UNCHANGED),
                 recommend=fields.get("recommend", UNCHANGED),
             )
         edited.product = review.product
