@@ -22,6 +22,8 @@ install: $(STAMP)
 run: export DEBUG ?= 1
 # The demo's due invitations go out within a minute of start (production: every 5 minutes).
 run: export REVIEW_INVITE_SWEEP_SECONDS ?= 60
+# Links in the emails the worker prints (reply, review, unsubscribe) point at this site.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

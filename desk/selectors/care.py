@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -66,13 +67,19 @@ def care_cases_visible(*, user: User | AnonymousUser) -> QuerySet[Case]:
 def care_queue(
     *, user: User | AnonymousUser, state: StateFilter = StateFilter.ACTIVE, who: WhoFilter = WhoFilter.ALL
 ) -> QuerySet[Case]:
-    """The cases of the queue, oldest first (the one waiting longest is on top)."""
+    """The cases of the queue: those still owed a first contact first, then the others
+    (contacted, or closed), each oldest first: the customer waiting longest is on top."""
     cases = care_cases_visible(user=user).filter(state__in=_STATES[state])
     if who == WhoFilter.MINE:
         cases = cases.filter(assignee_id=user.pk) if user.is_authenticated else cases.none()
     elif who == WhoFilter.UNASSIGNED:
         cases = cases.filter(assignee__isnull=True)
-    return cases.select_related("product", "review", "assignee").order_by("opened_at", "id")
+    owed_first = models.Case(models.When(state=CaseState.OPEN, then=0), default=1, output_field=models.IntegerField())
+    return (
+        cases.select_related("product", "review", "assignee")
+        .annotate(owed_first=owed_first)
+        .order_by("owed_first", "opened_at", "id")
+    )
 
 
 def care_case_get(*, user: User | AnonymousUser, pk: int) -> Case:

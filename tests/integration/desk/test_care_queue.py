@@ -144,8 +144,12 @@ def test_the_desk_is_named_for_care_staff_and_its_home_sends_them_to_the_queue(c
 # --- The queue -------------------------------------------------------------------------
 
 
-def test_the_queue_lists_open_cases_oldest_first_with_their_filters(client: Client, care: User) -> None:
+def test_the_queue_lists_cases_owed_a_first_contact_first_oldest_first_with_their_filters(
+    client: Client, care: User
+) -> None:
     now = timezone.now()
+    # Contacted long ago: no longer owed a first contact, so after every case that is.
+    contacted = Case.objects.get(review=review_post(rating=1, now=now - timedelta(hours=40), title="Contacted"))
     newer = Case.objects.get(review=review_post(rating=2, now=now - timedelta(hours=1), title="Newer"))
     older = Case.objects.get(review=review_post(rating=1, now=now - timedelta(hours=30), title="Older"))
     mine = Case.objects.get(review=review_post(rating=1, now=now - timedelta(hours=5), title="Mine"))
@@ -153,17 +157,18 @@ def test_the_queue_lists_open_cases_oldest_first_with_their_filters(client: Clie
     client.force_login(care)
     client.post(action(mine, "take"))
     client.post(action(closed, "close"), {"outcome": CaseOutcome.NOT_REACHABLE})
+    client.post(action(contacted, "message"), {"body": "Sorry: which size was it?"})
 
     def listed(query: str = "") -> list[int]:
         response = client.get(f"{QUEUE}{query}")
         assert response.status_code == 200
         return [int(pk) for pk in re.findall(r'data-case="(\d+)"', response.content.decode())]
 
-    assert listed() == [older.pk, mine.pk, newer.pk]
-    assert listed("?who=mine") == [mine.pk]
+    assert listed() == [older.pk, mine.pk, newer.pk, contacted.pk]
+    assert listed("?who=mine") == [mine.pk, contacted.pk]  # writing to the customer took it
     assert listed("?who=unassigned") == [older.pk, newer.pk]
     assert listed("?state=closed") == [closed.pk]
-    assert listed("?state=all") == [closed.pk, older.pk, mine.pk, newer.pk]
+    assert listed("?state=all") == [older.pk, mine.pk, newer.pk, closed.pk, contacted.pk]
     assert client.get(f"{QUEUE}?state=nonsense").status_code == 400
     page = text(client.get(QUEUE))
     row = page[page.index(f'data-case="{older.pk}"') :]
