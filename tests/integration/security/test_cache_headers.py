@@ -29,9 +29,9 @@ from core.cache_headers import PrivateCacheForSignedInMiddleware
 from orders.links import review_token, unsubscribe_token
 from orders.models import Invitation
 from reviews.services import review_submit
+from tests.care_factories import care_staff_create, review_post
 from tests.factories import REVIEW_TEXT, product_create, user_create
 from tests.integration.notifications.factories import flag
-from tests.care_factories import care_staff_create, review_post
 from tests.orders_factories import order_create
 
 pytestmark = pytest.mark.django_db
