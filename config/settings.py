@@ -320,7 +320,11 @@ seconds.""",
         "ReportReasonEnum": "reviews.api.serializers.REPORT_REASON_CHOICES",
         "NoticeStateEnum": "gate.models.WithdrawalNotice.State",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reviews.api.schema_hooks.review_patch_names_a_field",
+        "core.api_fields.trimmed_lengths_stated_once",
+    ],
 }
 
 # --- Reviews ----------------------------------------------------------------------------
