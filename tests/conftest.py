@@ -110,6 +110,7 @@ def make_user(db: None) -> Callable[..., User]:
 ROLE_MIGRATIONS = (
     "accounts.migrations.0002_roles_and_cache_table",
     "gate.migrations.0003_roles_improvement_permissions",
+    "care.migrations.0002_customer_care_role",
 )
 
 
