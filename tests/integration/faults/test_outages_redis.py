@@ -363,14 +363,16 @@ def assert_reviews_accepted_and_limited(scenario: Scenario) -> None:
 
 
 def assert_each_message_sent_once(messages: int, emails: Path, event_ids: list[str]) -> int:
-    """The gate's messages, all pending when Redis came back, all sent after, each once."""
+    """The messages pending when Redis came back (the gate's, and the thanks and care alerts
+    of the reviews posted meanwhile), and those the posts after it wrote: all sent, each once."""
     from gate.models import GateEvent
     from notifications.models import DeliveryAttempt, OutboxMessage
 
     assert GateEvent.objects.count() > 0 and messages > 0
     sent = OutboxMessage.objects.filter(status="sent")
-    assert sent.count() == OutboxMessage.objects.count() == messages
-    assert DeliveryAttempt.objects.filter(succeeded=True).count() == messages
+    total = OutboxMessage.objects.count()
+    assert sent.count() == total >= messages
+    assert DeliveryAttempt.objects.filter(succeeded=True).count() == total
     assert emails_sent(emails) == sent.filter(channel="email").count() > 0
     webhook_ids = [str(i) for i in sent.filter(channel="webhook").values_list("payload__id", flat=True)]
     assert sorted(event_ids) == sorted(webhook_ids) and webhook_ids
