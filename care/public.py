@@ -16,7 +16,7 @@ Service figures of a month (in TIME_ZONE):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from django.utils.formats import number_format
 
 from care.figures import CareCounts, NpsCounts, share_percent
 from care.selectors import case_facts
+from core.period_query import local_midnight
 from products.models import Product
 from reviews.models import Review
 
@@ -63,10 +64,6 @@ def month_start(day: date, *, months_back: int = 0) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=timezone.get_default_timezone())
-
-
 def service_figures_by_month(*, now: datetime | None = None, months: int = PUBLIC_MONTHS) -> list[MonthServiceFigures]:
     """The last ``months`` calendar months through the current one (counted so far), newest
     first, every month listed even without data; two queries."""
@@ -75,7 +72,7 @@ def service_figures_by_month(*, now: datetime | None = None, months: int = PUBLI
     this_month = month_start(timezone.localdate(now, zone))
     firsts = [month_start(this_month, months_back=back) for back in range(months)]
     by_month = {first: MonthServiceFigures(month=first) for first in firsts}
-    start, end = _midnight(firsts[-1]), _midnight(month_start(this_month, months_back=-1))
+    start, end = local_midnight(firsts[-1]), local_midnight(month_start(this_month, months_back=-1))
     for _product_id, facts in case_facts(product_ids=None, opened_from=start, opened_to=end):
         by_month[month_start(timezone.localdate(facts.opened_at, zone))].care.add(facts, now=now)
     reviews = (

@@ -10,11 +10,14 @@ each names its groups in a subclass.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 from core.strict_dates import PeriodDayField
 
@@ -69,3 +72,33 @@ class PeriodQuery(forms.Form):
             ("from" if name == "from_" else name): [str(message) for message in messages]
             for name, messages in self.errors.items()
         }
+
+
+def _choices_text(groups: tuple[str, ...]) -> str:
+    """``product`` (default), ``category`` or ``month``."""
+    names = [f"`{name}`" for name in groups]
+    names[0] += " (default)"
+    return (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]) + "."
+
+
+def period_parameters(groups: tuple[str, ...]) -> list[OpenApiParameter]:
+    """The three query parameters as the schema states them (the figures APIs share them)."""
+    return [
+        OpenApiParameter(
+            "group",
+            OpenApiTypes.STR,
+            enum=list(groups),
+            description=_choices_text(groups),
+        ),
+        OpenApiParameter(
+            "from",
+            OpenApiTypes.DATE,
+            description=f"First day, YYYY-MM-DD (default: {DEFAULT_PERIOD_DAYS - 1} days before `to`).",
+        ),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD (default: today)."),
+    ]
+
+
+def local_midnight(day: date) -> datetime:
+    """The first moment of ``day`` in TIME_ZONE (a period's bounds: [first, last + 1 day))."""
+    return datetime.combine(day, time(0), tzinfo=timezone.get_default_timezone())

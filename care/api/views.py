@@ -8,15 +8,14 @@ product (care staff handle every product's cases); anyone else's key gets 403.""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +28,7 @@ from care.api.filters import CARE_FIGURE_GROUPS, DEFAULT_PERIOD_DAYS, CareFigure
 from care.api.rows import CareFigureRow, ProductLabel, care_figure_rows
 from care.api.serializers import CareFigureSerializer
 from care.selectors import case_facts, nps_tallies
+from core.period_query import local_midnight, period_parameters
 from products.access import products_managed_by
 from products.models import Product
 
@@ -70,10 +70,6 @@ def care_figure_products(user: User) -> QuerySet[Product] | None:
     return products_managed_by(user)
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=timezone.get_default_timezone())
-
-
 def _product_labels(product_ids: set[int]) -> dict[int, ProductLabel]:
     rows = Product.objects.filter(pk__in=product_ids).values_list("pk", "sku", "name", "category_id", "category__name")
     return {
@@ -108,20 +104,7 @@ class CareFigureViewSet(viewsets.GenericViewSet):
             "manager's the products they manage, a quality director's or a customer care member's every "
             "product, anyone else's nothing (403)."
         ),
-        parameters=[
-            OpenApiParameter(
-                "group",
-                OpenApiTypes.STR,
-                enum=list(CARE_FIGURE_GROUPS),
-                description="`product` (default), `category` or `month`.",
-            ),
-            OpenApiParameter(
-                "from",
-                OpenApiTypes.DATE,
-                description=f"First day, YYYY-MM-DD (default: {DEFAULT_PERIOD_DAYS - 1} days before `to`).",
-            ),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD (default: today)."),
-        ],
+        parameters=period_parameters(CARE_FIGURE_GROUPS),
         examples=[OpenApiExample("A product", value=FIGURES_EXAMPLE, response_only=True, status_codes=["200"])],
     )
     def list(self, request: Request) -> Response:
@@ -132,7 +115,7 @@ class CareFigureViewSet(viewsets.GenericViewSet):
         group, first, last = query.cleaned_data["group"], query.cleaned_data["first"], query.cleaned_data["last"]
         scope = care_figure_products(request.user)  # type: ignore[arg-type]  # CareFiguresReader: signed in
         product_ids = None if scope is None else scope.values_list("pk", flat=True)
-        start, end = _midnight(first), _midnight(last + timedelta(days=1))
+        start, end = local_midnight(first), local_midnight(last + timedelta(days=1))
         cases = case_facts(product_ids=product_ids, opened_from=start, opened_to=end)
         answers = nps_tallies(product_ids=product_ids, published_from=start, published_to=end)
         products = _product_labels({product_id for product_id, _facts in cases} | {row[0] for row in answers})

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apikeys.permissions import ApiKeyScopePermission, IsProductManagerOrQualityDirector
-from desk.api.filters import DEFAULT_PERIOD_DAYS, InvitationFigureQuery
+from core.period_query import period_parameters
+from desk.api.filters import InvitationFigureQuery
 from desk.api.serializers import InvitationFigureSerializer
 from desk.kpis import KpiRow, month_key
 from desk.selectors.invitations import INVITATION_GROUPS, invitation_facts, invitation_rows
@@ -54,20 +54,7 @@ class InvitationFigureViewSet(viewsets.GenericViewSet):
             "products they manage, quality directors every product; anyone else gets 403. A key needs the "
             "`read` scope."
         ),
-        parameters=[
-            OpenApiParameter(
-                "group",
-                OpenApiTypes.STR,
-                enum=list(INVITATION_GROUPS),
-                description="`product` (default), `category` or `month`.",
-            ),
-            OpenApiParameter(
-                "from",
-                OpenApiTypes.DATE,
-                description=f"First day, YYYY-MM-DD (default: {DEFAULT_PERIOD_DAYS - 1} days before `to`).",
-            ),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD (default: today)."),
-        ],
+        parameters=period_parameters(INVITATION_GROUPS),
         examples=[OpenApiExample("A product", value=FIGURES_EXAMPLE, response_only=True, status_codes=["200"])],
     )
     def list(self, request: Request) -> Response:
