@@ -17,12 +17,16 @@ PRODUCT_MANAGER = "product_manager"
 QUALITY_DIRECTOR = "quality_director"
 # Follows up unhappy reviewers (the care app): takes, assigns, writes to customers, closes.
 CUSTOMER_CARE = "customer_care"
-ROLES = (SHOPPER, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, CUSTOMER_CARE)
+# Anyone in the company: reads every product's reviews, figures and topics, without personal
+# data, and acts on nothing (docs/topics.md).
+COMPANY_READER = "company_reader"
+ROLES = (SHOPPER, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, CUSTOMER_CARE, COMPANY_READER)
 
 MANAGE_ALL_PRODUCTS = "products.manage_all_products"
 MANAGE_OWN_PRODUCTS = "products.manage_own_products"
 MODERATE_REVIEWS = "reviews.moderate_review"
 HANDLE_CARE_CASES = "care.handle_case"
+READ_EVERY_PRODUCT = "products.read_every_product"
 
 
 def user_is_staff_member(user: User | None) -> bool:
@@ -45,6 +49,12 @@ def user_can_moderate(user: User | AnonymousUser) -> bool:
 def user_handles_care_cases(user: User | AnonymousUser) -> bool:
     """Customer care staff: they take, assign, write and close cases (care.services)."""
     return bool(user.is_authenticated and user.has_perm(HANDLE_CARE_CASES))
+
+
+def user_reads_every_product(user: User | AnonymousUser) -> bool:
+    """Company readers (and quality directors, who act on every product): they read every
+    product's reviews, figures and topics (products.access.products_readable_by)."""
+    return bool(user.is_authenticated and (user.has_perm(READ_EVERY_PRODUCT) or user.has_perm(MANAGE_ALL_PRODUCTS)))
 
 
 def user_add_role(user: User, role: str) -> None:

@@ -35,6 +35,7 @@ class ApiKeyScope(models.TextChoices):
     WRITE = "write", _("Write: post, change and delete as the owner")
     ORDERS = "orders", _("Orders: send the shop's orders (the orders API)")
     CARE = "care", _("Care: read customer care's figures (the care figures API)")
+    TOPICS = "topics", _("Topics: read what customers talk about (the topic figures API)")
 
 
 def scopes_normalised(scopes: Iterable[str]) -> list[str]:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reviews",
     "gate",
     "care",
+    "topics",
     "storefront",
     "desk",
     "devtools",
@@ -359,6 +360,8 @@ CARE_FIGURES_PUBLIC = env_bool("CARE_FIGURES_PUBLIC", True)
 # The Net Promoter Score on the product page (the desk always shows it; no single answer is
 # ever public).
 NPS_PUBLIC = env_bool("NPS_PUBLIC", False)
+# The hour (TIME_ZONE) of each team member's daily digest of their teams' new reviews.
+TOPIC_DIGEST_HOUR = env_int("TOPIC_DIGEST_HOUR", 8)
 # The fewest answers (or cases) a public figure may describe: below it, the product page
 # shows no NPS and the transparency page's month shows "too few to publish" instead of a
 # share or median, so no figure gives away one customer's answer or follow-up.

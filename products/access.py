@@ -1,8 +1,8 @@
 """Who may act on which product: the one answer, for pages, the API and services alike.
 
 Quality directors act on every product; product managers on the products they manage
-(`Product.managers`); nobody else on any. The role names and permissions themselves are
-accounts.roles'.
+(`Product.managers`); nobody else on any. Company readers read every product and act on
+none. The role names and permissions themselves are accounts.roles'.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import User
-from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS
+from accounts.roles import MANAGE_ALL_PRODUCTS, MANAGE_OWN_PRODUCTS, user_reads_every_product
 from products.models import Product
 
 
@@ -24,6 +24,15 @@ def products_managed_by(user: User | AnonymousUser) -> QuerySet[Product]:
     if user.has_perm(MANAGE_OWN_PRODUCTS):
         return products_listing_manager(user)
     return Product.objects.none()
+
+
+def products_readable_by(user: User | AnonymousUser) -> QuerySet[Product]:
+    """The products whose reviews, figures and topics ``user`` may read on the desk: every
+    product for company readers and quality directors; a manager's own products; none for
+    anyone else. Reading is not acting: company readers act on none (products_managed_by)."""
+    if user_reads_every_product(user):
+        return Product.objects.all()
+    return products_managed_by(user)
 
 
 def products_listing_manager(user: User) -> QuerySet[Product]:

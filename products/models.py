@@ -132,6 +132,7 @@ class Product(models.Model):
         permissions = [
             ("manage_own_products", "Can act as product manager on the products they manage"),
             ("manage_all_products", "Can act on every product (quality director)"),
+            ("read_every_product", "Can read every product's reviews and figures, read only (company reader)"),
         ]
         indexes = [
             models.Index(fields=["category", "name"], name="products_product_cat_name"),

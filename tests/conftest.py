@@ -111,6 +111,7 @@ ROLE_MIGRATIONS = (
     "accounts.migrations.0002_roles_and_cache_table",
     "gate.migrations.0003_roles_improvement_permissions",
     "care.migrations.0002_customer_care_role",
+    "products.migrations.0005_company_reader_role",
 )
 
 
@@ -129,6 +130,18 @@ def roles_restore() -> None:
             for dotted in perms:
                 app_label, codename = dotted.split(".")
                 group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+# Data migrations that seed rows other than roles (the topics and their phrase lists): each
+# has an idempotent ``seed(apps, schema_editor)``, run again after a flush.
+SEED_MIGRATIONS = ("topics.migrations.0002_topics",)
+
+
+def seeds_restore() -> None:
+    from django.apps import apps
+
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
 
 
 _DB_FIXTURES = ("live_server", "transactional_db", "django_db_reset_sequences", "db")
@@ -152,6 +165,10 @@ def _role_groups_exist(request: pytest.FixtureRequest, django_db_blocker: object
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         if Group.objects.count() < len(ROLES):
             roles_restore()
+        from topics.models import Topic, TopicKey
+
+        if Topic.objects.count() < len(TopicKey):
+            seeds_restore()
         # Rate-limit and throttle counters live in the shared cache (Redis in CI): one
         # test's requests must not count against the next.
         cache.clear()

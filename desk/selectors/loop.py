@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from desk.phrases import LOW_RATINGS, phrase_matches
+from core.phrases import LOW_RATINGS, phrase_matches
 from desk.selectors.reviews import review_text
 from gate.models import Improvement
 from gate.policy import average_of

@@ -1,5 +1,5 @@
 """Reads of what a product's reviews say: the star histogram, the complaint phrases
-(desk.phrases) and the reviews behind them, narrowed as the manager asks."""
+(core.phrases) and the reviews behind them, narrowed as the manager asks."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 
 from accounts.models import User
-from desk.phrases import ComplaintPhrase, ReviewText, complaint_phrases, phrase_matches
+from core.phrases import ComplaintPhrase, ReviewText, complaint_phrases, phrase_matches
 from desk.selectors.scope import desk_products
 from products.models import STARS, Product
 from reviews.models import Review, ReviewStatus
 
 # Praise of similar products that sharpens the complaint phrases of a product with few
-# good reviews of its own (see desk.phrases).
+# good reviews of its own (see core.phrases).
 REFERENCE_REVIEWS = 400
 REVIEW_ORDER = ("rating", "-published_at", "-id")
 
@@ -59,7 +59,7 @@ def reference_texts(*, product: Product, limit: int = REFERENCE_REVIEWS) -> list
 
 
 def product_complaint_phrases(*, product: Product, revision: int) -> list[ComplaintPhrase]:
-    """The complaint phrases of a revision's published reviews (desk.phrases)."""
+    """The complaint phrases of a revision's published reviews (core.phrases)."""
     return complaint_phrases(
         review_texts(product=product, revision=revision), reference=reference_texts(product=product)
     )

@@ -10,7 +10,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User
-from desk.phrases import LOW_RATINGS
+from core.phrases import LOW_RATINGS
 from gate.configured import gate_policy_from_settings
 from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
 from gate.policy import GatePolicy, GateState

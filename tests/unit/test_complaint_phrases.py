@@ -1,4 +1,4 @@
-"""desk.phrases without a database: what counts as a complaint phrase, and how it is found."""
+"""core.phrases without a database: what counts as a complaint phrase, and how it is found."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from desk.phrases import (
+from core.phrases import (
     ReviewText,
     complaint_phrases,
     phrase_matches,
