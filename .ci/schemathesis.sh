@@ -174,15 +174,16 @@ order_ids = {{ values = [{order_ids}] }}
 include-path-regex = '^/api/v1/webhooks/[{{]id[}}]/'
 checks.use_after_free.enabled = false
 
-# positive_data_acceptance is off for the figures over a period (invitation and care
-# figures), and only there: `from` and `to` are each a valid day, but a period longer than
+# positive_data_acceptance is off for the figures over a period (invitation, care and
+# topic figures), and only there: `from` and `to` are each a valid day, but a period longer than
 # three years is a 400 naming `from` (the month rows are cut in the database, one bucket a
 # month), a rule between two parameters that OpenAPI cannot state; so are days before
 # 1900 or after 9999-12-30 (core.strict_dates.PeriodDayField). Every other check runs, and
 # the 400s are tested in tests/integration/desk/test_invitation_figures.py and
-# tests/integration/care/test_care_figures_api.py.
+# tests/integration/care/test_care_figures_api.py and
+# tests/integration/topics/test_topic_figures_api.py.
 [[operations]]
-include-path-regex = '^/api/v1/(invitation|care)-figures/'
+include-path-regex = '^/api/v1/(invitation|care|topic)-figures/'
 checks.positive_data_acceptance.enabled = false
 
 # negative_data_rejection is off for the reject of an improvement request, and only there:

@@ -25,6 +25,7 @@ from notifications.api.views import WebhookEndpointViewSet
 from orders.api.views import OrderViewSet
 from products.api.views import ProductViewSet, RatingFeedViewSet
 from reviews.api.views import ProductReviewViewSet, ReviewViewSet
+from topics.api.views import TopicFigureViewSet
 
 # Swagger UI and Redoc are served from drf-spectacular-sidecar's files; their scripts are
 # files too (the split Swagger view), but both set styles inline and Redoc starts a worker
@@ -71,6 +72,7 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("invitation-figures", InvitationFigureViewSet, basename="invitation-figures")
 router.register("orders", OrderViewSet, basename="order")
 router.register("care-figures", CareFigureViewSet, basename="care-figures")
+router.register("topic-figures", TopicFigureViewSet, basename="topic-figures")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

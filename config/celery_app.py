@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "care.tasks.care_digest_task",
         "schedule": crontab(hour=int(settings.CARE_DIGEST_HOUR), minute=0),
     },
+    # Each team member's digest of their teams' new reviews (topics.digests).
+    "topics-digest-daily": {
+        "task": "topics.digest_tasks.team_digests_send",
+        "schedule": crontab(hour=int(settings.TOPIC_DIGEST_HOUR), minute=0),
+    },
 }
 # Fault tests only (tests/integration/faults/test_two_beats.py): with this set to N, every
 # entry (gate run, reminders, outbox sweep) is sent every N seconds instead of daily / every

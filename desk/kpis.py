@@ -24,7 +24,9 @@ and only the middle one or two of its sorted reply delays, all an exact median n
   month), the share first contacted within their target, the median time to first contact,
   the outcomes, first-contact resolution, the customer effort score with its number of
   answers, and the share of ratings raised after follow-up (``care.figures.CareCounts``:
-  the definitions are in care.figures' docstring). Whether a case is due depends on ``now``.
+  the definitions are in care.figures' docstring). Whether a case is due depends on ``now``;
+* **topics**: the reviews carrying at least one topic, and each topic's share of them
+  (``topics.figures.TopicCounts``: a review may speak of several topics).
 
 A product with several managers counts in each manager's row; the "All" row counts it once.
 Rows come by label (a product's label is its name and SKU), months in calendar order.
@@ -43,6 +45,7 @@ from statistics import median
 from care.figures import CareCounts, CaseFacts, NpsCounts
 from care.policy import Outcome
 from desk.invitation_figures import InvitationCounts, InvitationTally
+from topics.figures import TOPIC_KEYS, TopicCounts
 
 __all__ = [
     "CSV_COLUMNS",
@@ -79,6 +82,7 @@ class ReviewTally:
     rating_sum: int
     high: int  # rated 4 or 5 stars
     verified: int
+    topics: TopicCounts = field(default_factory=TopicCounts)  # their topic tags
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class KpiRow:
     invitations: InvitationCounts = field(default_factory=InvitationCounts)
     nps: NpsCounts = field(default_factory=NpsCounts)
     care: CareCounts = field(default_factory=CareCounts)
+    topics: TopicCounts = field(default_factory=TopicCounts)
 
     @property
     def average(self) -> Decimal | None:
@@ -281,6 +286,7 @@ def _add_reviews(rows: _Rows, reviews: Iterable[ReviewTally], first: date, last:
             row.rating_sum += tally.rating_sum
             row.high += tally.high
             row.verified += tally.verified
+            row.topics.merge(tally.topics)
 
 
 def _add_replies(rows: _Rows, replies: Iterable[ReplyFigures]) -> None:
@@ -403,6 +409,9 @@ CSV_COLUMNS = (
     "care_effort_score",
     "care_effort_answers",
     "care_ratings_raised_percent",
+    # Appended by issue 17 (topics.figures): the tagged reviews, then each topic's share of them.
+    "topic_tagged_reviews",
+    *(f"topic_{key}_percent" for key in TOPIC_KEYS),
 )
 
 
@@ -472,6 +481,8 @@ def kpi_csv(rows: Sequence[KpiRow], *, period: tuple[date, date], group_by: str)
                         row.invitations.response_rate,
                         row.invitations.reminders,
                         *_care_cells(row),
+                        row.topics.tagged,
+                        *(row.topics.share(key) for key in TOPIC_KEYS),
                     )
                 ),
             ]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from desk.views import approvals, care, kpis, moderation, notices, products
+from desk.views import approvals, care, kpis, moderation, notices, products, topic_phrases
+from desk.views import topics as topic_views
 
 app_name = "desk"
 
@@ -42,4 +43,7 @@ urlpatterns = [
     path("care/<int:pk>/close/", care.care_case_close, name="care_case_close"),
     path("kpis/", kpis.kpis, name="kpis"),
     path("kpis.csv", kpis.kpis_csv, name="kpis_csv"),
+    path("topics/phrases/", topic_phrases.topic_phrases, name="topic_phrases"),
+    path("topics/phrases/<int:pk>/delete/", topic_phrases.topic_phrase_delete, name="topic_phrase_delete"),
+    path("topics/", topic_views.topic_figures, name="topics"),
 ]

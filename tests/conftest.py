@@ -134,7 +134,7 @@ def roles_restore() -> None:
 
 # Data migrations that seed rows other than roles (the topics and their phrase lists): each
 # has an idempotent ``seed(apps, schema_editor)``, run again after a flush.
-SEED_MIGRATIONS = ("topics.migrations.0002_topics",)
+SEED_MIGRATIONS = ("topics.migrations.0002_topics", "topics.migrations.0003_default_phrases")
 
 
 def seeds_restore() -> None:

@@ -11,3 +11,12 @@ class TopicsConfig(AppConfig):
 
     name = "topics"
     verbose_name = _("Topics")
+
+    def ready(self) -> None:
+        # Imported here: these modules import models, which the registry loads first (Django's rule).
+        from reviews.events import review_changed  # noqa: PLC0415 - Django's ready(): models loaded first
+        from topics.digests import team_digest_emails_register  # noqa: PLC0415 - Django's ready(): models loaded first
+        from topics.services import review_changed_handle  # noqa: PLC0415 - Django's ready(): models loaded first
+
+        review_changed.subscribe(review_changed_handle)
+        team_digest_emails_register()

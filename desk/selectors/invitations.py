@@ -14,10 +14,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from accounts.models import User
-from accounts.roles import user_is_quality_director
+from accounts.roles import user_reads_every_product
 from desk.invitation_figures import InvitationTally
 from desk.kpis import KpiRow, ReviewTally, kpi_rows, month_buckets, month_key
-from desk.selectors.scope import desk_products
+from desk.selectors.scope import desk_readable_products
 from gate.policy import GatePolicy
 from orders.models import Invitation, InvitationKind
 from products.models import Product
@@ -77,10 +77,10 @@ def bucket_of(field: str, buckets: Sequence[Bucket], policy: GatePolicy) -> Any:
 def _in_scope(rows: QuerySet[Any], product_field: str, user: User | AnonymousUser, product: Product | None) -> Any:
     if product is not None:
         return rows.filter(**{product_field: product.pk})
-    if user_is_quality_director(user):
+    if user_reads_every_product(user):
         # Every product is a quality director's: no condition to check row by row.
         return rows
-    return rows.filter(**{f"{product_field}__in": desk_products(user=user)})
+    return rows.filter(**{f"{product_field}__in": desk_readable_products(user=user)})
 
 
 def invitation_tallies(
@@ -177,7 +177,7 @@ def invitation_facts(
     if group not in INVITATION_GROUPS:
         raise ValueError(f"group must be one of {INVITATION_GROUPS}, got {group!r}")
     by_month = group == "month"
-    scope = Product.objects.filter(pk=product.pk) if product is not None else desk_products(user=user)
+    scope = Product.objects.filter(pk=product.pk) if product is not None else desk_readable_products(user=user)
     invitations = invitation_tallies(
         user=user, first=first, last=last, policy=policy, by_month=by_month, product=product
     )

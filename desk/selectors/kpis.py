@@ -29,8 +29,8 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from accounts.models import User
-from accounts.roles import user_is_quality_director
+from accounts.models import User, placeholder_display_name
+from accounts.roles import user_reads_every_product
 from care.selectors import case_facts, nps_bucket_tallies
 from desk.kpis import (
     REPLY_TARGET_HOURS,
@@ -46,11 +46,13 @@ from desk.kpis import (
     month_key,
     product_key,
 )
-from desk.selectors.scope import desk_products
+from desk.selectors.scope import desk_readable_products
 from gate.models import GateEvent
 from gate.policy import EventKind, GatePolicy
 from products.models import Product
 from reviews.models import Review
+from topics.figures import TopicCounts
+from topics.selectors import topic_tallies
 
 KPI_GROUPS = ("category", "product", "manager", "month")
 
@@ -102,7 +104,7 @@ def kpi_facts(
     *, user: User | AnonymousUser, first: date, last: date, group: str = "category", policy: GatePolicy
 ) -> KpiFacts:
     """What desk.kpis needs for the user's products in ``first .. last``, rows grouped
-    by ``group`` (one of KPI_GROUPS), in five queries (six by manager) whose rows grow
+    by ``group`` (one of KPI_GROUPS), in seven queries (eight by manager) whose rows grow
     with the products and months, not with the reviews; as many for one product as for
     thousands:
 
@@ -113,11 +115,12 @@ def kpi_facts(
        of its own: a review counts once in it, but in each of its managers' groups);
     3. the gate events of the period, and the withdrawals before it (a reinstatement in
        the period measures from them); 4-5. the products' SKUs, names and categories,
-       and their managers.
+       and their managers; 6-7. the topic tags of the reviews, per product and bucket
+       (topics.selectors.topic_tallies), carried by their review tallies.
     """
     if group not in KPI_GROUPS:
         raise ValueError(f"group must be one of {KPI_GROUPS}, got {group!r}")
-    scope = desk_products(user=user)
+    scope = desk_readable_products(user=user)
     published = (
         Review.objects.counted()
         .filter(
@@ -126,7 +129,7 @@ def kpi_facts(
         )
         .order_by()
     )
-    if not user_is_quality_director(user):
+    if not user_reads_every_product(user):
         # Every product is a quality director's: no condition, which SQLite would check
         # review by review (a second for 500,000 reviews, docs/performance-kpis.md).
         published = published.filter(product__in=scope)
@@ -155,8 +158,11 @@ def kpi_facts(
         )
         .values_list("product_id", "bucket", "n", "rating_sum", "high", "verified")
     )
+    topics = _topic_counts(None if user_reads_every_product(user) else scope, buckets, policy)
     reviews = [
-        ReviewTally(product_id, buckets[index][0], n, rating_sum, high, verified)
+        ReviewTally(
+            product_id, buckets[index][0], n, rating_sum, high, verified, topics.get((product_id, index), TopicCounts())
+        )
         for product_id, index, n, rating_sum, high, verified in sums
     ]
     replied = dated.filter(brand_reply__isnull=False).annotate(
@@ -191,6 +197,22 @@ def kpi_facts(
     )
 
 
+def _topic_counts(
+    scope: QuerySet[Product] | None, buckets: list[tuple[date, date]], policy: GatePolicy
+) -> dict[tuple[int, int], TopicCounts]:
+    """The topic counts of each product and bucket (topics.selectors: two queries)."""
+    bounds = [policy.start_of_day(start) for start, _end in buckets] + [policy.start_of_day(buckets[-1][1])]
+    topics, tagged = topic_tallies(
+        product_ids=None if scope is None else scope.values_list("pk", flat=True), bounds=bounds, by_product=True
+    )
+    found: dict[tuple[int, int], TopicCounts] = {}
+    for tally in tagged:
+        found.setdefault((tally.product_id or 0, tally.bucket), TopicCounts()).add_tagged(tally)
+    for topic in topics:
+        found.setdefault((topic.product_id or 0, topic.bucket), TopicCounts()).add_topic(topic)
+    return found
+
+
 @dataclass(frozen=True)
 class CareKpiFacts:
     nps: list[NpsTally]  # per product, answer and bucket (the month when grouped by month)
@@ -206,8 +228,8 @@ def care_kpi_facts(
     the reviews), and one row per case opened in the period (cases are few: one per unhappy
     review), dated by the day it opened."""
     product_ids: QuerySet[Any, int] | None = None
-    if not user_is_quality_director(user):
-        product_ids = desk_products(user=user).values_list("pk", flat=True)
+    if not user_reads_every_product(user):
+        product_ids = desk_readable_products(user=user).values_list("pk", flat=True)
     buckets = month_buckets(first, last) if by_month else [(first, last + timedelta(days=1))]
     bounds = [policy.start_of_day(start) for start, _end in buckets] + [policy.start_of_day(buckets[-1][1])]
     nps = [
@@ -234,8 +256,8 @@ def kpi_product_groups(scope: QuerySet[Product]) -> tuple[CategoryOf, ManagersOf
     through = Product.managers.through.objects.filter(product__in=scope).values_list(
         "product_id", "user_id", "user__display_name", "user__username"
     )
-    for product_id, user_id, display_name, username in through.order_by("product_id", "user_id"):
-        managers.setdefault(product_id, []).append((user_id, display_name or username))
+    for product_id, user_id, display_name, _username in through.order_by("product_id", "user_id"):
+        managers.setdefault(product_id, []).append((user_id, display_name or placeholder_display_name(user_id)))
     return categories, managers, products
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 
 from accounts.models import User
-from core.phrases import ComplaintPhrase, ReviewText, complaint_phrases, phrase_matches
+from core.phrases import LOW_RATINGS, ComplaintPhrase, ReviewText, complaint_phrases, phrase_matches
 from desk.selectors.scope import desk_products
 from products.models import STARS, Product
 from reviews.models import Review, ReviewStatus
@@ -17,6 +17,10 @@ from reviews.models import Review, ReviewStatus
 # Praise of similar products that sharpens the complaint phrases of a product with few
 # good reviews of its own (see core.phrases).
 REFERENCE_REVIEWS = 400
+# The complaints of other categories' products that a product's must stand out from
+# (core.phrases, contrast b): the most recent ones, so the reading stays one bounded query
+# however big the catalogue.
+ELSEWHERE_REVIEWS = 600
 REVIEW_ORDER = ("rating", "-published_at", "-id")
 
 
@@ -58,10 +62,32 @@ def reference_texts(*, product: Product, limit: int = REFERENCE_REVIEWS) -> list
     return [ReviewText(pk, rating, language, review_text(title, body)) for pk, rating, language, title, body in rows]
 
 
+def elsewhere_complaint_texts(*, product: Product, limit: int = ELSEWHERE_REVIEWS) -> list[ReviewText]:
+    """Recent 1-2 star reviews of the products of other categories (products without a
+    category count as one): what unhappy customers of anything write. One query."""
+    others = Review.objects.counted().filter(rating__in=sorted(LOW_RATINGS))
+    if product.category_id is None:
+        others = others.filter(product__category__isnull=False)
+    else:
+        others = others.exclude(product__category_id=product.category_id)
+    rows = others.order_by("-published_at", "-id").values_list("pk", "rating", "language", "title", "body")[:limit]
+    return [ReviewText(pk, rating, language, review_text(title, body)) for pk, rating, language, title, body in rows]
+
+
+def product_naming(*, product: Product) -> list[str]:
+    """What names the product: its name, brand and category's name (at most one query)."""
+    category = product.category
+    return [product.name, product.brand, category.name if category is not None else ""]
+
+
 def product_complaint_phrases(*, product: Product, revision: int) -> list[ComplaintPhrase]:
-    """The complaint phrases of a revision's published reviews (core.phrases)."""
+    """The complaint phrases of a revision's published reviews (core.phrases): said more
+    than in its good reviews and than in other categories' complaints. At most four queries."""
     return complaint_phrases(
-        review_texts(product=product, revision=revision), reference=reference_texts(product=product)
+        review_texts(product=product, revision=revision),
+        reference=reference_texts(product=product),
+        elsewhere=elsewhere_complaint_texts(product=product),
+        naming=product_naming(product=product),
     )
 
 

@@ -1,5 +1,6 @@
-"""The desk's scope: the policy and day it works with, and the products, categories and
-managers a user may act on (products.access answers who manages what)."""
+"""The desk's scope: the policy and day it works with, the products a user may read
+(desk_readable_products: a company reader reads every product) and those, with their
+categories and managers, the user may act on (products.access answers who manages what)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from core.phrases import LOW_RATINGS
 from gate.configured import gate_policy_from_settings
 from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
 from gate.policy import GatePolicy, GateState
-from products.access import products_managed_by
+from products.access import products_managed_by, products_readable_by
 from products.models import Category, Product
 from reviews.models import counted_q
 
@@ -34,13 +35,20 @@ def desk_products(*, user: User | AnonymousUser) -> QuerySet[Product]:
     return products_managed_by(user)
 
 
+def desk_readable_products(*, user: User | AnonymousUser) -> QuerySet[Product]:
+    """The products whose reviews and figures the user may read on the desk: those they
+    act on, and every product for a company reader (products.access's one answer)."""
+    return products_readable_by(user)
+
+
 def desk_product_get(*, user: User | AnonymousUser, sku: str) -> Product:
-    """A product the user may act on (raises Product.DoesNotExist otherwise)."""
-    return desk_products(user=user).select_related("category").get(sku=sku)
+    """A product the user may read (raises Product.DoesNotExist otherwise): the page of
+    its reviews. Acting on it asks desk_products again (its view is manager_required)."""
+    return desk_readable_products(user=user).select_related("category").get(sku=sku)
 
 
 def desk_product_summaries(*, user: User | AnonymousUser) -> QuerySet[Product]:
-    """The user's products, withdrawn then flagged first, each with its low-rated reviews
+    """The products the user reads, withdrawn then flagged first, each with its low-rated reviews
     of the current version still waiting for a reply."""
     # Counted reviews only: an employee's low rating is not a customer waiting for an answer.
     unanswered = counted_q("reviews__") & Q(
@@ -54,7 +62,7 @@ def desk_product_summaries(*, user: User | AnonymousUser) -> QuerySet[Product]:
         default=Value(2),
     )
     return (
-        desk_products(user=user)
+        desk_readable_products(user=user)
         .select_related("category")
         .annotate(unanswered_low=Count("reviews", filter=unanswered), urgency=urgency)
         .order_by("urgency", "name", "pk")

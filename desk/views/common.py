@@ -1,5 +1,10 @@
 """What every desk page shares: who may enter, the acting user, the page's frame (title
-and navigation) and numbers as the active language writes them."""
+and navigation) and numbers as the active language writes them.
+
+Reading is not acting: company readers (accounts.roles.COMPANY_READER) enter the pages that
+read products (reader_required: the product list, a product's reviews, the key figures)
+and no page or action that changes anything (manager_required: every POST route refuses
+them with 403). Pages hide their action forms from them (``desk_can_act``)."""
 
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from accounts.roles import (
     user_can_moderate,
     user_handles_care_cases,
     user_is_quality_director,
+    user_reads_every_product,
 )
 from core.errors import DomainError
 from desk.approvals import improvement_requests_waiting
@@ -36,15 +42,26 @@ def can_manage(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and (user.has_perm(MANAGE_OWN_PRODUCTS) or user.has_perm(MANAGE_ALL_PRODUCTS)))
 
 
+def can_read_products(user: User | AnonymousUser) -> bool:
+    """Who reads products on the desk: those who manage some, and company readers (who
+    read every product and act on none: products.access.products_readable_by)."""
+    return can_manage(user) or user_reads_every_product(user)
+
+
 def is_desk_user(user: User | AnonymousUser) -> bool:
     """Anyone the desk has a page for: product managers, quality directors, moderators,
-    customer care staff."""
-    return can_manage(user) or user_can_moderate(user) or user_handles_care_cases(user)
+    customer care staff, company readers."""
+    return can_read_products(user) or user_can_moderate(user) or user_handles_care_cases(user)
 
 
 def desk_home_url(user: User | AnonymousUser) -> str:
-    """Where the desk's home sends someone who manages no product: their queue."""
-    return reverse("desk:moderation" if user_can_moderate(user) else "desk:care_queue")
+    """Where the desk's home sends someone who manages no product: their queue, or for a
+    company reader the products they read."""
+    if user_can_moderate(user):
+        return reverse("desk:moderation")
+    if user_handles_care_cases(user):
+        return reverse("desk:care_queue")
+    return reverse("desk:products")
 
 
 def signed_in(view: View, allowed: Callable[[User | AnonymousUser], bool]) -> View:
@@ -62,8 +79,14 @@ def signed_in(view: View, allowed: Callable[[User | AnonymousUser], bool]) -> Vi
 
 
 def manager_required(view: View) -> View:
-    """Product managers and quality directors."""
+    """Product managers and quality directors: the pages and actions that act on products."""
     return signed_in(view, can_manage)
+
+
+def reader_required(view: View) -> View:
+    """Product managers, quality directors and company readers: the pages that only read
+    products (each reads within products.access.products_readable_by)."""
+    return signed_in(view, can_read_products)
 
 
 def moderator_required(view: View) -> View:
@@ -83,17 +106,22 @@ def desk_title(user: User | AnonymousUser) -> str:
         return _("Customer care desk")
     if user_can_moderate(user):
         return _("Moderation desk")
+    if user_reads_every_product(user):
+        return _("Company reader's desk")
     return _("Desk")
 
 
 def render_desk(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """A desk page, with the navigation the user's roles call for."""
     context.setdefault("desk_can_manage", can_manage(request.user))
+    # Company readers read the products' pages; only those who act see the action forms.
+    context.setdefault("desk_reads_products", can_read_products(request.user))
+    context.setdefault("desk_can_act", can_manage(request.user))
     context.setdefault("desk_can_moderate", user_can_moderate(request.user))
     # Care staff work the cases; managers and quality directors read their products' cases.
     context.setdefault("desk_reads_care", user_reads_care_cases(request.user))
-    # A quality director acts on every product: "My products" would be wrong for them.
-    context.setdefault("desk_all_products", user_is_quality_director(request.user))
+    # Quality directors and company readers see every product: "My products" would be wrong.
+    context.setdefault("desk_all_products", user_reads_every_product(request.user))
     context.setdefault("desk_title", desk_title(request.user))
     context.setdefault("desk_improvements_waiting", improvement_requests_waiting(user=request.user))
     return render(request, template, context, status=status)

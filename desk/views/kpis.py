@@ -12,6 +12,9 @@ same page of rows. The CSV is not paginated: it lists every row. The figures are
 in full either way (their queries do not grow with the products, desk.selectors.kpi_facts);
 only the rendering is cut. The other groupings rarely pass one page (at most 37 months in
 three years) but are paginated the same way.
+
+Company readers read the figures of every product, as quality directors do
+(reader_required); managers are named by their public display names only.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.requests import acting_user
-from accounts.roles import user_is_quality_director
+from accounts.roles import user_reads_every_product
 from core.strict_numbers import ascii_page_number
 from desk import selectors, services
 from desk.forms import GROUPINGS, KpiForm
@@ -45,7 +48,7 @@ from desk.kpis import (
 from desk.selectors import KpiFacts
 from desk.selectors.invitations import invitation_tallies
 from desk.selectors.kpis import care_kpi_facts
-from desk.views.common import manager_required, render_desk
+from desk.views.common import reader_required, render_desk
 from gate.policy import GatePolicy
 
 # The page as first opened: the last 90 days, per category.
@@ -105,7 +108,7 @@ def _kpi_rows(request: HttpRequest, form: KpiForm, policy: GatePolicy, *, now: d
         cases=care.cases,
         now=now,
         groups_of=kpi_groups_of(facts, group),
-        total_label=_("All products") if user_is_quality_director(user) else _("All my products"),
+        total_label=_("All products") if user_reads_every_product(user) else _("All my products"),
         by_key=group == "month",  # months in calendar order
     )
 
@@ -121,7 +124,7 @@ def kpi_page(rows: list[KpiRow], number: str | None) -> tuple[Page[KpiRow], list
     return page, [*page.object_list, total]
 
 
-@manager_required
+@reader_required
 @require_GET
 def kpis(request: HttpRequest) -> HttpResponse:
     policy = selectors.desk_policy()
@@ -149,7 +152,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
     )
 
 
-@manager_required
+@reader_required
 @require_GET
 def kpis_csv(request: HttpRequest) -> HttpResponse:
     policy = selectors.desk_policy()

@@ -1,11 +1,17 @@
-"""The manager's products and their reviews: the product list with the gate's figures
-now, a product's reviews narrowed by revision, stars or phrase, its invitation figures of
-the last 12 months (desk.invitation_figures), and the brand's reply."""
+"""The products and their reviews: the product list with the gate's figures now, a
+product's reviews narrowed by revision, stars, phrase or topic (each review with its topics
+and the words that found them), its invitation figures of the last 12 months
+(desk.invitation_figures), and the brand's reply.
+
+Managers read their products, quality directors and company readers every product
+(reader_required, desk.selectors.desk_readable_products); only those who act reply
+(manager_required, desk.selectors.desk_products)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.requests import acting_user
@@ -24,13 +31,15 @@ from desk import selectors, services
 from desk.forms import ReplyForm
 from desk.kpis import KpiRow
 from desk.selectors.invitations import invitation_facts, invitation_rows
-from desk.views.common import manager_required, number_text, refused, render_desk
+from desk.selectors.review_topics import review_topic_choices, review_topics_attach, reviews_about_topic
+from desk.views.common import manager_required, number_text, reader_required, refused, render_desk
 from gate.configured import threshold_decimal
 from gate.policy import GatePolicy
 from gate.services import ADDRESSED_PHRASE_MAX_LENGTH
 from products.models import Product
 from reviews.forms import form_add_domain_error
 from reviews.models import Review
+from topics.models import Topic
 
 PRODUCTS_PAGE_SIZE = 25
 REVIEWS_PAGE_SIZE = 10
@@ -43,7 +52,23 @@ STAR_CHOICES = {"low": [1, 2], "mid": [3], "high": [4, 5]}
 INVITATION_FIGURE_DAYS = 365
 
 
-@manager_required
+class ReviewTopicFilterForm(forms.Form):
+    """``?topic=<key>``: one of the topics' keys (topics.models.TopicKey), or none."""
+
+    topic = forms.ChoiceField(
+        label=gettext_lazy("Topic"),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Choose a topic from the list: “%(value)s” is not one.")},
+    )
+
+    def __init__(self, *args: object, topics: list[Topic], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["topic"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", gettext_lazy("All topics")), *((topic.key, str(topic)) for topic in topics)]
+
+
+@reader_required
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
     products = selectors.desk_product_summaries(user=request.user)
@@ -88,7 +113,7 @@ def product_invitation_rows(request: HttpRequest, product: Product, policy: Gate
     )
 
 
-@manager_required
+@reader_required
 @require_GET
 def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
     try:
@@ -98,10 +123,16 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
     revision = _chosen_revision(request, product)
     stars_choice = request.GET.get("stars", "")
     phrase = request.GET.get("phrase", "").replace("\x00", "").strip()[:PHRASE_SEARCH_MAX_LENGTH]
+    # An unknown topic is the form's error (400), and the list is shown without it.
+    topic_form = ReviewTopicFilterForm(request.GET, topics=review_topic_choices())
+    topic_key = topic_form.cleaned_data["topic"] if topic_form.is_valid() else ""
     reviews = selectors.desk_review_list(
         product=product, revision=revision, stars=STAR_CHOICES.get(stars_choice), phrase=phrase
     )
+    if topic_key:
+        reviews = reviews_about_topic(reviews, product=product, topic_key=topic_key)
     page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
+    review_topics_attach(list(page.object_list))
     return render_desk(
         request,
         "desk/product_reviews.html",
@@ -114,10 +145,14 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
             "stars_choice": stars_choice,
             "phrase": phrase,
             "phrase_max_length": PHRASE_SEARCH_MAX_LENGTH,
+            "topic_form": topic_form,
+            "topic_key": topic_key,
+            "show_topics": True,
             "count": len(reviews),
             "notice": selectors.withdrawal_notice_for_product(product=product),
             "invitation_rows": product_invitation_rows(request, product, selectors.desk_policy()),
         },
+        status=200 if topic_form.is_valid() else 400,
     )
 
 

@@ -36,6 +36,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(MANAGER, "manager-demo", "product_manager", "en", "Julia", "Reyes", "Julia R."),
     DemoAccount(DIRECTOR, "director-demo", "quality_director", "fr", "Marc", "Lefèvre", "Marc L."),
     DemoAccount(CARE, "care-demo", "customer_care", "en", "Nadia", "Haddad", "Nadia H."),
+    DemoAccount("reader", "reader-demo", "company_reader", "en", "Rosa", "Keller", "Rosa K."),
     DemoAccount(ADMIN, "admin-demo", ADMIN, "en", "Sam", "Admin", "Sam (admin)"),
 )
 # example.com is reserved for examples (RFC 2606): no demo email can reach anyone.

@@ -28,6 +28,7 @@ from devtools.demo.plan import DemoPlan, build_plan
 from devtools.demo.rows import ADMIN, EMAIL_DOMAIN, MODERATOR, PlannedReview
 from devtools.demo.scenarios import ANCHOR_REVIEW, SCENARIOS
 from devtools.demo.seed_orders import DueSoonState, LineKey, demo_orders_write, due_soon_write, stored_reviews_prove
+from devtools.demo.topics import demo_topics_write
 from gate.models import Improvement
 from gate.policy import GatePolicy
 from gate.services import (
@@ -41,6 +42,7 @@ from orders.invitations import invitation_settings
 from products.models import Category, Product
 from reviews.models import BrandReply, Review, ReviewReport, ReviewStatus, ReviewStatusChange, ReviewVote
 from reviews.ratings import RatingDrift, product_ratings_recompute
+from topics.services import reviews_tag_untagged
 
 BATCH_SIZE = 500
 Log = Callable[[str], None]
@@ -110,6 +112,7 @@ def demo_seed(
         _write_data(plan, result)
         on_sale = [spec.sku for spec in plan.products if spec.sku not in SCENARIOS]
         result.due_soon = due_soon_write(now=now, rules=invitation_settings(), on_sale=on_sale, created=result.created)
+    reviews_tag_untagged()  # written as history (no publication events): tagged here, as tag_reviews does
     if gate:
         _log_improvements(plan, result, now=now)
         yesterday = policy.day_of(now) - timedelta(days=1)
@@ -138,6 +141,7 @@ def _write_data(plan: DemoPlan, result: SeedResult) -> None:
         _write_review_history(plan, result, created, users)
         product_ratings_recompute(product_ids=sorted({review.product_id for review in created.values()}))
     demo_care_write(plan, users=users, created=result.created)
+    demo_topics_write(plan, created=result.created)
 
 
 def _write_categories(plan: DemoPlan, result: SeedResult) -> dict[str, Category]:

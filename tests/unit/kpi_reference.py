@@ -362,6 +362,10 @@ def reference_csv(rows: Sequence[ReferenceRow], *, period: tuple[date, date], gr
         *("care_outcome_refunded_replaced", "care_outcome_no_answer", "care_outcome_not_reachable"),
         *("care_first_contact_resolution_percent", "care_effort_score", "care_effort_answers"),
         "care_ratings_raised_percent",
+        # Issue 17: the tagged reviews and each topic's share (tests/integration/desk/test_topic_page.py).
+        "topic_tagged_reviews",
+        *("topic_delivery_percent", "topic_quality_percent", "topic_size_percent", "topic_price_percent"),
+        *("topic_service_percent", "topic_setup_percent", "topic_other_percent"),
     ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -391,6 +395,8 @@ def reference_csv(rows: Sequence[ReferenceRow], *, period: tuple[date, date], gr
             0,
             # Nor any recommend answer or care case: no NPS, then 0 cases and nothing to share.
             *(None, 0, 0, 0, 0, None, None, 0, 0, 0, 0, None, None, 0, None),
+            # Nor any topic tag: 0 tagged reviews, no share.
+            *(0, None, None, None, None, None, None, None),
         ]
         writer.writerow([period[0].isoformat(), period[1].isoformat(), group_by, label, *map(_cell, values)])
     return out.getvalue()

@@ -55,9 +55,9 @@ def test_a_phrase_as_common_in_praise_as_in_complaints_is_not_a_complaint() -> N
     assert "leaks" in phrases or "tent leaks" in phrases
 
 
-def test_a_phrase_in_a_single_low_rated_review_is_not_reported() -> None:
-    texts = [(1, "The zip broke."), (1, "The zip broke again."), (1, "Strange smell of glue.")]
-    texts += [(5, text) for text in PRAISE]
+def test_a_phrase_in_fewer_than_three_low_rated_reviews_is_not_reported() -> None:
+    texts = [(1, "The zip broke."), (1, "The zip broke again."), (2, "Zip broke."), (1, "Strange smell of glue.")]
+    texts += [(2, "Strange smell of glue.")] + [(5, text) for text in PRAISE] * 3
     phrases = [p.phrase for p in complaint_phrases(reviews(texts))]
     assert "zip broke" in phrases
     assert not any("smell" in phrase or "glue" in phrase for phrase in phrases)
@@ -73,7 +73,7 @@ def test_a_phrase_in_a_single_low_rated_review_is_not_reported() -> None:
 def test_phrases_never_start_or_end_with_a_stop_word_and_a_negation_only_opens_one(
     text: str, expected: str, absent: list[str]
 ) -> None:
-    texts = [(1, text), (2, text + " Really."), (1, "Bad. " + text)] + [(5, t) for t in PRAISE]
+    texts = [(1, text), (2, text + " Really."), (1, "Bad. " + text)] + [(5, t) for t in PRAISE] * 3
     phrases = [p.phrase for p in complaint_phrases(reviews(texts))]
     assert expected in phrases
     for phrase in absent:
@@ -87,6 +87,8 @@ def test_french_reviews_are_read_with_french_stop_words_and_keep_their_elisions(
         (1, "Elle laisse passer l'eau par les coutures."),
         (5, "Tente spacieuse et facile à monter."),
         (4, "Très facile à monter, spacieuse."),
+        (5, "Légère, spacieuse et facile à monter même de nuit."),
+        (5, "Restée sèche toute la nuit, facile à ranger."),
     ] * 3
     found = complaint_phrases(reviews(texts, language="fr"))
     assert {p.language for p in found} == {"fr"}
@@ -103,6 +105,8 @@ def test_each_language_is_analysed_on_its_own_reviews_english_first() -> None:
             (1, "La fermeture éclair a cassé."),
             (1, "Fermeture éclair cassée, et elle a cassé vite."),
             (5, "Sac pratique et solide."),
+            (5, "Léger, solide et pratique au quotidien."),
+            (4, "Bon sac, très pratique pour le travail."),
         ]
         * 3,
         language="fr",
@@ -113,7 +117,7 @@ def test_each_language_is_analysed_on_its_own_reviews_english_first() -> None:
     assert languages == sorted(languages, key=["en", "fr"].index)
     french_phrases = [p for p in found if p.language == "fr"]
     assert any("fermeture éclair" in p.phrase for p in french_phrases)
-    assert all(set(p.review_ids) <= set(range(100, 109)) for p in french_phrases)
+    assert all(set(p.review_ids) <= set(range(100, 115)) for p in french_phrases)
     assert all(p.low_total == 6 for p in french_phrases)
 
 
@@ -127,7 +131,7 @@ def test_overlapping_phrases_are_shown_once_preferring_two_words() -> None:
 
 def test_phrases_said_in_the_same_reviews_are_one_complaint() -> None:
     sentence = "The groundsheet absorbs rainwater overnight."
-    texts = [(1, sentence), (2, sentence), (1, sentence + " Awful.")] * 2 + [(5, text) for text in PRAISE]
+    texts = [(1, sentence), (2, sentence), (1, sentence + " Awful.")] * 2 + [(5, text) for text in PRAISE] * 3
     found = complaint_phrases(reviews(texts))
     assert len(found) == 1
 

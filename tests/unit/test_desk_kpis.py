@@ -54,7 +54,10 @@ def tally_and_rank(
         if fact.first_reply_at is not None:
             for key in [TOTAL_KEY, *(key for key, _label in groups_of(fact.product_id, day))]:
                 delays.setdefault(key, []).append(fact.first_reply_at - fact.published_at)
-    tallies = [ReviewTally(product_id, day, *counts) for (product_id, day), counts in sums.items()]
+    tallies = [
+        ReviewTally(product_id, day, counts[0], counts[1], counts[2], counts[3])
+        for (product_id, day), counts in sums.items()
+    ]
     replies = []
     for key, found in delays.items():
         ranked, n = sorted(found), len(found)
@@ -322,8 +325,11 @@ def test_the_csv_appends_nps_and_care_columns_with_empty_cells_when_undefined() 
         ",reminders_sent,nps,nps_answers,care_cases,care_cases_due,care_contacted,"
         "care_contacted_within_target_percent,care_median_first_contact_hours,care_outcome_solved,"
         "care_outcome_refunded_replaced,care_outcome_no_answer,care_outcome_not_reachable,"
-        "care_first_contact_resolution_percent,care_effort_score,care_effort_answers,care_ratings_raised_percent"
+        "care_first_contact_resolution_percent,care_effort_score,care_effort_answers,care_ratings_raised_percent,"
+        # Issue 17: the tagged reviews, then each topic's share of them.
+        "topic_tagged_reviews,topic_delivery_percent,topic_quality_percent,topic_size_percent,topic_price_percent,"
+        "topic_service_percent,topic_setup_percent,topic_other_percent"
     )
     # NPS 0.0 of 2; 1 case, due, contacted late: 0.0% in time, 30.0 h; refunded with two
     # messages: no first-contact resolution (0.0%); no effort answer; no rating raised.
-    assert tents.endswith(",0,0,0,,0,0.0,2,1,1,1,0.0,30.0,0,1,0,0,0.0,,0,0.0")
+    assert tents.endswith(",0,0,0,,0,0.0,2,1,1,1,0.0,30.0,0,1,0,0,0.0,,0,0.0,0,,,,,,,")  # no topic tag

@@ -70,6 +70,7 @@ _ROLE_LABELS = {
     "product_manager": "product manager",
     "quality_director": "quality director",
     "customer_care": "customer care",
+    "company_reader": "company reader",
     "admin": "admin (superuser)",
 }
 

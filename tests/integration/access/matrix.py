@@ -15,7 +15,8 @@ for every caller of world.CALLERS, which class of answer the guide promises:
 Pages ignore API keys: a caller with only a key is a visitor there. On the API, a key
 needs `read` for GET and `write` for any other method (apikeys.permissions), except on the
 orders API, which needs `orders` and nothing else and is for keys only. The admin is one
-row family (test_admin.py): Django's own refusals.
+row family (test_admin.py): Django's own refusals. The company reader (and their `topics`
+key) must meet no personal data in any answer (test_matrix.personal_data_patterns).
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ from tests.integration.access.world import (
     KEY_REVOKED,
     KEY_SCOPES,
     KEY_SHOPPER_READ_WRITE,
+    KEY_TOPICS,
     KEY_WRITE,
     KEYS,
     MANAGER,
     MODERATOR_ROLE,
     OTHER_MANAGER,
     OTHER_SHOPPER,
+    READER,
     SHOPPER_AUTHOR,
     SUPERUSER,
     USERS,
@@ -109,6 +112,11 @@ AUTHOR_ONLY_PAGE = cells(NOT_FOUND, (VISITORS, LOGIN), ((SHOPPER_AUTHOR,), OK))
 DESK_MANAGER_LIST = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK))
 DESK_MANAGER_OBJECT = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), ((OTHER_MANAGER,), NOT_FOUND))
 DESK_MANAGER_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, NOT_ALLOWED))
+# reader_required: the pages that only read products; company readers read every product
+# (and act on nothing: every action row above and below refuses them with 403).
+DESK_READER_LIST = {**DESK_MANAGER_LIST, READER: OK}
+DESK_READER_OBJECT = {**DESK_MANAGER_OBJECT, READER: OK}
+DESK_READER_WRONG_METHOD = {**DESK_MANAGER_WRONG_METHOD, READER: NOT_ALLOWED}
 DESK_DIRECTOR_ACTION = cells(FORBIDDEN, (VISITORS, LOGIN), ((DIRECTOR, SUPERUSER), OK), ((OTHER_MANAGER,), NOT_FOUND))
 DESK_MODERATOR_PAGE = cells(FORBIDDEN, (VISITORS, LOGIN), (MODERATORS, OK))
 DESK_MODERATOR_WRONG_METHOD = cells(FORBIDDEN, (VISITORS, LOGIN), (MODERATORS, NOT_ALLOWED))
@@ -140,6 +148,21 @@ def _case(world: World) -> int:
 
 def _notice1(world: World) -> int:
     return world.notice1.pk
+
+
+def _topic_pk(key: str) -> int:
+    from topics.models import Topic
+
+    return Topic.objects.get(key=key).pk
+
+
+def _first_topic_phrase() -> int:
+    """A phrase of the default lists (topics.migrations.0003_default_phrases)."""
+    from topics.models import TopicPhrase
+
+    phrase = TopicPhrase.objects.order_by("pk").first()
+    assert phrase is not None, "the default topic phrases are missing"
+    return phrase.pk
 
 
 SITE_ROWS = [
@@ -273,12 +296,12 @@ SITE_ROWS = [
 
 DESK_ROWS = [
     # The desk's home: a moderator or a care member who manages nothing is sent on to their
-    # queue (a redirect).
+    # queue, a company reader to the products (a redirect).
     Row(
         "desk:notices",
         "GET",
         named("desk:notices"),
-        cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), (MODERATORS, OK), ((CARE,), OK)),
+        cells(FORBIDDEN, (VISITORS, LOGIN), (MANAGERS, OK), (MODERATORS, OK), ((CARE, READER), OK)),
     ),
     Row(
         "desk:notices",
@@ -289,7 +312,7 @@ DESK_ROWS = [
             (VISITORS, LOGIN),
             (MANAGERS, NOT_ALLOWED),
             (MODERATORS, NOT_ALLOWED),
-            ((CARE,), NOT_ALLOWED),
+            ((CARE, READER), NOT_ALLOWED),
         ),
     ),
     *_page("desk:notice", named("desk:notice", pk=_notice1), DESK_MANAGER_OBJECT, DESK_MANAGER_WRONG_METHOD),
@@ -320,12 +343,21 @@ DESK_ROWS = [
         DESK_DIRECTOR_ACTION,
         lambda w: {f"reject-{w.improvement_request.pk}-reason": "Not a fix of the zip."},
     ),
-    *_page("desk:products", named("desk:products"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD),
+    *_page("desk:products", named("desk:products"), DESK_READER_LIST, DESK_READER_WRONG_METHOD),
     *_page(
         "desk:product_reviews",
         named("desk:product_reviews", sku=lambda w: w.p1.sku),
-        DESK_MANAGER_OBJECT,
-        DESK_MANAGER_WRONG_METHOD,
+        DESK_READER_OBJECT,
+        DESK_READER_WRONG_METHOD,
+    ),
+    # The shopper's review R among the high ones: a page naming an account (what the company
+    # reader must see of it is its display name alone).
+    Row(
+        "desk:product_reviews",
+        "GET",
+        lambda w: reverse("desk:product_reviews", kwargs={"sku": w.p1.sku}) + "?stars=high&topic=",
+        DESK_READER_OBJECT,
+        variant="R among the high ratings",
     ),
     *_page(
         "desk:review_reply",
@@ -361,8 +393,24 @@ DESK_ROWS = [
         )
         for row in _page(name, named(name, pk=_case), DESK_CARE_ACTION_WRONG_METHOD, DESK_CARE_ACTION, data)
     ],
-    *_page("desk:kpis", named("desk:kpis"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD),
-    *_page("desk:kpis_csv", named("desk:kpis_csv"), DESK_MANAGER_LIST, DESK_MANAGER_WRONG_METHOD),
+    *_page("desk:kpis", named("desk:kpis"), DESK_READER_LIST, DESK_READER_WRONG_METHOD),
+    *_page("desk:kpis_csv", named("desk:kpis_csv"), DESK_READER_LIST, DESK_READER_WRONG_METHOD),
+    # The topics (docs/topics.md): readers, managers and quality directors read the figures
+    # and the phrase lists; only quality directors add and remove phrases.
+    *_page("desk:topics", named("desk:topics"), DESK_READER_LIST, DESK_READER_WRONG_METHOD),
+    *_page(
+        "desk:topic_phrases",
+        named("desk:topic_phrases"),
+        DESK_READER_LIST,
+        cells(FORBIDDEN, (VISITORS, LOGIN), ((DIRECTOR, SUPERUSER), OK)),
+        lambda w: {"topic": str(_topic_pk("delivery")), "language": "en", "phrase": "parcel left in the rain"},
+    ),
+    *_page(
+        "desk:topic_phrase_delete",
+        named("desk:topic_phrase_delete", pk=lambda w: _first_topic_phrase()),
+        cells(FORBIDDEN, (VISITORS, LOGIN), ((DIRECTOR, SUPERUSER), NOT_ALLOWED)),
+        cells(FORBIDDEN, (VISITORS, LOGIN), ((DIRECTOR, SUPERUSER), OK)),
+    ),
 ]
 
 # --- API -------------------------------------------------------------------------------------
@@ -442,6 +490,9 @@ ORDERS_API = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), (KEYS_WITH_ORDERS,
 # The care figures: keys holding `care` whose owner reads care figures (a care member, a
 # manager, a quality director); sessions 403 (keys only).
 CARE_API = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), ((KEY_CARE,), OK))
+# The topic figures: keys holding `topics` whose owner reads products (a company reader, a
+# manager, a quality director); sessions 403 (keys only).
+TOPICS_API = cells(FORBIDDEN, (NO_CREDENTIALS, UNAUTHORIZED), ((KEY_TOPICS,), OK))
 # The schema and its viewers let anyone in (drf-spectacular's SERVE_PERMISSIONS): a wrong
 # method is a 405 even for a visitor or a read key; a revoked key is still refused.
 DOCS_WRONG_METHOD = cells(NOT_ALLOWED, ((KEY_REVOKED,), UNAUTHORIZED))
@@ -573,6 +624,13 @@ API_ROWS = [
         named("care-figures-list"),
         {"GET": CARE_API},
         gate=CARE_API,
+        scope_by_method=False,
+    ),
+    *api_rows(
+        "topic-figures-list",
+        named("topic-figures-list"),
+        {"GET": TOPICS_API},
+        gate=TOPICS_API,
         scope_by_method=False,
     ),
     *api_rows("schema", named("schema"), DOCS),

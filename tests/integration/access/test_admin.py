@@ -59,8 +59,11 @@ APPEND_ONLY = {
 # Orders, their customers and invitations come from the shop (the API, the import) and the
 # invitation sweep; the admin only shows them (a customer is erased by an action, not deleted).
 RECEIVED_ONLY = {"orders.customer", "orders.order", "orders.invitation"}
-NEVER_DELETED = {*APPEND_ONLY, *RECEIVED_ONLY, "apikeys.apikey", "notifications.webhookendpoint"}
-NEVER_ADDED = {*APPEND_ONLY, *RECEIVED_ONLY, "reviews.review"}
+# The phrase lists are edited on the desk (by quality directors, with re-tagging), tags are the
+# tagger's and digests the digest task's: the admin only lists them.
+WRITTEN_BY_TOPICS = {"topics.topicphrase", "topics.reviewtopic", "topics.teamdigest"}
+NEVER_DELETED = {*APPEND_ONLY, *RECEIVED_ONLY, *WRITTEN_BY_TOPICS, "apikeys.apikey", "notifications.webhookendpoint"}
+NEVER_ADDED = {*APPEND_ONLY, *RECEIVED_ONLY, *WRITTEN_BY_TOPICS, "reviews.review"}
 
 
 def model_label(pattern: str) -> str:

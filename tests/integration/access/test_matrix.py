@@ -4,6 +4,7 @@ row fails test_every_route_has_its_rows."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -28,7 +29,7 @@ from tests.integration.access.matrix import (
     UNAUTHORIZED,
     Row,
 )
-from tests.integration.access.world import CALLERS, CUSTOMER_EMAIL, World
+from tests.integration.access.world import CALLERS, CUSTOMER_EMAIL, KEY_TOPICS, READER, World
 
 pytestmark = pytest.mark.django_db
 
@@ -177,13 +178,49 @@ def request_cell(world: World, row: Row, caller: str) -> tuple[Any, str]:
 def shows_customer_address(response: Any) -> bool:
     """Issue 15: a customer's address is shown to nobody, on any page or API answer (the
     orders API included: it never returns it), whoever asks."""
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return CUSTOMER_EMAIL.encode() in body.lower()
+    return CUSTOMER_EMAIL.encode() in body_of(response).lower()
+
+
+def body_of(response: Any) -> bytes:
+    """The answer's body; a streamed one is read once and kept for the next check."""
+    if not response.streaming:
+        return bytes(response.content)
+    body = b"".join(response.streaming_content)
+    response.streaming_content = [body]
+    return body
+
+
+# The company reader, by session and by key: issue 17 promises them no personal data.
+READER_CALLERS = (READER, KEY_TOPICS)
+
+
+def personal_data_patterns(world: World) -> list[re.Pattern[bytes]]:
+    """What no answer to the company reader may contain: the email address of any account
+    or customer, and any username that is not also its display name (the public name is
+    what pages show of a person), except the reader's own (their profile shows them)."""
+    from accounts.models import User
+    from orders.models import Customer
+
+    reader = world.users[READER].pk
+    words: set[str] = set(Customer.objects.exclude(email="").values_list("email", flat=True))
+    for username, email, display_name in User.objects.exclude(pk=reader).values_list(
+        "username", "email", "display_name"
+    ):
+        words |= {email} if email else set()
+        words |= {username} if username != display_name else set()
+    # Whole words only: "care_c" is not in "care_case".
+    return [re.compile(rb"(?<![\w.@-])" + re.escape(word.lower().encode()) + rb"(?![\w-])") for word in words]
+
+
+def personal_data_shown(response: Any, patterns: list[re.Pattern[bytes]]) -> list[str]:
+    body = body_of(response).lower()
+    return [pattern.pattern.decode(errors="replace") for pattern in patterns if pattern.search(body)]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
 def test_row(world: World, row: Row) -> None:
     mismatches = []
+    private = personal_data_patterns(world)
     for caller, expected in row.cells.items():
         writes_refused = row.method != "GET" and expected != OK
         with transaction.atomic():
@@ -192,6 +229,8 @@ def test_row(world: World, row: Row) -> None:
             changed = writes_refused and db_fingerprint() != before
             transaction.set_rollback(True)
         got = outcome_of(response, path=path)
+        if caller in READER_CALLERS and (shown := personal_data_shown(response, private)):
+            mismatches.append(f"{caller}: the answer shows personal data: {shown}")
         if shows_customer_address(response):
             mismatches.append(f"{caller}: the answer shows the invited customer's email address")
         if changed:

@@ -1,13 +1,14 @@
 """The objects and the callers of the access matrix, built once per module.
 
-Every role of accounts.roles (shopper, moderator, product manager, quality director, customer care), the
-accounts the migrations and Django add beside them (a signed-up account without a role,
-Django's ``is_staff`` without permissions, a superuser), and API keys holding sets of
-scopes (apikeys.models.ApiKeyScope: read, write, orders, care; KEY_SCOPES) owned by a manager, a
-quality director, a shopper, an account without a role (the shop's `orders` key) and a care
-member (`care`), plus a revoked key. An order of P3 was delivered and invited (its review and
-unsubscribe links); the same customer reviewed P1 with one star through another order's
-link: its care case, a message care wrote (its reply link) and the thanks link.
+Every role of accounts.roles (shopper, moderator, product manager, quality director,
+customer care, company reader), the accounts the migrations and Django add beside them (a
+signed-up account without a role, Django's ``is_staff`` without permissions, a superuser),
+and API keys holding sets of scopes (apikeys.models.ApiKeyScope: read, write, orders, care,
+topics; KEY_SCOPES) owned by a manager, a quality director, a shopper, an account without a
+role (the shop's `orders` key), a care member (`care`) and a company reader (`topics`), plus
+a revoked key. An order of P3 was delivered and invited (its review and unsubscribe links);
+the same customer reviewed P1 with one star through another order's link: its care case, a
+message care wrote (its reply link) and the thanks link.
 Objects come from the suite's factories; every request of the matrix runs in a savepoint
 rolled back after it, so each caller meets the same world.
 """
@@ -27,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.roles import CUSTOMER_CARE, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
+from accounts.roles import COMPANY_READER, CUSTOMER_CARE, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
 from accounts.verification import email_verify_token
 from apikeys.models import ApiKey, ApiKeyScope
 from apikeys.services import api_key_create, api_key_revoke
@@ -55,6 +56,7 @@ OTHER_MANAGER = "other_manager"  # manages P2 only
 MANAGER = "manager"  # manages P1 and P3
 DIRECTOR = "quality_director"
 CARE = "customer_care"
+READER = "company_reader"  # reads every product, acts on nothing, sees no personal data
 STAFF = "staff"  # Django's is_staff, no group, no permission
 SUPERUSER = "superuser"
 KEY_READ = "key_read"  # the manager's
@@ -65,6 +67,7 @@ KEY_SHOPPER_READ_WRITE = "key_shopper_read_write"  # the shopper's (author of R)
 KEY_WRITE = "key_write"  # the manager's, `write` without `read`
 KEY_ORDERS = "key_orders"  # the shop's: `orders` only, owned by an account without a role
 KEY_CARE = "key_care"  # the care member's: `care` only
+KEY_TOPICS = "key_topics"  # the company reader's: `topics` only
 KEY_REVOKED = "key_revoked"  # the director's, revoked
 
 USERS = (
@@ -76,10 +79,12 @@ USERS = (
     MANAGER,
     DIRECTOR,
     CARE,
+    READER,
     STAFF,
     SUPERUSER,
 )
 READ, WRITE, ORDERS, CARE_SCOPE = ApiKeyScope.READ, ApiKeyScope.WRITE, ApiKeyScope.ORDERS, ApiKeyScope.CARE
+TOPICS_SCOPE = ApiKeyScope.TOPICS
 # Each key: its owner and its scopes (the matrix reads the scopes to fill the keys' cells).
 KEY_OWNERS_AND_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
     KEY_READ: (MANAGER, (READ,)),
@@ -90,7 +95,8 @@ KEY_OWNERS_AND_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
     KEY_WRITE: (MANAGER, (WRITE,)),
     KEY_ORDERS: (NO_ROLE, (ORDERS,)),
     KEY_CARE: (CARE, (CARE_SCOPE,)),
-    KEY_REVOKED: (DIRECTOR, (READ, WRITE, ORDERS, CARE_SCOPE)),
+    KEY_TOPICS: (READER, (TOPICS_SCOPE,)),
+    KEY_REVOKED: (DIRECTOR, (READ, WRITE, ORDERS, CARE_SCOPE, TOPICS_SCOPE)),
 }
 KEY_SCOPES = {caller: frozenset(scopes) for caller, (_owner, scopes) in KEY_OWNERS_AND_SCOPES.items()}
 KEYS = tuple(KEY_OWNERS_AND_SCOPES)
@@ -160,6 +166,7 @@ def _users() -> dict[str, User]:
         MANAGER: user_create(PRODUCT_MANAGER, username="manager_m"),
         DIRECTOR: user_create(QUALITY_DIRECTOR, username="director_d"),
         CARE: user_create(CUSTOMER_CARE, username="care_c"),
+        READER: user_create(COMPANY_READER, username="reader_r"),
         STAFF: user_create(username="staff_s", is_staff=True),
         SUPERUSER: user_create(username="root_r", is_staff=True, is_superuser=True),
     }

@@ -33,6 +33,7 @@ __all__ = [
     "local_moment",
     "make_category",
     "make_product",
+    "similar_praise",
     "story_reload",
     "user_create",
 ]
@@ -139,6 +140,16 @@ class Story:
     notice: WithdrawalNotice
     low: list[Review]
     high: list[Review]
+
+
+def similar_praise(product: Product, *, reviews: int = 12) -> Product:
+    """Good reviews of a similar product (same category): the praise core.phrases adds to a
+    product's own few good reviews (3 in English in a story), without which its complaint
+    phrases cannot reach z 1.96 (4 of 6 complaints against 0 of 3 good reviews: z 1.72)."""
+    similar = make_product(category=product.category)
+    for i in range(reviews):
+        add_review(similar, rating=5, days_ago=30, text=PRAISE_EN[i % len(PRAISE_EN)])
+    return similar
 
 
 def gate_catch_up() -> None:

@@ -21,6 +21,7 @@ from desk.models import AuditEntry, NoticeComment
 from reviews.models import BrandReply, ReviewStatus
 from tests.integration.desk.factories import Stories, add_review
 from tests.integration.desk.test_care_queue import CARE_URL_NAMES
+from tests.integration.desk.test_topic_phrases_page import TOPIC_PHRASES_URL_NAMES
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,9 @@ DIRECTOR_URL_NAMES = {"desk:improvement_request_approve", "desk:improvement_requ
 
 def test_every_desk_url_is_in_the_matrix() -> None:
     names = {f"desk:{pattern.name}" for pattern in desk_urls.urlpatterns if isinstance(pattern, URLPattern)}
-    assert names == {url.name for url in ALL_URLS} | DIRECTOR_URL_NAMES | CARE_URL_NAMES
+    assert names == {url.name for url in ALL_URLS} | DIRECTOR_URL_NAMES | CARE_URL_NAMES | TOPIC_PHRASES_URL_NAMES | {
+        "desk:topics"
+    }
 
 
 @pytest.mark.parametrize("url", ALL_URLS, ids=str)

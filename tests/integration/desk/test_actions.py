@@ -22,7 +22,7 @@ from gate.models import GateEvent, Improvement, WithdrawalNotice
 from notifications.delivery import outbox_deliver
 from notifications.models import OutboxMessage
 from reviews.models import BrandReply, Review, ReviewReport, ReviewStatus
-from tests.integration.desk.factories import Story, add_review
+from tests.integration.desk.factories import Story, add_review, similar_praise
 
 pytestmark = pytest.mark.django_db
 
@@ -215,6 +215,7 @@ def test_logging_an_improvement_puts_a_withdrawn_product_back_on_sale(
     client: Client, withdrawn_story: Story, manager: User
 ) -> None:
     story = withdrawn_story
+    similar_praise(story.product)
     assert story.notice.state == "withdrawn" and not story.product.on_sale
     client.force_login(manager)
     public_url = reverse("product_detail", kwargs={"sku": story.product.sku})

@@ -18,7 +18,7 @@ from desk.approvals import desk_improvement_request_submit
 from desk.models import AuditEntry
 from gate.models import Improvement, ImprovementRequest
 from gate.services.approvals import improvement_request_submit
-from tests.integration.desk.factories import Story
+from tests.integration.desk.factories import Story, similar_praise
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ def nav_of(page: str) -> str:
 
 
 def test_sending_an_improvement_for_approval_is_audited(client: Client, withdrawn_story: Story, manager: User) -> None:
+    similar_praise(withdrawn_story.product)
     client.force_login(manager)
     response = client.post(
         reverse("desk:notice_improvement", kwargs={"pk": withdrawn_story.notice.pk}),

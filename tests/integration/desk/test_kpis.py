@@ -48,15 +48,20 @@ HEADER = (
     "nps,nps_answers,care_cases,care_cases_due,care_contacted,care_contacted_within_target_percent,"
     "care_median_first_contact_hours,care_outcome_solved,care_outcome_refunded_replaced,care_outcome_no_answer,"
     "care_outcome_not_reachable,care_first_contact_resolution_percent,care_effort_score,care_effort_answers,"
-    "care_ratings_raised_percent"
+    "care_ratings_raised_percent,"
+    # Issue 17: the tagged reviews and each topic's share (tests/integration/desk/test_topic_page.py).
+    "topic_tagged_reviews,topic_delivery_percent,topic_quality_percent,topic_size_percent,topic_price_percent,"
+    "topic_service_percent,topic_setup_percent,topic_other_percent"
 )
 # No invitation in this shop (tests/integration/desk/test_invitation_figures.py counts them).
 NO_INVITATIONS = "0,0,0,,0"
 # Nor any recommend answer or care case (tests/integration/desk/test_care_kpis.py counts them).
 NO_CARE = ",0,0,0,0,,,0,0,0,0,,,0,"
-BAGS = f"2,3.00,0.0,100.0,1,20.0,24,yes,100.0,0,0,1,1,10.0,{NO_INVITATIONS},{NO_CARE}"
-TENTS = f"5,3.40,60.0,20.0,2,16.0,24,yes,50.0,1,1,0,0,,{NO_INVITATIONS},{NO_CARE}"
-ALL = f"7,3.29,42.9,42.9,3,20.0,24,yes,66.7,1,1,1,1,10.0,{NO_INVITATIONS},{NO_CARE}"
+# Nor any topic tag: 0 tagged reviews, no share.
+NO_TOPICS = "0,,,,,,,"
+BAGS = f"2,3.00,0.0,100.0,1,20.0,24,yes,100.0,0,0,1,1,10.0,{NO_INVITATIONS},{NO_CARE},{NO_TOPICS}"
+TENTS = f"5,3.40,60.0,20.0,2,16.0,24,yes,50.0,1,1,0,0,,{NO_INVITATIONS},{NO_CARE},{NO_TOPICS}"
+ALL = f"7,3.29,42.9,42.9,3,20.0,24,yes,66.7,1,1,1,1,10.0,{NO_INVITATIONS},{NO_CARE},{NO_TOPICS}"
 
 
 @dataclass

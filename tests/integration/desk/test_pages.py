@@ -26,6 +26,7 @@ from tests.integration.desk.factories import (
     flagged_story,
     gate_catch_up,
     make_category,
+    similar_praise,
     story_reload,
 )
 
@@ -137,6 +138,7 @@ def test_the_histogram_counts_the_revisions_published_reviews(client: Client, st
 
 
 def test_complaint_phrases_link_to_the_reviews_that_contain_them(client: Client, story: Story, manager: User) -> None:
+    similar_praise(story.product)
     client.force_login(manager)
     response = client.get(reverse("desk:notice", kwargs={"pk": story.notice.pk}))
     english = [link["phrase"].phrase for link in response.context["phrases_en"]]
@@ -167,6 +169,7 @@ def test_reviews_are_listed_lowest_rating_first(client: Client, story: Story, ma
 def test_the_gate_history_and_the_improvement_form_are_on_the_page(
     client: Client, withdrawn_story: Story, manager: User
 ) -> None:
+    similar_praise(withdrawn_story.product)
     client.force_login(manager)
     response = client.get(reverse("desk:notice", kwargs={"pk": withdrawn_story.notice.pk}))
     page = response.content.decode()
@@ -204,6 +207,7 @@ def test_after_an_improvement_the_notice_shows_whether_the_complaints_it_address
 def test_a_resolved_notice_still_analyses_the_version_that_was_flagged(
     client: Client, withdrawn_story: Story, manager: User
 ) -> None:
+    similar_praise(withdrawn_story.product)
     services.desk_improvement_log(notice=withdrawn_story.notice, by=manager, description="New zip.")
     client.force_login(manager)
     response = client.get(reverse("desk:notice", kwargs={"pk": withdrawn_story.notice.pk}))

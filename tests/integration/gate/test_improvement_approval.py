@@ -43,7 +43,7 @@ from gate.services.approvals import (
 from notifications.delivery import outbox_deliver
 from notifications.models import OutboxMessage
 from products.models import Product
-from tests.integration.desk.factories import DESK_SETTINGS, Story, add_review, flagged_story
+from tests.integration.desk.factories import DESK_SETTINGS, Story, add_review, flagged_story, similar_praise
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,7 @@ def test_the_default_is_none(settings: Any) -> None:
 def test_a_managers_improvement_on_the_desk_waits_and_changes_nothing(
     client: Client, withdrawn: Story, manager: User, director: User
 ) -> None:
+    similar_praise(withdrawn.product)
     before = snapshot(withdrawn.product)
     client.force_login(manager)
     response = client.post(
