@@ -28,7 +28,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: /admin/). Ctrl-C stops the site, worker and beat."
-	@trap 'kill 0' EXIT INT TERM; \
+	@# The trap clears itself before `kill 0`: that TERM reaches this shell too, and a trap still
+	@# set would run again and again (a storm of signals to the worker).
+	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=2 --without-mingle --without-gossip & \
 	$(VENV)/bin/celery -A config.celery_app beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -11,9 +11,11 @@ def _words(text: str) -> frozenset[str]:
 
 
 # Negations carry the complaint ("not waterproof"): allowed to open a phrase, never to end one.
+# English also as typed without the apostrophe ("didnt fit"), as reviews often are.
 NEGATIONS: dict[str, frozenset[str]] = {
     "en": _words("""not no never nothing nor don't doesn't didn't isn't wasn't aren't weren't won't wouldn't can't
-        cannot couldn't hasn't haven't hadn't shouldn't"""),
+        cannot couldn't hasn't haven't hadn't shouldn't
+        dont doesnt didnt isnt wasnt arent werent wont wouldnt cant couldnt hasnt havent hadnt shouldnt"""),
     "fr": _words("pas jamais rien aucun aucune ni sans"),
 }
 

@@ -11,7 +11,15 @@ Left out on purpose, because their stems also mean something else in reviews:
   grand merci): size and fit say "too small", "trop petit";
 - a bare "service" and "support" (the arch support of a shoe, years of service): customer
   service is "customer service", "customer support", "service client", "SAV";
-- "reçu", "received" (said of anything received, a reply as much as a parcel).
+- "reçu", "received" (said of anything received, a reply as much as a parcel);
+- a bare "late" (its stem is also "lately"): delivery says "arrived late", "came late",
+  "days late"; "package" ("the package includes two pegs");
+- French "arrivé" ("je n'arrive pas à monter": I cannot manage to), so "est arrivé";
+  "expédition" (an expedition in the mountains), so "expédié"; a bare "monter" (its stem
+  "mont" is also "montant", the amount), so "à monter" ("facile à monter"); "serré" (its
+  stem is "serrer les vis"), so "trop serré"; a bare "craqué" ("j'ai craqué pour la
+  couleur": I gave in), so "a craqué". "est arrivé" misses "n'est jamais arrivé", hence
+  "jamais arrivé" and "toujours pas arrivé" (a negation inside a match counts: negated).
 "cheap" stays with price ("cheap for what it is"), though "feels cheap" speaks of quality:
 a review saying it is tagged both when it also says "flimsy" or "broke".
 """
@@ -28,12 +36,24 @@ DEFAULT_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "shipping",
             "shipment",
             "parcel",
-            "package",
-            "late",
+            "arrived late",
+            "came late",
+            "days late",
+            "weeks late",
             "courier",
             "dispatch",
         ),
-        "fr": ("livraison", "livré", "colis", "arrivé", "retard", "transporteur", "expédition"),
+        "fr": (
+            "livraison",
+            "livré",
+            "colis",
+            "est arrivé",
+            "jamais arrivé",
+            "toujours pas arrivé",
+            "retard",
+            "transporteur",
+            "expédié",
+        ),
     },
     "quality": {
         "en": (
@@ -43,15 +63,38 @@ DEFAULT_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "quality",
             "durable",
             "fell apart",
+            "came apart",
             "stopped working",
             "tear",
+            "tore",
             "torn",
+            "ripped",
+            "split",
+            "wore out",
+            "worn out",
+            "glue",
+            "glued",
+            "peeling",
+            "cracked",
+            "snapped",
             "leak",
             "flimsy",
             "sturdy",
             "cheaply made",
         ),
-        "fr": ("cassé", "qualité", "solide", "déchiré", "fuite", "fragile", "durable"),
+        "fr": (
+            "cassé",
+            "qualité",
+            "solide",
+            "déchiré",
+            "fuite",
+            "fragile",
+            "durable",
+            "décollé",
+            "a craqué",
+            "fissuré",
+            "usé",
+        ),
     },
     "size": {
         "en": (
@@ -67,7 +110,7 @@ DEFAULT_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "comfortable",
             "uncomfortable",
         ),
-        "fr": ("taille", "pointure", "trop petit", "trop petite", "trop grand", "serré", "confortable"),
+        "fr": ("taille", "pointure", "trop petit", "trop petite", "trop grand", "trop serré", "confortable"),
     },
     "price": {
         "en": ("price", "expensive", "cheap", "value for money", "worth", "overpriced"),
@@ -79,6 +122,13 @@ DEFAULT_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "setup": {
         "en": ("instructions", "manual", "assemble", "set up", "setup", "install", "put together"),
-        "fr": ("notice", "montage", "monter", "installer", "mode d'emploi"),
+        "fr": ("notice", "montage", "à monter", "installer", "mode d'emploi"),
     },
+}
+
+# Default phrases of earlier releases, dropped for the reasons above: migration 0004 removes
+# them from a database that has them (only as the defaults wrote them, never a director's own).
+DROPPED_DEFAULT_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": ("late", "package"),
+    "fr": ("arrivé", "expédition", "monter", "serré"),
 }

@@ -9,14 +9,20 @@ every link opens.
 Once: per member and day, the TeamDigest row and the outbox email are written in one
 transaction; the row's unique (user, day) makes a repeated, restarted or concurrent run
 write nothing more (the email's dedupe key ``topics:digest:<day>:<user>`` is a second lock).
-What: the row stores the reviews' ids, not their text; a builder (registered by
-:func:`team_digest_emails_register`, as care.emails registers care's) reads them at
-delivery: a review withdrawn since is left out, none of their text sits in the outbox, and
-the email renders in the member's language (User.language).
+Tagged first: the window's published reviews still without a tag (their tagging task lost
+or late: a broker down overnight) are tagged by the run itself before it chooses, so no
+review misses its teams for want of its tags.
+What: the row stores the reviews' ids (and each section's team), not their text; a builder
+(registered by :func:`team_digest_emails_register`, as care.emails registers care's) reads
+them at delivery, and checks again: a review withdrawn since, a product the member may no
+longer read, a team they have left are left out (nothing left, nothing sent); none of the
+reviews' text sits in the outbox; every text from a review is one line in the email (it
+cannot forge a line of its own); the email renders in the member's language (User.language).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,12 +40,14 @@ from notifications.outbox import email_message_build, outbox_insert
 from products.access import products_readable_by
 from reviews.models import Review, counted_q
 from topics.models import Team, TeamDigest, TopicKey
-from topics.teams import TeamReviews, digest_day_due, digest_window, teams_new_reviews
+from topics.tags import reviews_tag
+from topics.teams import TeamReviews, digest_day_due, digest_window, digest_window_reviews, teams_new_reviews
 
 __all__ = [
     "DIGEST_KIND",
     "DIGEST_MAX_REVIEWS",
     "DigestRun",
+    "one_line",
     "team_digest_day_due",
     "team_digest_dedupe_key",
     "team_digest_email_context",
@@ -55,6 +63,11 @@ DIGEST_KIND = "team_digest"
 DIGEST_MAX_REVIEWS = 30
 TEAMS_KEY = "teams"
 DAY_KEY = "day"
+# Unicode categories dropped from a review's text in the email: controls (Cc: newlines and
+# the rest, read as a space) and format characters (Cf: direction controls, zero-width
+# characters, as core.text_safety names them, and their kin), which could reorder or hide
+# what the member reads.
+_CONTROL, _FORMAT = "Cc", "Cf"
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ class DigestRun:
     day: date
     sent: int  # digests written by this run
     already: int  # members whose digest of the day an earlier (or concurrent) run wrote
+    tagged: int = 0  # window reviews this run tagged (their tagging task lost or late)
 
 
 def _tz() -> ZoneInfo:
@@ -77,8 +91,16 @@ def team_digest_dedupe_key(day: date, user_id: int) -> str:
     return f"topics:digest:{day.isoformat()}:{user_id}"
 
 
-def _members(teams: list[TeamReviews], *, day: date) -> dict[User, list[TeamReviews]]:
-    """Active members with an address, without a digest for ``day`` yet -> their teams."""
+def _window_tag(day: date) -> int:
+    """Tag the window's published reviews that have no tag yet (the tagger finds none in
+    some: those are read again, one day's reviews at most). How many changed."""
+    untagged = digest_window_reviews(day, tz=_tz()).filter(topic_tags__isnull=True)
+    return reviews_tag(untagged).changed
+
+
+def _members(teams: list[TeamReviews], *, day: date) -> tuple[dict[User, list[TeamReviews]], int]:
+    """Active members with an address, without a digest for ``day`` yet -> their teams; and
+    how many members an earlier run already wrote the day's digest for."""
     by_id = {team.team_id: team for team in teams}
     links = Team.members.through.objects.filter(team_id__in=by_id).values_list("user_id", "team_id")
     teams_of: dict[int, list[TeamReviews]] = defaultdict(list)
@@ -86,7 +108,8 @@ def _members(teams: list[TeamReviews], *, day: date) -> dict[User, list[TeamRevi
         teams_of[user_id].append(by_id[team_id])
     done = set(TeamDigest.objects.filter(day=day, user_id__in=teams_of).values_list("user_id", flat=True))
     users = User.objects.filter(pk__in=set(teams_of) - done, is_active=True).exclude(email="").order_by("pk")
-    return {user: sorted(teams_of[user.pk], key=lambda team: (team.team_name, team.team_id)) for user in users}
+    members = {user: sorted(teams_of[user.pk], key=lambda team: (team.team_name, team.team_id)) for user in users}
+    return members, len(done)
 
 
 def _readable_sections(user: User, teams: list[TeamReviews]) -> list[dict[str, Any]]:
@@ -97,7 +120,7 @@ def _readable_sections(user: User, teams: list[TeamReviews]) -> list[dict[str, A
     for team in teams:
         reviews = [[review_id, key] for review_id, product_id, key in team.reviews if product_id in readable]
         if reviews:
-            sections.append({"name": team.team_name, "reviews": reviews})
+            sections.append({"team": team.team_id, "name": team.team_name, "reviews": reviews})
     return sections
 
 
@@ -126,14 +149,18 @@ def _write_one(user: User, *, day: date, sections: list[dict[str, Any]], now: da
 def team_digests_send(*, day: date, now: datetime) -> DigestRun:
     """Write day ``day``'s digests.
 
-    1. The teams with new reviews (topics.teams.teams_new_reviews: the window, the rule).
-    2. Their active members with an address and no digest of the day yet.
-    3. Per member, what they may read; nothing -> no email; else, in one transaction, the
+    1. The window's reviews still untagged are tagged now.
+    2. The teams with new reviews (topics.teams.teams_new_reviews: the window, the rule).
+    3. Their active members with an address and no digest of the day yet (those with one
+       are counted as ``already``).
+    4. Per member, what they may read; nothing -> no email; else, in one transaction, the
        TeamDigest row and the outbox email (a concurrent run's row makes it a no-op).
     """
+    tagged = _window_tag(day)
     teams = teams_new_reviews(day=day, tz=_tz())
-    sent = already = 0
-    for user, user_teams in _members(teams, day=day).items():
+    sent = 0
+    members, already = _members(teams, day=day)
+    for user, user_teams in members.items():
         sections = _readable_sections(user, user_teams)
         if not sections:
             continue
@@ -141,18 +168,34 @@ def team_digests_send(*, day: date, now: datetime) -> DigestRun:
             sent += 1
         else:
             already += 1
-    return DigestRun(day=day, sent=sent, already=already)
+    return DigestRun(day=day, sent=sent, already=already, tagged=tagged)
 
 
 # --- At delivery --------------------------------------------------------------------------
+def one_line(text: str) -> str:
+    """``text`` as one line of plain text: every run of whitespace (newlines, Unicode line
+    and paragraph separators included) and every control character becomes one space;
+    direction controls, zero-width and other format characters are dropped. The email is
+    plain text under autoescape off: a review's newline would start a line of its own
+    ("== IT security ==" posing as a section, a link posing as the shop's)."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == _CONTROL:
+            kept.append(" ")
+        elif category != _FORMAT:
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
 def _review_line(review: Review, topic_key: str) -> dict[str, Any]:
     url = reverse("desk:product_reviews", kwargs={"sku": review.product.sku})
     return {
-        "product_name": review.product.name,
-        "product_sku": review.product.sku,
+        "product_name": one_line(review.product.name),
+        "product_sku": one_line(review.product.sku),
         "rating": review.rating,
-        "title": review.title,
-        "body": review.body,
+        "title": one_line(review.title),
+        "body": one_line(review.body),
         "language": review.language,
         # Lazy: rendered in the member's language (the worker switches after the builder).
         "topic": TopicKey(topic_key).label if topic_key in TopicKey.values else "",
@@ -160,29 +203,56 @@ def _review_line(review: Review, topic_key: str) -> dict[str, Any]:
     }
 
 
-def _stored_sections(context: Mapping[str, Any]) -> list[tuple[str, list[tuple[int, str]]]]:
+@dataclass(frozen=True)
+class _StoredSection:
+    team_id: int | None  # None in a digest written before sections named their team
+    name: str
+    reviews: list[tuple[int, str]]  # (review id, link topic key)
+
+
+def _stored_sections(context: Mapping[str, Any]) -> list[_StoredSection]:
     sections = []
     for section in context.get(TEAMS_KEY) or []:
         reviews = [(int(review_id), str(key)) for review_id, key in section.get("reviews", [])]
-        sections.append((str(section.get("name", "")), reviews))
+        team_id = section.get("team")
+        sections.append(
+            _StoredSection(int(team_id) if team_id is not None else None, str(section.get("name", "")), reviews)
+        )
     return sections
 
 
+def _sections_still_theirs(recipient: User, sections: list[_StoredSection]) -> list[_StoredSection]:
+    """The sections of teams the member still belongs to (by id; by name for a section
+    written before sections named their team)."""
+    teams = dict(Team.objects.filter(members=recipient).values_list("pk", "name"))
+    names = set(teams.values())
+    return [s for s in sections if (s.team_id in teams if s.team_id is not None else s.name in names)]
+
+
+def _reviews_still_readable(recipient: User, ids: set[int]) -> dict[int, Review]:
+    """The reviews still counted (not withdrawn, not erased) of products the member may
+    still read on the desk (a manager moved to another range loses them), by id."""
+    found = Review.objects.filter(counted_q(), pk__in=ids).select_related("product").in_bulk()
+    product_ids = {review.product_id for review in found.values()}
+    readable = set(products_readable_by(recipient).filter(pk__in=product_ids).values_list("pk", flat=True))
+    return {pk: review for pk, review in found.items() if review.product_id in readable}
+
+
 def team_digest_email_context(recipient: User | None, context: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The digest's sections read now: reviews no longer counted (withdrawn, erased) are left
-    out; None ("send nothing") when none is left or the member is gone."""
+    """The digest's sections read now and checked again: only the teams the member still
+    belongs to, the reviews still counted (not withdrawn, erased) of products they may still
+    read; None ("send nothing") when none is left or the member is gone."""
     if recipient is None or not isinstance(context.get(DAY_KEY), date):
         return None
-    sections = _stored_sections(context)
-    ids = {review_id for _, reviews in sections for review_id, _ in reviews}
-    found = Review.objects.filter(counted_q(), pk__in=ids).select_related("product").in_bulk()
+    sections = _sections_still_theirs(recipient, _stored_sections(context))
+    found = _reviews_still_readable(recipient, {review_id for s in sections for review_id, _ in s.reviews})
     teams = []
-    for name, reviews in sections:
-        lines = [_review_line(found[review_id], key) for review_id, key in reviews if review_id in found]
+    for section in sections:
+        lines = [_review_line(found[review_id], key) for review_id, key in section.reviews if review_id in found]
         if lines:
             teams.append(
                 {
-                    "name": name,
+                    "name": one_line(section.name),
                     "total": len(lines),
                     "reviews": lines[:DIGEST_MAX_REVIEWS],
                     "hidden_count": max(len(lines) - DIGEST_MAX_REVIEWS, 0),
@@ -194,7 +264,7 @@ def team_digest_email_context(recipient: User | None, context: Mapping[str, Any]
     start, _end = digest_window(day, tz=_tz())
     return {
         "teams": teams,
-        "total": len({review_id for _, reviews in sections for review_id, _ in reviews if review_id in found}),
+        "total": len({review_id for s in sections for review_id, _ in s.reviews if review_id in found}),
         "published_on": start.date(),
         "topics_url": f"{settings.SITE_URL}{reverse('desk:topics')}",
     }

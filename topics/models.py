@@ -84,6 +84,24 @@ class TopicPhrase(models.Model):
         return f"{self.phrase} ({self.language})"
 
 
+class PhraseListGeneration(models.Model):
+    """How many times one language's phrase lists changed: bumped in the transaction of every
+    phrase added or removed (topics.services). A re-tag pass is queued with the generation of
+    its edit and gives way (at its start, and between batches) once a newer one exists, as
+    the newer pass re-reads the whole language with the newest lists: edits in a row cost one
+    pass, not one each."""
+
+    language = models.CharField(_("language"), max_length=2, choices=TOPIC_LANGUAGES, unique=True)
+    generation = models.PositiveBigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("phrase list generation")
+        verbose_name_plural = _("phrase list generations")
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.generation}"
+
+
 class ReviewTopic(models.Model):
     """A topic found in a review, with the phrase that found it and the words it matched."""
 

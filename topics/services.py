@@ -5,8 +5,11 @@ Tagging itself is in topics.tags (re-exported here: ``review_tag``, ``reviews_ta
 - a review published or edited is tagged by ``review_tag_task``; one unpublished loses its
   tags at once (in the change's transaction). Imported history publishes nothing: it is
   tagged by ``manage.py tag_reviews``, so imports stay fast;
-- a phrase added or removed re-tags the reviews it may change, by a task, never in the
-  request (a list change may touch every review of a language).
+- a phrase added or removed re-tags its language's published reviews, by a task, never in
+  the request (a list change may touch every review of a language; a removal too, as the
+  phrase may have hidden a shorter one of another topic). Each edit bumps the language's
+  PhraseListGeneration in its transaction and its task carries that generation: a pass
+  gives way to a newer edit's, so edits in a row cost one pass (topics.tags).
 A task lost to a broker outage is made good by ``tag_reviews`` (untagged reviews) or
 ``tag_reviews --all`` (after a list change).
 """
@@ -14,26 +17,31 @@ A task lost to a broker outage is made good by ``tag_reviews`` (untagged reviews
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.phrases import GENERIC_WORDS, STOP_WORDS, tokenize
+from core.text_safety import validate_display_text
 from reviews.events import ReviewChange, ReviewChanged
 from topics.models import PHRASE_MAX_LENGTH, TOPIC_LANGUAGES, Topic, TopicKey, TopicPhrase
 from topics.tagging import phrase_sentences, phrase_stems
 from topics.tags import (
     TAG_BATCH_SIZE,
     TagSummary,
+    phrase_lists_changed,
     review_tag,
     review_tags_remove,
     reviews_tag,
     reviews_tag_untagged,
 )
-from topics.tasks import phrase_added_retag_task, phrase_removed_retag_task, review_tag_task
+from topics.tasks import phrase_lists_retag_task, review_tag_task
 
 __all__ = [
     "TAG_BATCH_SIZE",
@@ -60,6 +68,11 @@ def _queue_on_commit(queue: Callable[[], object], what: str) -> None:
             logger.warning("topics: broker unavailable, %s left to manage.py tag_reviews: %s", what, exc)
 
     transaction.on_commit(kick, robust=True)
+
+
+def _retag_on_commit(language: str, generation: int, what: str) -> None:
+    """After an edit of ``language``'s lists that made ``generation``: its re-tag pass."""
+    _queue_on_commit(lambda: phrase_lists_retag_task.delay(language, generation), what)
 
 
 def review_changed_handle(fact: ReviewChanged) -> None:
@@ -92,6 +105,31 @@ def _language_checked(language: str) -> str:
     return language
 
 
+# Invisible characters a phrase never needs (Unicode "format" characters: direction
+# controls, zero-width ones, soft hyphens): it is matched by its words only.
+_INVISIBLE_CATEGORY = "Cf"
+
+
+def _invisible_message(text: str) -> str | None:
+    """The project's text rule (core.text_safety) for a phrase, with its messages; then any
+    other invisible character, even paired direction controls."""
+    try:
+        validate_display_text(text)
+    except ValidationError as refused:
+        return str(refused.messages[0])
+    if any(unicodedata.category(char) == _INVISIBLE_CATEGORY for char in text):
+        return _("This phrase contains an invisible character (a direction control or a soft hyphen): remove it.")
+    return None
+
+
+def _only_common_words(text: str, language: str) -> bool:
+    """Made only of grammar words and negations ("the", "and", "it is", "le"): found in
+    nearly every review, such a phrase would tag them all."""
+    common = STOP_WORDS[language] - GENERIC_WORDS[language]
+    words = [word for sentence in tokenize(text) for word in sentence]
+    return bool(words) and all(word in common for word in words)
+
+
 def _phrase_checked(phrase: str, language: str) -> tuple[str, str]:
     """The phrase as stored (spaces trimmed and single) and its stems, or a refusal."""
     text = " ".join((phrase or "").split())
@@ -104,12 +142,19 @@ def _phrase_checked(phrase: str, language: str) -> tuple[str, str]:
             "limit": PHRASE_MAX_LENGTH,
             "length": len(text),
         }
+    elif (message := _invisible_message(text)) is not None:
+        pass
     elif not (stems := phrase_stems(text, language)):
         message = _("A phrase needs at least one word: letters, not only numbers or punctuation.")
     elif phrase_sentences(text) > 1:
         message = _(
             "A phrase is found inside one sentence of a review: take out the punctuation or numbers between its words."
         )
+    elif _only_common_words(text, language):
+        message = _(
+            "“%(phrase)s” is made only of words found in nearly every review (such as “the”, “and”, “le”): "
+            "add a word that names the topic."
+        ) % {"phrase": text}
     if message is not None:
         raise ValidationFailed(message, fields={"phrase": message})
     return text, stems
@@ -131,8 +176,9 @@ def _duplicate_message(text: str, existing: TopicPhrase) -> str:
 def topic_phrase_add(topic: Topic | str, language: str, phrase: str, by: User | None) -> TopicPhrase:
     """Add ``phrase`` to ``topic``'s list in ``language`` ("en" or "fr"), on behalf of ``by``.
 
-    Refused with a ValidationFailed (topic "other" or unknown, language, empty, too long, no
-    word, punctuation inside) or a Conflict (a phrase with the same stems is listed in that
+    Refused with a ValidationFailed (topic "other" or unknown, language, empty, too long, an
+    invisible or direction-control character, no word, punctuation inside, only words found
+    in nearly every review such as "the", "le") or a Conflict (a phrase with the same stems is listed in that
     language, under any topic), each with a message for the person and ``fields``. Once
     committed, a task re-tags that language's published reviews."""
     found_topic = _topic_of(topic)
@@ -147,7 +193,7 @@ def topic_phrase_add(topic: Topic | str, language: str, phrase: str, by: User | 
             created = TopicPhrase.objects.create(
                 topic=found_topic, language=language, phrase=text, stems=stems, created_by=by
             )
-            _queue_on_commit(lambda: phrase_added_retag_task.delay(language), f"re-tagging after adding {text!r}")
+            _retag_on_commit(language, phrase_lists_changed(language), f"re-tagging after adding {text!r}")
     except IntegrityError:  # the same stems added meanwhile by someone else
         existing = TopicPhrase.objects.select_related("topic").get(language=language, stems=stems)
         message = _duplicate_message(text, existing)
@@ -158,12 +204,19 @@ def topic_phrase_add(topic: Topic | str, language: str, phrase: str, by: User | 
 
 def topic_phrase_remove(phrase: TopicPhrase | int, by: User | None) -> None:
     """Remove a phrase from the lists, on behalf of ``by``. The tags it made keep the words
-    they matched until a task, queued on commit, re-tags those reviews (another phrase may
-    still find the topic). NotFound when it is already gone."""
+    they matched until a task, queued on commit, re-tags the language's published reviews
+    (another phrase may still find the topic, and a shorter phrase of another topic it hid
+    inside it now shows: "qualité" once "rapport qualité" is gone). NotFound when it is
+    already gone."""
     phrase_id = phrase.pk if isinstance(phrase, TopicPhrase) else int(phrase)
     with transaction.atomic():
-        deleted, _by_model = TopicPhrase.objects.filter(pk=phrase_id).delete()
-        if not deleted:
+        # The row lock orders this after a tagging batch storing the phrase (topics.tags):
+        # the delete then finds that batch's tags and clears their phrase.
+        language = (
+            TopicPhrase.objects.select_for_update().filter(pk=phrase_id).values_list("language", flat=True).first()
+        )
+        if language is None:
             raise NotFound(_("This phrase is no longer listed: someone removed it already."))
-        _queue_on_commit(lambda: phrase_removed_retag_task.delay(), f"re-tagging after removing phrase {phrase_id}")
+        TopicPhrase.objects.filter(pk=phrase_id).delete()
+        _retag_on_commit(language, phrase_lists_changed(language), f"re-tagging after removing phrase {phrase_id}")
     logger.info("topics: %s removed phrase %s", by.pk if by else None, phrase_id)

@@ -17,7 +17,8 @@ How a review is read
    id), so a review is tagged at most once per topic; topics come in TopicKey order, and a
    review that matched nothing is "other".
 5. A match is ``negated`` when a negation word (core.phrases.NEGATIONS, and French "ne" and
-   "n'") comes within NEGATION_WINDOW words before it in the same sentence: "not
+   "n'") comes within NEGATION_WINDOW words before it in the same sentence, or inside it (a
+   listed "jamais arrivé"): "not
    comfortable", "n'est pas confortable", "never arrived". The tag stays: the review speaks
    of the topic, to say it lacks it; the desk shows the negation.
 
@@ -204,32 +205,41 @@ def _found(sentences: Sequence[Sequence[_Word]], index: PhraseIndex) -> list[_Fo
     return found
 
 
-def _inside_longer(candidate: _Found, same_sentence: Sequence[_Found]) -> bool:
-    return any(
-        other.size > candidate.size
-        and other.phrase.topic != candidate.phrase.topic
-        and other.start <= candidate.start
-        and candidate.end <= other.end
-        for other in same_sentence
-    )
+def _hidden(found: Sequence[_Found]) -> set[int]:
+    """The positions in ``found`` of the matches lying inside a longer match of another
+    topic in the same sentence (step 3). Linear in the matches: a match can only lie inside
+    one that starts at most ``longest`` words before it, so each looks back that far only
+    (a 50,000-character review of one sentence is read in milliseconds, not seconds)."""
+    starting: dict[tuple[int, int], list[_Found]] = {}
+    for item in found:
+        starting.setdefault((item.sentence, item.start), []).append(item)
+    longest = max((item.size for item in found), default=0)
+    hidden = set()
+    for position, item in enumerate(found):
+        for start in range(max(0, item.start - longest + 1), item.start + 1):
+            if any(
+                other.size > item.size and other.phrase.topic != item.phrase.topic and item.end <= other.end
+                for other in starting.get((item.sentence, start), ())
+            ):
+                hidden.add(position)
+                break
+    return hidden
 
 
-def _negated(words: Sequence[_Word], start: int) -> bool:
-    if words[start].negation and words[start].text.startswith(_FRENCH_NEGATION_ELISION):
-        return True  # "n'arrive": the negation is on the matched word itself
-    return any(word.negation for word in words[max(0, start - NEGATION_WINDOW) : start])
+def _negated(words: Sequence[_Word], start: int, end: int) -> bool:
+    # Within the match too: "n'arrive" (on the word itself), "jamais arrivé" (a listed phrase
+    # that says the negation: "n'est jamais arrivé", where "est arrivé" cannot match).
+    return any(word.negation for word in words[max(0, start - NEGATION_WINDOW) : end])
 
 
 def review_topics_indexed(text: str, index: PhraseIndex) -> list[TopicMatch]:
     """review_topics with the phrases already indexed (for tagging many reviews)."""
     sentences = _sentences(text, index.language)
     found = _found(sentences, index)
-    by_sentence: dict[int, list[_Found]] = {}
-    for item in found:
-        by_sentence.setdefault(item.sentence, []).append(item)
+    hidden = _hidden(found)
     first: dict[str, _Found] = {}
-    for item in found:  # text order; at one place the longer phrase, then the lower id, comes first
-        if item.phrase.topic in first or _inside_longer(item, by_sentence[item.sentence]):
+    for position, item in enumerate(found):  # text order; at one place the longer phrase, then the lower id
+        if item.phrase.topic in first or position in hidden:
             continue
         first[item.phrase.topic] = item
     matches = []
@@ -238,7 +248,7 @@ def review_topics_indexed(text: str, index: PhraseIndex) -> list[TopicMatch]:
             continue
         words = sentences[chosen.sentence]
         matched = " ".join(word.text for word in words[chosen.start : chosen.end])[:MATCHED_MAX_LENGTH]
-        matches.append(TopicMatch(topic, chosen.phrase.phrase_id, matched, _negated(words, chosen.start)))
+        matches.append(TopicMatch(topic, chosen.phrase.phrase_id, matched, _negated(words, chosen.start, chosen.end)))
     return matches or [TopicMatch(OTHER, None, "", False)]
 
 

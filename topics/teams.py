@@ -16,7 +16,8 @@ member's last digest" because:
 - it holds no per-person state: a new member gets the day's reviews, not the history, and
   moving TOPIC_DIGEST_HOUR loses or repeats nothing;
 - the day is over when its digest is written, so the tagger (a task on publication) has had
-  the night to tag it.
+  the night to tag it; what it has not tagged yet (a broker down overnight) the digest run
+  tags itself before choosing (topics.digests), so no review misses its teams.
 
 The selector reads the window's counted reviews (published, not an employee's: the reviews
 every figure counts), their tags (ReviewTopic) and the teams, and applies the rule.
@@ -29,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from django.db.models import QuerySet
+
 from reviews.models import Review, counted_q
 from topics.models import ReviewTopic, Team, TopicKey
 
@@ -37,6 +40,7 @@ __all__ = [
     "TeamReviews",
     "digest_day_due",
     "digest_window",
+    "digest_window_reviews",
     "link_topic",
     "teams_new_reviews",
 ]
@@ -101,10 +105,15 @@ class TeamReviews:
     reviews: tuple[tuple[int, int, str], ...]  # (review id, product id, link topic key or "")
 
 
-def _window_reviews(day: date, *, tz: tzinfo) -> list[tuple[int, int, int | None]]:
+def digest_window_reviews(day: date, *, tz: tzinfo) -> QuerySet[Review]:
+    """The reviews day ``day``'s digest may carry: counted, published in its window."""
     start, end = digest_window(day, tz=tz)
+    return Review.objects.filter(counted_q(), published_at__gte=start, published_at__lt=end)
+
+
+def _window_reviews(day: date, *, tz: tzinfo) -> list[tuple[int, int, int | None]]:
     return list(
-        Review.objects.filter(counted_q(), published_at__gte=start, published_at__lt=end)
+        digest_window_reviews(day, tz=tz)
         .order_by("published_at", "pk")
         .values_list("pk", "product_id", "product__category_id")
     )

@@ -1,11 +1,11 @@
-"""The rating chart of a notice page: the days and events it draws (desk.selectors), the
-words it says in the active language, the SVG (desk.charts) and the same figures as a
-table."""
+"""The rating chart of a notice page and of a product's reviews page: the days and events
+it draws (desk.selectors), the words it says in the active language, the SVG (desk.charts)
+and the same figures as a table."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,10 @@ from desk.views.common import number_text
 from gate.configured import threshold_decimal
 from gate.models import EVENT_KIND_LABELS, GateEvent, WithdrawalNotice
 from gate.policy import EventKind, GatePolicy
+from products.models import Product
+
+# A product's reviews page charts the last 90 days (a notice's page: from before its flag).
+PRODUCT_CHART_DAYS = 90
 
 
 def event_kind_label(kind: str) -> str:
@@ -94,9 +98,20 @@ def chart_table(days: Sequence[ChartDay], events: Sequence[GateEvent], *, policy
 
 
 def notice_chart(notice: WithdrawalNotice, *, today: date, policy: GatePolicy) -> dict[str, Any]:
-    """The chart's SVG and table, and the period they cover."""
-    product = notice.product
+    """The notice's chart: from CHART_DAYS_BEFORE_FLAG days before the flag to today."""
     first, last = selectors.notice_chart_range(notice=notice, today=today)
+    return rating_chart(notice.product, first=first, last=last, policy=policy)
+
+
+def product_chart(product: Product, *, today: date, policy: GatePolicy) -> dict[str, Any]:
+    """A product's chart without a notice (its reviews page, read by company readers too):
+    the last PRODUCT_CHART_DAYS days."""
+    first = today - timedelta(days=PRODUCT_CHART_DAYS - 1)
+    return rating_chart(product, first=first, last=today, policy=policy)
+
+
+def rating_chart(product: Product, *, first: date, last: date, policy: GatePolicy) -> dict[str, Any]:
+    """The chart's SVG and table, and the period they cover."""
     days = selectors.product_chart_days(product=product, first=first, last=last, policy=policy)
     events = selectors.product_chart_events(product=product, first=first, last=last)
     markers = [ChartMarker(event.day, event.kind, marker_label(event)) for event in events]

@@ -33,6 +33,7 @@ from desk.kpis import KpiRow
 from desk.selectors.invitations import invitation_facts, invitation_rows
 from desk.selectors.review_topics import review_topic_choices, review_topics_attach, reviews_about_topic
 from desk.views.common import manager_required, number_text, reader_required, refused, render_desk
+from desk.views.notice_chart import product_chart
 from gate.configured import threshold_decimal
 from gate.policy import GatePolicy
 from gate.services import ADDRESSED_PHRASE_MAX_LENGTH
@@ -133,6 +134,7 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
         reviews = reviews_about_topic(reviews, product=product, topic_key=topic_key)
     page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     review_topics_attach(list(page.object_list))
+    policy = selectors.desk_policy()
     return render_desk(
         request,
         "desk/product_reviews.html",
@@ -150,7 +152,9 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
             "show_topics": True,
             "count": len(reviews),
             "notice": selectors.withdrawal_notice_for_product(product=product),
-            "invitation_rows": product_invitation_rows(request, product, selectors.desk_policy()),
+            "invitation_rows": product_invitation_rows(request, product, policy),
+            "chart": product_chart(product, today=selectors.desk_today(policy), policy=policy),
+            "policy": policy,
         },
         status=200 if topic_form.is_valid() else 400,
     )

@@ -30,6 +30,7 @@ from accounts.roles import user_is_quality_director, user_reads_every_product
 from core.errors import DomainError, NotAllowed
 from desk.topic_forms import TopicPhraseForm
 from desk.views.common import can_manage, refused, render_desk, signed_in
+from products.access import products_readable_by
 from reviews.forms import form_add_domain_error
 from topics.models import ReviewTopic, Topic, TopicKey, TopicPhrase
 from topics.services import topic_phrase_add, topic_phrase_remove
@@ -64,21 +65,25 @@ class TopicRows:
         return [(language, self.by_language.get(language, [])) for language in LIST_LANGUAGES]
 
 
-def phrase_review_counts() -> dict[int, int]:
-    """How many reviews each phrase tags now, in one aggregate query (phrase id -> count)."""
+def phrase_review_counts(user: User | AnonymousUser) -> dict[int, int]:
+    """How many reviews each phrase tags now, among the products ``user`` reads (a manager's
+    own; every product for directors and readers), in one aggregate query (id -> count)."""
+    tags = ReviewTopic.objects.filter(phrase__isnull=False)
+    if not user_reads_every_product(user):
+        tags = tags.filter(review__product__in=products_readable_by(user))
     counts = (
-        ReviewTopic.objects.filter(phrase__isnull=False)
-        .values("phrase")
+        tags.values("phrase")
         .annotate(reviews=Count("review", distinct=True))
         .values_list("phrase", "reviews")
     )
     return dict(counts)
 
 
-def topic_phrase_rows(topics: list[Topic]) -> list[TopicRows]:
-    """Every topic with its phrases per language, each with the reviews it tags: three
-    queries whatever the number of phrases (topics, phrases with their author, counts)."""
-    counts = phrase_review_counts()
+def topic_phrase_rows(topics: list[Topic], user: User | AnonymousUser) -> list[TopicRows]:
+    """Every topic with its phrases per language, each with the reviews it tags among the
+    user's products: three queries whatever the number of phrases (topics, phrases with
+    their author, counts)."""
+    counts = phrase_review_counts(user)
     rows = {topic.pk: TopicRows(topic=topic) for topic in topics}
     for phrase in TopicPhrase.objects.select_related("created_by").order_by(
         "topic__position", "language", Lower("phrase")
@@ -91,7 +96,7 @@ def topic_phrase_rows(topics: list[Topic]) -> list[TopicRows]:
 def _page(request: HttpRequest, form: TopicPhraseForm | None, topics: list[Topic], status: int = 200) -> HttpResponse:
     can_edit = user_is_quality_director(request.user)
     context: dict[str, Any] = {
-        "rows": topic_phrase_rows(topics),
+        "rows": topic_phrase_rows(topics, request.user),
         "can_edit": can_edit,
         # Readers get the lists without any form.
         "form": (form or TopicPhraseForm(topics=topics)) if can_edit else None,
@@ -138,7 +143,8 @@ def _topic_phrases(request: HttpRequest) -> HttpResponse:
         )
         % {"phrase": added.phrase, "topic": topic, "language": added.get_language_display()},
     )
-    return redirect(page_url(f"topic-{topic.key}"))
+    # No anchor: the message above the lists must be in view.
+    return redirect(page_url())
 
 
 def user_edits_topic_phrases(user: User | AnonymousUser) -> bool:
@@ -163,7 +169,7 @@ def _topic_phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"phrase": phrase.phrase, "topic": phrase.topic},
     )
-    return redirect(page_url(f"topic-{phrase.topic.key}"))
+    return redirect(page_url())
 
 
 topic_phrase_delete = signed_in(_topic_phrase_delete, user_edits_topic_phrases)

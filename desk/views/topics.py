@@ -83,7 +83,10 @@ def _chart_text() -> TopicChartText:
     return TopicChartText(
         title=lambda label: _("%(topic)s: share of the tagged reviews per month") % {"topic": label},
         bar=bar,
-        month=lambda month: date_format(month.start, "M y"),
+        # Associated Press abbreviations and the full year ("Sept. 2026", "juil. 2026"): "M y"
+        # read like a day ("Mar 26"), and Django's "M" makes June and July
+        # both "jui" in French.
+        month=lambda month: date_format(month.start, "N Y"),
         stars=lambda average: f"{number_text(average.quantize(Decimal('0.1')))}★",
         percent=lambda value: f"{number_text(value)} %",
         no_data=_("No review speaks of this topic in this period"),

@@ -41,7 +41,7 @@ def test_a_director_adds_and_removes_a_phrase(page: Any, live_server: Any) -> No
     expect(row).to_contain_text("Marc")
     screenshot(page, "topic-phrases-added", full_page=False)  # the redirect shows the topic's lists
 
-    row.get_by_role("button", name="Remove “Parcel arrived late”").click()
+    row.get_by_role("button", name="Remove “Parcel arrived late” (English)").click()
     expect(page.locator(".messages")).to_contain_text("“Parcel arrived late” no longer finds Delivery.")
     expect(page.locator(f"#phrase-{added.pk}")).to_have_count(0)
     assert not TopicPhrase.objects.filter(pk=added.pk).exists()

@@ -61,6 +61,7 @@ from devtools.demo.rows import DEMO_ACCOUNTS
 from devtools.demo.scenarios import SCENARIOS
 from devtools.demo.seed import SeedResult, demo_seed
 from devtools.demo.seed_orders import demo_invitation_figures
+from devtools.demo.topics import LOGISTICS_PASSWORD, LOGISTICS_TEAM, LOGISTICS_USERNAME
 from gate.models import GateEvent
 from products.models import Product
 
@@ -73,6 +74,33 @@ _ROLE_LABELS = {
     "company_reader": "company reader",
     "admin": "admin (superuser)",
 }
+
+# The singular of the seed's counts ("1 team", not "1 teams"); a name not listed stays as it is.
+_SINGULAR = {
+    "accounts": "account",
+    "brand replies": "brand reply",
+    "care cases": "care case",
+    "care messages": "care message",
+    "categories": "category",
+    "customers": "customer",
+    "customers (orders)": "customer (orders)",
+    "order lines": "order line",
+    "orders": "order",
+    "orders due soon": "order due soon",
+    "product managers": "product manager",
+    "products": "product",
+    "reports": "report",
+    "review status changes": "review status change",
+    "reviews": "review",
+    "reviews proven by the new orders": "review proven by the new orders",
+    "teams": "team",
+    "votes": "vote",
+}
+
+
+def created_count(count: int, name: str) -> str:
+    """``3 teams``, ``1 team``: a count of the seed's rows, worded for its number."""
+    return f"{count:,} {_SINGULAR.get(name, name) if count == 1 else name}"
 
 
 def _scale(value: str) -> float:
@@ -132,7 +160,7 @@ class Command(OperatorCommand):
     def _report(self, result: SeedResult, *, seconds: float) -> None:
         write = self.stdout.write
         if result.created_anything:
-            made = ", ".join(f"{n:,} {name}" for name, n in result.created.items() if n)
+            made = ", ".join(created_count(n, name) for name, n in result.created.items() if n)
             write(self.style.SUCCESS(f"Demo data written (anchor day {result.anchor}): {made or 'no new rows'}."))
         else:
             write(f"Demo data already complete (first seeded on {result.anchor}): nothing created.")
@@ -218,3 +246,6 @@ class Command(OperatorCommand):
         write(f"  {'role':<18} {'username':<10} password")
         for account in DEMO_ACCOUNTS:
             write(f"  {_ROLE_LABELS[account.role]:<18} {account.username:<10} {account.password}")
+        # A company reader in the logistics team (devtools.demo.topics): its digests' reader.
+        label = f"reader ({LOGISTICS_TEAM.lower()})"
+        write(f"  {label:<18} {LOGISTICS_USERNAME:<10} {LOGISTICS_PASSWORD}")

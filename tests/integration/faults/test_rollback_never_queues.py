@@ -56,11 +56,7 @@ QUEUEING_CALLS = {
     ): ON_COMMIT_IN_TOPICS,
     (
         "topics/services.py",
-        '_queue_on_commit(lambda: phrase_added_retag_task.delay(language), f"re-tagging after adding {text!r}")',
-    ): ON_COMMIT_IN_TOPICS,
-    (
-        "topics/services.py",
-        '_queue_on_commit(lambda: phrase_removed_retag_task.delay(), f"re-tagging after removing phrase {phrase_id}")',
+        "_queue_on_commit(lambda: phrase_lists_retag_task.delay(language, generation), what)",
     ): ON_COMMIT_IN_TOPICS,
 }
 _QUEUEING = re.compile(r"\.delay\(|\.apply_async\(|\.send_task\(|\.signature\(|\.s\(|\.si\(")

@@ -45,6 +45,7 @@ from products.models import Product
 from reviews.models import ReasonCode, Review, ReviewStatus
 from tests.integration.desk.factories import DESK_SETTINGS, add_review, make_product, user_create
 from tests.orders_factories import order_create
+from topics.models import TopicPhrase
 
 
 @pytest.fixture(autouse=True)
@@ -83,10 +84,9 @@ class World:
     case: Case  # of an unhappy published review of P1
     reply_token: str  # the reply link of care's message on the case
 
-    def route_values(self, route: str) -> dict[str, str]:
-        """The URL arguments of a site route, so it reaches a real object. A route whose
-        arguments are not known here fails the test: add its row."""
-        values: dict[str, str] = {"sku": self.p3.sku if route.endswith("/review/") else self.p1.sku}
+    def object_values(self, route: str) -> dict[str, str]:
+        """The id a route's ``pk`` (or ``product_id``) names."""
+        values: dict[str, str] = {}
         if route.startswith("desk/care/"):
             values["pk"] = str(self.case.pk)
         elif route.startswith("desk/notices/"):
@@ -99,6 +99,15 @@ class World:
             values["pk"] = str(self.own_review.pk)
         elif route.startswith(("reviews/", "desk/reviews/")):
             values["pk"] = str(self.review.pk)
+        elif route.startswith("desk/topics/phrases/"):
+            values["pk"] = str(TopicPhrase.objects.order_by("pk").values_list("pk", flat=True).first())
+        return values
+
+    def route_values(self, route: str) -> dict[str, str]:
+        """The URL arguments of a site route, so it reaches a real object. A route whose
+        arguments are not known here fails the test: add its row."""
+        values: dict[str, str] = {"sku": self.p3.sku if route.endswith("/review/") else self.p1.sku}
+        values.update(self.object_values(route))
         values["token"] = email_verify_token(self.shopper)
         if route.startswith("invitations/"):
             values["token"] = review_token(self.order.lines.get().pk)

@@ -146,8 +146,14 @@ def test_every_signed_in_answer_of_the_url_conf_is_private(client: Any, world: d
             assert "public" not in cache_control(response), path
             assert "cookie" in vary(response), path
     print(f"{len(paths)} routes x 2 users: {dict(statuses)}")
-    # Most are real pages, not refusals: the shopper's and the desk's screens render.
-    assert statuses[200] >= len(paths), (statuses, [entry for entry in not_ok if entry[0] == "root"])
+    # They are real pages, not refusals: the superuser is refused only the API endpoints that
+    # open to API keys alone (a signed-in session is 403 there), and most routes render.
+    root_refused = [path for user, path, status in not_ok if user == "root" and status == 403]
+    assert all(path.startswith("/api/v1/") for path in root_refused), root_refused
+    root_not_ok = [(path, status) for user, path, status in not_ok if user == "root"]
+    # Leaving out the POST-only routes (405) and the keys-only API endpoints (403, above).
+    readable = len(paths) - sum(1 for _path, status in root_not_ok if status in (403, 405))
+    assert len(paths) - len(root_not_ok) >= 0.8 * readable, (statuses, root_not_ok)
 
 
 def test_a_post_and_an_api_key_answer_are_private_too(client: Any, world: dict[str, Any]) -> None:

@@ -66,7 +66,7 @@ def test_publication_tags_the_review_through_a_task_once_committed(
         assert ReviewTopic.objects.filter(review=review).count() == 0  # nothing before the commit
     assert len(callbacks) >= 1
     assert tags_of(review) == [
-        ("delivery", "arrived", "arrived", False),
+        ("delivery", "arrived late", "arrived late", False),
         ("size", "comfortable", "comfortable", True),
     ]
 
@@ -165,7 +165,7 @@ def test_imported_history_is_tagged_by_the_command_only_in_batches_and_idempoten
 
 
 def test_the_command_refuses_a_bad_batch_size_and_empty_lists() -> None:
-    with pytest.raises(CommandError, match="--batch-size must be a whole number of at least 1, got 0") as refused:
+    with pytest.raises(CommandError, match="--batch-size must be a whole number from 1 to 100,000, got 0") as refused:
         call_command("tag_reviews", "--batch-size", "0")
     assert refused.value.returncode == BAD_INPUT
     TopicPhrase.objects.all().delete()

@@ -33,7 +33,7 @@ from reviews.models import ReasonCode, Review, ReviewStatus
 from tests.factories import category_create, product_create, user_create
 from topics.admin import TEAM_NAMES_NOTHING, TeamForm
 from topics.digest_tasks import team_digests_send as team_digests_task
-from topics.digests import DIGEST_KIND, team_digest_dedupe_key, team_digests_send
+from topics.digests import DIGEST_KIND, one_line, team_digest_dedupe_key, team_digests_send
 from topics.models import ReviewTopic, Team, TeamDigest, Topic
 from topics.teams import teams_new_reviews
 
@@ -196,7 +196,7 @@ def test_each_member_gets_one_digest_of_all_their_teams_and_repeats_write_nothin
     assert reviews_of(messages[2]) == {"Tent set-up": [world.tent_setup_review.pk]}
     # The same run again, the task at 08:00 and after a restart at 14:00: nothing more.
     again = team_digests_send(day=DAY, now=NOW + timedelta(hours=6))
-    assert (again.sent, again.already) == (0, 0)
+    assert (again.sent, again.already) == (0, 3)  # skipped: an earlier run wrote theirs
     assert digests() == messages
     assert TeamDigest.objects.filter(day=DAY).count() == 3
 
@@ -205,7 +205,7 @@ def test_a_restarted_run_finds_the_days_row_and_sends_no_second_email(world: Wor
     # A run that wrote Ann's digest then died: its row and email committed together.
     TeamDigest.objects.create(user=world.ann, day=DAY, review_count=2, written_at=NOW)
     run = team_digests_send(day=DAY, now=NOW + timedelta(minutes=5))
-    assert (run.sent, run.already) == (2, 0)
+    assert (run.sent, run.already) == (2, 1)
     assert [m.recipient_id for m in digests()] == [world.zoe.pk, world.setup_reader.pk]
 
 
@@ -293,17 +293,102 @@ def test_the_command_writes_a_days_digests_once_and_refuses_a_future_or_malforme
     out = io.StringIO()
     call_command("send_team_digests", day=DAY.isoformat(), stdout=out)
     assert (
-        out.getvalue().strip() == f"send_team_digests {DAY}: 3 digest(s) written, 0 already written by an earlier run"
+        out.getvalue().strip() == f"send_team_digests {DAY}: 3 digest(s) written, 0 already written by an earlier run "
+        "(1 untagged review(s) of the day tagged first)"  # "Meh": the run tagged it (topic "other")
     )
-    call_command("send_team_digests", day=DAY.isoformat(), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("send_team_digests", day=DAY.isoformat(), stdout=out)
+    assert (
+        out.getvalue().strip() == f"send_team_digests {DAY}: 0 digest(s) written, 3 already written by an earlier run"
+    )
     assert len(digests()) == 3
     for bad, message in (
         ("2999-01-01", "--day 2999-01-01 is in the future"),
         ("10/03/2026", "--day must be a date written YYYY-MM-DD"),
+        ("2026-02-30", "--day must be a date written YYYY-MM-DD"),
+        # Its window (from the day before's midnight) is no datetime Python can hold.
+        ("0001-01-01", "--day 0001-01-01 is too early: give a day from 1900-01-01 on"),
+        ("1899-12-31", "--day 1899-12-31 is too early"),
     ):
         with pytest.raises(CommandError, match=message) as refused:
             call_command("send_team_digests", day=bad)
         assert refused.value.returncode == BAD_INPUT
+
+
+# --- Checked again: tags before choosing, text as one line, access at delivery -------------
+
+
+def test_a_review_still_untagged_when_the_digest_runs_is_tagged_and_reaches_its_team() -> None:
+    """Broker down overnight: the review published at 23:50 has no tag at 08:00. The run
+    tags the window's untagged reviews itself before choosing (else it would be in no
+    logistics digest ever: a re-run skips the members who got theirs)."""
+    tent = product_create(category=category_create(name="Tents"))
+    team_make("Logistics", topics=("delivery",)).members.add(ann := user_create(COMPANY_READER))
+    tagged = review_make(tent, "delivery", at=WINDOW_START + timedelta(hours=9), title="late one")
+    late = review_make(
+        tent,
+        at=WINDOW_START + timedelta(hours=23, minutes=50),
+        title="x",
+        body="The delivery arrived three weeks late.",
+    )
+    run = team_digests_send(day=DAY, now=NOW)
+    assert (run.sent, run.tagged) == (1, 1)
+    assert list(ReviewTopic.objects.filter(review=late).values_list("topic__key", flat=True)) == ["delivery"]
+    [message] = digests()
+    assert message.recipient_id == ann.pk
+    assert message.payload["teams"][0]["reviews"] == [[tagged.pk, "delivery"], [late.pk, "delivery"]]
+
+
+def test_review_text_is_one_line_in_the_email_and_cannot_forge_its_lines() -> None:
+    tent = product_create(name="Family\ntent\u202e", sku="TNT-1")
+    team_make("Logistics", topics=("delivery",)).members.add(user_create(COMPANY_READER, display_name="Ann"))
+    forged = "ok\n\n== IT security ==\n- Your desk session expired: sign in again at https://evil.example/desk/login"
+    review_make(
+        tent, "delivery", at=WINDOW_START + timedelta(hours=3), title="late\r\n\u2028“fake”\u200b\x07", body=forged
+    )
+    team_digests_send(day=DAY, now=NOW)
+    body = delivered(digests()[0]).body
+    lines = body.splitlines()
+    assert "== IT security ==" not in lines and not any(line.startswith("- Your desk") for line in lines)
+    assert "- Family tent (TNT-1), 2 stars · Delivery" in lines
+    assert (
+        "  “late “fake””"
+        " ok == IT security == - Your desk session expired: sign in again at https://evil.example/desk/login"
+    ) in lines
+    assert one_line(" a\tb\x0b\x0c\x1c\x85c\u2029d\u2066e\u2069\ufeff\u200d\u00ad ") == "a b c de"
+
+
+def test_delivery_checks_again_what_the_member_may_read_and_which_teams_they_are_in(world: World) -> None:
+    team_digests_send(day=DAY, now=NOW)
+    to_ann, to_zoe, to_sam = digests()
+    # Zoé leaves the logistics team before delivery: only her tent team's section is sent.
+    world.logistics.members.remove(world.zoe)
+    body = delivered(to_zoe).body
+    assert "== Tent team ==" in body and "== Logistics ==" not in body
+    assert "City bike" not in body  # the bike review was only the logistics team's
+    # Sam loses the company reader role (a manager of no product now): nothing to send.
+    world.setup_reader.groups.clear()
+    assert not products_readable_by(world.setup_reader).exists()
+    outbox_deliver(message_id=to_sam.pk, now=to_sam.next_attempt_at + timedelta(seconds=1))  # "send nothing"
+    assert [m.to for m in mail.outbox] == [[world.zoe.email]]
+    # Ann leaves every team: nothing is sent.
+    world.logistics.members.remove(world.ann)
+    context = {**to_ann.payload, EMAIL_BUILDER_KEY: DIGEST_KIND}
+    assert email_context_at_delivery(context, recipient=world.ann) is None
+
+
+def test_a_manager_taken_off_a_product_before_delivery_is_not_emailed_its_reviews() -> None:
+    tent = product_create(name="Family tent", sku="TNT-1")
+    bruno = user_create(PRODUCT_MANAGER, display_name="Bruno")
+    tent.managers.set([bruno])
+    team_make("Logistics", topics=("delivery",)).members.add(bruno)
+    review_make(tent, "delivery", at=WINDOW_START + timedelta(hours=3), title="Confidential-ish")
+    team_digests_send(day=DAY, now=NOW)
+    [message] = digests()
+    tent.managers.clear()  # moved to another range before the (retried) delivery
+    # Done with, and nothing sent (the builder's "send nothing").
+    assert outbox_deliver(message_id=message.pk, now=message.next_attempt_at + timedelta(seconds=1)) == "sent"
+    assert not mail.outbox
 
 
 # --- Concurrency (PostgreSQL) --------------------------------------------------------------

@@ -12,6 +12,10 @@ from topics.models import TopicPhrase
 from topics.services import TAG_BATCH_SIZE, reviews_tag
 from topics.tags import untagged_published_reviews
 
+# A batch is one query's id list and one transaction: larger would hold locks for long and,
+# past 64 bits, overflow the database's LIMIT.
+MAX_BATCH_SIZE = 100_000
+
 HELP = """Tag published reviews with the topics they speak of, by the phrase lists.
 
 By default only the published reviews without a tag: imported history (an import publishes
@@ -30,13 +34,16 @@ class Command(OperatorCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="re-tag every review, not only untagged published ones")
         parser.add_argument(
-            "--batch-size", type=int, default=TAG_BATCH_SIZE, help=f"reviews per batch (default {TAG_BATCH_SIZE})"
+            "--batch-size",
+            type=int,
+            default=TAG_BATCH_SIZE,
+            help=f"reviews per batch, 1 to {MAX_BATCH_SIZE:,} (default {TAG_BATCH_SIZE})",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         batch_size = int(options["batch_size"])
-        if batch_size < 1:
-            raise bad_input(f"--batch-size must be a whole number of at least 1, got {batch_size}")
+        if not 1 <= batch_size <= MAX_BATCH_SIZE:
+            raise bad_input(f"--batch-size must be a whole number from 1 to {MAX_BATCH_SIZE:,}, got {batch_size}")
         if not TopicPhrase.objects.exists():
             raise bad_input(
                 "tag_reviews: the phrase lists are empty, so every review would be tagged “other”; "
