@@ -71,11 +71,7 @@ def phrase_review_counts(user: User | AnonymousUser) -> dict[int, int]:
     tags = ReviewTopic.objects.filter(phrase__isnull=False)
     if not user_reads_every_product(user):
         tags = tags.filter(review__product__in=products_readable_by(user))
-    counts = (
-        tags.values("phrase")
-        .annotate(reviews=Count("review", distinct=True))
-        .values_list("phrase", "reviews")
-    )
+    counts = tags.values("phrase").annotate(reviews=Count("review", distinct=True)).values_list("phrase", "reviews")
     return dict(counts)
 
 
