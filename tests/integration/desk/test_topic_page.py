@@ -87,7 +87,7 @@ def test_a_reader_sees_every_products_figures_in_the_table_and_the_chart(
     # Each topic links to the review lists filtered by topic: most reviews first.
     tent = reverse("desk:product_reviews", args=["TENT-1"])
     bag = reverse("desk:product_reviews", args=["BAG-1"])
-    assert f'href="{tent}?topic=delivery">Tent (TENT-1), 2 reviews</a>; <a href="{bag}?topic=delivery">' in html
+    assert f'href="{tent}?topic=delivery">Tent (TENT-1), 2 reviews</a> · <a href="{bag}?topic=delivery">' in html
     assert f'href="{bag}?topic=other">Bag (BAG-1), 1 review</a>' in html
 
 
