@@ -30,6 +30,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from accounts.roles import CUSTOMER_CARE, MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, SHOPPER
 from accounts.verification import email_verify_token
+from apikeys.models import ApiKeyScope
 from apikeys.services import api_key_create
 from care.links import reply_token
 from care.models import Case
@@ -69,7 +70,7 @@ FLAG_DAY = date.today() - timedelta(days=10)
 class World:
     poster: User
     shopper: User
-    key: str  # the poster's API key, holding every scope (read, write, orders, care)
+    key: str  # the poster's API key, holding every scope (ApiKeyScope: a scope added later too)
     p1: Product
     p2: Product
     p3: Product  # neither managed nor reviewed by the poster: where the poster writes a review
@@ -184,7 +185,7 @@ def world(db: None) -> World:
     return World(
         poster=poster,
         shopper=shopper,
-        key=api_key_create(name="hostile", owner=poster, scopes=["read", "write", "orders", "care"]).plaintext,
+        key=api_key_create(name="hostile", owner=poster, scopes=list(ApiKeyScope.values)).plaintext,
         p1=p1,
         p2=p2,
         p3=p3,
