@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from core.read_only_admin import ReadOnlyAdmin
 from desk.models import AuditEntry, NoticeComment
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(AuditEntry)
-class AuditEntryAdmin(_ReadOnlyAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_name", "action", "product", "target_type", "target_id")
     list_filter = ("action",)
     search_fields = ("actor_name", "product__sku", "product__name", "target_id")
@@ -32,7 +19,7 @@ class AuditEntryAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(NoticeComment)
-class NoticeCommentAdmin(_ReadOnlyAdmin):
+class NoticeCommentAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "author_name", "notice")
     search_fields = ("author_name", "body", "notice__product__sku")
     list_select_related = ("notice",)

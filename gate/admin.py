@@ -7,24 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.read_only_admin import ReadOnlyAdmin
 from gate.models import GateClock, GateEvent, Improvement, ImprovementRequest, WithdrawalNotice
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Rows written only by gate.services: an edit here would bypass the engine's checks."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(GateEvent)
-class GateEventAdmin(_ReadOnlyAdmin):
+class GateEventAdmin(ReadOnlyAdmin):
     list_display = ("day", "product", "kind", "average", "count", "improvement", "created_at")
     list_filter = ("kind",)
     search_fields = ("product__sku", "product__name")
@@ -34,7 +22,7 @@ class GateEventAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Improvement)
-class ImprovementAdmin(_ReadOnlyAdmin):
+class ImprovementAdmin(ReadOnlyAdmin):
     """Logged through the desk (improvement_log), which evaluates and writes the event;
     imported history through `manage.py import_improvements`."""
 
@@ -60,7 +48,7 @@ class ImprovementAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(ImprovementRequest)
-class ImprovementRequestAdmin(_ReadOnlyAdmin):
+class ImprovementRequestAdmin(ReadOnlyAdmin):
     """Improvements waiting for (or given) a quality director's sign-off. Decided only
     through gate.services.approvals (the desk or the API), which starts the revision and
     emails the manager: an edit here would do neither."""
@@ -126,6 +114,6 @@ class WithdrawalNoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(GateClock)
-class GateClockAdmin(_ReadOnlyAdmin):
+class GateClockAdmin(ReadOnlyAdmin):
     list_display = ("last_evaluated_day", "updated_at")
     readonly_fields = ("last_evaluated_day", "policy", "updated_at")

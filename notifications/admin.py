@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import user_is_quality_director
 from core.errors import DomainError
+from core.read_only_admin import ReadOnlyAdmin
 from notifications.models import WEBHOOK_EVENT_KINDS, DeliveryAttempt, OutboxMessage, WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create, webhook_endpoint_errors, webhook_endpoint_revoke
 
@@ -135,17 +136,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self.message_user(request, _("%(count)d endpoint(s) revoked.") % {"count": count}, messages.SUCCESS)
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class _AttemptOutcome:
     @admin.display(description=gettext_lazy("outcome"))
     def outcome(self, attempt: DeliveryAttempt) -> str:
@@ -165,7 +155,7 @@ class DeliveryAttemptInline(_AttemptOutcome, admin.TabularInline):  # type: igno
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(_ReadOnlyAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "channel",
@@ -185,7 +175,7 @@ class OutboxMessageAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(DeliveryAttempt)
-class DeliveryAttemptAdmin(_AttemptOutcome, _ReadOnlyAdmin):
+class DeliveryAttemptAdmin(_AttemptOutcome, ReadOnlyAdmin):
     list_display = ("message", "number", "attempted_at", "outcome", "http_status", "duration_ms")
     # Succeeded "Unknown": attempts in progress, or whose worker stopped mid-send.
     list_filter = ("succeeded",)

@@ -7,9 +7,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.read_only_admin import ReadOnlyAdmin
 from topics.models import ReviewTopic, Team, TeamDigest, TopicPhrase
 from topics.teams import TeamInterest
 
@@ -42,28 +42,15 @@ class TeamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     filter_horizontal = ("members", "topics", "categories")
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Listed, never edited here: written by the tagger, the desk's phrase pages, the digests."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(TopicPhrase)
-class TopicPhraseAdmin(_ReadOnlyAdmin):
+class TopicPhraseAdmin(ReadOnlyAdmin):
     list_display = ("phrase", "topic", "language", "stems", "created_by", "created_at")
     list_filter = ("topic", "language")
     search_fields = ("phrase",)
 
 
 @admin.register(ReviewTopic)
-class ReviewTopicAdmin(_ReadOnlyAdmin):
+class ReviewTopicAdmin(ReadOnlyAdmin):
     list_display = ("review", "topic", "phrase", "matched", "negated", "tagged_at")
     list_filter = ("topic", "negated")
     list_select_related = ("topic", "phrase")
@@ -71,7 +58,7 @@ class ReviewTopicAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(TeamDigest)
-class TeamDigestAdmin(_ReadOnlyAdmin):
+class TeamDigestAdmin(ReadOnlyAdmin):
     list_display = ("user", "day", "review_count", "written_at")
     list_filter = ("day",)
     list_select_related = ("user",)
