@@ -153,6 +153,23 @@ def test_translations_keep_placeholders_and_surrounding_whitespace(messages: lis
     assert not problems
 
 
+# French sets a no-break space before “:” and a narrow one before “;”, “?” and “!” (“Autre :”,
+# “Pourquoi ?”); a plain space would let the sign wrap to the next line alone.
+FRENCH_PUNCTUATION = re.compile(r"(?<![\u00a0\u202f])[:;!?](?=\s|$)")
+# Code quoted in a sentence keeps its own punctuation (an HTTP header's colon).
+QUOTED_CODE = re.compile(r"«\u00a0[^»]*\u00a0»")
+
+
+def test_french_punctuation_has_its_no_break_space(messages: list[Entry]) -> None:
+    problems = []
+    for entry in messages:
+        for key, text in entry.msgstrs.items():
+            prose = QUOTED_CODE.sub("", text)
+            for match in FRENCH_PUNCTUATION.finditer(prose):
+                problems.append(f"{entry} {key}: {prose[max(0, match.start() - 20) : match.end()]!r}")
+    assert not problems, "\n".join(problems)
+
+
 def _po_catalog(entries: list[Entry]) -> dict[object, str]:
     """What a .mo compiled from these entries holds, keyed as gettext.GNUTranslations keys it."""
     catalog: dict[object, str] = {}
