@@ -9,7 +9,8 @@ everything else, so user text never becomes markup (docs/shopper.md, "Searching 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 
@@ -37,6 +38,24 @@ class MarkMode(Enum):
     SUBSTRING = "substring"
 
 
+@dataclass(frozen=True)
+class SearchMarking:
+    """What to mark in the reviews a search found: the query's stems per configuration, as
+    the database computed them (STEM), or the query's terms (SUBSTRING)."""
+
+    mode: MarkMode
+    terms: tuple[str, ...]
+    stems_by_config: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def words_for(self, language: str) -> Collection[str]:
+        if self.mode is MarkMode.SUBSTRING:
+            return self.terms
+        return self.stems_by_config.get(search_config(language), frozenset())
+
+    def marked(self, text: str, *, language: str) -> SafeString:
+        return text_marked(text, self.words_for(language), language=language, mode=self.mode)
+
+
 def search_has_word(query: str) -> bool:
     """Whether a query has something to search for: at least one letter or digit."""
     return _WORD.search(query) is not None
@@ -57,17 +76,16 @@ def search_config(language: str) -> str:
     return SEARCH_CONFIGS.get(language, DEFAULT_SEARCH_CONFIG)
 
 
-def _spans_by_stem(text: str, terms: Sequence[str], language: str) -> list[tuple[int, int]]:
+def _spans_by_stem(text: str, stems: Collection[str], language: str) -> list[tuple[int, int]]:
     stemmer = _stemmer(search_config(language))
-    wanted = {stemmer.stemWord(term) for term in terms} | set(terms)
     return [
         match.span()
         for match in _WORD.finditer(text)
-        if match.group().lower() in wanted or stemmer.stemWord(match.group().lower()) in wanted
+        if match.group().lower() in stems or stemmer.stemWord(match.group().lower()) in stems
     ]
 
 
-def _spans_by_substring(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+def _spans_by_substring(text: str, terms: Collection[str]) -> list[tuple[int, int]]:
     folded = text.lower()
     spans = []
     for term in terms:
@@ -88,19 +106,21 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def text_marked(text: str, terms: Sequence[str], *, language: str, mode: MarkMode) -> SafeString:
-    """The text, HTML-escaped, with each matching word (or, in SUBSTRING mode, each
-    occurrence of a term) in a <mark> element: the only markup in the result."""
-    if not terms or not text:
+def text_marked(text: str, words: Collection[str], *, language: str, mode: MarkMode) -> SafeString:
+    """The text, HTML-escaped, with what matched in <mark> elements, the only markup in the
+    result. STEM: `words` are stems (the database's lexemes for the review's configuration),
+    and each word of the text with one of them as its stem is marked.
+    SUBSTRING: `words` are the query's terms, and each of their occurrences is marked."""
+    if not words or not text:
         return escape(text)
     if mode is MarkMode.STEM:
-        spans = _spans_by_stem(text, terms, language)
+        spans = _spans_by_stem(text, words, language)
     else:
         # str.lower keeps the length of most text; where it would not (a few rare letters),
         # offsets would drift, so such a text is shown unmarked rather than marked wrongly.
         if len(text.lower()) != len(text):
             return escape(text)
-        spans = _spans_by_substring(text, terms)
+        spans = _spans_by_substring(text, words)
     parts: list[str] = []
     position = 0
     for start, end in _merged(spans):

@@ -17,7 +17,7 @@ from accounts.models import User
 from products.models import Product
 from reviews.highlights import CRITICAL_RATINGS, MIN_HELPFUL_VOTES, POSITIVE_RATINGS, Highlights, highlights_choose
 from reviews.models import ReasonCode, Review, ReviewReport, ReviewStatus, ReviewVote
-from reviews.search import DEFAULT_SEARCH_CONFIG, SEARCH_CONFIGS, MarkMode, search_terms
+from reviews.search import DEFAULT_SEARCH_CONFIG, SEARCH_CONFIGS, MarkMode, SearchMarking, search_terms
 
 # Public sort keys -> ordering; `-id` last so pages never overlap or skip a review.
 REVIEW_SORTS: dict[str, tuple[str, ...]] = {
@@ -58,10 +58,22 @@ def _postgresql(queryset: QuerySet[Review]) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
-def review_search_mark_mode(queryset: QuerySet[Review]) -> MarkMode:
-    """How the words a search found are marked: by stem where PostgreSQL stems, else as
-    the substrings the fallback matched."""
-    return MarkMode.STEM if _postgresql(queryset) else MarkMode.SUBSTRING
+def review_search_marking(queryset: QuerySet[Review], query: str) -> SearchMarking:
+    """What to mark in the reviews the search found. PostgreSQL: the query's lexemes in each
+    configuration, from PostgreSQL itself (one query), so its common words, which matched
+    nothing, are not marked either. Elsewhere: the query's words, as the fallback matched them."""
+    terms = search_terms(query)
+    if not terms or not _postgresql(queryset):
+        return SearchMarking(mode=MarkMode.SUBSTRING, terms=terms)
+    configs = sorted({DEFAULT_SEARCH_CONFIG, *SEARCH_CONFIGS.values()})
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT config, array(SELECT lexeme FROM unnest(to_tsvector(config::regconfig, %s))) "
+            "FROM unnest(%s::text[]) AS config",
+            [" ".join(terms), configs],
+        )
+        stems = {config: frozenset(lexemes) for config, lexemes in cursor.fetchall()}
+    return SearchMarking(mode=MarkMode.STEM, terms=terms, stems_by_config=stems)
 
 
 def _full_text_match(query: str) -> RawSQL:

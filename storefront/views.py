@@ -33,14 +33,13 @@ from reviews.models import (
     ReasonCode,
     Review,
 )
-from reviews.search import search_terms, text_marked
 from reviews.selectors import (
     review_highlights,
     review_list_public,
     review_moderation_figures,
     review_own_for_product,
     review_reported_by_user,
-    review_search_mark_mode,
+    review_search_marking,
     review_votes_by_user,
 )
 from storefront.structured_data import product_structured_data
@@ -99,12 +98,12 @@ def _public_nps(product: Product) -> dict[str, Any] | None:
 REVIEW_FILTER_KEYS = ("q", "stars", "language", "verified", "version")
 
 
-def _reviews_marked(reviews: list[Review], terms: tuple[str, ...], *, filterset: ProductReviewFilter) -> None:
-    """Gives each review its title and text with the searched words marked (escaped HTML)."""
-    mode = review_search_mark_mode(filterset.queryset)
+def _reviews_marked(reviews: list[Review], search: str, *, filterset: ProductReviewFilter) -> None:
+    """Gives each review its title and text with the words found marked (escaped HTML)."""
+    marking = review_search_marking(filterset.queryset, search)
     for review in reviews:
-        review.marked_title = text_marked(review.title, terms, language=review.language, mode=mode)  # type: ignore[attr-defined]
-        review.marked_body = text_marked(review.body, terms, language=review.language, mode=mode)  # type: ignore[attr-defined]
+        review.marked_title = marking.marked(review.title, language=review.language)  # type: ignore[attr-defined]
+        review.marked_body = marking.marked(review.body, language=review.language)  # type: ignore[attr-defined]
 
 
 @require_safe
@@ -127,9 +126,8 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
         review.is_mine = request.user.is_authenticated and review.author_id == request.user.pk  # type: ignore[attr-defined]
     # The search that was applied: a refused one (its error is shown) searched nothing.
     search = filterset.form.cleaned_data.get("q") or ""
-    terms = search_terms(search)
-    if terms:
-        _reviews_marked(reviews, terms, filterset=filterset)
+    if search and reviews:
+        _reviews_marked(reviews, search, filterset=filterset)
     is_filtered = any(filterset.form.cleaned_data.get(key) for key in REVIEW_FILTER_KEYS)
     # Highlights open the unfiltered list's first page: a search or a filter asks for something else.
     highlights = review_highlights(product=product) if not is_filtered and page.number == 1 else None

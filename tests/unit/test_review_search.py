@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from reviews.search import SEARCH_CONFIGS, MarkMode, search_config, search_has_word, search_terms, text_marked
+from reviews.search import (
+    SEARCH_CONFIGS,
+    MarkMode,
+    SearchMarking,
+    search_config,
+    search_has_word,
+    search_terms,
+    text_marked,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,19 +45,22 @@ def test_every_site_language_has_a_search_configuration() -> None:
 
 def test_stem_mode_marks_every_form_of_a_french_word() -> None:
     marked = text_marked(
-        "Chaussures confortables, une chaussure parfaite.", ("chaussure",), language="fr", mode=MarkMode.STEM
+        "Chaussures confortables, une chaussure parfaite.",
+        {"chaussur"},  # PostgreSQL's French lexeme of "chaussure"
+        language="fr",
+        mode=MarkMode.STEM,
     )
     assert marked == "<mark>Chaussures</mark> confortables, une <mark>chaussure</mark> parfaite."
 
 
 def test_stem_mode_stems_in_the_review_language() -> None:
-    marked = text_marked("Running shoes; I ran and run.", ("runs",), language="en", mode=MarkMode.STEM)
+    marked = text_marked("Running shoes; I ran and run.", {"run"}, language="en", mode=MarkMode.STEM)
     assert marked == "<mark>Running</mark> shoes; I ran and <mark>run</mark>."
 
 
 def test_stem_mode_marks_whole_words_only() -> None:
     assert (
-        text_marked("A scar on the car.", ("car",), language="en", mode=MarkMode.STEM)
+        text_marked("A scar on the car.", {"car"}, language="en", mode=MarkMode.STEM)
         == "A scar on the <mark>car</mark>."
     )
 
@@ -88,3 +99,19 @@ def test_without_terms_the_text_is_only_escaped() -> None:
 def test_a_text_whose_lower_case_changes_length_is_escaped_unmarked() -> None:
     # "İ" lower-cases to two characters: offsets would drift, so nothing is marked.
     assert text_marked("İstanbul <tent>", ("tent",), language="en", mode=MarkMode.SUBSTRING) == "İstanbul &lt;tent&gt;"
+
+
+def test_stem_marking_uses_the_stems_of_the_review_language_configuration() -> None:
+    # As PostgreSQL gives them: "the" is a common English word, so it has no English lexeme.
+    marking = SearchMarking(
+        mode=MarkMode.STEM,
+        terms=("the", "running"),
+        stems_by_config={"english": frozenset({"run"}), "french": frozenset({"the", "running"})},
+    )
+    assert marking.marked("The running man runs", language="en") == "The <mark>running</mark> man <mark>runs</mark>"
+    assert marking.marked("The running", language="fr") == "<mark>The</mark> <mark>running</mark>"
+
+
+def test_substring_marking_uses_the_terms_whatever_the_language() -> None:
+    marking = SearchMarking(mode=MarkMode.SUBSTRING, terms=("tent",))
+    assert marking.marked("Tente", language="fr") == "<mark>Tent</mark>e"

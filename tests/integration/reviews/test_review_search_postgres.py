@@ -91,3 +91,11 @@ def test_the_page_marks_every_form_of_the_word_found(client: Client, product: Pr
     assert f'id="review-{review.pk}"' in html
     assert ">\n<mark>Chaussures</mark></h3>" in html or "<mark>Chaussures</mark></h3>" in html
     assert "Une <mark>chaussure</mark> &lt;b&gt;solide&lt;/b&gt;." in html
+
+
+def test_common_words_are_not_marked_since_they_matched_nothing(client: Client, product: Product) -> None:
+    review_create(product=product, title="The tent", body="The tents were dry.", language="en")
+    response = client.get(reverse("product_detail", kwargs={"sku": product.sku}), {"q": "the tents"})
+    html = response.content.decode()
+    assert "The <mark>tent</mark></h3>" in html
+    assert "The <mark>tents</mark> were dry." in html
