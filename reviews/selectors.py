@@ -104,6 +104,8 @@ def review_list_searched(queryset: QuerySet[Review], query: str) -> QuerySet[Rev
     "chaussures"; the configuration's common words, such as "the" or "le", are ignored).
     Elsewhere (SQLite, the tests' default): each word must appear in the title or the text,
     ignoring ASCII case ("tent" also finds "tents" and "contents").
+    The PostgreSQL condition names the table `reviews_review`: filter the outer query,
+    never one used as a subquery (Django aliases those).
     """
     terms = search_terms(query)
     if not terms:
