@@ -2,7 +2,9 @@
 
 It reads query-string parameters that anyone can edit by hand, so a value that does not
 validate is ignored (the list is shown unfiltered on that criterion) rather than answered
-with an error page.
+with an error page. The search (`q`) says why it was ignored: its form error is shown
+beside the field (longer than SEARCH_MAX_LENGTH, or no letter or digit); a blank one is
+simply no search.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from typing import Any
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from products.models import STARS, Product
 from reviews.models import Review
-from reviews.selectors import DEFAULT_REVIEW_SORT, review_list_sorted
+from reviews.search import SEARCH_MAX_LENGTH, search_has_word
+from reviews.selectors import DEFAULT_REVIEW_SORT, review_list_searched, review_list_sorted
 
 
 # A callable, so the labels are translated per request, in the shopper's language.
@@ -26,9 +30,22 @@ def _stars_choices() -> list[tuple[str, str]]:
     return [(str(n), ngettext("%(n)d star", "%(n)d stars", n) % {"n": n}) for n in reversed(STARS)]
 
 
-class ProductReviewFilter(django_filters.FilterSet):
-    """Filters and sorts the published reviews of one product (pass `product=`)."""
+def _validate_search_has_word(value: str) -> None:
+    if value and not search_has_word(value):
+        raise ValidationError(_("Type at least one letter or digit to search."), code="no_word")
 
+
+class ProductReviewFilter(django_filters.FilterSet):
+    """Searches, filters and sorts the published reviews of one product (pass `product=`)."""
+
+    q = django_filters.CharFilter(
+        label=_("Search the reviews"),
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[_validate_search_has_word],
+        widget=forms.SearchInput(attrs={"maxlength": SEARCH_MAX_LENGTH}),
+        error_messages={"max_length": _("Search with at most %(limit_value)d characters (this has %(show_value)d).")},
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[
@@ -81,6 +98,9 @@ class ProductReviewFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset: QuerySet[Review], name: str, value: str) -> QuerySet[Review]:
         return queryset  # applied last, in filter_queryset
+
+    def filter_search(self, queryset: QuerySet[Review], name: str, value: str) -> QuerySet[Review]:
+        return review_list_searched(queryset, value)
 
     def filter_verified(self, queryset: QuerySet[Review], name: str, value: bool | None) -> QuerySet[Review]:
         return queryset.filter(verified_purchase=True) if value else queryset

@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
 from products.models import Product
+from reviews.highlights import CRITICAL_RATINGS, MIN_HELPFUL_VOTES, POSITIVE_RATINGS, Highlights, highlights_choose
 from reviews.models import ReasonCode, Review, ReviewReport, ReviewStatus, ReviewVote
+from reviews.search import DEFAULT_SEARCH_CONFIG, SEARCH_CONFIGS, MarkMode, SearchMarking, search_terms
 
 # Public sort keys -> ordering; `-id` last so pages never overlap or skip a review.
 REVIEW_SORTS: dict[str, tuple[str, ...]] = {
@@ -37,6 +41,95 @@ def review_list_public(*, product: Product) -> QuerySet[Review]:
 
 def review_list_sorted(queryset: QuerySet[Review], sort: str) -> QuerySet[Review]:
     return queryset.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS[DEFAULT_REVIEW_SORT]))
+
+
+# The text PostgreSQL searches, exactly as the GIN index `reviews_review_search` of
+# migration 0011 computes it: the planner uses the index only for this same expression
+# (tests/integration/reviews/test_review_search_postgres.py proves it with EXPLAIN).
+# Table-qualified, because a review's brand reply, often joined, has a `body` too.
+SEARCH_VECTOR_SQL = (
+    """to_tsvector(CASE "reviews_review"."language" WHEN 'fr' THEN 'french'::regconfig """
+    """ELSE 'english'::regconfig END, """
+    """COALESCE("reviews_review"."title", '') || ' ' || COALESCE("reviews_review"."body", ''))"""
+)
+
+
+def _postgresql(queryset: QuerySet[Review]) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def review_search_marking(queryset: QuerySet[Review], query: str) -> SearchMarking:
+    """What to mark in the reviews the search found. PostgreSQL: the query's lexemes in each
+    configuration, from PostgreSQL itself (one query), so its common words, which matched
+    nothing, are not marked either. Elsewhere: the query's words, as the fallback matched them."""
+    terms = search_terms(query)
+    if not terms or not _postgresql(queryset):
+        return SearchMarking(mode=MarkMode.SUBSTRING, terms=terms)
+    configs = sorted({DEFAULT_SEARCH_CONFIG, *SEARCH_CONFIGS.values()})
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT config, array(SELECT lexeme FROM unnest(to_tsvector(config::regconfig, %s))) "
+            "FROM unnest(%s::text[]) AS config",
+            [" ".join(terms), configs],
+        )
+        stems = {config: frozenset(lexemes) for config, lexemes in cursor.fetchall()}
+    return SearchMarking(mode=MarkMode.STEM, terms=terms, stems_by_config=stems)
+
+
+def _full_text_match(query: str) -> RawSQL:
+    # One branch per configuration, each with a constant query, so that each can be an
+    # index scan (a query built from the row's own language could not use the index).
+    branches: list[str] = []
+    params: list[str] = []
+    others = sorted(code for code, config in SEARCH_CONFIGS.items() if config != DEFAULT_SEARCH_CONFIG)
+    for code in others:
+        branches.append(
+            f"""("reviews_review"."language" = %s AND {SEARCH_VECTOR_SQL} @@ plainto_tsquery(%s::regconfig, %s))"""
+        )
+        params += [code, SEARCH_CONFIGS[code], query]
+    placeholders = ", ".join(["%s"] * len(others))
+    branches.append(
+        f"""("reviews_review"."language" NOT IN ({placeholders}) """
+        f"""AND {SEARCH_VECTOR_SQL} @@ plainto_tsquery(%s::regconfig, %s))"""
+    )
+    params += [*others, DEFAULT_SEARCH_CONFIG, query]
+    # Only constants are written into the SQL; the shopper's words and the codes are parameters.
+    sql = "(" + " OR ".join(branches) + ")"
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611  # nosec B611
+
+
+def review_list_searched(queryset: QuerySet[Review], query: str) -> QuerySet[Review]:
+    """The reviews whose title or text match every word of the query.
+
+    PostgreSQL: full-text search in each review's language (stems: "chaussure" finds
+    "chaussures"; the configuration's common words, such as "the" or "le", are ignored).
+    Elsewhere (SQLite, the tests' default): each word must appear in the title or the text,
+    ignoring ASCII case ("tent" also finds "tents" and "contents").
+    The PostgreSQL condition names the table `reviews_review`: filter the outer query,
+    never one used as a subquery (Django aliases those).
+    """
+    terms = search_terms(query)
+    if not terms:
+        return queryset
+    if _postgresql(queryset):
+        return queryset.filter(_full_text_match(" ".join(terms)))
+    for term in terms:
+        queryset = queryset.filter(Q(title__icontains=term) | Q(body__icontains=term))
+    return queryset
+
+
+def review_highlights(*, product: Product) -> Highlights | None:
+    """The product's review highlights (reviews.highlights), in one query: the first review
+    of each side in the "Most helpful" order, which is the rule's own ranking."""
+    candidates = Review.objects.counted().filter(
+        product=product, revision=product.revision, helpful_yes__gte=MIN_HELPFUL_VOTES
+    )
+    top_ids = [
+        candidates.filter(rating__in=ratings).order_by(*REVIEW_SORTS["helpful"]).values("pk")[:1]
+        for ratings in (sorted(POSITIVE_RATINGS), sorted(CRITICAL_RATINGS))
+    ]
+    tops = Review.objects.filter(Q(pk__in=top_ids[0]) | Q(pk__in=top_ids[1])).select_related("brand_reply")
+    return highlights_choose(tops, current_revision=product.revision)
 
 
 def review_list_structured_data(*, product: Product, limit: int) -> list[Review]:

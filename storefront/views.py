@@ -31,12 +31,15 @@ from reviews.models import (
     STORED_TITLE_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     ReasonCode,
+    Review,
 )
 from reviews.selectors import (
+    review_highlights,
     review_list_public,
     review_moderation_figures,
     review_own_for_product,
     review_reported_by_user,
+    review_search_marking,
     review_votes_by_user,
 )
 from storefront.structured_data import product_structured_data
@@ -91,6 +94,18 @@ def _public_nps(product: Product) -> dict[str, Any] | None:
     return {"score": nps_signed(counts.score), "answers": counts.answers}
 
 
+# The review filters that narrow the list (the sort only orders it).
+REVIEW_FILTER_KEYS = ("q", "stars", "language", "verified", "version")
+
+
+def _reviews_marked(reviews: list[Review], search: str, *, filterset: ProductReviewFilter) -> None:
+    """Gives each review its title and text with the words found marked (escaped HTML)."""
+    marking = review_search_marking(filterset.queryset, search)
+    for review in reviews:
+        review.marked_title = marking.marked(review.title, language=review.language)  # type: ignore[attr-defined]
+        review.marked_body = marking.marked(review.body, language=review.language)  # type: ignore[attr-defined]
+
+
 @require_safe
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     try:
@@ -109,6 +124,13 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
         review.my_vote = votes.get(review.pk)  # type: ignore[attr-defined]
         review.reported_by_me = review.pk in reported  # type: ignore[attr-defined]
         review.is_mine = request.user.is_authenticated and review.author_id == request.user.pk  # type: ignore[attr-defined]
+    # The search that was applied: a refused one (its error is shown) searched nothing.
+    search = filterset.form.cleaned_data.get("q") or ""
+    if search and reviews:
+        _reviews_marked(reviews, search, filterset=filterset)
+    is_filtered = any(filterset.form.cleaned_data.get(key) for key in REVIEW_FILTER_KEYS)
+    # Highlights open the unfiltered list's first page: a search or a filter asks for something else.
+    highlights = review_highlights(product=product) if not is_filtered and page.number == 1 else None
     product_url = reverse("product_detail", kwargs={"sku": product.sku})
     structured_data = product_structured_data(product, url=f"{settings.SITE_URL}{product_url}")
     return render(
@@ -123,10 +145,18 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
             "form": filterset.form,
             "page": page,
             "reviews": reviews,
+            "search": search,
+            "highlights": highlights,
+            "highlights_sides": [("positive", highlights.positive), ("critical", highlights.critical)]
+            if highlights
+            else [],
             "own_review": review_own_for_product(user=request.user, product=product),
             "structured_data": json_ld(structured_data),
             "canonical_url": f"{settings.SITE_URL}{product_url}",
-            "is_filtered": any(request.GET.get(key) for key in ("stars", "language", "verified", "version")),
+            "is_filtered": is_filtered,
+            "is_filtered_beyond_search": any(
+                filterset.form.cleaned_data.get(key) for key in REVIEW_FILTER_KEYS if key != "q"
+            ),
         },
     )
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -106,6 +107,18 @@ def _shopper_paths(world: XssWorld) -> Iterator[tuple[str, list[str]]]:
     yield "catalogue", [f"/products/?page={n}" for n in _pages(count + 2, CATALOGUE_PAGE_SIZE)]
     yield "product page", [f"/products/{MAIN_SKU}/?page={n}" for n in _pages(count, REVIEWS_PAGE_SIZE)]
     yield "transparency", ["/about/reviews/", f"/products/{FLAGGED_SKU}/"]
+    # The review search marks the words found inside the stored payloads (every page of a
+    # word most payloads hold), and shows the query back (field, count line, refusal):
+    # payloads as queries, the longer ones refused with their text kept in the field.
+    product = f"/products/{MAIN_SKU}/"
+    yield (
+        "review search",
+        [
+            *[f"{product}?{urlencode({'q': 'xss', 'page': n})}" for n in _pages(count, REVIEWS_PAGE_SIZE)],
+            *[f"{product}?{urlencode({'q': word})}" for word in ("script", "img src", "svg onload", "javascript", "a")],
+            *[f"{product}?{urlencode({'q': payload})}" for payload in world.payloads[::7]],
+        ],
+    )
 
 
 def _json_ld(page: Any) -> dict[str, Any]:

@@ -233,11 +233,11 @@ def test_a_product_page_with_1000_reviews_runs_a_fixed_number_of_queries(
     client.force_login(voter)
     url = reverse("product_detail", kwargs={"sku": product.sku})
     # session, user, product, improvement, count, page of reviews, JSON-LD sample, votes, reports, own review,
-    # and the user's and groups' permissions (the header's desk link)
-    with django_assert_max_num_queries(12):
+    # the user's and groups' permissions (the header's desk link), and the highlights (unfiltered first page)
+    with django_assert_max_num_queries(13):
         assert client.get(url, {"sort": "helpful"}).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(url, {"page": "50", "language": "fr"}).status_code == 200
     client.logout()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
