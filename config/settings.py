@@ -203,6 +203,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reviewgate <no-reply@reviewgate.local>")
+# Where an author contests a moderation decision: named in every rejection's statement of
+# reasons (EU Digital Services Act Art. 17 and 20; docs/desk.md). Set it to a read mailbox.
+MODERATION_APPEALS_EMAIL = env_str("MODERATION_APPEALS_EMAIL", "moderation@reviewgate.local")
 
 # --- Security (strict unless DEBUG; each switch overridable) ----------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -32,6 +32,7 @@ from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
     BODY_MIN_LENGTH,
     BRAND_REPLY_MAX_LENGTH,
+    DECISION_NOTE_MAX_LENGTH,
     LANGUAGE_CODES,
     RECOMMEND_MAX,
     RECOMMEND_MIN,
@@ -129,6 +130,7 @@ def _set_status(
     to_status: str,
     *,
     reason: str = "",
+    note: str = "",
     by: User | None = None,
     now: datetime | None = None,
 ) -> Review:
@@ -156,7 +158,13 @@ def _set_status(
         if not locked.employee:
             product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=+1)
     ReviewStatusChange.objects.create(
-        review=locked, from_status=locked.status, to_status=to_status, reason=reason, changed_by=by, changed_at=now
+        review=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        reason=reason,
+        note=note,
+        changed_by=by,
+        changed_at=now,
     )
     locked.status = to_status
     locked.status_reason = "" if to_status == ReviewStatus.PUBLISHED else reason
@@ -422,11 +430,29 @@ def _check_reason(reason: str, *, allowed: Sequence[ReasonCode]) -> None:
         )
 
 
+def decision_note_cleaned(reason: str, note: str) -> str:
+    """The moderator's note of a rejection's statement of reasons (EU DSA Art. 17), stripped:
+    required with "other" (the code alone says nothing), optional with a published rule."""
+    note = (note or "").strip()
+    if reason == ReasonCode.OTHER and not note:
+        message = _("With the reason “Other”, write what the review breaks: the author receives it.")
+        raise ValidationFailed(message, fields={"note": message})
+    if len(note) > DECISION_NOTE_MAX_LENGTH:
+        message = _("Keep the note to %(max)d characters.") % {"max": DECISION_NOTE_MAX_LENGTH}
+        raise ValidationFailed(message, fields={"note": message})
+    return note
+
+
 @transaction.atomic
-def review_reject(*, review: Review, reason: str, by: User | None, now: datetime | None = None) -> Review:
+def review_reject(
+    *, review: Review, reason: str, by: User | None, note: str = "", now: datetime | None = None
+) -> Review:
+    """Reject a review with a published reason code and, for "other", the moderator's note
+    (kept in its history and sent to its author in the statement of reasons)."""
     _check_reason(reason, allowed=REPORT_REASONS)
+    note = decision_note_cleaned(reason, note)
     _own_review_check(review, by)
-    return _set_status(review, ReviewStatus.REJECTED, reason=reason, by=by, now=now)
+    return _set_status(review, ReviewStatus.REJECTED, reason=reason, note=note, by=by, now=now)
 
 
 @transaction.atomic
