@@ -37,7 +37,7 @@ from desk.views.notice_chart import product_chart
 from gate.configured import threshold_decimal
 from gate.policy import GatePolicy
 from gate.services import ADDRESSED_PHRASE_MAX_LENGTH
-from products.models import Product
+from products.models import STARS, Product
 from reviews.forms import form_add_domain_error
 from reviews.models import Review
 from topics.models import Topic
@@ -47,7 +47,9 @@ REVIEWS_PAGE_SIZE = 10
 # A phrase searched for is one the desk offers (a complaint phrase, or one an improvement
 # addresses): no longer than a phrase an improvement may address.
 PHRASE_SEARCH_MAX_LENGTH = ADDRESSED_PHRASE_MAX_LENGTH
-STAR_CHOICES = {"low": [1, 2], "mid": [3], "high": [4, 5]}
+# A group of ratings (the product list's "low-rated" link) or one rating (each bar of a
+# notice's histogram opens its own stars).
+STAR_CHOICES = {"low": [1, 2], "mid": [3], "high": [4, 5], **{str(n): [n] for n in STARS}}
 # The product page's invitation figures: the last 12 months (as the key figures' period
 # "Last 12 months"), month by month.
 INVITATION_FIGURE_DAYS = 365
@@ -145,6 +147,7 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
             "revision": revision,
             "revisions": list(range(product.revision, -1, -1)),
             "stars_choice": stars_choice,
+            "star_values": list(reversed(STARS)),
             "phrase": phrase,
             "phrase_max_length": PHRASE_SEARCH_MAX_LENGTH,
             "topic_form": topic_form,
