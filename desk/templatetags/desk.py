@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
+from desk.versions import label_of
 from reviews.models import REASON_DESCRIPTIONS, ReasonCode
 
 register = template.Library()
@@ -32,6 +33,12 @@ def reason_label(code: Any) -> str:
         return str(ReasonCode(str(code)).label)
     except ValueError:
         return str(code)
+
+
+@register.filter
+def version_name(revision: Any, labels: Any) -> str:
+    """A product revision as people read it (desk.versions): never "version 0"."""
+    return label_of(int(revision), labels if isinstance(labels, dict) else None)
 
 
 @register.filter

@@ -39,7 +39,7 @@ def marker_label(event: GateEvent) -> str:
             "average": number_text(event.average),
             "count": event.count,
         }
-    return _("%(event)s on %(day)s: a new product revision starts") % {
+    return _("%(event)s on %(day)s: a new version of the product starts") % {
         "event": event_kind_label(event.kind),
         "day": day_text,
     }

@@ -24,6 +24,7 @@ from core.url_converters import sku_reverse
 from desk import selectors, services
 from desk.approvals import desk_improvement_request_submit
 from desk.forms import AssignForm, CommentForm, ImprovementForm, NoticeFilterForm
+from desk.versions import version_labels
 from desk.views.approvals import reject_form_for
 from desk.views.common import (
     can_manage,
@@ -148,6 +149,7 @@ def _notice_context(
         "today": today,
         "live": live,
         "revision": revision,
+        "version_labels": version_labels(product),
         "chart": notice_chart(notice, today=today, policy=policy),
         "histogram": histogram,
         "histogram_total": histogram_total,

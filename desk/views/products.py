@@ -32,6 +32,7 @@ from desk.forms import ReplyForm
 from desk.kpis import KpiRow
 from desk.selectors.invitations import invitation_facts, invitation_rows
 from desk.selectors.review_topics import review_topic_choices, review_topics_attach, reviews_about_topic
+from desk.versions import version_labels
 from desk.views.common import manager_required, number_text, reader_required, refused, render_desk
 from desk.views.notice_chart import product_chart
 from gate.configured import threshold_decimal
@@ -145,7 +146,7 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
             "page": page,
             "reviews": page.object_list,
             "revision": revision,
-            "revisions": list(range(product.revision, -1, -1)),
+            "version_labels": version_labels(product, mark_current=True),
             "stars_choice": stars_choice,
             "star_values": list(reversed(STARS)),
             "phrase": phrase,
