@@ -479,6 +479,8 @@ def moderation_reject(*, review: Review, reason: str, by: User, note: str = "", 
 @dataclass
 class BulkResult:
     done: list[int] = field(default_factory=list)
+    # Of ``done``, the published reviews that were kept published (their reports closed).
+    kept: list[int] = field(default_factory=list)
     # (review id, why it was skipped)
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
@@ -520,7 +522,10 @@ def moderation_bulk(
             continue
         try:
             if action == "approve":
+                was_published = review.status == ReviewStatus.PUBLISHED
                 moderation_approve(review=review, by=by, now=now)
+                if was_published:
+                    result.kept.append(pk)
             else:
                 moderation_reject(review=review, reason=reason, note=note, by=by, now=now)
         except DomainError as error:

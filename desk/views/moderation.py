@@ -84,12 +84,24 @@ def moderation_decide(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         form_add_domain_error(form, error)
         return render_desk(request, "desk/moderation.html", _queue_context(request, form), status=error.http_status)
-    if result.done:
-        if data["action"] == "approve":
-            text = ngettext("%(n)d review approved.", "%(n)d reviews approved.", len(result.done))
-        else:
-            text = ngettext("%(n)d review rejected.", "%(n)d reviews rejected.", len(result.done))
+    approved = len(result.done) - len(result.kept)
+    if data["action"] == "reject" and result.done:
+        text = ngettext(
+            "%(n)d review rejected. Its author is emailed the statement of reasons.",
+            "%(n)d reviews rejected. Each author is emailed the statement of reasons.",
+            len(result.done),
+        )
         messages.success(request, text % {"n": len(result.done)})
+    if data["action"] == "approve" and approved:
+        text = ngettext("%(n)d review approved.", "%(n)d reviews approved.", approved)
+        messages.success(request, text % {"n": approved})
+    if result.kept:
+        text = ngettext(
+            "%(n)d reported review kept published; its reports are closed.",
+            "%(n)d reported reviews kept published; their reports are closed.",
+            len(result.kept),
+        )
+        messages.success(request, text % {"n": len(result.kept)})
     for pk, why in result.skipped:
         messages.error(request, _("Review %(id)s was not changed: %(why)s") % {"id": pk, "why": why})
     return redirect(reverse("desk:moderation"))
