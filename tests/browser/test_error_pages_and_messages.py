@@ -95,3 +95,24 @@ def test_a_refused_rejection_stays_on_the_queue_then_the_rejection_is_confirmed(
     screenshot(page, "desk-moderation-rejected-message")
     assert_accessible(page)
     assert Review.objects.get(pk=review.pk).status == ReviewStatus.REJECTED
+
+
+def test_the_confirmation_is_in_view_where_the_action_returns(page: Any, live_server: Any) -> None:
+    """A comment returns to the notice's comments, far down the page: the message is shown
+    there, in view, not only at the top of the page."""
+    from accounts.roles import PRODUCT_MANAGER
+    from tests.integration.desk.factories import flagged_story
+
+    manager = user_create(PRODUCT_MANAGER, username="julia", display_name="Julia")
+    story = flagged_story(managers=[manager], name="Ridge tent 3", sku="RIDGE-3")
+    sign_in(page, live_server.url, "julia", PASSWORD)
+    notice_url = f"{live_server.url}/desk/notices/{story.notice.pk}/"
+    page.goto(notice_url)
+    page.get_by_role("textbox", name="Internal comment").fill("Supplier called; new zips next week.")
+    page.get_by_role("button", name="Add the comment").click()
+    status = page.get_by_role("status").filter(has_text="Comment added.")
+    expect(status).to_be_visible()
+    expect(status).to_be_in_viewport()
+    assert page.url.startswith(notice_url)
+    screenshot(page, "desk-notice-comment-message", full_page=False)
+    assert_accessible(page)
