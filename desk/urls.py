@@ -15,6 +15,15 @@ notice_page = page_with_forms(
         "assign": notices.notice_assign,
         "comment": notices.notice_comment,
         "improvement": notices.notice_improvement,
+        "improvement_approve": notices.notice_improvement_request_approve,
+        "improvement_reject": notices.notice_improvement_request_reject,
+    },
+)
+improvement_requests_page = page_with_forms(
+    approvals.improvement_requests,
+    {
+        "approve": approvals.improvement_requests_approve_from_page,
+        "reject": approvals.improvement_requests_reject_from_page,
     },
 )
 moderation_page = page_with_forms(
@@ -40,7 +49,7 @@ urlpatterns = [
     path("notices/<int:pk>/assign/", notices.notice_assign, name="notice_assign"),
     path("notices/<int:pk>/comments/", notices.notice_comment, name="notice_comment"),
     path("notices/<int:pk>/improvement/", notices.notice_improvement, name="notice_improvement"),
-    path("improvements/requests/", approvals.improvement_requests, name="improvement_requests"),
+    path("improvements/requests/", improvement_requests_page, name="improvement_requests"),
     path(
         "improvements/requests/<int:pk>/approve/",
         approvals.improvement_request_approve_view,

@@ -157,3 +157,56 @@ def test_a_refused_care_form_is_shown_at_the_case(client: Client, case: Case, fo
     response = client.post(page_url, {"form": form})
     assert response.status_code == 400 and response.request["PATH_INFO"] == page_url
     assert error in response.content.decode()
+
+
+# --- Improvement sign-off (GATE_IMPROVEMENT_APPROVAL = "director") ---------------------------
+
+
+@pytest.mark.parametrize("where", ["list", "notice"])
+def test_a_refused_improvement_rejection_is_shown_on_its_page_then_confirmed(
+    client: Client, settings: Any, withdrawn_story: Story, manager: User, director: User, where: str
+) -> None:
+    from gate.models import ImprovementRequest
+    from gate.services.approvals import improvement_request_submit
+
+    settings.GATE_IMPROVEMENT_APPROVAL = "director"
+    director.language = "en"  # the fixture's director reads French
+    director.save(update_fields=["language"])
+    waiting = improvement_request_submit(
+        product=withdrawn_story.product, by=manager, description="New zip supplier.", public_note=""
+    )
+    client.force_login(director)
+    if where == "list":
+        page_url, form = reverse("desk:improvement_requests"), "reject"
+    else:
+        page_url, form = reverse("desk:notice", kwargs={"pk": withdrawn_story.notice.pk}), "improvement_reject"
+    page = client.get(page_url).content.decode()
+    assert f'name="form" value="{form}"' in page and f'name="request" value="{waiting.pk}"' in page
+    refused = client.post(page_url, {"form": form, "request": waiting.pk, f"reject-{waiting.pk}-reason": " "})
+    assert refused.status_code == 400 and refused.request["PATH_INFO"] == page_url
+    assert "Say why the improvement is rejected." in refused.content.decode()
+    assert ImprovementRequest.objects.get().state == "pending"
+
+    done = client.post(
+        page_url,
+        {"form": form, "request": waiting.pk, f"reject-{waiting.pk}-reason": "The test report is missing."},
+        follow=True,
+    )
+    assert "Improvement rejected: its author is told why." in _status_messages(done)
+    assert ImprovementRequest.objects.get().state == "rejected"
+
+
+def test_an_improvement_approval_from_the_list_is_confirmed(
+    client: Client, settings: Any, withdrawn_story: Story, manager: User, director: User
+) -> None:
+    from gate.services.approvals import improvement_request_submit
+
+    settings.GATE_IMPROVEMENT_APPROVAL = "director"
+    director.language = "en"  # the fixture's director reads French
+    director.save(update_fields=["language"])
+    waiting = improvement_request_submit(
+        product=withdrawn_story.product, by=manager, description="New zip supplier.", public_note=""
+    )
+    client.force_login(director)
+    done = client.post(reverse("desk:improvement_requests"), {"form": "approve", "request": waiting.pk}, follow=True)
+    assert "Improvement approved: a new version of the product starts now." in _status_messages(done)
