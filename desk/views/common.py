@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -85,16 +85,14 @@ def page_with_forms(page: View, actions: Mapping[str, View]) -> View:
     page it was sent from, not at an action's: reloading, bookmarking or sharing it opens the
     page. Each form names its action in a hidden ``form`` field; the action view keeps its own
     checks (who may act, POST only) and redirects to the page after success, with a message.
+    A POST without a known ``form`` goes to the page itself, which answers as it always did.
     The actions' own addresses stay (scripts and tests post there), but no page uses them."""
 
     @wraps(page)
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method != "POST":
-            return page(request, *args, **kwargs)
-        action = actions.get(request.POST.get("form", ""))
-        if action is None:
-            raise BadRequest("unknown form")  # the styled 400 (core.error_pages)
-        return action(request, *args, **kwargs)
+        action = actions.get(request.POST.get("form", "")) if request.method == "POST" else None
+        # No known form: the page answers as before (sign in, 403, or 405 to a POST).
+        return (action or page)(request, *args, **kwargs)
 
     return view
 

@@ -106,10 +106,16 @@ def test_a_refused_moderation_keeps_the_page_address_and_what_was_typed(
     assert '<option value="other" selected>' in response.content.decode()
 
 
-def test_an_unknown_form_on_a_page_is_a_bad_request(client: Client, story: Story, manager: User) -> None:
+def test_a_post_without_a_known_form_gets_the_pages_own_answer(
+    client: Client, story: Story, manager: User, shopper: User
+) -> None:
+    url = reverse("desk:notice", kwargs={"pk": story.notice.pk})
+    assert client.post(url, {"form": "acknowledge"})["Location"].startswith(reverse("login"))  # signed out
+    client.force_login(shopper)
+    assert client.post(url, {"form": "acknowledge"}).status_code == 403
     client.force_login(manager)
-    response = client.post(reverse("desk:notice", kwargs={"pk": story.notice.pk}), {"form": "nothing"})
-    assert response.status_code == 400
+    assert client.post(url, {"form": "nothing"}).status_code == 405
+    assert client.post(url).status_code == 405
 
 
 def test_a_reply_is_confirmed(client: Client, story: Story, manager: User) -> None:
