@@ -116,3 +116,33 @@ def test_the_confirmation_is_in_view_where_the_action_returns(page: Any, live_se
     assert page.url.startswith(notice_url)
     screenshot(page, "desk-notice-comment-message", full_page=False)
     assert_accessible(page)
+
+
+def test_the_chart_names_its_right_axis_and_versions_read_by_date(page: Any, live_server: Any) -> None:
+    """The notice chart's right axis says "reviews per day"; each histogram bar opens its own
+    rating; the version filter reads "Original version" and "Version of <day> (current)"."""
+    from accounts.roles import PRODUCT_MANAGER
+    from desk.services import desk_improvement_log
+    from tests.integration.desk.factories import flagged_story
+
+    manager = user_create(PRODUCT_MANAGER, username="julia", display_name="Julia")
+    story = flagged_story(managers=[manager], name="Ridge tent 4", sku="RIDGE-4")
+    sign_in(page, live_server.url, "julia", PASSWORD)
+    page.goto(f"{live_server.url}/desk/notices/{story.notice.pk}/")
+    chart = page.locator("svg.rating-chart")
+    expect(chart.locator("text.chart-axis-unit")).to_have_text("reviews per day")
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=str(screenshot(page, "desk-notice-chart-page").with_name("desk-notice-chart.png")))
+    assert_accessible(page)
+    page.locator(".desk-histogram").get_by_role("link", name=re.compile("^5 stars")).click()
+    expect(page.locator("#f-stars")).to_have_value("5")
+    expect(page.locator(".desk-review-4")).to_have_count(0)
+    expect(page.locator(".desk-review-5")).not_to_have_count(0)
+
+    desk_improvement_log(notice=story.notice, by=manager, description="New zip supplier.")
+    page.goto(f"{live_server.url}/desk/products/RIDGE-4/reviews/?revision=0")
+    options = page.locator("#f-revision option").all_inner_texts()
+    assert options[-1] == "Original version" and re.fullmatch(r"Version of .+ \(current\)", options[0]), options
+    expect(page.locator(".badge-previous").first).to_have_text("Original version")
+    screenshot(page, "desk-product-reviews-versions", full_page=False)
+    assert_accessible(page)
