@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.period_query import MAX_PERIOD_DAYS
 from core.strict_dates import PeriodDayField
+from core.text_safety import validate_written_text
 from desk.bursts import BURST_STATEMENT_MAX_LENGTH
 from desk.models import COMMENT_MAX_LENGTH
 from desk.services import BULK_MAX
@@ -173,7 +174,11 @@ class ModerationForm(forms.Form):
     reviews = forms.TypedMultipleChoiceField(required=False, coerce=int)
     reason_selected = forms.ChoiceField(label=_("Reason"), required=False, choices=REASON_CHOICES)
     note_selected = forms.CharField(
-        label=NOTE_LABEL, help_text=NOTE_HELP, required=False, max_length=DECISION_NOTE_MAX_LENGTH
+        label=NOTE_LABEL,
+        help_text=NOTE_HELP,
+        required=False,
+        max_length=DECISION_NOTE_MAX_LENGTH,
+        validators=[validate_written_text],
     )
 
     def __init__(self, *args: Any, review_ids: Any = (), **kwargs: Any) -> None:

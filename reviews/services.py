@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +23,7 @@ from accounts.models import User
 from accounts.roles import user_is_staff_member
 from accounts.verification import email_verify_by_invitation
 from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.text_safety import validate_written_text
 from orders.invitation_use import purchase_verified
 from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
@@ -434,6 +436,13 @@ def decision_note_cleaned(reason: str, note: str) -> str:
     """The moderator's note of a rejection's statement of reasons (EU DSA Art. 17), stripped:
     required with "other" (the code alone says nothing), optional with a published rule."""
     note = (note or "").strip()
+    if "\x00" in note:  # the per-review notes of the queue are not form fields: no NUL validator
+        message = _("The note contains a null character: remove it.")
+        raise ValidationFailed(message, fields={"note": message})
+    try:
+        validate_written_text(note)
+    except DjangoValidationError as error:
+        raise ValidationFailed(error.messages[0], fields={"note": error.messages[0]}) from error
     if reason == ReasonCode.OTHER and not note:
         message = _("With the reason “Other”, write what the review breaks: the author receives it.")
         raise ValidationFailed(message, fields={"note": message})

@@ -140,3 +140,22 @@ def test_a_note_past_its_limit_is_refused(story: Story, moderator: User) -> None
     pending = add_review(story.product, rating=3, status=ReviewStatus.PENDING)
     with pytest.raises(ValidationFailed):
         services.moderation_reject(review=pending, reason="other", note="x" * 2001, by=moderator)
+
+
+@pytest.mark.parametrize("note", ["Zip\x00broke", "Open \u202e override"])
+def test_a_note_with_a_null_or_an_unclosed_direction_control_is_refused_on_the_queue(
+    client: Client, story: Story, moderator: User, note: str
+) -> None:
+    pending = add_review(story.product, rating=3, status=ReviewStatus.PENDING)
+    client.force_login(moderator)
+    response = client.post(
+        reverse("desk:moderation"),
+        {
+            "form": "decide",
+            "decision": f"reject:{pending.pk}",
+            f"reason_{pending.pk}": "other",
+            f"note_{pending.pk}": note,
+        },
+    )
+    assert response.status_code == 400
+    assert Review.objects.get(pk=pending.pk).status == ReviewStatus.PENDING
