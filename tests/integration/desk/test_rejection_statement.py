@@ -70,7 +70,9 @@ def test_a_reported_review_taken_down_says_it_was_reported_and_removed(
     review = add_review(story.product, rating=1, author=author, title="Rude")
     ReviewReport.objects.create(review=review, reporter=shopper, reason="offensive", created_at=timezone.now())
     services.moderation_reject(review=review, reason="offensive", by=moderator)
-    body = _statement().body
+    email = _statement()
+    body = email.body
+    assert "was removed" in email.subject
     assert "was removed from the site" in body
     assert "A shopper reported your review" in body
 
