@@ -27,6 +27,8 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-dev-only-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A form refused by the CSRF check gets the site's 403 page saying what to do (core/error_pages.py).
+CSRF_FAILURE_VIEW = "core.error_pages.csrf_failure"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -201,6 +203,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reviewgate <no-reply@reviewgate.local>")
+# Where an author contests a moderation decision: named in every rejection's statement of
+# reasons (EU Digital Services Act Art. 17 and 20; docs/desk.md). Set it to a read mailbox.
+MODERATION_APPEALS_EMAIL = env_str("MODERATION_APPEALS_EMAIL", "moderation@reviewgate.local")
 
 # --- Security (strict unless DEBUG; each switch overridable) ----------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -414,7 +419,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A 403 or 400 is an answer, not a fault: its one-line warning without the traceback
+    # Django attaches (core/log_filters.py).
+    "filters": {"no_traceback_for_client_errors": {"()": "core.log_filters.NoTracebackForClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["no_traceback_for_client_errors"]},
+    },
 }

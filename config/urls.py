@@ -19,4 +19,8 @@ urlpatterns = [
     path("api/", include("config.api_router")),
     path("admin/", admin.site.urls),
 ]
+# The site's error pages in its layout; the API's paths keep JSON (core/error_pages.py).
+handler400 = "core.error_pages.bad_request"
+handler403 = "core.error_pages.permission_denied"
+handler404 = "core.error_pages.page_not_found"
 handler500 = "core.db_unavailable.server_error"  # a database outage answers 503 (core/db_unavailable.py)

@@ -106,6 +106,7 @@ def _statement_email(review: Review, *, action: str, reason: str, statement: str
             "review_title": review.title,
             "reason": reason,
             "statement": statement,
+            "appeals_email": settings.MODERATION_APPEALS_EMAIL,  # how to contest (EU DSA Art. 17)
             "rules_url": settings.SITE_URL + reverse("about_reviews") + "#bursts",
             "my_reviews_url": settings.SITE_URL + reverse("review_mine"),
         },
@@ -124,7 +125,7 @@ def _decide_one(review: Review, *, action: str, reason: str, statement: str, by:
             decided = review_publish(review=review, by=by, now=now)
             audit_action = AuditAction.REVIEW_APPROVED
         else:
-            decided = review_reject(review=review, reason=reason, by=by, now=now)
+            decided = review_reject(review=review, reason=reason, note=statement, by=by, now=now)
             audit_action = AuditAction.REVIEW_REJECTED
         audit_record(
             actor=by,

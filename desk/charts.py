@@ -119,6 +119,8 @@ class ChartText:
     too_few: str = "Too few reviews to count"
     threshold: str = "Threshold"
     volume: str = "Reviews published per day"
+    # The unit of the right-hand axis (the bars' scale), written beside its top value.
+    volume_axis: str = "reviews per day"
     markers: dict[str, str] = field(default_factory=_default_marker_words)  # by EventKind value
     no_data: str = "No reviews in this period"
 
@@ -429,6 +431,9 @@ def rating_chart_context(
         "grid": grid_lines(frame, format_number),
         "volume_axis_y": VOLUME_TOP + VOLUME_HEIGHT,
         "volume_label_y": VOLUME_TOP + 4,
+        # The right axis's unit, in the gap above the bars, ending at the chart's right edge.
+        "volume_unit_x": WIDTH - 4,
+        "volume_unit_y": VOLUME_TOP - 6,
         "bars": volume_bars(days, frame),
         "top_volume": format_number(top_volume) if top_volume else None,
         "date_y": VOLUME_TOP + VOLUME_HEIGHT + AXIS_LABELS - 4,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.period_query import MAX_PERIOD_DAYS
 from core.strict_dates import PeriodDayField
+from core.text_safety import validate_written_text
 from desk.bursts import BURST_STATEMENT_MAX_LENGTH
 from desk.models import COMMENT_MAX_LENGTH
 from desk.services import BULK_MAX
@@ -25,7 +26,7 @@ from gate.services import (
 from gate.services.approvals import REJECTION_REASON_MAX_LENGTH
 from gate.services.improvements import ImprovementDescriptionValidator
 from reviews.forms import COUNTER_TEMPLATE
-from reviews.models import BODY_MAX_LENGTH, REPORT_REASONS
+from reviews.models import BODY_MAX_LENGTH, DECISION_NOTE_MAX_LENGTH, REPORT_REASONS, ReasonCode
 
 
 def _choices(form: forms.Form, name: str, choices: list[Any]) -> None:
@@ -160,14 +161,25 @@ class ReplyForm(forms.Form):
 REASON_CHOICES = [("", _("Choose a reason…")), *((code.value, code.label) for code in REPORT_REASONS)]
 
 
+NOTE_LABEL = _("Note to the author")
+NOTE_HELP = _("Sent with the reason in the statement of reasons. Required with “Other”.")
+
+
 class ModerationForm(forms.Form):
     """One form for the whole queue: a button per review (``approve:<id>``,
-    ``reject:<id>`` with that row's reason) and two for the selection (``approve:selected``,
-    ``reject:selected`` with the bulk reason)."""
+    ``reject:<id>`` with that row's reason and note) and two for the selection
+    (``approve:selected``, ``reject:selected`` with the bulk reason and note)."""
 
     decision = forms.RegexField(regex=r"^(approve|reject):(selected|[0-9]{1,18})\Z")  # ASCII: \d takes "٣"
     reviews = forms.TypedMultipleChoiceField(required=False, coerce=int)
     reason_selected = forms.ChoiceField(label=_("Reason"), required=False, choices=REASON_CHOICES)
+    note_selected = forms.CharField(
+        label=NOTE_LABEL,
+        help_text=NOTE_HELP,
+        required=False,
+        max_length=DECISION_NOTE_MAX_LENGTH,
+        validators=[validate_written_text],
+    )
 
     def __init__(self, *args: Any, review_ids: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -182,6 +194,7 @@ class ModerationForm(forms.Form):
         if target == "selected":
             ids = list(cleaned.get("reviews") or [])
             reason = cleaned.get("reason_selected") or ""
+            note = cleaned.get("note_selected") or ""
             if not ids:
                 self.add_error("reviews", _("Select at least one review."))
             if len(ids) > BULK_MAX:
@@ -189,9 +202,15 @@ class ModerationForm(forms.Form):
         else:
             ids = [int(target)]
             reason = self.data.get(f"reason_{target}", "")
+            note = str(self.data.get(f"note_{target}", "")).strip()
+            if len(note) > DECISION_NOTE_MAX_LENGTH:
+                self.add_error(None, _("Keep the note to %(max)d characters.") % {"max": DECISION_NOTE_MAX_LENGTH})
         if action == "reject" and reason not in {code.value for code in REPORT_REASONS}:
             self.add_error(None, _("Choose the reason for rejecting the review."))
-        cleaned.update(action=action, ids=ids, reason=reason)
+        elif action == "reject" and reason == ReasonCode.OTHER and not note:
+            message = _("With the reason “Other”, write what the review breaks: the author receives it.")
+            self.add_error("note_selected" if target == "selected" else None, message)
+        cleaned.update(action=action, ids=ids, reason=reason, note=note)
         return cleaned
 
 

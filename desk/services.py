@@ -36,7 +36,13 @@ from notifications.outbox import user_email_enqueue
 from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
 from reviews.models import HOLD_REASONS, REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
-from reviews.services import brand_reply_post, review_publish, review_reject, review_report_handle
+from reviews.services import (
+    brand_reply_post,
+    decision_note_cleaned,
+    review_publish,
+    review_reject,
+    review_report_handle,
+)
 
 __all__ = [
     "BulkResult",
@@ -346,7 +352,21 @@ def _reports_close(review: Review, *, by: User, now: datetime) -> int:
     return closed
 
 
-def _outcome_email(review: Review, *, kind: str, reason: str = "", now: datetime) -> None:
+def _outcome_email(
+    review: Review,
+    *,
+    kind: str,
+    now: datetime,
+    reason: str = "",
+    note: str = "",
+    was_published: bool = False,
+    reported: bool = False,
+) -> None:
+    """The author's email of a decision. A rejection is a statement of reasons (EU Digital
+    Services Act, Art. 17; templates/emails/review_rejected_body.txt): the decision, the facts
+    it rests on (pending or published, reported or not), the reason code, its published rule
+    and the moderator's note, that a person decided it (the burst rule's automated hold is
+    told apart in desk.bursts' own email), and how to contest it."""
     user_email_enqueue(
         recipient=review.author,
         kind=kind,
@@ -357,8 +377,14 @@ def _outcome_email(review: Review, *, kind: str, reason: str = "", now: datetime
             "product_sku": review.product.sku,
             "product_url": _product_url(review.product),
             "review_title": review.title,
+            "review_written": review.created_at.date().isoformat(),
+            "decided_on": now.date().isoformat(),
             "reason": reason,
-            "rules_url": settings.SITE_URL + reverse("about_reviews"),
+            "note": note,
+            "was_published": was_published,
+            "reported": reported,
+            "appeals_email": settings.MODERATION_APPEALS_EMAIL,
+            "rules_url": settings.SITE_URL + reverse("about_reviews") + "#moderation",
             "my_reviews_url": settings.SITE_URL + reverse("review_mine"),
         },
         now=now,
@@ -403,11 +429,12 @@ def _check_reason(reason: str) -> None:
         )
 
 
-def moderation_reject(*, review: Review, reason: str, by: User, now: datetime | None = None) -> Review:
-    """Reject a pending or a reported review with a published reason code; the author is
-    emailed the reason (and that an edited review is checked again)."""
+def moderation_reject(*, review: Review, reason: str, by: User, note: str = "", now: datetime | None = None) -> Review:
+    """Reject a pending or a reported review with a published reason code and the moderator's
+    note (required for "other"); the author is emailed the statement of reasons."""
     now = now or timezone.now()
     _check_reason(reason)
+    note = decision_note_cleaned(reason, note)
     _require_moderator(by, review.product)
     with transaction.atomic():
         locked = _queue_review_locked(review)
@@ -427,7 +454,7 @@ def moderation_reject(*, review: Review, reason: str, by: User, now: datetime | 
                 _("This review is published and nobody reported it: there is nothing to decide."),
                 code="nothing_to_moderate",
             )
-        locked = review_reject(review=locked, reason=reason, by=by, now=now)
+        locked = review_reject(review=locked, reason=reason, note=note, by=by, now=now)
         closed = _reports_close(locked, by=by, now=now)
         audit_record(
             actor=by,
@@ -435,21 +462,37 @@ def moderation_reject(*, review: Review, reason: str, by: User, now: datetime | 
             now=now,
             product=locked.product,
             target=locked,
-            details={"status_before": status_before, "reason": reason, "reports_closed": closed},
+            details={"status_before": status_before, "reason": reason, "note": note, "reports_closed": closed},
         )
-        _outcome_email(locked, kind="review_rejected", reason=reason, now=now)
+        _outcome_email(
+            locked,
+            kind="review_rejected",
+            reason=reason,
+            note=note,
+            was_published=status_before == ReviewStatus.PUBLISHED,
+            reported=closed > 0,
+            now=now,
+        )
     return locked
 
 
 @dataclass
 class BulkResult:
     done: list[int] = field(default_factory=list)
+    # Of ``done``, the published reviews that were kept published (their reports closed).
+    kept: list[int] = field(default_factory=list)
     # (review id, why it was skipped)
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
 def moderation_bulk(
-    *, review_ids: Sequence[int], action: str, by: User, reason: str = "", now: datetime | None = None
+    *,
+    review_ids: Sequence[int],
+    action: str,
+    by: User,
+    reason: str = "",
+    note: str = "",
+    now: datetime | None = None,
 ) -> BulkResult:
     """The same decision for many reviews, each in its own transaction: one that another
     moderator decided meanwhile (or that the user may not judge) is skipped and reported,
@@ -461,6 +504,7 @@ def moderation_bulk(
         raise ValidationFailed(_("Choose approve or reject."), fields={"action": _("Choose approve or reject.")})
     if action == "reject":
         _check_reason(reason)
+        note = decision_note_cleaned(reason, note)
     ids = sorted(set(review_ids))
     if not ids:
         raise ValidationFailed(_("Select at least one review."), fields={"reviews": _("Select at least one review.")})
@@ -478,9 +522,12 @@ def moderation_bulk(
             continue
         try:
             if action == "approve":
+                was_published = review.status == ReviewStatus.PUBLISHED
                 moderation_approve(review=review, by=by, now=now)
+                if was_published:
+                    result.kept.append(pk)
             else:
-                moderation_reject(review=review, reason=reason, by=by, now=now)
+                moderation_reject(review=review, reason=reason, note=note, by=by, now=now)
         except DomainError as error:
             result.skipped.append((pk, error.message))
         else:

@@ -23,6 +23,8 @@ STORED_BODY_MAX_LENGTH = 50_000
 # The brand's answer is always written here, so it keeps one limit.
 BRAND_REPLY_MAX_LENGTH = 5000
 REPORT_COMMENT_MAX_LENGTH = 1000
+# The moderator's own words in a rejection's statement of reasons (required for "other").
+DECISION_NOTE_MAX_LENGTH = 2000  # a burst's statement (desk.bursts) is kept as its note
 AUTHOR_NAME_MAX_LENGTH = 60
 # "How likely are you to recommend this product to a friend?": 0 to 10, optional (NPS).
 RECOMMEND_MIN, RECOMMEND_MAX = 0, 10
@@ -262,6 +264,9 @@ class ReviewStatusChange(models.Model):
     from_status = models.CharField(max_length=16, choices=ReviewStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ReviewStatus.choices)
     reason = models.CharField(max_length=32, choices=ReasonCode.choices, blank=True)
+    # The moderator's explanation sent in the statement of reasons (EU DSA Art. 17): required
+    # when the reason is "other", optional with a published reason (reviews.services.review_reject).
+    note = models.TextField(blank=True, max_length=DECISION_NOTE_MAX_LENGTH)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +23,7 @@ from accounts.models import User
 from accounts.roles import user_is_staff_member
 from accounts.verification import email_verify_by_invitation
 from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.text_safety import validate_written_text
 from orders.invitation_use import purchase_verified
 from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
@@ -32,6 +34,7 @@ from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
     BODY_MIN_LENGTH,
     BRAND_REPLY_MAX_LENGTH,
+    DECISION_NOTE_MAX_LENGTH,
     LANGUAGE_CODES,
     RECOMMEND_MAX,
     RECOMMEND_MIN,
@@ -129,6 +132,7 @@ def _set_status(
     to_status: str,
     *,
     reason: str = "",
+    note: str = "",
     by: User | None = None,
     now: datetime | None = None,
 ) -> Review:
@@ -156,7 +160,13 @@ def _set_status(
         if not locked.employee:
             product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=+1)
     ReviewStatusChange.objects.create(
-        review=locked, from_status=locked.status, to_status=to_status, reason=reason, changed_by=by, changed_at=now
+        review=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        reason=reason,
+        note=note,
+        changed_by=by,
+        changed_at=now,
     )
     locked.status = to_status
     locked.status_reason = "" if to_status == ReviewStatus.PUBLISHED else reason
@@ -422,11 +432,36 @@ def _check_reason(reason: str, *, allowed: Sequence[ReasonCode]) -> None:
         )
 
 
+def decision_note_cleaned(reason: str, note: str) -> str:
+    """The moderator's note of a rejection's statement of reasons (EU DSA Art. 17), stripped:
+    required with "other" (the code alone says nothing), optional with a published rule."""
+    note = (note or "").strip()
+    if "\x00" in note:  # the per-review notes of the queue are not form fields: no NUL validator
+        message = _("The note contains a null character: remove it.")
+        raise ValidationFailed(message, fields={"note": message})
+    try:
+        validate_written_text(note)
+    except DjangoValidationError as error:
+        raise ValidationFailed(error.messages[0], fields={"note": error.messages[0]}) from error
+    if reason == ReasonCode.OTHER and not note:
+        message = _("With the reason “Other”, write what the review breaks: the author receives it.")
+        raise ValidationFailed(message, fields={"note": message})
+    if len(note) > DECISION_NOTE_MAX_LENGTH:
+        message = _("Keep the note to %(max)d characters.") % {"max": DECISION_NOTE_MAX_LENGTH}
+        raise ValidationFailed(message, fields={"note": message})
+    return note
+
+
 @transaction.atomic
-def review_reject(*, review: Review, reason: str, by: User | None, now: datetime | None = None) -> Review:
+def review_reject(
+    *, review: Review, reason: str, by: User | None, note: str = "", now: datetime | None = None
+) -> Review:
+    """Reject a review with a published reason code and, for "other", the moderator's note
+    (kept in its history and sent to its author in the statement of reasons)."""
     _check_reason(reason, allowed=REPORT_REASONS)
+    note = decision_note_cleaned(reason, note)
     _own_review_check(review, by)
-    return _set_status(review, ReviewStatus.REJECTED, reason=reason, by=by, now=now)
+    return _set_status(review, ReviewStatus.REJECTED, reason=reason, note=note, by=by, now=now)
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
-from reviews.models import ReasonCode
+from desk.versions import label_of
+from reviews.models import REASON_DESCRIPTIONS, ReasonCode
 
 register = template.Library()
 
@@ -32,6 +33,29 @@ def reason_label(code: Any) -> str:
         return str(ReasonCode(str(code)).label)
     except ValueError:
         return str(code)
+
+
+@register.filter
+def version_name(revision: Any, labels: Any) -> str:
+    """A product revision as people read it (desk.versions): never "version 0"."""
+    return label_of(int(revision), labels if isinstance(labels, dict) else None)
+
+
+@register.filter
+def posted(form: Any, name: Any) -> str:
+    """What was sent in ``name`` with a form re-rendered after a refusal ("" otherwise): the
+    moderation queue's per-review fields are not form fields, and must keep what was typed."""
+    data = getattr(form, "data", None)
+    if not getattr(form, "is_bound", False) or data is None:
+        return ""
+    return str(data.get(str(name), ""))
+
+
+@register.filter
+def reason_rule(code: Any) -> str:
+    """The published rule a reason code stands for (/about/reviews/#moderation), or ""."""
+    description = REASON_DESCRIPTIONS.get(str(code))
+    return "" if description is None else str(description)
 
 
 @register.filter

@@ -8,7 +8,7 @@ them with 403). Pages hide their action forms from them (``desk_can_act``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import wraps
 from typing import Any
@@ -76,6 +76,25 @@ def signed_in(view: View, allowed: Callable[[User | AnonymousUser], bool]) -> Vi
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def page_with_forms(page: View, actions: Mapping[str, View]) -> View:
+    """A desk page whose forms post to the page's own address, as a Django form view does.
+
+    A refused submission (a form with errors, a refusal) is then shown at the address of the
+    page it was sent from, not at an action's: reloading, bookmarking or sharing it opens the
+    page. Each form names its action in a hidden ``form`` field; the action view keeps its own
+    checks (who may act, POST only) and redirects to the page after success, with a message.
+    A POST without a known ``form`` goes to the page itself, which answers as it always did.
+    The actions' own addresses stay (scripts and tests post there), but no page uses them."""
+
+    @wraps(page)
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        action = actions.get(request.POST.get("form", "")) if request.method == "POST" else None
+        # No known form: the page answers as before (sign in, 403, or 405 to a POST).
+        return (action or page)(request, *args, **kwargs)
+
+    return view
 
 
 def manager_required(view: View) -> View:

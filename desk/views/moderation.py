@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from desk.forms import BurstDecisionForm, ModerationForm
 from desk.views.common import moderator_required, render_desk
 from products.models import Product
 from reviews.forms import form_add_domain_error
-from reviews.models import REPORT_REASONS
+from reviews.models import DECISION_NOTE_MAX_LENGTH, REPORT_REASONS
 
 QUEUE_PAGE_SIZE = 50
 
@@ -54,6 +54,7 @@ def _queue_context(
         "left_to_others": selectors.moderation_left_to_others(user=user),
         "reasons": [(code.value, code.label) for code in REPORT_REASONS],
         "form": form,
+        "note_max": DECISION_NOTE_MAX_LENGTH,
     }
 
 
@@ -71,18 +72,36 @@ def moderation_decide(request: HttpRequest) -> HttpResponse:
     form = ModerationForm(request.POST, review_ids=ids)
     if not form.is_valid():
         return render_desk(request, "desk/moderation.html", _queue_context(request, form), status=400)
-    action, chosen, reason = form.cleaned_data["action"], form.cleaned_data["ids"], form.cleaned_data["reason"]
+    data = form.cleaned_data
     try:
-        result = services.moderation_bulk(review_ids=chosen, action=action, reason=reason, by=acting_user(request))
+        result = services.moderation_bulk(
+            review_ids=data["ids"],
+            action=data["action"],
+            reason=data["reason"],
+            note=data["note"],
+            by=acting_user(request),
+        )
     except DomainError as error:
         form_add_domain_error(form, error)
         return render_desk(request, "desk/moderation.html", _queue_context(request, form), status=error.http_status)
-    if result.done:
-        if action == "approve":
-            text = ngettext("%(n)d review approved.", "%(n)d reviews approved.", len(result.done))
-        else:
-            text = ngettext("%(n)d review rejected.", "%(n)d reviews rejected.", len(result.done))
+    approved = len(result.done) - len(result.kept)
+    if data["action"] == "reject" and result.done:
+        text = ngettext(
+            "%(n)d review rejected. Its author is emailed the statement of reasons.",
+            "%(n)d reviews rejected. Each author is emailed the statement of reasons.",
+            len(result.done),
+        )
         messages.success(request, text % {"n": len(result.done)})
+    if data["action"] == "approve" and approved:
+        text = ngettext("%(n)d review approved.", "%(n)d reviews approved.", approved)
+        messages.success(request, text % {"n": approved})
+    if result.kept:
+        text = ngettext(
+            "%(n)d reported review kept published; its reports are closed.",
+            "%(n)d reported reviews kept published; their reports are closed.",
+            len(result.kept),
+        )
+        messages.success(request, text % {"n": len(result.kept)})
     for pk, why in result.skipped:
         messages.error(request, _("Review %(id)s was not changed: %(why)s") % {"id": pk, "why": why})
     return redirect(reverse("desk:moderation"))
@@ -128,3 +147,11 @@ def moderation_burst_decide(request: HttpRequest, product_id: int) -> HttpRespon
     for pk, why in result.skipped:
         messages.error(request, _("Review %(id)s was not changed: %(why)s") % {"id": pk, "why": why})
     return redirect(reverse("desk:moderation"))
+
+
+def moderation_burst_decide_from_page(request: HttpRequest) -> HttpResponse:
+    """The burst form as posted to the queue's own page: its product in a hidden field."""
+    product_id = ascii_int(request.POST.get("product", ""), minimum=1)
+    if product_id is None:
+        raise Http404
+    return moderation_burst_decide(request, product_id)

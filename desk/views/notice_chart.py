@@ -39,7 +39,7 @@ def marker_label(event: GateEvent) -> str:
             "average": number_text(event.average),
             "count": event.count,
         }
-    return _("%(event)s on %(day)s: a new product revision starts") % {
+    return _("%(event)s on %(day)s: a new version of the product starts") % {
         "event": event_kind_label(event.kind),
         "day": day_text,
     }
@@ -123,6 +123,7 @@ def rating_chart(product: Product, *, first: date, last: date, policy: GatePolic
         too_few=_("Fewer than %(n)s reviews: not judged") % {"n": policy.min_reviews},
         threshold=_("Threshold"),
         volume=_("Reviews published per day"),
+        volume_axis=_("reviews per day"),
         markers={kind.value: str(label) for kind, label in EVENT_KIND_LABELS.items()},
         no_data=_("No reviews in this period"),
     )

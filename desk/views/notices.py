@@ -23,8 +23,15 @@ from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from desk import selectors, services
 from desk.approvals import desk_improvement_request_submit
-from desk.forms import AssignForm, CommentForm, ImprovementForm, NoticeFilterForm
-from desk.views.approvals import reject_form_for
+from desk.forms import AssignForm, CommentForm, ImprovementForm, ImprovementRejectForm, NoticeFilterForm
+from desk.versions import version_labels
+from desk.views.approvals import (
+    improvement_request_approve_view,
+    improvement_request_reject_view,
+    posted_request_id,
+    reject_form_for,
+    reject_form_refused,
+)
 from desk.views.common import (
     can_manage,
     desk_home_url,
@@ -148,6 +155,7 @@ def _notice_context(
         "today": today,
         "live": live,
         "revision": revision,
+        "version_labels": version_labels(product),
         "chart": notice_chart(notice, today=today, policy=policy),
         "histogram": histogram,
         "histogram_total": histogram_total,
@@ -319,3 +327,21 @@ def _notice_improvement_request(request: HttpRequest, notice: WithdrawalNotice, 
         _("Improvement sent for approval: nothing changes until a quality director approves it. They are emailed."),
     )
     return redirect(_notice_url(notice, "approval"))
+
+
+def notice_improvement_request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice page's approve form (``pk``: the notice's; the request's in a hidden field)."""
+    return improvement_request_approve_view(request, posted_request_id(request))
+
+
+def notice_improvement_request_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice page's reject form: a refused rejection is shown on the notice's page."""
+
+    def refused_here(form: ImprovementRejectForm, error: DomainError) -> HttpResponse:
+        reject_form_refused(form, error)
+        notice = notice_or_404(request, pk)
+        context = _notice_context(request, notice)
+        context["reject_form"] = form
+        return render_desk(request, "desk/notice_detail.html", context, status=error.http_status)
+
+    return improvement_request_reject_view(request, posted_request_id(request), on_refused=refused_here)

@@ -32,12 +32,13 @@ from desk.forms import ReplyForm
 from desk.kpis import KpiRow
 from desk.selectors.invitations import invitation_facts, invitation_rows
 from desk.selectors.review_topics import review_topic_choices, review_topics_attach, reviews_about_topic
+from desk.versions import version_labels
 from desk.views.common import manager_required, number_text, reader_required, refused, render_desk
 from desk.views.notice_chart import product_chart
 from gate.configured import threshold_decimal
 from gate.policy import GatePolicy
 from gate.services import ADDRESSED_PHRASE_MAX_LENGTH
-from products.models import Product
+from products.models import STARS, Product
 from reviews.forms import form_add_domain_error
 from reviews.models import Review
 from topics.models import Topic
@@ -47,7 +48,9 @@ REVIEWS_PAGE_SIZE = 10
 # A phrase searched for is one the desk offers (a complaint phrase, or one an improvement
 # addresses): no longer than a phrase an improvement may address.
 PHRASE_SEARCH_MAX_LENGTH = ADDRESSED_PHRASE_MAX_LENGTH
-STAR_CHOICES = {"low": [1, 2], "mid": [3], "high": [4, 5]}
+# A group of ratings (the product list's "low-rated" link) or one rating (each bar of a
+# notice's histogram opens its own stars).
+STAR_CHOICES = {"low": [1, 2], "mid": [3], "high": [4, 5], **{str(n): [n] for n in STARS}}
 # The product page's invitation figures: the last 12 months (as the key figures' period
 # "Last 12 months"), month by month.
 INVITATION_FIGURE_DAYS = 365
@@ -143,8 +146,9 @@ def product_reviews(request: HttpRequest, sku: str) -> HttpResponse:
             "page": page,
             "reviews": page.object_list,
             "revision": revision,
-            "revisions": list(range(product.revision, -1, -1)),
+            "version_labels": version_labels(product, mark_current=True),
             "stars_choice": stars_choice,
+            "star_values": list(reversed(STARS)),
             "phrase": phrase,
             "phrase_max_length": PHRASE_SEARCH_MAX_LENGTH,
             "topic_form": topic_form,

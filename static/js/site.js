@@ -78,6 +78,25 @@
       // Take keyboard and screen-reader users straight to what needs correcting.
       errors.setAttribute("tabindex", "-1");
       errors.focus();
+    } else {
+      showMessagesAtTarget();
     }
   });
+
+  // An action that redirects to a part of a long page (a notice's "#comments") is confirmed
+  // at the top of the page, out of view where the browser lands: show the confirmation at
+  // the start of that part instead, and take the focus there so a screen reader reads it.
+  function showMessagesAtTarget() {
+    var messages = document.querySelector(".messages");
+    var id = window.location.hash.slice(1);
+    var target = id ? document.getElementById(decodeURIComponent(id)) : null;
+    if (!messages || !target || !document.getElementById("main").contains(target)) {
+      return;
+    }
+    messages.classList.add("messages-at-target");
+    target.insertBefore(messages, target.firstChild);
+    messages.setAttribute("tabindex", "-1");
+    messages.focus({ preventScroll: true });
+    target.scrollIntoView();
+  }
 })();

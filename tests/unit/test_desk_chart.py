@@ -232,3 +232,15 @@ def test_the_legend_names_the_kinds_of_marker_shown_in_the_gates_order_and_wraps
     entries = legend_entries(text(average="A" * 60), markers)
     assert [entry.label for entry in entries][-2:] == ["Flagged", "Withdrawn"]
     assert len({entry.y for entry in entries}) > 1
+
+
+def test_the_right_axis_names_its_unit_inside_the_chart() -> None:
+    """The bars' scale (the right axis) reads "12" and, above it, "reviews per day"."""
+    svg = render(days([(10, 30, 2), (10, 30, 12)]), text=text(volume_axis="reviews per day"))
+    [unit] = [t for t in svg.iter(f"{SVG}text") if "chart-axis-unit" in (t.get("class") or "")]
+    assert unit.text == "reviews per day"
+    assert unit.get("text-anchor") == "end"
+    width = float((svg.get("viewBox") or "").split()[2])
+    assert float(unit.get("x") or 0) <= width  # ends inside the drawing
+    volume_top = [t for t in svg.iter(f"{SVG}text") if t.text == "12"]
+    assert volume_top and float(unit.get("y") or 0) < float(volume_top[0].get("y") or 0)

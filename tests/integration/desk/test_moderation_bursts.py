@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -213,3 +214,33 @@ def test_the_ordinary_queue_cannot_decide_a_held_burst(burst: list[Review], mode
     assert len(result.skipped) == len(burst)
     assert all("held" in message for _pk, message in result.skipped)
     assert Review.objects.filter(pk__in=[review.pk for review in burst], status=ReviewStatus.PUBLISHED).count() == 0
+
+
+def test_a_burst_form_sent_from_the_queue_is_refused_there_and_its_rejection_says_how_to_contest(
+    client: Client, moderator: User, product: Product, burst: list[Review]
+) -> None:
+    """The queue's burst form posts to the queue itself (desk.views.common.page_with_forms):
+    a refusal re-renders at /desk/moderation/ with what was typed; a rejection's email is a
+    statement of reasons (the automated hold told apart from the person's decision)."""
+    client.force_login(moderator)
+    page_url = reverse("desk:moderation")
+    refused = client.post(
+        page_url, {"form": "burst", "product": product.pk, "decision": "reject:all", "statement": STATEMENT}
+    )
+    assert refused.status_code == 400 and refused.request["PATH_INFO"] == page_url
+    html = refused.content.decode()
+    assert "Choose the reason for rejecting the reviews." in html and STATEMENT in html
+
+    response = client.post(
+        page_url,
+        {"form": "burst", "product": product.pk, "decision": "reject:all", "reason": "fake", "statement": STATEMENT},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == page_url
+    assert "6 held reviews rejected." in response.content.decode()
+    email = deliver(OutboxMessage.objects.filter(kind="review_burst").order_by("pk").first())  # type: ignore[arg-type]
+    assert (
+        "An automated rule (the burst rule" in email.body
+        and "a person (the moderator) took this decision" in email.body
+    )
+    assert f"write to {django_settings.MODERATION_APPEALS_EMAIL} within six months" in email.body
