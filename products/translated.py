@@ -1,0 +1,34 @@
+"""Queries over the catalogue's texts in every language (products/translation.py).
+
+django-modeltranslation gives each translated field a column per language and rewrites
+`name` in a query to the active language's column, without the fallback its attribute
+reads apply: ordered by `name_fr`, a product with no French name would sort apart from
+its English name shown on the page. These expressions apply the same fallback in SQL.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, Q, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, NullIf
+from modeltranslation import settings as translation_settings
+from modeltranslation.utils import build_localized_fieldname, get_language
+
+
+def localized(field: str) -> Combinable:
+    """`field` as a page shows it in the active language: its own text, else the default
+    language's (an empty text counts as missing, as modeltranslation's fallback has it)."""
+    default = build_localized_fieldname(field, translation_settings.DEFAULT_LANGUAGE)
+    language = get_language()
+    if language == translation_settings.DEFAULT_LANGUAGE:
+        return F(default)
+    return Coalesce(NullIf(F(build_localized_fieldname(field, language)), Value("")), F(default))
+
+
+def contains_in_any_language(field: str, term: str, *, prefix: str = "") -> Q:
+    """`field` contains `term` (case-insensitive) in one language or another: a shopper
+    types the name they saw, in whichever language they saw it."""
+    condition = Q()
+    for code in translation_settings.AVAILABLE_LANGUAGES:
+        condition |= Q(**{f"{prefix}{build_localized_fieldname(field, code)}__icontains": term})
+    return condition
