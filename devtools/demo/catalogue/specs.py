@@ -12,6 +12,7 @@ class CategorySpec:
     # Relative review volume by calendar month (January first): tents sell in summer,
     # headphones before Christmas.
     season: tuple[float, ...]
+    name_fr: str
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class ProductSpec:
     kind: str
     noun: Noun
     description: str
+    # The French catalogue's texts (products/translation.py); English is `name`, `description`.
+    name_fr: str
+    description_fr: str
     # Relative review volume, and the mean rating customers give it (normal products).
     popularity: float = 1.0
     mean: float = 4.1
