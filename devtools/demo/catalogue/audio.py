@@ -21,6 +21,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         launched_days_ago=220,
         managed=True,
         scenario="withdrawn_recent",
+        traits=frozenset({"commute", "mic", "touch"}),
     ),
     ProductSpec(
         "ADR-1700",
@@ -36,6 +37,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "filaire et un étui rigide pliable.",
         popularity=2.0,
         mean=4.4,
+        traits=frozenset({"commute", "headband", "mic"}),
     ),
     ProductSpec(
         "ADR-1300",
@@ -50,6 +52,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "(IPX5), 8 heures d'autonomie.",
         popularity=1.8,
         mean=4.0,
+        traits=frozenset({"sport", "touch"}),
     ),
     ProductSpec(
         "SNC-2300",
@@ -65,6 +68,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "circulation. IP67, 8 heures d'autonomie, 29 g.",
         popularity=1.2,
         mean=3.9,
+        traits=frozenset({"commute", "sport"}),
     ),
     ProductSpec(
         "SNC-2100",
@@ -80,6 +84,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "d'autonomie, arceau souple réglable et câble pour l'avion.",
         popularity=1.0,
         mean=4.2,
+        traits=frozenset({"headband"}),
     ),
     ProductSpec(
         "ADR-1100",
@@ -95,6 +100,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "pour les appels et trois tailles d'embouts.",
         popularity=1.4,
         mean=3.8,
+        traits=frozenset({"commute", "mic", "touch"}),
     ),
     ProductSpec(
         "SNC-2500",
@@ -110,6 +116,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "réduction de bruit, un adaptateur avion et un étui rigide.",
         popularity=1.5,
         mean=4.3,
+        traits=frozenset({"commute", "headband", "mic"}),
     ),
     ProductSpec(
         "ADR-1800",
@@ -125,6 +132,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "pour la musique à la piscine, IP68 jusqu'à 2 mètres.",
         popularity=0.8,
         mean=3.7,
+        traits=frozenset({"sport", "swim"}),
     ),
     ProductSpec(
         "SNC-2200",
@@ -140,6 +148,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "charge rapide (10 minutes pour 2 heures).",
         popularity=0.9,
         mean=4.1,
+        traits=frozenset({"commute", "mic", "sport"}),
     ),
     ProductSpec(
         "ADR-1600",
@@ -155,5 +164,6 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "haut-parleurs de 50 mm et coussinets à mémoire de forme.",
         popularity=1.1,
         mean=4.0,
+        traits=frozenset({"gaming", "headband", "mic"}),
     ),
 )

@@ -19,6 +19,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "sur la ceinture et housse de pluie intégrée.",
         popularity=1.9,
         mean=4.3,
+        traits=frozenset({"frame", "hiking", "hip_belt", "straps", "trek", "ventilated"}),
     ),
     ProductSpec(
         "SNT-3200",
@@ -33,6 +34,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "dos rembourré.",
         popularity=2.2,
         mean=4.2,
+        traits=frozenset({"hiking", "straps"}),
     ),
     ProductSpec(
         "APR-6070",
@@ -48,6 +50,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "rappels de charge, compartiment séparé pour le sac de couchage et accès frontal zippé.",
         popularity=1.1,
         mean=4.4,
+        traits=frozenset({"frame", "hiking", "hip_belt", "straps", "trek"}),
     ),
     ProductSpec(
         "SNT-3100",
@@ -63,6 +66,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "sangles de poitrine et porte-casque.",
         popularity=1.1,
         mean=3.9,
+        traits=frozenset({"hiking", "straps"}),
     ),
     ProductSpec(
         "SNT-3450",
@@ -78,6 +82,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "et ceinture conique.",
         popularity=1.0,
         mean=4.1,
+        traits=frozenset({"frame", "hiking", "hip_belt", "straps", "trek", "ventilated"}),
     ),
     ProductSpec(
         "SNT-3010",
@@ -93,6 +98,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "de poitrine et des passepoils réfléchissants.",
         popularity=0.8,
         mean=4.3,
+        traits=frozenset({"hiking", "straps"}),
     ),
     ProductSpec(
         "APR-6050",
@@ -108,6 +114,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "plupart des bagages cabine, avec un harnais escamotable.",
         popularity=1.2,
         mean=4.1,
+        traits=frozenset({"straps", "travel"}),
     ),
     ProductSpec(
         "SNT-3015",
@@ -121,6 +128,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         description_fr="Un sac de 15 litres qui se range dans sa propre poche, 120 g.",
         popularity=1.0,
         mean=3.8,
+        traits=frozenset({"hiking", "straps"}),
     ),
     ProductSpec(
         "APR-6080",
@@ -137,6 +145,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         popularity=0.7,
         mean=4.3,
         launched_days_ago=420,
+        traits=frozenset({"straps", "travel"}),
     ),
     ProductSpec(
         "SNT-3003",
@@ -151,5 +160,6 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "courtes randonnées et les journées en ville.",
         popularity=0.9,
         mean=4.0,
+        traits=frozenset({"hiking"}),
     ),
 )

@@ -22,6 +22,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         launched_days_ago=540,
         managed=True,
         scenario="reinstated",
+        traits=frozenset({"electric", "mount", "plastic"}),
     ),
     ProductSpec(
         "VLM-7120",
@@ -96,6 +97,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "pour les zones à fort risque de vol.",
         popularity=1.1,
         mean=4.0,
+        traits=frozenset({"mount"}),
     ),
     ProductSpec(
         "VLM-7900",
@@ -110,6 +112,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "pour valves Presta et Schrader.",
         popularity=1.3,
         mean=4.3,
+        traits=frozenset({"plastic"}),
     ),
     ProductSpec(
         "VLM-7810",
@@ -125,6 +128,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "bandes réfléchissantes et pochette pour ordinateur portable.",
         popularity=1.0,
         mean=3.9,
+        traits=frozenset({"mount", "plastic"}),
     ),
     ProductSpec(
         "RAY-6300",
@@ -140,6 +144,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "amovible. Norme EN 1078.",
         popularity=1.2,
         mean=4.2,
+        traits=frozenset({"plastic"}),
     ),
     ProductSpec(
         "VLM-7700",
@@ -155,5 +160,6 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "flancs réfléchissants. Gonflage de 4,5 à 6,5 bar.",
         popularity=0.8,
         mean=3.8,
+        traits=frozenset({"tyre"}),
     ),
 )

@@ -80,6 +80,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "sur toute la longueur et un sac de compression. S'ouvre en couette.",
         popularity=1.6,
         mean=4.1,
+        traits=frozenset({"bag"}),
     ),
     ProductSpec(
         "BVK-5300",
@@ -109,6 +110,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "supporte 110 kg. Se plie à plat dans sa housse de transport.",
         popularity=1.3,
         mean=4.0,
+        traits=frozenset({"plastic"}),
     ),
     ProductSpec(
         "CFD-4810",
@@ -124,6 +126,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "mode faible. Crochet et base aimantée.",
         popularity=1.1,
         mean=4.2,
+        traits=frozenset({"electric", "plastic"}),
     ),
     ProductSpec(
         "BVK-5250",
@@ -139,6 +142,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         popularity=0.7,
         mean=4.5,
         launched_days_ago=450,
+        traits=frozenset({"bag"}),
     ),
     ProductSpec(
         "CFD-4820",

@@ -21,6 +21,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         launched_days_ago=360,
         managed=True,
         scenario="recovered",
+        traits=frozenset({"cooking", "hob"}),
     ),
     ProductSpec(
         "MCV-8300",
@@ -37,6 +38,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         popularity=1.4,
         mean=4.4,
         managed=True,
+        traits=frozenset({"cooking", "hob"}),
     ),
     ProductSpec(
         "MCV-8240",
@@ -53,6 +55,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         popularity=1.5,
         mean=4.6,
         managed=True,
+        traits=frozenset({"cooking", "hob"}),
     ),
     ProductSpec(
         "FRN-9020",
@@ -67,6 +70,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "livré avec un protège-lame.",
         popularity=1.3,
         mean=4.3,
+        traits=frozenset({"blade", "cooking"}),
     ),
     ProductSpec(
         "FRN-9170",
@@ -81,6 +85,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "automatique.",
         popularity=1.6,
         mean=3.9,
+        traits=frozenset({"electric", "liquid", "noisy", "plastic", "worktop"}),
     ),
     ProductSpec(
         "FRN-9800",
@@ -94,6 +99,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         description_fr="Un mixeur plongeant de 800 W avec pied en inox, fouet, mini-hachoir et gobelet de 700 ml.",
         popularity=1.3,
         mean=4.0,
+        traits=frozenset({"cooking", "electric", "noisy", "plastic"}),
     ),
     ProductSpec(
         "MCV-8600",
@@ -110,6 +116,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         popularity=1.0,
         mean=4.2,
         managed=True,
+        traits=frozenset({"cooking", "hob"}),
     ),
     ProductSpec(
         "FRN-9300",
@@ -123,6 +130,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         description_fr="Trois planches à découper en bambou (petite, moyenne, grande) avec rigoles à jus.",
         popularity=0.9,
         mean=4.1,
+        traits=frozenset({"cooking", "wood", "worktop"}),
     ),
     ProductSpec(
         "FRN-9410",
@@ -140,6 +148,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         launched_days_ago=330,
         managed=True,
         scenario="flag_earlier",
+        traits=frozenset({"insulated", "liquid", "lunch", "plastic"}),
     ),
     ProductSpec(
         "FRN-9600",
@@ -155,5 +164,6 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "cafetière à piston, et un réservoir de 250 g de grains.",
         popularity=1.0,
         mean=4.0,
+        traits=frozenset({"electric", "noisy", "plastic", "worktop"}),
     ),
 )

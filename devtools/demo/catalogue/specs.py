@@ -45,3 +45,7 @@ class ProductSpec:
     # Managed by the demo product manager (every product with a scenario is).
     managed: bool = False
     scenario: str = ""
+    # What the product has or does, so that its reviews say only what fits it: a "[noisy]"
+    # fragment of devtools.demo.texts (a kettle's "louder than I expected") is for a product
+    # with the trait "noisy", never for a lunch box.
+    traits: frozenset[str] = frozenset()
