@@ -8,14 +8,17 @@ its English name shown on the page. These expressions apply the same fallback in
 
 from __future__ import annotations
 
-from django.db.models import F, Q, Value
-from django.db.models.expressions import Combinable
+from collections.abc import Callable
+
+from django.db.models import F, Model, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from modeltranslation import settings as translation_settings
 from modeltranslation.utils import build_localized_fieldname, get_language
 
+from notifications.context import InLanguages
 
-def localized(field: str) -> Combinable:
+
+def localized(field: str) -> F | Coalesce:
     """`field` as a page shows it in the active language: its own text, else the default
     language's (an empty text counts as missing, as modeltranslation's fallback has it)."""
     default = build_localized_fieldname(field, translation_settings.DEFAULT_LANGUAGE)
@@ -32,3 +35,13 @@ def contains_in_any_language(field: str, term: str, *, prefix: str = "") -> Q:
     for code in translation_settings.AVAILABLE_LANGUAGES:
         condition |= Q(**{f"{prefix}{build_localized_fieldname(field, code)}__icontains": term})
     return condition
+
+
+def in_languages(instance: Model, field: str, *, clean: Callable[[str], str] = str) -> InLanguages:
+    """Every language's text of `field` (the written ones), for an email's context: the
+    email is rendered later, in its recipient's language (notifications.context)."""
+    texts = {
+        code: getattr(instance, build_localized_fieldname(field, code))
+        for code in translation_settings.AVAILABLE_LANGUAGES
+    }
+    return InLanguages({code: clean(text) for code, text in texts.items() if text})
