@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import F, Model, Q, Value
+from django.db.models import F, Model, Q, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from modeltranslation import settings as translation_settings
 from modeltranslation.utils import build_localized_fieldname, get_language
@@ -25,7 +25,10 @@ def localized(field: str) -> F | Coalesce:
     language = get_language()
     if language == translation_settings.DEFAULT_LANGUAGE:
         return F(default)
-    return Coalesce(NullIf(F(build_localized_fieldname(field, language)), Value("")), F(default))
+    # Each language's column is a field class of its own: the result's type is said here.
+    text = TextField()
+    own = NullIf(F(build_localized_fieldname(field, language)), Value(""), output_field=text)
+    return Coalesce(own, F(default), output_field=text)
 
 
 def contains_in_any_language(field: str, term: str, *, prefix: str = "") -> Q:
