@@ -48,3 +48,12 @@ def in_languages(instance: Model, field: str, *, clean: Callable[[str], str] = s
         for code in translation_settings.AVAILABLE_LANGUAGES
     }
     return InLanguages({code: clean(text) for code, text in texts.items() if text})
+
+
+def shown_language(instance: Model, field: str) -> str:
+    """The language `instance.<field>` reads in now: the active one when its text is
+    written, else the default language it falls back to."""
+    language = get_language()
+    if getattr(instance, build_localized_fieldname(field, language), None):
+        return language
+    return translation_settings.DEFAULT_LANGUAGE

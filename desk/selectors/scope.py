@@ -66,7 +66,7 @@ def desk_product_summaries(*, user: User | AnonymousUser) -> QuerySet[Product]:
         desk_readable_products(user=user)
         .select_related("category")
         .annotate(unanswered_low=Count("reviews", filter=unanswered), urgency=urgency)
-        .order_by("urgency", "name", "pk")
+        .order_by("urgency", localized("name").asc(), "pk")
     )
 
 

@@ -40,7 +40,7 @@ def pans() -> dict[str, Product]:
 def _names_in_order(page: str) -> list[str]:
     return [
         html.unescape(re.sub(r"<[^>]+>", "", name)).strip()
-        for name in re.findall(r'<h2 class="product-name">(.*?)</h2>', page)
+        for name in re.findall(r'<h2 class="product-name"[^>]*>(.*?)</h2>', page)
     ]
 
 
@@ -48,16 +48,17 @@ def test_the_french_product_page_names_and_describes_the_product_in_french(
     client: Client, pans: dict[str, Product]
 ) -> None:
     page = client.get("/products/PAN-1/", **FRENCH).content.decode()
-    assert "<h1>Poêle à frire</h1>" in page
+    assert '<h1 lang="fr">Poêle à frire</h1>' in page
     assert "<title>Poêle à frire ·" in page
     assert "Une poêle pour tous les feux." in page
     structured = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert structured["name"] == "Poêle à frire"
     assert structured["description"] == "Une poêle pour tous les feux."
+    assert '<div class="product-description" lang="fr">' in page
     assert "Frying pan" not in page
 
     english = client.get("/products/PAN-1/", **ENGLISH).content.decode()
-    assert "<h1>Frying pan</h1>" in english
+    assert '<h1 lang="en">Frying pan</h1>' in english
     assert "Poêle" not in english
 
 
@@ -65,7 +66,8 @@ def test_a_product_without_a_french_name_shows_its_english_one_in_french(
     client: Client, pans: dict[str, Product]
 ) -> None:
     page = client.get("/products/WOK-1/", **FRENCH).content.decode()
-    assert "<h1>Wok in carbon steel</h1>" in page
+    # Marked as English, so a screen reader reads it as such.
+    assert '<h1 lang="en">Wok in carbon steel</h1>' in page
     assert "<title>Wok in carbon steel ·" in page
 
 
@@ -122,7 +124,7 @@ def test_the_admin_edits_each_language_of_a_name_and_description(client: Client,
         "Pour sauter à feu vif.",
     )
     # (a shopper: the signed-in admin reads the site in their account's language, English)
-    assert "<h1>Wok en acier carbone</h1>" in Client().get("/products/WOK-1/", **FRENCH).content.decode()
+    assert '<h1 lang="fr">Wok en acier carbone</h1>' in Client().get("/products/WOK-1/", **FRENCH).content.decode()
 
 
 def test_the_admin_refuses_a_product_without_its_english_name(client: Client, pans: dict[str, Product]) -> None:
