@@ -26,7 +26,7 @@ def localized(field: str) -> F | Coalesce:
     if language == translation_settings.DEFAULT_LANGUAGE:
         return F(default)
     # Each language's column is a field class of its own: the result's type is said here.
-    text = TextField()
+    text: TextField[str, str] = TextField()
     own = NullIf(F(build_localized_fieldname(field, language)), Value(""), output_field=text)
     return Coalesce(own, F(default), output_field=text)
 
