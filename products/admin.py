@@ -16,7 +16,8 @@ from .models import Category, Product
 class CategoryAdmin(TranslationAdmin):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+    # Every language's column: modeltranslation would narrow "name" to the active one.
+    search_fields = ("name_en", "name_fr")
 
 
 @admin.register(Product)
@@ -35,7 +36,7 @@ class ProductAdmin(TranslationAdmin):
         "revision",
     )
     list_filter = ("on_sale", "category", "brand")
-    search_fields = ("sku", "name", "brand")
+    search_fields = ("sku", "name_en", "name_fr", "brand")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("managers",)
     readonly_fields = (

@@ -153,3 +153,12 @@ def test_a_product_the_import_creates_while_french_is_active_is_named_in_english
     assert not product.name_fr
     with translation.override("en"):
         assert Product.objects.get(sku="NEW-1").name == "NEW-1"
+
+
+def test_the_admin_search_finds_a_product_by_its_name_in_either_language(
+    client: Client, pans: dict[str, Product]
+) -> None:
+    client.force_login(user_create(username="boss3", is_staff=True, is_superuser=True, language="en"))
+    for term in ("Poêle", "Frying"):
+        page = client.get("/admin/products/product/", {"q": term}).content.decode()
+        assert "PAN-1" in page and "SAU-1" not in page, term
