@@ -11,8 +11,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from products.models import Category, Product
-from tests.browser.conftest import screenshot
-from tests.integration.site.factories import category_create, product_create, reviews_bulk_create
+from tests.browser.conftest import screenshot, sign_in
+from tests.integration.site.factories import PASSWORD, category_create, product_create, reviews_bulk_create, user_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -75,3 +75,19 @@ def test_an_english_shopper_sees_the_english_names(page: Any, live_server: Any, 
     page.goto(f"{live_server.url}/products/PAN-28/")
     expect(page.locator("h1")).to_have_text("Nonstick frying pan 28 cm")
     expect(page.locator(".product-description")).to_contain_text("A 28 cm aluminium frying pan")
+
+
+def test_the_admin_edits_a_product_in_both_languages(page: Any, live_server: Any, kitchen: None) -> None:
+    """TranslationAdmin's form, under the site's Content-Security-Policy (the page fixture
+    fails on any violation or script error)."""
+    user_create(username="boss", is_staff=True, is_superuser=True)
+    sign_in(page, live_server.url, "boss", PASSWORD)
+    pan = Product.objects.get(sku="WOK-30")
+    page.goto(f"{live_server.url}/admin/products/product/{pan.pk}/change/")
+    expect(page.locator("#id_name_en")).to_have_value("Wok in carbon steel")
+    page.locator("#id_name_fr").fill("Wok en acier carbone")
+    screenshot(page, "admin-product-both-languages")
+    with page.expect_navigation():
+        page.locator("input[name=_save]").click()
+    pan.refresh_from_db()
+    assert pan.name_fr == "Wok en acier carbone"
