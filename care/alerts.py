@@ -31,6 +31,7 @@ from care.models import Case, CaseState
 from notifications.models import OutboxMessage
 from notifications.outbox import email_message_build, outbox_insert
 from products.models import Product
+from products.translated import in_languages
 
 __all__ = [
     "CASE_PAGE",
@@ -91,7 +92,7 @@ def case_opened_alert(case: Case, *, now: datetime) -> None:
     recipients.update({user.pk: user for user in _reachable(product.managers.all())})
     context: dict[str, Any] = {
         "case_id": case.pk,
-        "product_name": product.name,
+        "product_name": in_languages(product, "name"),
         "product_sku": product.sku,
         "rating": case.rating_at_open,
         "recommend": case.recommend_at_open,
@@ -125,7 +126,7 @@ def _urgency(case: Case) -> tuple[int, datetime, int]:
 def _digest_line(case: Case, *, now: datetime) -> dict[str, Any]:
     return {
         "case_id": case.pk,
-        "product_name": case.product.name,
+        "product_name": in_languages(case.product, "name"),
         "product_sku": case.product.sku,
         "rating": case.rating_now,
         "review_title": case.review.title,

@@ -19,6 +19,7 @@ from care.links import reply_token
 from care.models import CaseMessage, MessageDirection, MessageKind
 from notifications.builders import EMAIL_BUILDER_KEY, TO_ADDRESS_KEY, TO_LANGUAGE_KEY, email_builder_register
 from notifications.outbox import email_message_build, outbox_insert
+from products.translated import in_languages
 
 CARE_MESSAGE_BUILDER = "care_message"
 MESSAGE_KEY = "care_message"
@@ -72,7 +73,7 @@ def care_message_email_context(recipient: User | None, context: Mapping[str, Any
         TO_ADDRESS_KEY: contact.address,
         TO_LANGUAGE_KEY: contact.language,
         "customer_name": contact.name,
-        "product_name": review.product.name,
+        "product_name": in_languages(review.product, "name"),
         "review_title": review.title,
         "message_body": message.body,
         # The code, not its label: the builder runs before the worker switches to the

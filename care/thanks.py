@@ -42,6 +42,7 @@ from notifications.builders import (
 )
 from notifications.outbox import email_message_build, outbox_insert
 from orders.models import Customer
+from products.translated import in_languages
 from reviews.models import Review, ReviewSource, ReviewStatus
 
 __all__ = [
@@ -198,7 +199,7 @@ def review_thanks_email_context(recipient: User | None, context: Mapping[str, An
         TO_LANGUAGE_KEY: contact.language,
         UNSUBSCRIBE_URL_KEY: thanks_unsubscribe_link(owner),
         "author_name": contact.name,
-        "product_name": review.product.name,
+        "product_name": in_languages(review.product, "name"),
         "review_url": _review_url(review),
         "profile_url": f"{settings.SITE_URL}{reverse('profile')}" if owner.kind == ThanksOwnerKind.USER else "",
     }

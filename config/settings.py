@@ -32,6 +32,9 @@ CSRF_FAILURE_VIEW = "core.error_pages.csrf_failure"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin (its docs ask so): catalogue names and descriptions per language
+    # (products/translation.py, docs/i18n.md).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -175,6 +178,10 @@ if ACCOUNT_EMAIL_VERIFY_DAYS < 1:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Translated catalogue content (products/translation.py): a text missing in French shows
+# the English one, which every product has (the default language's column is required).
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -30,6 +30,7 @@ from desk.services import BULK_MAX, BulkResult, audit_record
 from notifications.outbox import email_message_build, outbox_insert
 from products.access import user_is_listed_manager
 from products.models import Product
+from products.translated import in_languages
 from reviews.bursts import held_as_burst
 from reviews.models import REPORT_REASONS, Review
 from reviews.services import review_publish, review_reject
@@ -101,7 +102,7 @@ def _statement_email(review: Review, *, action: str, reason: str, statement: str
         dedupe_key=f"user:{EMAIL_KIND}:{review.pk}:{now.isoformat()}",
         context={
             "released": action == BurstAction.RELEASE,
-            "product_name": review.product.name,
+            "product_name": in_languages(review.product, "name"),
             "product_url": None if path is None else settings.SITE_URL + path,
             "review_title": review.title,
             "reason": reason,

@@ -35,6 +35,7 @@ from gate.services import improvement_log
 from notifications.outbox import user_email_enqueue
 from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
+from products.translated import in_languages
 from reviews.models import HOLD_REASONS, REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
 from reviews.services import (
     brand_reply_post,
@@ -191,7 +192,7 @@ def notice_assign(
                 kind="notice_assigned",
                 dedupe_key=f"notice_assigned:{entry.pk}",
                 context={
-                    "product_name": locked.product.name,
+                    "product_name": in_languages(locked.product, "name"),
                     "product_sku": locked.product.sku,
                     "notice_state": locked.state,
                     "notice_deadline": locked.deadline.isoformat(),
@@ -309,7 +310,7 @@ def desk_reply_post(*, review: Review, by: User, body: str, now: datetime | None
                 kind="review_reply",
                 dedupe_key=f"review_reply:{review.pk}",
                 context={
-                    "product_name": review.product.name,
+                    "product_name": in_languages(review.product, "name"),
                     "product_sku": review.product.sku,
                     "product_url": _product_url(review.product),
                     "review_title": review.title,
@@ -373,7 +374,7 @@ def _outcome_email(
         # One per decision: a review rejected, edited, then published gets both emails.
         dedupe_key=f"{kind}:{review.pk}:{now.isoformat()}",
         context={
-            "product_name": review.product.name,
+            "product_name": in_languages(review.product, "name"),
             "product_sku": review.product.sku,
             "product_url": _product_url(review.product),
             "review_title": review.title,

@@ -28,6 +28,7 @@ from gate.models import LIVE_NOTICE_STATES, GateEvent, ImprovementRequest, Withd
 from gate.policy import GatePolicy
 from notifications.models import OutboxMessage, WebhookEndpoint
 from notifications.outbox import email_message_build, outbox_insert, webhook_message_build
+from products.translated import in_languages
 
 # Reminders go out this many days before a notice's deadline.
 REMINDER_DAYS = (7, 1)
@@ -160,7 +161,7 @@ def _event_facts(event: GateEvent, notice: WithdrawalNotice | None) -> dict[str,
         "kind": event.kind,
         "day": event.day.isoformat(),
         "product_sku": product.sku,
-        "product_name": product.name,
+        "product_name": in_languages(product, "name"),
         "average": _average_text(event.average),
         "count": event.count,
         "threshold": str(_recorded_threshold(event)),
@@ -209,7 +210,8 @@ def webhook_body(event: GateEvent, *, notice: WithdrawalNotice | None = None) ->
             "average": average,
             "count": event.count,
         },
-        "product": {"sku": facts["product_sku"], "name": facts["product_name"]},
+        # The default language's name, as before names had languages (docs/webhooks.md).
+        "product": {"sku": facts["product_sku"], "name": facts["product_name"].in_language(settings.LANGUAGE_CODE)},
         "withdrawal_date": facts["deadline"] if event.kind == "flagged" else None,
         "notice_url": facts["notice_url"],
         "policy": event.policy,
@@ -356,7 +358,7 @@ def improvement_request_notify(*, improvement_request: ImprovementRequest, now: 
     improvement = improvement_request.improvement
     decided_by = improvement_request.decided_by
     context: dict[str, Any] = {
-        "product_name": product.name,
+        "product_name": in_languages(product, "name"),
         "product_sku": product.sku,
         "requested_by": improvement_request.requested_by.public_name if improvement_request.requested_by else "",
         "requested_at": improvement_request.requested_at,

@@ -8,12 +8,17 @@ stores each such value in a tagged form, a one-key object, and the deliverer rev
     datetime.date     -> {"$date": "2026-03-23"}
     datetime.datetime -> {"$datetime": "2026-03-23T10:00:00+00:00"}
     decimal.Decimal   -> {"$decimal": "2.6129"}
+    InLanguages       -> {"$text": {"en": "Frying pan", "fr": "Poêle"}}
 
 Everything else must already be JSON (str, int, float, bool, None, lists, dicts) and is
 kept as is, so the outbox never needs to know which keys of whose context are dates. A
 value meant to stay text (a threshold written "10/3") is simply passed as a str. A
 caller's own dict with one of these tags as its only key would be read as a typed value:
 the tags are reserved.
+
+A text written in several languages (a product's name, products/translation.py) is an
+`InLanguages`: stored in every language, it reads as the recipient's when the template
+renders it, inside the recipient's language (notifications.delivery), not the writer's.
 """
 
 from __future__ import annotations
@@ -23,9 +28,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["context_from_json", "context_to_json"]
+from django.conf import settings
+from django.utils.translation import get_language
 
-_DATE, _DATETIME, _DECIMAL = "$date", "$datetime", "$decimal"
+__all__ = ["InLanguages", "context_from_json", "context_to_json"]
+
+_DATE, _DATETIME, _DECIMAL, _TEXT = "$date", "$datetime", "$decimal", "$text"
+
+
+class InLanguages(dict[str, str]):
+    """A text per language code; `str()` is the active language's, else the default
+    language's (settings.LANGUAGE_CODE), as the site falls back."""
+
+    def in_language(self, language: str) -> str:
+        return self.get(language) or self.get(language.split("-")[0]) or self.get(settings.LANGUAGE_CODE) or ""
+
+    def __str__(self) -> str:
+        return self.in_language(get_language() or settings.LANGUAGE_CODE)
+
 
 _REVIVERS: dict[str, Callable[[str], object]] = {
     _DATE: date.fromisoformat,
@@ -35,6 +55,8 @@ _REVIVERS: dict[str, Callable[[str], object]] = {
 
 
 def _to_json(value: Any) -> Any:
+    if isinstance(value, InLanguages):  # before Mapping: it is one
+        return {_TEXT: {str(language): str(text) for language, text in value.items()}}
     # datetime before date: a datetime is a date too.
     if isinstance(value, datetime):
         return {_DATETIME: value.isoformat()}
@@ -53,6 +75,8 @@ def _from_json(value: Any) -> Any:
     if isinstance(value, dict):
         if len(value) == 1:
             [(tag, text)] = value.items()
+            if tag == _TEXT and isinstance(text, dict):
+                return InLanguages({str(language): str(item) for language, item in text.items()})
             revive = _REVIVERS.get(tag)
             if revive is not None and isinstance(text, str):
                 return revive(text)

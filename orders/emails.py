@@ -31,6 +31,7 @@ from notifications.models import OutboxMessage
 from notifications.outbox import email_message_build
 from orders.links import review_token, unsubscribe_token
 from orders.models import Invitation, InvitationKind, OrderLine
+from products.translated import in_languages
 
 __all__ = [
     "INVITATION_BUILDER",
@@ -113,7 +114,10 @@ def invitation_email_context(recipient: User | None, context: Mapping[str, Any])
         TO_ADDRESS_KEY: customer.email,
         TO_LANGUAGE_KEY: customer.language,
         UNSUBSCRIBE_URL_KEY: unsubscribe_link(customer.pk),
-        "products": [{"name": line.product.name, "review_url": review_link(line.pk)} for line in lines],
+        # Each name in every language: the email is rendered in the customer's.
+        "products": [
+            {"name": in_languages(line.product, "name"), "review_url": review_link(line.pk)} for line in lines
+        ],
         "valid_days": int(settings.REVIEW_INVITE_LINK_DAYS),
     }
 

@@ -2,21 +2,26 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from core.skus import is_valid_sku
 
 from .models import Category, Product
 
 
+# TranslationAdmin shows each translated field once per language ("name [en]", "name [fr]",
+# products/translation.py). Not its tabbed variant: that loads jQuery UI from a CDN, which
+# the Content-Security-Policy refuses (and an offline machine cannot reach).
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+    # Every language's column: modeltranslation would narrow "name" to the active one.
+    search_fields = ("name_en", "name_fr")
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(TranslationAdmin):
     # The form checks the SKU rule through the model field's validator (products.models.
     # validate_sku); "valid SKU" points out legacy products stored before it, to rename.
     list_display = (
@@ -31,7 +36,7 @@ class ProductAdmin(admin.ModelAdmin):
         "revision",
     )
     list_filter = ("on_sale", "category", "brand")
-    search_fields = ("sku", "name", "brand")
+    search_fields = ("sku", "name_en", "name_fr", "brand")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("managers",)
     readonly_fields = (

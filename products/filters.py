@@ -7,6 +7,8 @@ with an error page. (The reviews on a product page: reviews.filters.)
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
@@ -14,14 +16,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from products.models import Category, Product
+from products.translated import contains_in_any_language, localized
 
-CATALOGUE_SORTS = {
-    "name": ("name", "id"),
-    # Unrated products last, whatever the direction.
-    "rating": (F("current_average").desc(nulls_last=True), "-current_count", "name", "id"),
-    "reviews": ("-current_count", "name", "id"),
-    "newest": ("-created_at", "-id"),
-}
+
+def catalogue_sort(key: str) -> tuple[Any, ...]:
+    """The order of a sort choice; names in the shopper's language (products.translated),
+    so built per request."""
+    name = localized("name").asc()
+    sorts: dict[str, tuple[Any, ...]] = {
+        "name": (name, "id"),
+        # Unrated products last, whatever the direction.
+        "rating": (F("current_average").desc(nulls_last=True), "-current_count", name, "id"),
+        "reviews": ("-current_count", name, "id"),
+        "newest": ("-created_at", "-id"),
+    }
+    return sorts.get(key, sorts["name"])
+
+
+class _CategoriesByName(django_filters.ModelChoiceFilter):
+    def get_queryset(self, request: Any) -> QuerySet[Category]:
+        return Category.objects.order_by(localized("name").asc())
 
 
 # Callables, so the labels are translated per request, in the shopper's language.
@@ -35,9 +49,8 @@ class ProductCatalogueFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Product name, brand or SKU")}),
     )
-    category = django_filters.ModelChoiceFilter(
+    category = _CategoriesByName(
         label=_("Category"),
-        queryset=Category.objects.order_by("name"),
         to_field_name="slug",
         empty_label=_("All categories"),
     )
@@ -67,11 +80,11 @@ class ProductCatalogueFilter(django_filters.FilterSet):
         term = value.strip()[:100]
         if not term:
             return queryset
-        return queryset.filter(Q(name__icontains=term) | Q(brand__icontains=term) | Q(sku__iexact=term))
+        return queryset.filter(contains_in_any_language("name", term) | Q(brand__icontains=term) | Q(sku__iexact=term))
 
     def filter_min_rating(self, queryset: QuerySet[Product], name: str, value: str) -> QuerySet[Product]:
         # The stored average is of the current revision, as on the product page.
         return queryset.filter(current_average__gte=int(value))
 
     def filter_sort(self, queryset: QuerySet[Product], name: str, value: str) -> QuerySet[Product]:
-        return queryset.order_by(*CATALOGUE_SORTS.get(value, CATALOGUE_SORTS["name"]))
+        return queryset.order_by(*catalogue_sort(value))

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from core.skus import SKU_MAX_LENGTH, is_valid_sku
 from gate.policy import GateState, average_of
@@ -37,6 +38,10 @@ def validate_sku(value: str) -> None:
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    # The manager django-modeltranslation would install (products/translation.py), named
+    # here so that type checkers know it.
+    objects: MultilingualManager[Category] = MultilingualManager()
 
     class Meta:
         ordering = ["name"]
@@ -124,6 +129,8 @@ class Product(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects: MultilingualManager[Product] = MultilingualManager()  # as Category's
 
     class Meta:
         ordering = ["name"]

@@ -9,10 +9,12 @@ from django.db.models import QuerySet
 
 from gate.policy import average_of
 from products.models import STARS, Category, Product
+from products.translated import localized
 
 
 def product_list_public() -> QuerySet[Product]:
-    return Product.objects.select_related("category").order_by("name")
+    """In name order as the shopper reads the names (their language, else English)."""
+    return Product.objects.select_related("category").order_by(localized("name").asc(), "pk")
 
 
 def product_get_public(*, sku: str) -> Product:
@@ -21,7 +23,7 @@ def product_get_public(*, sku: str) -> Product:
 
 
 def category_list() -> QuerySet[Category]:
-    return Category.objects.order_by("name")
+    return Category.objects.order_by(localized("name").asc())
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from accounts.models import User
 from notifications.builders import EMAIL_BUILDER_KEY, email_builder_register
 from notifications.outbox import email_message_build, outbox_insert
 from products.access import products_readable_by
+from products.translated import in_languages
 from reviews.models import Review, counted_q
 from topics.models import Team, TeamDigest, TopicKey
 from topics.tags import reviews_tag
@@ -191,7 +192,7 @@ def one_line(text: str) -> str:
 def _review_line(review: Review, topic_key: str) -> dict[str, Any]:
     url = reverse("desk:product_reviews", kwargs={"sku": review.product.sku})
     return {
-        "product_name": one_line(review.product.name),
+        "product_name": in_languages(review.product, "name", clean=one_line),
         "product_sku": one_line(review.product.sku),
         "rating": review.rating,
         "title": one_line(review.title),

@@ -17,6 +17,7 @@ from gate.models import LIVE_NOTICE_STATES, WithdrawalNotice
 from gate.policy import GatePolicy, GateState
 from products.access import products_managed_by, products_readable_by
 from products.models import Category, Product
+from products.translated import localized
 from reviews.models import counted_q
 
 # The notices a manager still acts on: open, or withdrawn and waiting for an improvement.
@@ -65,7 +66,7 @@ def desk_product_summaries(*, user: User | AnonymousUser) -> QuerySet[Product]:
         desk_readable_products(user=user)
         .select_related("category")
         .annotate(unanswered_low=Count("reviews", filter=unanswered), urgency=urgency)
-        .order_by("urgency", "name", "pk")
+        .order_by("urgency", localized("name").asc(), "pk")
     )
 
 
@@ -79,7 +80,7 @@ def withdrawal_notice_for_product(*, product: Product) -> WithdrawalNotice | Non
 
 
 def desk_categories(*, user: User | AnonymousUser) -> QuerySet[Category]:
-    return Category.objects.filter(products__in=desk_products(user=user)).distinct().order_by("name")
+    return Category.objects.filter(products__in=desk_products(user=user)).distinct().order_by(localized("name").asc())
 
 
 def desk_managers(*, user: User | AnonymousUser) -> QuerySet[User]:

@@ -32,6 +32,7 @@ from desk.topic_chart import TopicChartText, topic_chart_svgs
 from desk.views.common import can_manage, number_text, render_desk, signed_in
 from products.access import products_readable_by
 from products.models import Category, Product
+from products.translated import localized
 from topics.api.filters import TopicFigureQuery
 from topics.figures import TOPIC_KEYS, TopicMonth, TopicTally, period_months, topic_months
 from topics.models import TopicKey
@@ -141,7 +142,7 @@ def _errors(query: TopicFigureQuery) -> list[tuple[str, str, str]]:
 def _topic_figures(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     query = _query(request, today)
-    categories = list(Category.objects.order_by("name", "pk"))
+    categories = list(Category.objects.order_by(localized("name").asc(), "pk"))
     if not query.is_valid():
         context = {"errors": _errors(query), "categories": categories, "months": None}
         return render_desk(request, "desk/topics.html", context, status=400)

@@ -1,14 +1,16 @@
 """The composing of review texts: a title and a body from the fragments in `devtools.demo.texts`.
 
-Fragments are picked so that no two talk about the same thing (`_TOPICS`), none claims more
-use than the review's age allows, and their placeholders ({this}, {weeks}, {km}...) are
-filled in per review.
+Fragments are picked so that each fits the product (`_suited`: a "[trait] " fragment only
+for a product with that trait), no two talk about the same thing (`_TOPICS`), none claims
+more use than the review's age allows, and their placeholders ({this}, {weeks}, {km}...)
+are filled in per review.
 """
 
 from __future__ import annotations
 
 import functools
 import random
+import re
 from collections.abc import Sequence
 
 from devtools.demo import texts
@@ -140,6 +142,30 @@ _TOPICS = {
 }
 
 
+# "[noisy] Works well, but it's louder than I expected.": the trait a product needs for it.
+_TRAIT_MARK = re.compile(r"\[(\w+)\] ")
+
+
+@functools.cache
+def _suited(pool: tuple[str, ...], traits: frozenset[str]) -> tuple[str, ...]:
+    """The fragments of `pool` that fit a product with `traits`, without their marks.
+
+    Cached per pool and set of traits (a few dozen in all), so composing stays as fast as
+    it was without them."""
+    suited = []
+    for fragment in pool:
+        mark = _TRAIT_MARK.match(fragment)
+        if mark is None:
+            suited.append(fragment)
+        elif mark.group(1) in traits:
+            suited.append(fragment[mark.end() :])
+    return tuple(suited)
+
+
+def _suited_details(spec: ProductSpec, language: str) -> dict[str, tuple[str, ...]]:
+    return {band: _suited(tuple(pool), spec.traits) for band, pool in texts.DETAILS[spec.kind][language].items()}
+
+
 @functools.cache
 def _topics(fragment: str) -> frozenset[str]:
     lowered = fragment.lower()
@@ -172,7 +198,7 @@ def compose_review(
     context: list[str] = []
     if not short and rng.random() < 0.75:
         contexts = texts.KIDS_CONTEXTS[language] if "Kids" in spec.name else texts.CONTEXTS[spec.category][language]
-        context = _pick(rng, contexts, 1, age_days, [])
+        context = _pick(rng, _suited(tuple(contexts), spec.traits), 1, age_days, [])
     body, title = _opinion(rng, spec=spec, language=language, rating=rating, phase=phase, age_days=age_days)
     if not title:
         title = _title(rng, spec=spec, language=language, rating=rating)
@@ -190,7 +216,7 @@ def _opinion(
     rng: random.Random, *, spec: ProductSpec, language: str, rating: int, phase: str, age_days: int
 ) -> tuple[list[str], str]:
     """The sentences that say what the customer thinks, and a title when they name a defect."""
-    details = texts.DETAILS[spec.kind][language]
+    details = _suited_details(spec, language)
     issue = texts.ISSUES.get(spec.sku, {}).get(language)
     if issue:
         told = _defect_story(rng, issue, details, rating=rating, phase=phase, age_days=age_days)
@@ -200,7 +226,13 @@ def _opinion(
 
 
 def _defect_story(
-    rng: random.Random, issue: Issue, details: dict[str, list[str]], *, rating: int, phase: str, age_days: int
+    rng: random.Random,
+    issue: Issue,
+    details: dict[str, tuple[str, ...]],
+    *,
+    rating: int,
+    phase: str,
+    age_days: int,
 ) -> tuple[list[str], str] | None:
     """A poor product's own story: its defect, the praise of its fix, or a new complaint
     after the fix; None when the review is an ordinary one."""
@@ -229,7 +261,9 @@ def _defect_story(
     return body, title
 
 
-def _details_for_rating(rng: random.Random, details: dict[str, list[str]], *, rating: int, age_days: int) -> list[str]:
+def _details_for_rating(
+    rng: random.Random, details: dict[str, tuple[str, ...]], *, rating: int, age_days: int
+) -> list[str]:
     """One or two details of the product's kind, good or bad as the rating says."""
     body: list[str] = []
     if rating == 5:

@@ -147,7 +147,9 @@ def _write_data(plan: DemoPlan, result: SeedResult) -> None:
 def _write_categories(plan: DemoPlan, result: SeedResult) -> dict[str, Category]:
     categories = {}
     for spec in plan.categories:
-        category, made = Category.objects.get_or_create(slug=spec.slug, defaults={"name": spec.name})
+        category, made = Category.objects.get_or_create(
+            slug=spec.slug, defaults={"name": spec.name, "name_en": spec.name, "name_fr": spec.name_fr}
+        )
         categories[spec.slug] = category
         result.created["categories"] += made
     return categories
@@ -158,11 +160,17 @@ def _write_products(plan: DemoPlan, result: SeedResult, categories: dict[str, Ca
     missing = [
         Product(
             sku=spec.sku,
+            # Each language's column by its name (products/translation.py): `name=` alone
+            # would write the active language's.
             name=spec.name,
+            name_en=spec.name,
+            name_fr=spec.name_fr,
             slug=slugify(spec.name),
             category=categories[spec.category],
             brand=spec.brand,
             description=spec.description,
+            description_en=spec.description,
+            description_fr=spec.description_fr,
         )
         for spec in plan.products
         if spec.sku not in existing

@@ -91,7 +91,7 @@ class ProductFilter(django_filters.FilterSet):
     )
     ordering = ordering_filter(
         [
-            ("name", "name"),
+            ("name_shown", "name"),  # products.api.selectors.product_list_api's annotation
             ("sku", "sku"),
             ("current_average", "average"),
             ("current_count", "count"),

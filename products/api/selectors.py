@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from products.models import Product
 from products.selectors import product_list_public
+from products.translated import localized
 
 # A row's updated_at is stamped before its transaction commits; the feed leaves out the
 # last few seconds so that a slow transaction cannot commit a stamp behind a cursor a
@@ -31,8 +32,11 @@ RATING_FEED_FIELDS = (
 
 
 def product_list_api() -> QuerySet[Product]:
-    """The catalogue with its category (one join), name order with the id as tie-breaker."""
-    return product_list_public().order_by("name", "pk")
+    """The catalogue with its category (one join), name order with the id as tie-breaker.
+
+    `name_shown` is the name in the request's language as `name` reads it (English when
+    none is written), so that `?ordering=name` agrees with the names returned."""
+    return product_list_public().annotate(name_shown=localized("name")).order_by("name_shown", "pk")
 
 
 def product_ratings_feed(*, now: datetime | None = None) -> QuerySet[Product]:

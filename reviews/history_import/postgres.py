@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from django.db import connection
+from django.utils import translation
+from modeltranslation import settings as translation_settings
+from modeltranslation.utils import build_localized_fieldname
 
 from products.models import Product
 from reviews.history_import.rows import ImportedReview
@@ -111,15 +114,19 @@ def products_insert_by_copy(names: Mapping[str, tuple[str, str]]) -> None:
     10,000 products' values than PostgreSQL takes to store them.
     """
     fields = [field for field in Product._meta.concrete_fields if not field.primary_key]
-    template = Product(sku="", name="", slug="")
+    with translation.override(translation_settings.DEFAULT_LANGUAGE):
+        template = Product(sku="", name="", slug="")
     common = [field.get_db_prep_save(field.pre_save(template, add=True), connection) for field in fields]
     names_in_order = [field.name for field in fields]
-    per_product = [names_in_order.index(name) for name in ("sku", "name", "slug")]
+    # The name goes into the default language's column as well (products/translation.py):
+    # that column is the one the pages read, the plain `name` column only mirrors it.
+    default_name = build_localized_fieldname("name", translation_settings.DEFAULT_LANGUAGE)
+    per_product = [names_in_order.index(name) for name in ("sku", "name", default_name, "slug")]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     statement = f"COPY {Product._meta.db_table} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         row = list(common)
         for sku, (name, slug) in names.items():
-            for position, value in zip(per_product, (sku, name, slug), strict=True):
+            for position, value in zip(per_product, (sku, name, name, slug), strict=True):
                 row[position] = value
             copy.write_row(row)

@@ -7,9 +7,10 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from modeltranslation import settings as translation_settings
 
 from core.batching import chunked
 from products.models import Product
@@ -135,7 +136,10 @@ def _import_products(skus: list[str], *, create_products: bool, summary: ReviewI
         products_insert_by_copy({sku: (sku, slugify(sku) or "product") for sku in missing})
     for chunk in chunked(missing):
         if connection.vendor != "postgresql":
-            Product.objects.bulk_create(Product(sku=sku, name=sku, slug=slugify(sku) or "product") for sku in chunk)
+            # The name is the default language's (products/translation.py), whatever language
+            # the command runs in: `name=` writes the active language's column.
+            with translation.override(translation_settings.DEFAULT_LANGUAGE):
+                Product.objects.bulk_create(Product(sku=sku, name=sku, slug=slugify(sku) or "product") for sku in chunk)
         products.update(Product.objects.filter(sku__in=chunk).values_list("sku", "pk"))
     summary.products_created = len(missing)
     return products

@@ -14,14 +14,37 @@ from devtools.demo.catalogue.specs import CategorySpec, Noun, ProductSpec
 __all__ = ["CATEGORIES", "PRODUCTS", "CategorySpec", "Noun", "ProductSpec"]
 
 CATEGORIES: tuple[CategorySpec, ...] = (
-    CategorySpec("running-shoes", "Running shoes", (1.5, 1.2, 1.3, 1.3, 1.1, 1.0, 0.8, 0.8, 1.3, 1.1, 0.9, 0.8)),
-    CategorySpec("tents-camping", "Tents & camping", (0.3, 0.3, 0.6, 1.0, 1.5, 2.0, 2.2, 2.0, 0.9, 0.5, 0.3, 0.4)),
     CategorySpec(
-        "bikes-accessories", "Bikes & accessories", (0.6, 0.7, 1.1, 1.4, 1.5, 1.4, 1.2, 1.0, 1.2, 1.0, 0.8, 0.8)
+        "running-shoes",
+        "Running shoes",
+        (1.5, 1.2, 1.3, 1.3, 1.1, 1.0, 0.8, 0.8, 1.3, 1.1, 0.9, 0.8),
+        name_fr="Chaussures de running",
     ),
-    CategorySpec("kitchen", "Kitchen", (1.0, 0.8, 0.8, 0.8, 0.8, 0.7, 0.7, 0.8, 0.9, 1.1, 1.6, 2.0)),
-    CategorySpec("headphones", "Headphones & audio", (1.0, 0.8, 0.8, 0.8, 0.8, 0.8, 0.9, 0.9, 1.0, 1.1, 1.8, 2.0)),
-    CategorySpec("hiking-backpacks", "Hiking backpacks", (0.5, 0.5, 0.7, 1.0, 1.3, 1.6, 1.8, 1.6, 1.1, 0.8, 0.6, 0.8)),
+    CategorySpec(
+        "tents-camping",
+        "Tents & camping",
+        (0.3, 0.3, 0.6, 1.0, 1.5, 2.0, 2.2, 2.0, 0.9, 0.5, 0.3, 0.4),
+        name_fr="Tentes et camping",
+    ),
+    CategorySpec(
+        "bikes-accessories",
+        "Bikes & accessories",
+        (0.6, 0.7, 1.1, 1.4, 1.5, 1.4, 1.2, 1.0, 1.2, 1.0, 0.8, 0.8),
+        name_fr="Vélos et accessoires",
+    ),
+    CategorySpec("kitchen", "Kitchen", (1.0, 0.8, 0.8, 0.8, 0.8, 0.7, 0.7, 0.8, 0.9, 1.1, 1.6, 2.0), name_fr="Cuisine"),
+    CategorySpec(
+        "headphones",
+        "Headphones & audio",
+        (1.0, 0.8, 0.8, 0.8, 0.8, 0.8, 0.9, 0.9, 1.0, 1.1, 1.8, 2.0),
+        name_fr="Casques et audio",
+    ),
+    CategorySpec(
+        "hiking-backpacks",
+        "Hiking backpacks",
+        (0.5, 0.5, 0.7, 1.0, 1.3, 1.6, 1.8, 1.6, 1.1, 0.8, 0.6, 0.8),
+        name_fr="Sacs de randonnée",
+    ),
 )
 
 PRODUCTS: tuple[ProductSpec, ...] = (

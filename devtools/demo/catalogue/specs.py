@@ -12,6 +12,7 @@ class CategorySpec:
     # Relative review volume by calendar month (January first): tents sell in summer,
     # headphones before Christmas.
     season: tuple[float, ...]
+    name_fr: str
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class ProductSpec:
     kind: str
     noun: Noun
     description: str
+    # The French catalogue's texts (products/translation.py); English is `name`, `description`.
+    name_fr: str
+    description_fr: str
     # Relative review volume, and the mean rating customers give it (normal products).
     popularity: float = 1.0
     mean: float = 4.1
@@ -41,3 +45,7 @@ class ProductSpec:
     # Managed by the demo product manager (every product with a scenario is).
     managed: bool = False
     scenario: str = ""
+    # What the product has or does, so that its reviews say only what fits it: a "[noisy]"
+    # fragment of devtools.demo.texts (a kettle's "louder than I expected") is for a product
+    # with the trait "noisy", never for a lunch box.
+    traits: frozenset[str] = frozenset()

@@ -345,3 +345,17 @@ def test_the_text_is_the_same_whatever_the_customer_or_product(kettle: Product, 
     assert text("a@example.com", kettle) == text("b@example.com", toaster)
     offered = re.compile(r"voucher|coupon|discount|gift|reward|prize|free", re.IGNORECASE)
     assert not offered.search(text("a@example.com", kettle))
+
+
+def test_the_email_names_each_product_in_the_customers_language(kettle: Product) -> None:
+    """docs/i18n.md: the product's French name for a French customer, the English one
+    (the fallback too) for the others."""
+    Product.objects.filter(pk=kettle.pk).update(name_fr="Bouilloire & Cie 1,7 l")
+    order(kettle, email="anne@example.fr", language="fr")
+    order(kettle, email="ann@example.com", language="en")
+    assert invitations_sweep(now=INVITE_DUE) == 2
+    assert outbox_sweep(now=INVITE_DUE) == 2
+
+    [french], [english] = sent_to("anne@example.fr"), sent_to("ann@example.com")
+    assert "Bouilloire & Cie 1,7 l" in french.body and "Kettle & Co" not in french.body
+    assert "Kettle & Co 1.7 l" in english.body and "Bouilloire" not in english.body

@@ -339,7 +339,17 @@ def test_full_clean_refuses_an_invalid_sku_with_the_rule(sku: str) -> None:
 
 
 def admin_product_form(sku: str) -> dict[str, str]:
-    return {"sku": sku, "name": "Admin tent", "slug": "admin-tent", "brand": "", "description": "", "image_url": ""}
+    # Names and descriptions per language (products/translation.py): English is required.
+    return {
+        "sku": sku,
+        "name_en": "Admin tent",
+        "name_fr": "",
+        "slug": "admin-tent",
+        "brand": "",
+        "description_en": "",
+        "description_fr": "",
+        "image_url": "",
+    }
 
 
 RULE_MESSAGE = "is not a valid SKU: a SKU is 1 to 64 characters: ASCII letters, digits, “.”, “_” and “-”"
@@ -379,7 +389,7 @@ def test_the_admin_accepts_a_valid_edge_sku_and_lists_legacy_ones(client: Client
     # Renaming it in the admin is what the migration's report asks for.
     change_url = f"/admin/products/product/{legacy.pk}/change/"
     assert client.get(change_url).status_code == 200
-    renamed = client.post(change_url, {**admin_product_form("LEGACY-1"), "name": "Legacy tent", "slug": "legacy"})
+    renamed = client.post(change_url, {**admin_product_form("LEGACY-1"), "name_en": "Legacy tent", "slug": "legacy"})
     assert renamed.status_code == 302
     legacy.refresh_from_db()
     assert legacy.sku == "LEGACY-1"
