@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.axe_hook import AxeFindings, axe_finish, axe_watch
+from tests.browser.axe_hook import AXE_WAIT_SECONDS, AxeFindings, axe_finish, axe_watch
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 ]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+AXE_TIMINGS = REPO_ROOT / "test-artifacts" / "axe-timings.tsv"
 LOCALE_MO = REPO_ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
 
 # Reported by the page itself: a violation event cannot be missed the way a console line could.
@@ -133,6 +134,8 @@ def _context(browser: Any, watch: PageWatch, **options: Any) -> Any:
     # it; the same pages are checked in the other tests, with JavaScript on.
     if options.get("java_script_enabled", True):
         axe_watch(context, watch.axe)
+        # A navigation first waits for axe on the page it leaves (long pages take seconds).
+        context.set_default_navigation_timeout(10_000 + AXE_WAIT_SECONDS * 1000)
     return context
 
 
@@ -141,6 +144,11 @@ def _contexts_close(contexts: list[Any], watch: PageWatch) -> None:
     for context in contexts:
         axe_finish(context, watch.axe)
         context.close()
+    if watch.axe.checked:  # what the checks cost, for CI's artifacts
+        AXE_TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+        with AXE_TIMINGS.open("a") as timings:
+            rows = zip(watch.axe.checked, watch.axe.milliseconds, strict=True)
+            timings.writelines(f"{ms:.0f}\t{url}\n" for url, ms in rows)
     assert watch.axe.violations == [], watch.axe.report()
 
 

@@ -247,3 +247,22 @@ def test_swagger_page_has_a_language_a_main_region_and_readable_badges(page: Any
         text = element.evaluate("el => getComputedStyle(el.querySelector('pre') || el).color")
         assert contrast(background, text) >= 4.5, (selector, background, text)
     screenshot(page, "a11y-swagger", full_page=False)
+
+
+def test_rating_input_marks_the_choice_by_shape(page: Any, live_server: Any, world: World) -> None:
+    user_create(username="judge")
+    sign_in(page, live_server.url, "judge", PASSWORD)
+    page.goto(f"{live_server.url}/products/TENT-2/review/")
+    glyphs = page.locator(".star-options .star-glyph")
+    shapes = "els => els.map(el => getComputedStyle(el, '::before').content)"
+    assert glyphs.evaluate_all(shapes) == ['"☆"'] * 5
+    page.locator(".star-options input").first.focus()  # by keyboard: the first star, then two more
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator('.star-options input[value="3"]')).to_be_checked()
+    assert glyphs.evaluate_all(shapes) == ['"★"'] * 3 + ['"☆"'] * 2
+    outline = page.locator(".star-options label").last.evaluate("el => getComputedStyle(el).color")
+    assert contrast(outline, "rgb(255, 255, 255)") >= 3, outline
+    page.locator(".star-options").scroll_into_view_if_needed()
+    screenshot(page, "a11y-rating-input", full_page=False)
