@@ -59,3 +59,24 @@ def test_hook_checks_each_page_of_the_site_once_and_passes_a_clean_one(browser: 
     page.goto(f"{live_server.url}/api/schema/?format=json")  # not HTML: not checked
     _contexts_close([context], watch)
     assert watch.axe.checked == [f"{live_server.url}/about/reviews/", f"{live_server.url}/accounts/login/"]
+
+
+LATE_URL = "http://axe-selftest.invalid/late"
+LATE_PAGE = (
+    '<!doctype html><html lang="en"><head><title>late</title></head><body><main><p>Loading…</p></main>'
+    "<script>window.addEventListener('load', () => setTimeout(() => {"
+    "const img = document.createElement('img'); img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';"
+    "document.querySelector('main').append(img);}, 300));</script></body></html>"
+)
+
+
+def test_hook_checks_again_what_scripts_drew_after_load(browser: Any) -> None:
+    watch = PageWatch()
+    context = _context(browser, watch)
+    context.route(LATE_URL, lambda route: route.fulfill(status=200, content_type="text/html", body=LATE_PAGE))
+    page = context.new_page()
+    page.goto(LATE_URL)
+    page.locator("main img").wait_for(state="attached")
+    with pytest.raises(AssertionError, match=r"image-alt \(critical\)"):
+        _contexts_close([context], watch)
+    assert watch.axe.checked == [LATE_URL, LATE_URL]  # at load (clean), then as the test left it
