@@ -45,6 +45,8 @@ class _DocsPolicyMixin:
 
 
 class SwaggerView(_DocsPolicyMixin, SpectacularSwaggerSplitView):
+    # The project's page around Swagger UI: a language, a main region, contrast (issue 18).
+    template_name = "api_docs/swagger_ui.html"
     throttle_classes: list[Any] = []
 
 

@@ -6,16 +6,26 @@
 
   function enhanceVoteForm(form) {
     var status = form.querySelector(".vote-status");
+    var buttons = form.querySelectorAll("button");
+    var busy = false;
+    // Never `disabled` while a vote is sent: a disabled button loses keyboard focus to the
+    // page body. aria-disabled tells assistive technology; `busy` refuses a second press.
+    function setBusy(value) {
+      busy = value;
+      buttons.forEach(function (b) {
+        if (value) { b.setAttribute("aria-disabled", "true"); } else { b.removeAttribute("aria-disabled"); }
+      });
+    }
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       if (!submitter || !window.fetch || !window.FormData || form.dataset.fallback === "1") {
         return; // the plain form post
       }
       event.preventDefault();
+      if (busy) { return; }
       var data = new FormData(form);
       data.set(submitter.name, submitter.value);
-      var buttons = form.querySelectorAll("button");
-      buttons.forEach(function (b) { b.disabled = true; });
+      setBusy(true);
       fetch(form.action, {
         method: "POST",
         body: data,
@@ -28,7 +38,7 @@
         }
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       }).then(function (result) {
-        buttons.forEach(function (b) { b.disabled = false; });
+        setBusy(false);
         if (!result.ok) {
           status.textContent = (result.body.error && result.body.error.message) || "";
           status.classList.add("error");
@@ -43,9 +53,11 @@
           b.setAttribute("aria-pressed", b.value === result.body.my_vote ? "true" : "false");
         });
         status.textContent = result.body.message || "";
+        // The focus stays where it was; should anything have moved it, give it back.
+        if (document.activeElement === document.body) { submitter.focus(); }
       }).catch(function () {
         form.dataset.fallback = "1";
-        buttons.forEach(function (b) { b.disabled = false; });
+        setBusy(false);
         if (form.requestSubmit) { form.requestSubmit(submitter); } else { submitter.click(); }
       });
     });

@@ -5,6 +5,8 @@ Without the browser these tests skip, unless REQUIRE_BROWSER is set (CI sets it)
 fail, so a CI image that lost Chromium cannot pass silently. Each test gets a fresh browser
 context and a page that records what must never happen: a JavaScript dialog (an XSS payload
 that ran), a page error, or a Content-Security-Policy violation; the test fails if any did.
+Every page of every context made here is checked by axe-core (tests/browser/axe_hook.py): a
+WCAG 2.1 A or AA violation fails the test at its teardown, with the rule, element and URL.
 Screenshots go to test-artifacts/screenshots/ (gitignored; CI keeps them as artifacts).
 """
 
@@ -19,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.axe_hook import AXE_WAIT_SECONDS, AxeFindings, axe_finish, axe_watch
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -31,6 +35,7 @@ CHROMIUM_ARGS = [
 ]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+AXE_TIMINGS = REPO_ROOT / "test-artifacts" / "axe-timings.tsv"
 LOCALE_MO = REPO_ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
 
 # Reported by the page itself: a violation event cannot be missed the way a console line could.
@@ -92,6 +97,7 @@ class PageWatch:
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     console_csp: list[str] = field(default_factory=list)
+    axe: AxeFindings = field(default_factory=AxeFindings)
 
 
 @pytest.fixture
@@ -124,14 +130,33 @@ def _context(browser: Any, watch: PageWatch, **options: Any) -> Any:
         page.on("console", on_console)
 
     context.on("page", on_page)
+    # axe-core is JavaScript: a context with JavaScript off (the no-script test) cannot run
+    # it; the same pages are checked in the other tests, with JavaScript on.
+    if options.get("java_script_enabled", True):
+        axe_watch(context, watch.axe)
+        # A navigation first waits for axe on the page it leaves (long pages take seconds).
+        context.set_default_navigation_timeout(10_000 + AXE_WAIT_SECONDS * 1000)
     return context
+
+
+def _contexts_close(contexts: list[Any], watch: PageWatch) -> None:
+    """Check what is still on screen, close, and fail on anything axe found in the contexts."""
+    for context in contexts:
+        axe_finish(context, watch.axe)
+        context.close()
+    if watch.axe.checked:  # what the checks cost, for CI's artifacts
+        AXE_TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+        with AXE_TIMINGS.open("a") as timings:
+            rows = zip(watch.axe.checked, watch.axe.milliseconds, strict=True)
+            timings.writelines(f"{ms:.0f}\t{url}\n" for url, ms in rows)
+    assert watch.axe.violations == [], watch.axe.report()
 
 
 @pytest.fixture
 def context(browser: Any, watch: PageWatch) -> Generator[Any]:
     context = _context(browser, watch)
     yield context
-    context.close()
+    _contexts_close([context], watch)
 
 
 @pytest.fixture
@@ -162,8 +187,7 @@ def make_context(browser: Any, watch: PageWatch) -> Generator[Any]:
         return context
 
     yield make
-    for context in made:
-        context.close()
+    _contexts_close(made, watch)
 
 
 def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:

@@ -105,7 +105,10 @@ def test_the_page_shows_last_months_figures_in_an_accessible_table(client: Clien
 
     figures = table(page(client))
 
-    assert "<caption>Our service, month by month (the last 12 months, the current one so far;" in figures
+    assert (
+        '<caption id="care-figures-caption">Our service, month by month (the last 12 months, the current one so far;'
+        in figures
+    )
     for header in (
         "Month",
         "Reviews answered publicly by the brand",
