@@ -100,6 +100,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Every template writes figures, percentages and dates through these filters
+            # (its `date` replaces Django's: "1er décembre" in French).
+            "builtins": ["core.templatetags.figures"],
         },
     },
 ]
@@ -175,6 +178,11 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
+# Numbers for people carry thousands separators ("3,763"; "3 763" in French) and French
+# typography comes from core/formats/ (narrow no-break spaces before "%", "1er décembre").
+# Machine-readable values in templates are written under {% localize off %} (docs/i18n.md).
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
