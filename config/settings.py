@@ -178,10 +178,11 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
-# Numbers for people carry thousands separators ("3,763"; "3 763" in French) and French
-# typography comes from core/formats/ (narrow no-break spaces before "%", "1er décembre").
-# Machine-readable values in templates are written under {% localize off %} (docs/i18n.md).
-USE_THOUSAND_SEPARATOR = True
+# French typography comes from core/formats/ (narrow no-break spaces before "%" and between
+# thousands, "1er décembre"), applied by the `number`, `percent` and `date` filters
+# (core.templatetags.figures). USE_THOUSAND_SEPARATOR stays off on purpose: it would group
+# every integer a template writes, ids in form values and anchors included
+# (value="{{ review.pk }}" would post "1,234"); counts for people use `|number` instead.
 FORMAT_MODULE_PATH = ["core.formats"]
 USE_TZ = True
 

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.utils import dateformat
 from django.utils.formats import get_format, number_format
 
@@ -60,7 +61,8 @@ def _decimal(value: Any) -> Decimal | Fraction:
 
 
 def number_text(value: Any, decimals: int | None = None) -> str:
-    """``value`` in the active language's digits: "3,763" / "3 763", "2.5" / "2,5"."""
+    """``value`` in the active language's digits, thousands grouped: "3,763" / "3 763",
+    "2.5" / "2,5" (grouped here rather than by USE_THOUSAND_SEPARATOR: see settings)."""
     if value is None or value == "":
         return ""
     try:
@@ -69,7 +71,7 @@ def number_text(value: Any, decimals: int | None = None) -> str:
         return str(value)
     if isinstance(number, Fraction):
         number = Decimal(number.numerator) / Decimal(number.denominator)
-    return number_format(number, decimal_pos=decimals, use_l10n=True)
+    return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def percent_text(value: Any, decimals: int | None = None) -> str:
@@ -79,16 +81,24 @@ def percent_text(value: Any, decimals: int | None = None) -> str:
     return str(get_format("PERCENT_FORMAT")).format(number_text(value, decimals))
 
 
-def threshold_text(threshold: Any) -> str:
-    """The gate's threshold as shown beside figures (``core.gate_figures.threshold_shown``)."""
+def threshold_text(threshold: Any = None) -> str:
+    """The gate's threshold as shown beside figures (``core.gate_figures.threshold_shown``);
+    by default the one in force (GATE_THRESHOLD)."""
+    if threshold is None or threshold == "":
+        threshold = str(settings.GATE_THRESHOLD)
     return number_text(threshold_shown(threshold_fraction(threshold)))
 
 
-def average_text(average: Any, threshold: Any, *, below: bool | None = None) -> str:
+def average_text(average: Any, threshold: Any = None, *, below: bool | None = None) -> str:
     """An average as shown beside the gate (``core.gate_figures.average_shown``), localised:
-    "2.99" / "2,99" for 2.9949 under a threshold of 3, never "3.0". Empty for no average."""
+    "2.99" / "2,99" for 2.9949 under a threshold of 3, never "3.0". Empty for no average.
+
+    ``threshold`` defaults to the one in force (GATE_THRESHOLD, as ``gate.configured``
+    reads it); an email passes the one its event was decided under."""
     if average is None or average == "":
         return ""
+    if threshold is None or threshold == "":
+        threshold = str(settings.GATE_THRESHOLD)
     shown = average_shown(_decimal(average), threshold=threshold_fraction(threshold), below=below)
     return number_text(shown)
 

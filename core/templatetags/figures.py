@@ -6,6 +6,7 @@ French wherever a date is written. Each filter calls ``core.local_formats``.
 
     {{ figures.average|gate_average:threshold }}   2.99 (never 3.0 below a threshold of 3)
     {{ threshold|gate_threshold }}                 3.0; 3.34 for 10/3
+    {{ product.current_average|rating }}           a review's 4, or an average by the rule
     {{ bar.percent|percent }}                      80.4% / 80,4 %
     {{ share|percent:1 }}                          one decimal
     {{ total|number }}                             3,763 / 3 763
@@ -30,29 +31,37 @@ def date(value: Any, arg: str | None = None) -> str:
 
 
 @register.filter
-def gate_average(average: Any, threshold: Any) -> str:
-    """An average beside the gate's threshold: 1 decimal, or 2 where 1 would cross it."""
+def gate_average(average: Any, threshold: Any = None) -> str:
+    """An average beside the gate's threshold (by default the one in force): 1 decimal, or
+    2 where 1 would cross it."""
     return average_text(average, threshold)
 
 
 @register.filter
-def gate_average_below(average: Any, threshold: Any) -> str:
+def gate_average_below(average: Any, threshold: Any = None) -> str:
     """An average the gate judged below the threshold (a flag, a withdrawal): never shown
     at or above it, even when its 4-decimal rounding reached it."""
     return average_text(average, threshold, below=True)
 
 
 @register.filter
-def gate_average_not_below(average: Any, threshold: Any) -> str:
+def gate_average_not_below(average: Any, threshold: Any = None) -> str:
     """An average the gate judged at or above the threshold (a recovery)."""
     return average_text(average, threshold, below=False)
 
 
 @register.filter
-def gate_threshold(threshold: Any) -> str:
+def rating(value: Any) -> str:
+    """A rating out of 5 for people: a review's whole stars as they are ("4"), an average
+    by the gate's rule ("2.99", never "3.0" below a threshold of 3)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_text(value)
+    return average_text(value)
+
+
+@register.filter
+def gate_threshold(threshold: Any = None) -> str:
     """The threshold as shown beside averages: 3.0, 3.5; 3.34 for 10/3 (rounded up)."""
-    if threshold is None or threshold == "":
-        return ""
     return threshold_text(threshold)
 
 
