@@ -62,6 +62,11 @@ def _query(request: HttpRequest, today: date) -> TopicFigureQuery:
     return TopicFigureQuery(data, today=today)
 
 
+def _share_text(value: float | Decimal) -> str:
+    """A share without trailing zeros, as the chart writes its figures ("50%", "16.7%")."""
+    return percent_text(Decimal(str(value)).normalize())
+
+
 def _chart_text() -> TopicChartText:
     def bar(month: TopicMonth, topic: str) -> str:
         counts = month.counts
@@ -73,7 +78,7 @@ def _chart_text() -> TopicChartText:
         }
         if share is None:
             return _("%(month)s: no tagged review.") % words
-        words["share"] = percent_text(share)
+        words["share"] = _share_text(share)
         if average is None:
             return _("%(month)s: %(share)s (%(reviews)s of %(tagged)s tagged reviews).") % words
         words["average"] = number_text(average)
@@ -87,7 +92,7 @@ def _chart_text() -> TopicChartText:
         # both "jui" in French.
         month=lambda month: date_format(month.start, "N Y"),
         stars=lambda average: f"{number_text(average.quantize(Decimal('0.1')))}★",
-        percent=percent_text,
+        percent=_share_text,
         no_data=_("No review speaks of this topic in this period"),
     )
 
