@@ -250,3 +250,23 @@ def test_the_gates_notice_links_open_the_desks_notice_page(settings) -> None:
 
     settings.SITE_URL = "https://shop.example"
     assert notice_url(42) == "https://shop.example" + reverse("desk:notice", kwargs={"pk": 42})
+
+
+def test_the_notice_page_in_french_localises_figures_but_not_the_charts_coordinates(
+    client: Client, withdrawn_story: Story, manager: User
+) -> None:
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    manager.language = "fr"  # a signed-in user reads the site in their account's language
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+    page = client.get(reverse("desk:notice", kwargs={"pk": withdrawn_story.notice.pk})).content.decode()
+    assert '<html lang="fr">' in page
+    assert re.search(r"<td>2,5</td><td>14</td>", page)  # the chart's table: for people
+    assert re.search("\\(\\d+\u202f%\\)", page)  # the histogram's shares: "(40 %)"
+    [svg] = re.findall(r"<svg .*?</svg>", page, flags=re.S)
+    # Coordinates and the view box are for the browser: never "12,5".
+    for attribute in re.findall(r'\s(?:x|y|x1|x2|y1|y2|cx|cy|width|height|viewBox)="([^"]*)"', svg):
+        assert "," not in attribute, attribute
+    assert re.search(r'(?:cx|x)="\d+\.\d+"', svg)
