@@ -65,9 +65,7 @@ def product_public_gate_status(product: Product) -> PublicGateStatus:
         reinstated = event is not None and event.kind == EventKind.REINSTATED
     withdrawal = None
     if product.gate_state == GateState.WITHDRAWN:
-        withdrawal = (
-            GateEvent.objects.filter(product=product, kind=EventKind.WITHDRAWN).order_by("-day", "-id").first()
-        )
+        withdrawal = GateEvent.objects.filter(product=product, kind=EventKind.WITHDRAWN).order_by("-day", "-id").first()
     return PublicGateStatus(
         withdrawal_average=withdrawal.average if withdrawal is not None else None,
         withdrawal_count=withdrawal.count if withdrawal is not None else 0,

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.utils.dateformat import format as date_pattern
 from django.utils.translation import gettext as _
 
 from core.local_formats import average_text, date_text, threshold_text
@@ -136,7 +135,7 @@ def rating_chart(product: Product, *, first: date, last: date, policy: GatePolic
         min_reviews=policy.min_reviews,
         markers=markers,
         text=text,
-        format_day=lambda day: date_pattern(day, "j M"),
+        format_day=lambda day: date_text(day, "j M"),
         format_number=number_text,
     )
     # The SVG comes from a template that escapes every text it is given.

@@ -60,7 +60,13 @@ def test_the_gates_side_overrides_a_rounded_average() -> None:
 
 @pytest.mark.parametrize(
     ("threshold", "shown"),
-    [(3, "3.0"), (Fraction(7, 2), "3.5"), (Fraction(13, 4), "3.25"), (Fraction(10, 3), "3.34"), (Fraction(8, 3), "2.67")],
+    [
+        (3, "3.0"),
+        (Fraction(7, 2), "3.5"),
+        (Fraction(13, 4), "3.25"),
+        (Fraction(10, 3), "3.34"),
+        (Fraction(8, 3), "2.67"),
+    ],
 )
 def test_threshold_shown_exact_or_rounded_up(threshold: Fraction | int, shown: str) -> None:
     assert str(threshold_shown(threshold)) == shown
@@ -70,7 +76,9 @@ averages = st.builds(Fraction, st.integers(1, 5 * 5000), st.integers(1, 5000)).f
 
 
 @given(count=st.integers(1, 5000), data=st.data(), threshold=st.sampled_from(THRESHOLDS))
-def test_a_figure_is_never_on_the_other_side_of_the_threshold(count: int, data: st.DataObject, threshold: Fraction) -> None:
+def test_a_figure_is_never_on_the_other_side_of_the_threshold(
+    count: int, data: st.DataObject, threshold: Fraction
+) -> None:
     total = data.draw(st.integers(count, 5 * count))
     value = Fraction(total, count)
     shown = Fraction(average_shown(value, threshold=threshold))

@@ -73,7 +73,11 @@ def withdrawn_at_the_edge(settings) -> Product:  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     flagged_on = today - timedelta(days=settings.GATE_GRACE_DAYS)
     Product.objects.filter(pk=product.pk).update(
-        gate_state=GateState.WITHDRAWN, flagged_on=flagged_on, withdrawal_deadline=today, withdrawn_on=today, on_sale=False
+        gate_state=GateState.WITHDRAWN,
+        flagged_on=flagged_on,
+        withdrawal_deadline=today,
+        withdrawn_on=today,
+        on_sale=False,
     )
     policy = {
         "threshold": "3.0",
@@ -83,7 +87,9 @@ def withdrawn_at_the_edge(settings) -> Product:  # type: ignore[no-untyped-def]
         "timezone": settings.TIME_ZONE,
     }
     for kind, day in ((EventKind.FLAGGED, flagged_on), (EventKind.WITHDRAWN, today)):
-        GateEvent.objects.create(product=product, day=day, kind=kind, average=Decimal("2.9999"), count=31, policy=policy)
+        GateEvent.objects.create(
+            product=product, day=day, kind=kind, average=Decimal("2.9999"), count=31, policy=policy
+        )
     product.refresh_from_db()
     return product
 
