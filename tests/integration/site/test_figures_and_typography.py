@@ -104,3 +104,19 @@ def test_the_withdrawal_notice_shows_the_counted_average_on_its_side(
     counted = re.search(r'<p class="gate-counted-average">(.*?)</p>', notice, re.S).group(1)
     assert average in counted and "365" in counted and "31" in counted and "25" in counted
     assert "3.0" not in counted and "3,0" not in counted
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_signup_language_choice_names_each_language_in_itself(client: Client, language: str) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("signup")).content.decode()
+    assert re.search(r'<option value="fr" lang="fr"[^>]*>Français</option>', html)
+    assert re.search(r'<option value="en" lang="en"[^>]*>English</option>', html)
+
+
+def test_the_review_language_filter_says_what_each_choice_shows(client: Client, just_below: Product) -> None:
+    html = _page(client, just_below, "en")
+    select = re.search(r'<select name="language"[^>]*>.*?</select>', html, re.S).group(0)
+    options = re.findall(r"<option [^>]*>([^<]*)</option>", select)
+    assert options == ["All languages", "Only English", "Only French"]
+    assert re.search(r'<option value="" selected>All languages</option>', select)
