@@ -63,3 +63,33 @@ def test_the_product_page_in_french(make_context: Any, live_server: Any, product
     counted = page.locator(".gate-counted-average").inner_text()
     assert "2,99" in counted and "3,0" not in counted and "365" in counted
     screenshot(page, "figures-product-withdrawn-fr")
+
+
+def test_the_desk_in_french(make_context: Any, live_server: Any, settings: Any) -> None:
+    from accounts.roles import PRODUCT_MANAGER
+    from tests.integration.desk.factories import DESK_SETTINGS, PASSWORD, flagged_story, make_category
+    from tests.integration.desk.factories import user_create as desk_user_create
+
+    for name, value in DESK_SETTINGS.items():
+        setattr(settings, name, value)
+    manager = desk_user_create(PRODUCT_MANAGER, username="julie", display_name="Julie")
+    manager.language = "fr"
+    manager.save(update_fields=["language"])
+    story = flagged_story(
+        managers=[manager], flag_days_ago=5, category=make_category("Tentes"), name="Tente", sku="TENTE-2"
+    )
+    page = make_context(locale="fr-FR").new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_username").fill("julie")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/desk/notices/{story.notice.pk}/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    counts = page.locator(".histogram-count").all_inner_texts()
+    assert any(f"{NNBSP}%)" in text for text in counts), counts
+    assert "2,5" in page.locator("body").inner_text()  # the flag's 35 / 14, by the rule
+    screenshot(page, "figures-desk-notice-fr")
+    page.goto(f"{live_server.url}/desk/kpis/")
+    assert f"{NNBSP}%" in page.locator("main").inner_text()
+    screenshot(page, "figures-desk-kpis-fr")
