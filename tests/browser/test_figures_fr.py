@@ -93,3 +93,20 @@ def test_the_desk_in_french(make_context: Any, live_server: Any, settings: Any) 
     page.goto(f"{live_server.url}/desk/kpis/")
     assert f"{NNBSP}%" in page.locator("main").inner_text()
     screenshot(page, "figures-desk-kpis-fr")
+
+
+def test_signup_catalogue_and_transparency_in_french(
+    make_context: Any, live_server: Any, products: tuple[Product, Product]
+) -> None:
+    page = make_context(locale="fr-FR").new_page()
+    page.goto(f"{live_server.url}/accounts/signup/")
+    options = page.locator("#id_language option")
+    assert options.all_inner_texts() == ["English", "Français"]
+    assert options.nth(1).get_attribute("lang") == "fr"
+    screenshot(page, "figures-signup-fr")
+    page.goto(f"{live_server.url}/products/")
+    assert "2,99" in page.locator('[data-sku="LUNCH-1"]').inner_text()
+    screenshot(page, "figures-catalogue-fr")
+    page.goto(f"{live_server.url}/about/reviews/")
+    assert "3,0" in page.locator("#quality-gate").inner_text()
+    screenshot(page, "figures-transparency-fr")

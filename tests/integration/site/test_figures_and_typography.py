@@ -120,3 +120,15 @@ def test_the_review_language_filter_says_what_each_choice_shows(client: Client, 
     options = re.findall(r"<option [^>]*>([^<]*)</option>", select)
     assert options == ["All languages", "Only English", "Only French"]
     assert re.search(r'<option value="" selected>All languages</option>', select)
+
+
+@pytest.mark.parametrize(("language", "count"), [("en", "1,200"), ("fr", f"1{NNBSP}200")])
+def test_counts_for_people_are_grouped_by_thousands(client: Client, language: str, count: str) -> None:
+    product = product_create(name="Water bottle", sku="BOTTLE-1")
+    reviews_bulk_create(product=product, ratings=[4] * 1200)
+    html = _page(client, product, language)
+    assert re.search(rf'<p class="based-on">{count}\b', html)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    card = client.get(reverse("product_list")).content.decode()
+    assert re.search(rf'<span class="count">{count}\b', card)
+    assert f'id="review-{product.reviews.order_by("-pk").first().pk}"' in html  # ids never grouped
