@@ -86,3 +86,9 @@ def test_percent_filter_and_number_filter_in_french() -> None:
     assert render("{{ p|percent }} {{ p|percent:1 }} {{ n|number }}", "fr", p=Decimal("80.44"), n=3763) == (
         f"80,44{NNBSP}% 80,4{NNBSP}% 3{NNBSP}763"
     )
+
+
+def test_machine_dates_stay_iso_on_the_first_in_french() -> None:
+    # <time datetime="{{ at|date:'c' }}">, <input type="date" value="{{ day|date:'Y-m-d' }}">
+    moment = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    assert render("{{ at|date:'c' }}|{{ at|date:'Y-m-d' }}", "fr", at=moment) == "2026-12-01T10:00:00+01:00|2026-12-01"
