@@ -324,3 +324,4 @@ def test_the_csv_keeps_machine_numbers_in_french_and_the_page_reads_french(
     page = client.get(reverse("desk:kpis"), MARCH).content.decode()
     assert '<html lang="fr">' in page
     assert "66,7\u202f%" in page and "66.7%" not in page
+    assert "<td>3,7</td>" in page  # Tents' 22 / 6 by the display rule; the CSV keeps 3.67
