@@ -137,6 +137,7 @@ def rating_chart(product: Product, *, first: date, last: date, policy: GatePolic
         text=text,
         format_day=lambda day: date_text(day, "j M"),
         format_number=number_text,
+        threshold_label=threshold_text(policy.threshold),
     )
     # The SVG comes from a template that escapes every text it is given.
     return {"svg": svg, "table": chart_table(days, events, policy=policy), "first": first, "last": last}

@@ -270,3 +270,5 @@ def test_the_notice_page_in_french_localises_figures_but_not_the_charts_coordina
     for attribute in re.findall(r'\s(?:x|y|x1|x2|y1|y2|cx|cy|width|height|viewBox)="([^"]*)"', svg):
         assert "," not in attribute, attribute
     assert re.search(r'(?:cx|x)="\d+\.\d+"', svg)
+    # The threshold as pages write it (core.gate_figures.threshold_shown), in French.
+    assert 'class="chart-threshold-label">3,0</text>' in svg
