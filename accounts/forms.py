@@ -14,6 +14,8 @@ from django.contrib.auth.forms import (
 )
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -47,6 +49,19 @@ class _DisplayNameMixin(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "email"}  # type: ignore[misc]
 
 
+class LanguageSelect(forms.Select):
+    """Each language in its own name, marked with its ``lang`` ("Français", lang="fr"), as
+    the header's language switcher shows them: a reader finds their language whatever the
+    page's language is."""
+
+    def create_option(self, name: str, value: Any, label: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, label, *args, **kwargs)
+        if value:
+            option["label"] = capfirst(get_language_info(str(value))["name_local"])
+            option["attrs"]["lang"] = str(value)
+        return option
+
+
 class SignupForm(_DisplayNameMixin, UserCreationForm):
     """A new shopper's account. An address already in use is NOT an error here: the page
     must not tell who has an account (accounts.signup sends its owner a word instead)."""
@@ -61,6 +76,7 @@ class SignupForm(_DisplayNameMixin, UserCreationForm):
         fields = ("username", "email", "display_name", "language")
         field_classes = {"username": UsernameField}
         labels = {"language": _("Language for pages and emails")}
+        widgets = {"language": LanguageSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,6 +98,7 @@ class ProfileForm(_DisplayNameMixin):
     class Meta:
         model = User
         fields = ("display_name", "email", "language", "review_thanks_emails")
+        widgets = {"language": LanguageSelect}
         labels = {
             "language": _("Language for pages and emails"),
             # care.thanks: read when each thanks email is sent, so unticking stops one already queued.

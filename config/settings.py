@@ -105,6 +105,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Every template writes figures, percentages and dates through these filters
+            # (its `date` replaces Django's: "1er décembre" in French).
+            "builtins": ["core.templatetags.figures"],
         },
     },
 ]
@@ -184,6 +187,12 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
+# French typography comes from core/formats/ (narrow no-break spaces before "%" and between
+# thousands, "1er décembre"), applied by the `number`, `percent` and `date` filters
+# (core.templatetags.figures). USE_THOUSAND_SEPARATOR stays off on purpose: it would group
+# every integer a template writes, ids in form values and anchors included
+# (value="{{ review.pk }}" would post "1,234"); counts for people use `|number` instead.
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------

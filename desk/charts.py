@@ -413,6 +413,7 @@ def rating_chart_context(
     format_day: Callable[[date], str] = date.isoformat,
     format_number: Callable[[float], str] = lambda value: f"{value:g}",
     id_prefix: str = "rating-chart",
+    threshold_label: str | None = None,
 ) -> dict[str, Any]:
     """What the template draws: the words, and every position laid out above."""
     frame = chart_frame(days, float(threshold))
@@ -439,7 +440,8 @@ def rating_chart_context(
         "date_y": VOLUME_TOP + VOLUME_HEIGHT + AXIS_LABELS - 4,
         "dates": date_labels(days, frame, format_day),
         "threshold_y": coordinate(frame.y(float(threshold))),
-        "threshold_label": format_number(float(threshold)),
+        # The view passes the threshold as pages write it (10/3 reads 3.34, never 3.3333333).
+        "threshold_label": threshold_label if threshold_label is not None else format_number(float(threshold)),
         "runs": average_runs(days, frame, min_reviews),
         "no_data": not any(day.count for day in days),
         # Written as before (a float's own text): the middle of the plot.
@@ -460,6 +462,7 @@ def rating_chart_svg(
     format_day: Callable[[date], str] = date.isoformat,
     format_number: Callable[[float], str] = lambda value: f"{value:g}",
     id_prefix: str = "rating-chart",
+    threshold_label: str | None = None,
 ) -> SafeString:
     """The chart as an ``<svg>`` element (markup in which every text is escaped)."""
     context = rating_chart_context(
@@ -471,5 +474,6 @@ def rating_chart_svg(
         format_day=format_day,
         format_number=format_number,
         id_prefix=id_prefix,
+        threshold_label=threshold_label,
     )
     return render_to_string(TEMPLATE, context)

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from statistics import median
 
 from care.figures import CareCounts, CaseFacts, NpsCounts
@@ -150,6 +151,12 @@ class KpiRow:
     @property
     def average(self) -> Decimal | None:
         return _ratio(self.rating_sum, self.reviews, places="0.01")
+
+    @property
+    def exact_average(self) -> Fraction | None:
+        """The exact mean, for the page's display rule beside the gate's threshold
+        (``core.gate_figures``); the CSV keeps :attr:`average`'s two decimals."""
+        return Fraction(self.rating_sum, self.reviews) if self.reviews else None
 
     @property
     def csat(self) -> Decimal | None:

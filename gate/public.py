@@ -32,6 +32,9 @@ class PublicGateStatus:
     improved_since: datetime | None  # the current revision's start, when it follows an improvement
     reinstated: bool  # the latest improvement put a withdrawn product back on sale
     improvement_note: str  # the manager's public note about the improvement
+    # The counted figures that withdrew it (its withdrawal event), shown beside the notice.
+    withdrawal_average: Decimal | None = None
+    withdrawal_count: int = 0
 
 
 def gate_policy_public() -> dict[str, Any]:
@@ -48,7 +51,8 @@ def gate_policy_public() -> dict[str, Any]:
 
 
 def product_public_gate_status(product: Product) -> PublicGateStatus:
-    """One query at most: the improvement that started the current revision, if any."""
+    """Two queries at most: the improvement that started the current revision, if any, and
+    a withdrawn product's withdrawal event (its counted figures)."""
     policy = gate_policy_public()
     improvement = None
     if product.revision > 0:
@@ -59,7 +63,12 @@ def product_public_gate_status(product: Product) -> PublicGateStatus:
     if improvement is not None:
         event = getattr(improvement, "event", None)
         reinstated = event is not None and event.kind == EventKind.REINSTATED
+    withdrawal = None
+    if product.gate_state == GateState.WITHDRAWN:
+        withdrawal = GateEvent.objects.filter(product=product, kind=EventKind.WITHDRAWN).order_by("-day", "-id").first()
     return PublicGateStatus(
+        withdrawal_average=withdrawal.average if withdrawal is not None else None,
+        withdrawal_count=withdrawal.count if withdrawal is not None else 0,
         withdrawn=product.gate_state == GateState.WITHDRAWN,
         withdrawn_on=product.withdrawn_on,
         threshold=policy["threshold"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import QuerySet
 
@@ -38,6 +39,13 @@ class RatingFigures:
     average: Decimal | None
     count: int
     bars: tuple[StarBar, ...]  # 5 stars first, as shoppers read a histogram
+    total: int = 0  # the sum of the ratings
+
+    @property
+    def exact_average(self) -> Fraction | None:
+        """The average as an exact fraction, for the display rule beside the gate's threshold
+        (``core.gate_figures``): 10/3 is at a threshold of 10/3, its 4 decimals are not."""
+        return Fraction(self.total, self.count) if self.count else None
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ def _figures(total: int, count: int, histogram: dict[int, int]) -> RatingFigures
         return (n * 100 + count // 2) // count if count else 0
 
     bars = tuple(StarBar(star, histogram[star], percent(histogram[star])) for star in reversed(STARS))
-    return RatingFigures(average=average_of(count=count, total=total), count=count, bars=bars)
+    return RatingFigures(average=average_of(count=count, total=total), count=count, bars=bars, total=total)
 
 
 def product_rating_summary(product: Product) -> RatingSummary:

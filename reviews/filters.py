@@ -30,6 +30,14 @@ def _stars_choices() -> list[tuple[str, str]]:
     return [(str(n), ngettext("%(n)d star", "%(n)d stars", n) % {"n": n}) for n in reversed(STARS)]
 
 
+# Each choice says what it shows: the default shows every language, the others only one.
+_ONLY_LANGUAGE = {"en": _("Only English"), "fr": _("Only French")}
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, str(_ONLY_LANGUAGE.get(code, name))) for code, name in settings.LANGUAGES]
+
+
 def _validate_search_has_word(value: str) -> None:
     if value and not search_has_word(value):
         raise ValidationError(_("Type at least one letter or digit to search."), code="no_word")
@@ -67,7 +75,7 @@ class ProductReviewFilter(django_filters.FilterSet):
         # Not just "Language": the page's language switcher already has that name.
         label=_("Written in"),
         field_name="language",
-        choices=settings.LANGUAGES,
+        choices=_language_choices,
         empty_label=_("All languages"),
     )
     verified = django_filters.BooleanFilter(

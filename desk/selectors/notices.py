@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
@@ -90,6 +91,11 @@ class NoticeFigures:
     @property
     def average(self) -> Decimal | None:
         return average_of(count=self.count, total=self.total)
+
+    @property
+    def exact_average(self) -> Fraction | None:
+        """The exact fraction, for the display rule beside the threshold (core.gate_figures)."""
+        return Fraction(self.total, self.count) if self.count else None
 
     @property
     def min_reviews(self) -> int:

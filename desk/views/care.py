@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -29,6 +28,7 @@ from accounts.roles import user_handles_care_cases
 from care.models import Case, CaseState
 from care.services import case_assign, case_close, case_message_send, case_take
 from core.errors import DomainError, NotAllowed
+from core.local_formats import date_text
 from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from desk.care_forms import CareQueueFilterForm, CaseAssignForm, CaseCloseForm, CaseMessageForm
@@ -132,7 +132,7 @@ def _rating_text(case: Case, *, changed: bool) -> str:
     return _("Rated %(before)s when the case opened, %(now)s now (changed on %(date)s).") % {
         "before": stars_text(case.rating_at_open),
         "now": stars_text(case.rating_now),
-        "date": date_format(timezone.localtime(case.rating_changed_at), "DATE_FORMAT"),
+        "date": date_text(timezone.localtime(case.rating_changed_at), "DATE_FORMAT"),
     }
 
 

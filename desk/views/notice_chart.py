@@ -9,10 +9,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.utils.dateformat import format as date_pattern
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.local_formats import average_text, date_text, threshold_text
 from desk import selectors
 from desk.charts import ChartDay, ChartMarker, ChartText, rating_chart_svg, series_summary
 from desk.views.common import number_text
@@ -31,12 +30,16 @@ def event_kind_label(kind: str) -> str:
 
 def marker_label(event: GateEvent) -> str:
     """What a screen reader and a tooltip say of a gate event on the chart."""
-    day_text = date_format(event.day, "DATE_FORMAT")
+    day_text = date_text(event.day, "DATE_FORMAT")
     if event.average is not None:
+        # The gate's side of the event, whatever its 4-decimal average reads (core.gate_figures).
+        below = {EventKind.FLAGGED: True, EventKind.WITHDRAWN: True, EventKind.RECOVERED: False}.get(
+            EventKind(event.kind)
+        )
         return _("%(event)s on %(day)s: average %(average)s over %(count)s counted reviews") % {
             "event": event_kind_label(event.kind),
             "day": day_text,
-            "average": number_text(event.average),
+            "average": average_text(event.average, event.policy.get("threshold"), below=below),
             "count": event.count,
         }
     return _("%(event)s on %(day)s: a new version of the product starts") % {
@@ -45,8 +48,8 @@ def marker_label(event: GateEvent) -> str:
     }
 
 
-def _rounded(value: Any) -> str:
-    return number_text(round(float(value), 2))
+def _rounded(value: Any, threshold: Decimal) -> str:
+    return average_text(value, threshold)
 
 
 def chart_description(
@@ -60,19 +63,19 @@ def chart_description(
             "(lowest %(low)s, highest %(high)s); the threshold is %(threshold)s. "
             "%(published)s reviews were published in the period."
         ) % {
-            "first": date_format(first, "DATE_FORMAT"),
-            "last": date_format(last, "DATE_FORMAT"),
-            "start": _rounded(summary["first_average"]),
-            "end": _rounded(summary["last_average"]),
-            "low": _rounded(summary["lowest"]),
-            "high": _rounded(summary["highest"]),
-            "threshold": number_text(threshold),
+            "first": date_text(first, "DATE_FORMAT"),
+            "last": date_text(last, "DATE_FORMAT"),
+            "start": _rounded(summary["first_average"], threshold),
+            "end": _rounded(summary["last_average"], threshold),
+            "low": _rounded(summary["lowest"], threshold),
+            "high": _rounded(summary["highest"], threshold),
+            "threshold": threshold_text(threshold),
             "published": summary["published"],
         }
     else:
         description = _("No review counted between %(first)s and %(last)s.") % {
-            "first": date_format(first, "DATE_FORMAT"),
-            "last": date_format(last, "DATE_FORMAT"),
+            "first": date_text(first, "DATE_FORMAT"),
+            "last": date_text(last, "DATE_FORMAT"),
         }
     if markers:
         description += " " + " ".join(marker.label + "." for marker in markers)
@@ -133,8 +136,9 @@ def rating_chart(product: Product, *, first: date, last: date, policy: GatePolic
         min_reviews=policy.min_reviews,
         markers=markers,
         text=text,
-        format_day=lambda day: date_pattern(day, "j M"),
+        format_day=lambda day: date_text(day, "j M"),
         format_number=number_text,
+        threshold_label=threshold_text(policy.threshold),
     )
     # The SVG comes from a template that escapes every text it is given.
     return {"svg": svg, "table": chart_table(days, events, policy=policy), "first": first, "last": last}

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.requests import acting_user
 from accounts.roles import user_is_quality_director
 from core.errors import Conflict, DomainError
+from core.local_formats import threshold_text
 from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from desk import selectors, services
@@ -37,13 +38,11 @@ from desk.views.common import (
     desk_home_url,
     is_desk_user,
     manager_required,
-    number_text,
     refused,
     render_desk,
     signed_in,
 )
 from desk.views.notice_chart import notice_chart
-from gate.configured import threshold_decimal
 from gate.models import LIVE_NOTICE_STATES, ImprovementRequest, WithdrawalNotice
 from gate.policy import GateState
 from gate.services.approvals import improvement_requests_of_product
@@ -95,7 +94,7 @@ def _notice_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "today": today,
             "policy": policy,
-            "threshold": number_text(threshold_decimal(policy)),
+            "threshold": threshold_text(policy.threshold),
             "is_filtered": any(request.GET.get(key) for key in ("state", "category", "manager")),
         },
         status=200 if valid else 400,
@@ -151,7 +150,7 @@ def _notice_context(
         "product": product,
         "row": row,
         "policy": policy,
-        "threshold": number_text(threshold_decimal(policy)),
+        "threshold": threshold_text(policy.threshold),
         "today": today,
         "live": live,
         "revision": revision,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from accounts.requests import acting_user
 from core.errors import DomainError
 from core.http import safe_next_url
+from core.local_formats import threshold_text
 from core.strict_numbers import ascii_int, ascii_page_number
 from core.url_converters import sku_reverse
 from desk import selectors, services
@@ -33,9 +34,8 @@ from desk.kpis import KpiRow
 from desk.selectors.invitations import invitation_facts, invitation_rows
 from desk.selectors.review_topics import review_topic_choices, review_topics_attach, reviews_about_topic
 from desk.versions import version_labels
-from desk.views.common import manager_required, number_text, reader_required, refused, render_desk
+from desk.views.common import manager_required, reader_required, refused, render_desk
 from desk.views.notice_chart import product_chart
-from gate.configured import threshold_decimal
 from gate.policy import GatePolicy
 from gate.services import ADDRESSED_PHRASE_MAX_LENGTH
 from products.models import STARS, Product
@@ -90,7 +90,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     return render_desk(
         request,
         "desk/product_list.html",
-        {"page": page, "rows": rows, "threshold": number_text(threshold_decimal(policy)), "policy": policy},
+        {"page": page, "rows": rows, "threshold": threshold_text(policy.threshold), "policy": policy},
     )
 
 

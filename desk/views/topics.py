@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from accounts.roles import user_reads_every_product
+from core.local_formats import percent_text
 from core.period_query import local_midnight
 from desk.topic_chart import TopicChartText, topic_chart_svgs
 from desk.views.common import can_manage, number_text, render_desk, signed_in
@@ -62,6 +63,11 @@ def _query(request: HttpRequest, today: date) -> TopicFigureQuery:
     return TopicFigureQuery(data, today=today)
 
 
+def _share_text(value: float | Decimal) -> str:
+    """A share without trailing zeros, as the chart writes its figures ("50%", "16.7%")."""
+    return percent_text(Decimal(str(value)).normalize())
+
+
 def _chart_text() -> TopicChartText:
     def bar(month: TopicMonth, topic: str) -> str:
         counts = month.counts
@@ -73,13 +79,11 @@ def _chart_text() -> TopicChartText:
         }
         if share is None:
             return _("%(month)s: no tagged review.") % words
-        words["share"] = number_text(share)
+        words["share"] = _share_text(share)
         if average is None:
-            return _("%(month)s: %(share)s%% (%(reviews)s of %(tagged)s tagged reviews).") % words
+            return _("%(month)s: %(share)s (%(reviews)s of %(tagged)s tagged reviews).") % words
         words["average"] = number_text(average)
-        return (
-            _("%(month)s: %(share)s%% (%(reviews)s of %(tagged)s tagged reviews), average %(average)s stars.") % words
-        )
+        return _("%(month)s: %(share)s (%(reviews)s of %(tagged)s tagged reviews), average %(average)s stars.") % words
 
     return TopicChartText(
         title=lambda label: _("%(topic)s: share of the tagged reviews per month") % {"topic": label},
@@ -89,7 +93,7 @@ def _chart_text() -> TopicChartText:
         # both "jui" in French.
         month=lambda month: date_format(month.start, "N Y"),
         stars=lambda average: f"{number_text(average.quantize(Decimal('0.1')))}★",
-        percent=lambda value: f"{number_text(value)} %",
+        percent=_share_text,
         no_data=_("No review speaks of this topic in this period"),
     )
 

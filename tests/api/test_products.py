@@ -317,3 +317,17 @@ def test_current_average_filter_uses_the_stored_exact_average(catalogue: dict[st
     assert Product.objects.get(sku="A").current_average == Decimal("4.6667")
     assert skus(APIClient().get("/api/v1/products/?min_average=4.6667")) == ["A"]
     assert skus(APIClient().get("/api/v1/products/?min_average=4.6668")) == []
+
+
+def test_the_api_keeps_four_decimals_and_machine_numbers_in_french(
+    actors: dict[str, Any], write_review: Callable[..., Any]
+) -> None:
+    # Pages write 1,7 in French by the display rule; the API keeps 1.6667 for every language.
+    product = actors["product"]
+    for rating in (1, 2, 2):
+        write_review(product, rating)
+
+    response = APIClient().get(f"/api/v1/products/{product.sku}/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert b'"average":1.6667' in response.content.replace(b" ", b"")
+    assert b"1,6667" not in response.content and b"\xe2\x80\xaf" not in response.content

@@ -198,11 +198,11 @@ def test_the_key_figures_download_as_csv(page: Any, live_server: Any) -> None:
     page.goto(live_server.url + "/desk/kpis/")
     sign_in_here(page, "julia")
     table = page.get_by_role("table", name=re.compile("^Reviews published and gate events"))
-    expect(table.get_by_role("row", name=re.compile("^Tents"))).to_contain_text("3.67")
+    expect(table.get_by_role("row", name=re.compile("^Tents"))).to_contain_text("3.7")
     expect(table.get_by_role("row", name=re.compile("^All my products"))).to_contain_text("66.7%")
     page.get_by_label("Group by").select_option(label="Manager")
     page.get_by_role("button", name="Show").click()
-    expect(table.get_by_role("row", name=re.compile("^Julia"))).to_contain_text("3.67")
+    expect(table.get_by_role("row", name=re.compile("^Julia"))).to_contain_text("3.7")
     screenshot(page, "desk-kpis")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()

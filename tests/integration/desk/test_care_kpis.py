@@ -304,3 +304,24 @@ def test_care_selectors_tally_answers_per_day_in_the_zone_and_read_each_cases_fa
         (shop.tent.pk, "", 0, None),
     ]
     assert (facts[0][1].rating_at_open, facts[0][1].rating_now) == (1, 4)
+
+
+def test_the_csv_keeps_machine_numbers_in_french_and_the_page_reads_french(
+    client: Client, shop: CareShop, director: User
+) -> None:
+    from django.conf import settings
+
+    client.force_login(director)
+    english_header, english_rows = csv_table(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    director.language = "fr"  # a signed-in user reads the site in their account's language
+    director.save(update_fields=["language"])
+    french_header, french_rows = csv_table(client)
+    # "3.67", "66.7": the same numbers in every language (only the group labels are translated).
+    assert french_header == english_header
+    assert sorted(french_rows.values()) == sorted(english_rows.values())
+    assert "3.67" in french_rows["Tents"]
+    page = client.get(reverse("desk:kpis"), MARCH).content.decode()
+    assert '<html lang="fr">' in page
+    assert "66,7\u202f%" in page and "66.7%" not in page
+    assert "<td>3,7</td>" in page  # Tents' 22 / 6 by the display rule; the CSV keeps 3.67

@@ -62,8 +62,8 @@ def test_a_row_shows_the_gates_figures_now_against_the_threshold_and_the_trend(
     assert row.figures.status == "below"
     assert row.trend == Decimal("0.17")
     page = response.content.decode()
-    assert "2.67" in page and "15 counted reviews" in page and "below 3" in page
-    assert "+0.17 since flagging (2.50)" in page
+    assert "2.7<" in page and "15 counted reviews" in page and "below 3" in page
+    assert "+0.17 since flagging (2.5)" in page
     assert "Not acknowledged" in page and "Unassigned" in page and "Managed by Julia" in page
 
 
@@ -127,7 +127,7 @@ def test_the_notice_page_has_the_chart_with_its_markers_and_its_table(
     assert "chart-marker-flagged" in svg and "chart-marker-withdrawn" in svg
     assert "style=" not in svg
     assert "The chart&#x27;s figures as a table" in page or "The chart's figures as a table" in page
-    assert re.search(r"<td>2\.50</td><td>14</td>", page)  # the flag day: 35 / 14
+    assert re.search(r"<td>2\.5</td><td>14</td>", page)  # the flag day: 35 / 14
 
 
 def test_the_histogram_counts_the_revisions_published_reviews(client: Client, story: Story, manager: User) -> None:
@@ -250,3 +250,25 @@ def test_the_gates_notice_links_open_the_desks_notice_page(settings) -> None:
 
     settings.SITE_URL = "https://shop.example"
     assert notice_url(42) == "https://shop.example" + reverse("desk:notice", kwargs={"pk": 42})
+
+
+def test_the_notice_page_in_french_localises_figures_but_not_the_charts_coordinates(
+    client: Client, withdrawn_story: Story, manager: User
+) -> None:
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    manager.language = "fr"  # a signed-in user reads the site in their account's language
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+    page = client.get(reverse("desk:notice", kwargs={"pk": withdrawn_story.notice.pk})).content.decode()
+    assert '<html lang="fr">' in page
+    assert re.search(r"<td>2,5</td><td>14</td>", page)  # the chart's table: for people
+    assert re.search("\\(\\d+\u202f%\\)", page)  # the histogram's shares: "(40 %)"
+    [svg] = re.findall(r"<svg .*?</svg>", page, flags=re.S)
+    # Coordinates and the view box are for the browser: never "12,5".
+    for attribute in re.findall(r'\s(?:x|y|x1|x2|y1|y2|cx|cy|width|height|viewBox)="([^"]*)"', svg):
+        assert "," not in attribute, attribute
+    assert re.search(r'(?:cx|x)="\d+\.\d+"', svg)
+    # The threshold as pages write it (core.gate_figures.threshold_shown), in French.
+    assert 'class="chart-threshold-label">3,0</text>' in svg

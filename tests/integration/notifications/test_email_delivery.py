@@ -64,10 +64,11 @@ def test_flag_email_reaches_managers_and_directors_each_in_their_language(
     assert english.extra_headers["Content-Language"] == "en"
     # Dates and numbers are localised with the recipient's language active.
     assert "8 avril 2026" in french.subject and "8 avril 2026" in french.body
-    assert "2,6129" in french.body and "31" in french.body
+    # The average by the page's rule (core.gate_figures), not its 4 decimals.
+    assert " 2,6 " in french.body and "31" in french.body and "2,6129" not in french.body
     assert "April 8, 2026" in english.subject and "April 8, 2026" in english.body
-    assert "2.6129" in english.body
-    assert "threshold: 3" in english.body
+    assert " 2.6 " in english.body and "2.6129" not in english.body
+    assert "threshold: 3.0" in english.body
     for message in (french, english):
         assert link in message.body
         assert product.sku in message.subject

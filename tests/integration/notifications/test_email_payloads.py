@@ -74,7 +74,10 @@ def test_an_email_written_before_the_outbox_was_generic_renders_the_same_after_t
     assert outbox_deliver(message_id=written_before.pk, now=NOW) == "sent"
     now_email, before_email = mail.outbox
     assert (before_email.subject, before_email.body) == (now_email.subject, now_email.body)
-    assert "2,6129" in before_email.body and f"{threshold.replace('.', ',')})" in before_email.body
+    # The page's rule (core.gate_figures): one decimal, the threshold as pages show it.
+    shown_threshold = {"3": "3,0", "10/3": "3,34"}[threshold]
+    assert " 2,6 " in before_email.body and f"{shown_threshold}," in before_email.body
+    assert "2,6129" not in before_email.body
 
 
 @pytest.mark.django_db

@@ -1,0 +1,77 @@
+"""The site's figures in templates: gate averages, percentages, numbers and dates.
+
+A builtin library (TEMPLATES OPTIONS "builtins"), so every template, emails included, has
+these filters without ``{% load %}``, and its ``date`` replaces Django's: "1er décembre" in
+French wherever a date is written. Each filter calls ``core.local_formats``.
+
+    {{ figures.average|gate_average:threshold }}   2.99 (never 3.0 below a threshold of 3)
+    {{ threshold|gate_threshold }}                 3.0; 3.34 for 10/3
+    {{ product.current_average|rating }}           a review's 4, or an average by the rule
+    {{ bar.percent|percent }}                      80.4% / 80,4 %
+    {{ share|percent:1 }}                          one decimal
+    {{ total|number }}                             3,763 / 3 763
+    {{ day|date:"DATE_FORMAT" }}                   December 1, 2026 / 1er décembre 2026
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from core.local_formats import average_text, date_text, number_text, percent_text, threshold_text
+
+register = template.Library()
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date(value: Any, arg: str | None = None) -> str:
+    """Django's ``date`` filter, with the language's first of the month ("1er")."""
+    return date_text(value, arg)
+
+
+@register.filter
+def gate_average(average: Any, threshold: Any = None) -> str:
+    """An average beside the gate's threshold (by default the one in force): 1 decimal, or
+    2 where 1 would cross it."""
+    return average_text(average, threshold)
+
+
+@register.filter
+def gate_average_below(average: Any, threshold: Any = None) -> str:
+    """An average the gate judged below the threshold (a flag, a withdrawal): never shown
+    at or above it, even when its 4-decimal rounding reached it."""
+    return average_text(average, threshold, below=True)
+
+
+@register.filter
+def gate_average_not_below(average: Any, threshold: Any = None) -> str:
+    """An average the gate judged at or above the threshold (a recovery)."""
+    return average_text(average, threshold, below=False)
+
+
+@register.filter
+def rating(value: Any) -> str:
+    """A rating out of 5 for people: a review's whole stars as they are ("4"), an average
+    by the gate's rule ("2.99", never "3.0" below a threshold of 3)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_text(value)
+    return average_text(value)
+
+
+@register.filter
+def gate_threshold(threshold: Any = None) -> str:
+    """The threshold as shown beside averages: 3.0, 3.5; 3.34 for 10/3 (rounded up)."""
+    return threshold_text(threshold)
+
+
+@register.filter
+def percent(value: Any, decimals: Any = None) -> str:
+    """A percentage in the active language: "80.4%" / "80,4 %"."""
+    return percent_text(value, None if decimals is None else int(decimals))
+
+
+@register.filter
+def number(value: Any, decimals: Any = None) -> str:
+    """A number in the active language: "3,763" / "3 763"."""
+    return number_text(value, None if decimals is None else int(decimals))
