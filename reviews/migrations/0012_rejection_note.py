@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0009_review_recommend_answer")]
+    dependencies = [("reviews", "0011_review_search_index")]
 
     operations = [
         migrations.AddField(
