@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.skus import is_valid_sku
 
-from .models import Category, Product
+from .models import Category, Product, ProductImage
 
 
 @admin.register(Category)
@@ -15,8 +15,19 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class ProductImageInline(admin.TabularInline):
+    """The product's pictures, in position order (the first is the catalogue card's).
+    Staff uploads: Django's ImageField checks each is an image Pillow can open."""
+
+    model = ProductImage
+    fields = ("image", "alt_text", "position", "width", "height")
+    readonly_fields = ("width", "height")
+    extra = 1
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    inlines = (ProductImageInline,)
     # The form checks the SKU rule through the model field's validator (products.models.
     # validate_sku); "valid SKU" points out legacy products stored before it, to rename.
     list_display = (

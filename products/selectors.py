@@ -12,12 +12,13 @@ from products.models import STARS, Category, Product
 
 
 def product_list_public() -> QuerySet[Product]:
-    return Product.objects.select_related("category").order_by("name")
+    """The catalogue with categories (one join) and images (one query for the page)."""
+    return Product.objects.select_related("category").prefetch_related("images").order_by("name")
 
 
 def product_get_public(*, sku: str) -> Product:
-    """The product with this SKU (raises Product.DoesNotExist)."""
-    return Product.objects.select_related("category").get(sku=sku)
+    """The product with this SKU and its images (raises Product.DoesNotExist)."""
+    return Product.objects.select_related("category").prefetch_related("images").get(sku=sku)
 
 
 def category_list() -> QuerySet[Category]:

@@ -29,7 +29,7 @@ from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from products.models import Product
 from products.selectors import product_get_public
-from reviews import services
+from reviews import photos, services
 from reviews.forms import ReportForm, ReviewForm, VoteForm, form_add_domain_error
 from reviews.models import (
     BODY_MIN_LENGTH,
@@ -44,6 +44,7 @@ from reviews.selectors import (
     review_list_by_author,
     review_own_for_product,
 )
+from reviews.tasks import review_photo_sizes_queue
 
 MY_REVIEWS_PAGE_SIZE = 20
 REVIEW_FORM = "reviews/review_form.html"
@@ -154,7 +155,7 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
         return _already_reviewed(request, product, existing, duplicate_message)
     status = 200
     if request.method == "POST":
-        form = ReviewForm(request.POST)
+        form = ReviewForm(request.POST, request.FILES, accept_photos=True)
         if form.is_valid():
             # Counted only now that the review is valid and not a duplicate (checked above),
             # and given back if the service refuses it after all.
@@ -164,8 +165,12 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
                 return _rate_limited_form(request, REVIEW_FORM, context, form, taken, str(_KEPT))
             try:
                 with taken.refunded_on(DomainError):
-                    review = services.review_submit(
-                        product=product, author=acting_user(request), **form.review_fields()
+                    review = photos.review_submit_with_photos(
+                        uploads=form.photo_uploads(),
+                        queue_sizes=review_photo_sizes_queue,
+                        product=product,
+                        author=acting_user(request),
+                        **form.review_fields(),
                     )
             except Conflict as exc:
                 existing = review_own_for_product(user=request.user, product=product)
@@ -177,8 +182,11 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
                 messages.success(request, _status_message(review))
                 return redirect(_product_url(product, "your-review"))
         status = max(status, 400)  # the form again: input to correct, or the refusal's own status
+        if "photos" in form.fields and request.FILES:
+            # A browser cannot refill a file input: say so beside it.
+            form.add_error("photos", _("Choose your photos again: for your safety, browsers do not keep them."))
     else:
-        form = ReviewForm(initial={"language": get_language() or settings.LANGUAGE_CODE})
+        form = ReviewForm(initial={"language": get_language() or settings.LANGUAGE_CODE}, accept_photos=True)
     return render(request, "reviews/review_form.html", _review_form_context(product, form), status=status)
 
 
