@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from products.models import Product
-from reviews.models import ReasonCode, Review, ReviewReport, ReviewStatus, ReviewVote
+from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus, ReviewVote
 
 # Public sort keys -> ordering; `-id` last so pages never overlap or skip a review.
 REVIEW_SORTS: dict[str, tuple[str, ...]] = {
@@ -26,11 +26,13 @@ DEFAULT_REVIEW_SORT = "recent"
 
 
 def review_list_public(*, product: Product) -> QuerySet[Review]:
-    """Published reviews of every revision of the product, with their brand reply (one join)."""
+    """Published reviews of every revision of the product, with their brand reply (one join)
+    and their ready photos (one query for the page, as ``ready_photos``)."""
     return (
         Review.objects.published()
         .filter(product=product)
         .select_related("brand_reply")
+        .prefetch_related(Prefetch("photos", queryset=ReviewPhoto.objects.ready(), to_attr="ready_photos"))
         .order_by(*REVIEW_SORTS[DEFAULT_REVIEW_SORT])
     )
 

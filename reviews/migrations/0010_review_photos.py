@@ -5,47 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0009_review_recommend_answer'),
+        ("reviews", "0009_review_recommend_answer"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewPhoto',
+            name="ReviewPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('full', models.FileField(max_length=200, upload_to='', verbose_name='photo')),
-                ('large', models.FileField(blank=True, max_length=200, upload_to='')),
-                ('thumb', models.FileField(blank=True, max_length=200, upload_to='')),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('ready_at', models.DateTimeField(blank=True, null=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='reviews.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                ("full", models.FileField(max_length=200, upload_to="", verbose_name="photo")),
+                ("large", models.FileField(blank=True, max_length=200, upload_to="")),
+                ("thumb", models.FileField(blank=True, max_length=200, upload_to="")),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField()),
+                ("ready_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="photos", to="reviews.review"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review photo',
-                'verbose_name_plural': 'review photos',
-                'ordering': ['position', 'id'],
+                "verbose_name": "review photo",
+                "verbose_name_plural": "review photos",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='reviewreport',
-            name='photo',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='reviews.reviewphoto', verbose_name='reported photo'),
+            model_name="reviewreport",
+            name="photo",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reports",
+                to="reviews.reviewphoto",
+                verbose_name="reported photo",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewphoto',
-            constraint=models.UniqueConstraint(fields=('review', 'position'), name='reviews_reviewphoto_one_per_position'),
+            model_name="reviewphoto",
+            constraint=models.UniqueConstraint(
+                fields=("review", "position"), name="reviews_reviewphoto_one_per_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewphoto',
-            constraint=models.CheckConstraint(condition=models.Q(('position__lt', 5)), name='reviews_reviewphoto_at_most_five'),
+            model_name="reviewphoto",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__lt", 5)), name="reviews_reviewphoto_at_most_five"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewphoto',
-            constraint=models.CheckConstraint(condition=models.Q(('ready_at__isnull', True), models.Q(models.Q(('large', ''), _negated=True), models.Q(('thumb', ''), _negated=True)), _connector='OR'), name='reviews_reviewphoto_ready_has_sizes'),
+            model_name="reviewphoto",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ready_at__isnull", True),
+                    models.Q(models.Q(("large", ""), _negated=True), models.Q(("thumb", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="reviews_reviewphoto_ready_has_sizes",
+            ),
         ),
     ]
