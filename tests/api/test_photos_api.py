@@ -52,7 +52,7 @@ def test_a_review_with_photos_is_created_and_its_photo_urls_given_with_sizes(
     body = response.json()
     assert body["rating"] == 4 and body["status"] == "published"
     first, second = body["photos"]
-    assert first["position"] == 0 and first["ready"] is False
+    assert (first["position"], second["position"]) == (0, 1) and first["ready"] is False
     assert first["sizes"] == {
         "full": {"url": f"http://testserver/reviews/photos/{first['id']}/full/", "width": 2048, "height": 1365}
     }

@@ -135,7 +135,9 @@ def test_photos_are_queued_on_commit_and_the_sizes_task_is_idempotent(
 ) -> None:
     queued: list[int] = []
     with django_capture_on_commit_callbacks(execute=True):
-        review = submit(product, [upload(image_bytes(size=(3000, 1500)), "wide.jpg"), upload(image_bytes("WEBP"))], queued)
+        review = submit(
+            product, [upload(image_bytes(size=(3000, 1500)), "wide.jpg"), upload(image_bytes("WEBP"))], queued
+        )
     first, second = review.photos.all()
     assert queued == [first.pk, second.pk]
     assert first.ready_at is None and not ReviewPhoto.objects.ready().exists()

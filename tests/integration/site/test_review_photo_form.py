@@ -108,6 +108,7 @@ def test_the_catalogue_card_and_product_page_show_the_first_image_else_the_image
     page = client.get(reverse("product_detail", kwargs={"sku": product.sku})).content.decode()
     assert page.index('alt="Bag open"') < page.index('alt="Bag rolled up"')
     assert client.get(f"/product-images/{first.pk}/").status_code == 200
-    assert 'src="https://cdn.example.com/lamp.jpg"' in client.get(
-        reverse("product_detail", kwargs={"sku": other.sku})
-    ).content.decode()
+    assert (
+        'src="https://cdn.example.com/lamp.jpg"'
+        in client.get(reverse("product_detail", kwargs={"sku": other.sku})).content.decode()
+    )
