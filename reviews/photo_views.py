@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import User
 from accounts.roles import user_can_moderate
 from core.media import stored_file_response
-from reviews.models import ReviewPhoto, ReviewStatus
+from reviews.models import Review, ReviewPhoto, ReviewStatus
 from reviews.photo_rules import PhotoSize
 
 
@@ -24,6 +24,19 @@ def photo_visible_to(photo: ReviewPhoto, user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return photo.review.author_id == user.pk or user_can_moderate(user)
+
+
+def review_photo_reported(*, review: Review, photo_id: str | None) -> ReviewPhoto | None:
+    """The photo a report names (``?photo=<id>``): one of this review's public photos; None
+    without one. A photo that is not (another review's, not shown, not a number): 404."""
+    if photo_id is None:
+        return None
+    if not photo_id.isascii() or not photo_id.isdigit() or len(photo_id) > 18:
+        raise Http404
+    photo = ReviewPhoto.objects.public().filter(pk=int(photo_id), review=review).first()
+    if photo is None:
+        raise Http404
+    return photo
 
 
 @require_safe

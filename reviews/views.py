@@ -38,6 +38,7 @@ from reviews.models import (
     ReviewStatus,
     written_lengths,
 )
+from reviews.photo_views import review_photo_reported
 from reviews.selectors import (
     review_get_for_author,
     review_get_public,
@@ -290,13 +291,14 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     back_url = safe_next_url(request, _product_url(review.product))
     anchored = f"{back_url.split('#')[0]}#review-{review.pk}"
+    photo = review_photo_reported(review=review, photo_id=request.POST.get("photo") or request.GET.get("photo"))
     status = 200
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
             taken = rate_limit_action(request, "report")
             if taken.refused:
-                context = {"review": review, "product": review.product, "next": back_url}
+                context = {"review": review, "product": review.product, "next": back_url, "photo": photo}
                 kept = _("Your report is kept below: send it again then.")
                 return _rate_limited_form(request, "reviews/report_form.html", context, form, taken, kept)
             try:
@@ -306,6 +308,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
                         reporter=acting_user(request),
                         reason=form.cleaned_data["reason"],
                         comment=form.cleaned_data["comment"],
+                        photo=photo,
                     )
             except Conflict as exc:
                 return _refused(request, exc, back_url=anchored)
@@ -324,7 +327,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/report_form.html",
-        {"review": review, "product": review.product, "form": form, "next": back_url},
+        {"review": review, "product": review.product, "form": form, "next": back_url, "photo": photo},
         status=status,
     )
 

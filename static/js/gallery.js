@@ -19,6 +19,7 @@
   var previous = dialog.querySelector("[data-gallery-previous]");
   var next = dialog.querySelector("[data-gallery-next]");
   var close = dialog.querySelector("[data-gallery-close]");
+  var report = dialog.querySelector("[data-gallery-report]");
   var group = [];
   var index = 0;
   var opener = null;
@@ -32,6 +33,9 @@
     caption.textContent = link.dataset.caption || "";
     position.textContent = positionTemplate.replace("%(n)s", String(index + 1)).replace("%(count)s", String(group.length));
     previous.hidden = next.hidden = group.length < 2;
+    // Customers' photos can be reported (reviews.views.review_report); the product's own cannot.
+    report.hidden = !link.dataset.reportUrl;
+    report.href = link.dataset.reportUrl || "";
   }
 
   function open(link) {

@@ -226,3 +226,32 @@ def test_a_photo_shows_only_once_its_sizes_exist(client: Client, product: Produc
     html = client.get(page).content.decode()
     assert html.count(_photo_url(photo)) == 2  # the customer photos strip and the review card
     assert 'alt="Photo 1 by ' in html and "Customer photos" in html
+
+
+# --- Reporting a photo --------------------------------------------------------------------
+def test_a_shopper_reports_a_photo_and_moderators_see_which(client: Client, product: Product) -> None:
+    review, photo = _ready_review(product, author=user_create(display_name="Ann"))
+    _other_review, other_photo = _ready_review(product)
+    report_url = reverse("review_report", kwargs={"pk": review.pk})
+    client.force_login(user_create())
+    form = client.get(report_url, {"photo": photo.pk})
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert "<h1>Report a photo</h1>" in html and f'name="photo" value="{photo.pk}"' in html
+    assert client.get(report_url, {"photo": other_photo.pk}).status_code == 404  # another review's photo
+    assert client.get(report_url, {"photo": "١"}).status_code == 404
+    response = client.post(report_url, {"reason": "personal_data", "comment": "A face.", "photo": photo.pk})
+    assert response.status_code == 302
+    report = review.reports.get()
+    assert report.photo == photo and report.reason == ReasonCode.PERSONAL_DATA
+    moderator = user_create("moderator")
+    client.force_login(moderator)
+    queue = client.get(reverse("desk:moderation")).content.decode()
+    assert "Reported photo" in queue and _photo_url(photo) in queue
+
+
+def test_a_report_names_only_a_photo_of_its_review(product: Product) -> None:
+    review, _photo = _ready_review(product)
+    _other, other_photo = _ready_review(product)
+    with pytest.raises(ValidationFailed):
+        services.review_report(review=review, reporter=user_create(), reason=ReasonCode.SPAM, photo=other_photo)
