@@ -228,8 +228,9 @@ class ProductImage(models.Model):
     image = models.ImageField(
         _("image"), upload_to="products/%Y/%m/", width_field="width", height_field="height", max_length=200
     )
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
+    # Filled by Django from the file's header; null when it cannot read them (some WebP files).
+    width = models.PositiveIntegerField(editable=False, null=True, blank=True)
+    height = models.PositiveIntegerField(editable=False, null=True, blank=True)
     alt_text = models.CharField(
         _("alternative text"),
         max_length=PRODUCT_IMAGE_ALT_MAX_LENGTH,
