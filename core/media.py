@@ -10,7 +10,7 @@ from __future__ import annotations
 import mimetypes
 
 from django.core.files.storage import FileSystemStorage, Storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseBase, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
 # Public files (published photos, product images) may be kept by browsers and proxies for a
@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 PUBLIC_MAX_AGE = 86_400
 
 
-def stored_file_response(storage: Storage, name: str, *, public: bool) -> HttpResponse | FileResponse:
+def stored_file_response(storage: Storage, name: str, *, public: bool) -> HttpResponseBase:
     if not name:
         raise Http404
     if isinstance(storage, FileSystemStorage):
@@ -27,7 +27,7 @@ def stored_file_response(storage: Storage, name: str, *, public: bool) -> HttpRe
         except FileNotFoundError as exc:
             raise Http404 from exc
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        response: HttpResponse | FileResponse = FileResponse(stream, content_type=content_type)
+        response: HttpResponseBase = FileResponse(stream, content_type=content_type)
     else:
         response = HttpResponseRedirect(storage.url(name))
     if public and not isinstance(response, HttpResponseRedirect):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
@@ -40,7 +40,7 @@ def review_photo_reported(*, review: Review, photo_id: str | None) -> ReviewPhot
 
 
 @require_safe
-def review_photo(request: HttpRequest, pk: int, size: str) -> HttpResponse:
+def review_photo(request: HttpRequest, pk: int, size: str) -> HttpResponseBase:
     try:
         wanted = PhotoSize(size)
         photo = ReviewPhoto.objects.select_related("review").get(pk=pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from core.media import stored_file_response
@@ -10,7 +10,7 @@ from products.models import ProductImage
 
 
 @require_safe
-def product_image(request: HttpRequest, pk: int) -> HttpResponse:
+def product_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     image = ProductImage.objects.filter(pk=pk).first()
     if image is None:
         raise Http404
