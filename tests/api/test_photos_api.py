@@ -125,6 +125,9 @@ def test_the_upload_route_takes_51_mb_and_other_api_routes_1_mb(
     padded = ("padded.jpg", image_bytes() + b"\0" * (2 * 1024 * 1024), "image/jpeg")
     under = client.post(URL, _multipart(REVIEW, padded), format="multipart")
     assert under.status_code == 201, under.content
+    # JSON to the same route keeps the JSON limit: only a multipart body may carry files.
+    json_over = client.generic("POST", URL, b"", content_type="application/json", CONTENT_LENGTH=str(2 * 1024 * 1024))
+    assert json_over.status_code == 413 and "1024 KB" in error_of(json_over)["message"]
     elsewhere = client.generic(
         "POST", "/api/v1/reviews/1/votes/", b"", content_type="application/json", CONTENT_LENGTH=str(2 * 1024 * 1024)
     )
