@@ -95,6 +95,12 @@ REVIEW_EXAMPLE = {
             "`invitation_invalid` (tampered, cut short, not ours), 410 `invitation_expired`, "
             "`invitation_used` (it already produced a review), `invitation_withdrawn` (order cancelled or "
             "refunded, customer erased), 403 `invitation_unsubscribed`."
+            "\n\n**With photos.** Send `multipart/form-data`: a part `review` holding the same JSON object, and "
+            "up to 5 parts `photos` (JPEG, PNG or WebP, at most 10 MB and 40 megapixels each; the request at "
+            "most 51 MB, else 413). Each photo is decoded and re-encoded (WebP) without its EXIF or GPS data; "
+            "a refused photo is 400 with `fields.photos` (one message per file) and nothing is stored. The "
+            "answer's `photos` give each photo's sizes; `ready` turns true once its thumbnails are made (a task, "
+            "seconds), and only ready photos of published reviews are listed. See docs/photos.md."
         ),
         parameters=[SKU_PARAMETER],
         request=REVIEW_CREATE_REQUEST,
