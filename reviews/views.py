@@ -324,6 +324,8 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
         status = max(status, 400)  # the form again: input to correct, or the refusal's own status
     else:
         form = ReportForm()
+    if photo is not None:
+        form.fields["reason"].label = _("What is wrong with this photo?")
     return render(
         request,
         "reviews/report_form.html",

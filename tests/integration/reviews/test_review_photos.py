@@ -237,7 +237,11 @@ def test_a_shopper_reports_a_photo_and_moderators_see_which(client: Client, prod
     form = client.get(report_url, {"photo": photo.pk})
     assert form.status_code == 200
     html = form.content.decode()
-    assert "<h1>Report a photo</h1>" in html and f'name="photo" value="{photo.pk}"' in html
+    assert (
+        "<h1>Report a photo</h1>" in html
+        and "What is wrong with this photo?" in html
+        and f'name="photo" value="{photo.pk}"' in html
+    )
     assert client.get(report_url, {"photo": other_photo.pk}).status_code == 404  # another review's photo
     assert client.get(report_url, {"photo": "١"}).status_code == 404
     response = client.post(report_url, {"reason": "personal_data", "comment": "A face.", "photo": photo.pk})
