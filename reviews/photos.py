@@ -268,14 +268,3 @@ def review_photo_sizes_make(*, photo_id: int, now: datetime | None = None) -> bo
 def review_photo_ids_unsized() -> list[int]:
     """Photos still waiting for their sizes (a lost task, a broker outage): the sweep's work."""
     return list(ReviewPhoto.objects.filter(ready_at__isnull=True).values_list("pk", flat=True)[:500])
-
-
-def review_photo_files(photo: ReviewPhoto) -> list[str]:
-    return [field.name for field in (photo.full, photo.large, photo.thumb) if field.name]
-
-
-def review_photos_files_delete(*, review: Review) -> None:
-    """Deletes the files of a review's photos once the caller's transaction commits (the
-    rows go with the review, by cascade)."""
-    names = [name for photo in review.photos.all() for name in review_photo_files(photo)]
-    transaction.on_commit(lambda: _delete_files(names), robust=True)
