@@ -139,7 +139,12 @@ def test_photos_are_stored_sized_and_served_signed_from_s3(s3_media: Any, client
 
 def test_a_refused_review_leaves_no_object_in_the_bucket(s3_media: Any) -> None:
     author = user_create()
-    fields = {"rating": 2, "title": "Meh", "body": "Not what I hoped for at all, sadly.", "language": "en"}
+    fields: dict[str, Any] = {
+        "rating": 2,
+        "title": "Meh",
+        "body": "Not what I hoped for at all, sadly.",
+        "language": "en",
+    }
     product = product_create()
     photos.review_submit_with_photos(uploads=[], queue_sizes=lambda i: None, product=product, author=author, **fields)
     with pytest.raises(Conflict):  # a second review of the product: refused after the photo was stored

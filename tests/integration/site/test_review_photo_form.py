@@ -85,10 +85,10 @@ def test_a_refused_photo_shows_a_clear_error_and_stores_nothing(
 
 
 def test_the_review_route_takes_51_mb_and_other_forms_1_mb(client: Client, product: Product, shopper: None) -> None:
-    headers = {"content_type": "multipart/form-data; boundary=x"}
-    over = client.generic("POST", _url(product), b"", CONTENT_LENGTH=str(51 * 1024 * 1024 + 1), **headers)
+    multipart = "multipart/form-data; boundary=x"
+    over = client.generic("POST", _url(product), b"", content_type=multipart, CONTENT_LENGTH=str(51 * 1024 * 1024 + 1))
     assert over.status_code == 413
-    edit = client.generic("POST", "/reviews/1/edit/", b"", CONTENT_LENGTH=str(2 * 1024 * 1024), **headers)
+    edit = client.generic("POST", "/reviews/1/edit/", b"", content_type=multipart, CONTENT_LENGTH=str(2 * 1024 * 1024))
     assert edit.status_code == 413
 
 
