@@ -14,7 +14,9 @@ MAX_PHOTOS_PER_REVIEW = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Formats as Pillow names them after decoding the bytes: the file's name and the content
 # type its sender claims are never read. GIF (animation), SVG (script) and the rest: refused.
-ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+# "MPO" is how Pillow names a JPEG that carries a second picture (many phones' cameras write
+# one for depth or a preview): a JPEG file all the same, and only its first picture is kept.
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
 # A decompression bomb (a small file that decodes to gigapixels) is refused before it is
 # decoded: 40 megapixels is more than any phone camera of today (a 200 MP sensor bins to 12.5 MP).
 MAX_PHOTO_PIXELS = 40_000_000

@@ -53,7 +53,9 @@ def test_the_request_limit_holds_five_full_photos_and_the_fields() -> None:
         ("WEBP", 8001, 5000, PhotoProblem.TOO_MANY_PIXELS),
         ("PNG", 100_000, 100_000, PhotoProblem.TOO_MANY_PIXELS),
         ("GIF", 10, 10, PhotoProblem.FORMAT_REFUSED),
-        ("MPO", 10, 10, PhotoProblem.FORMAT_REFUSED),
+        ("MPO", 10, 10, None),  # a phone's JPEG with a second picture
+        ("JPEG2000", 10, 10, PhotoProblem.FORMAT_REFUSED),
+        ("ICO", 10, 10, PhotoProblem.FORMAT_REFUSED),
         ("TIFF", 10, 10, PhotoProblem.FORMAT_REFUSED),
         (None, 10, 10, PhotoProblem.FORMAT_REFUSED),
         ("JPEG", 0, 10, PhotoProblem.NOT_AN_IMAGE),
