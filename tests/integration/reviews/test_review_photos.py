@@ -259,3 +259,12 @@ def test_a_report_names_only_a_photo_of_its_review(product: Product) -> None:
     _other, other_photo = _ready_review(product)
     with pytest.raises(ValidationFailed):
         services.review_report(review=review, reporter=user_create(), reason=ReasonCode.SPAM, photo=other_photo)
+
+
+def test_a_phones_jpeg_with_a_second_picture_mpo_is_accepted(product: Product) -> None:
+    out = io.BytesIO()
+    first, depth = Image.new("RGB", (60, 40), (10, 200, 10)), Image.new("RGB", (30, 20), (0, 0, 0))
+    first.save(out, format="MPO", save_all=True, append_images=[depth])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    review = submit(product, [upload(out.getvalue(), "IMG_0001.JPG")])
+    assert opened(review.photos.get().full.name).size == (60, 40)
