@@ -339,7 +339,17 @@ def test_full_clean_refuses_an_invalid_sku_with_the_rule(sku: str) -> None:
 
 
 def admin_product_form(sku: str) -> dict[str, str]:
-    return {"sku": sku, "name": "Admin tent", "slug": "admin-tent", "brand": "", "description": "", "image_url": ""}
+    return {
+        "sku": sku,
+        "name": "Admin tent",
+        "slug": "admin-tent",
+        "brand": "",
+        "description": "",
+        "image_url": "",
+        # The product images inline (products.admin.ProductImageInline), left empty.
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+    }
 
 
 RULE_MESSAGE = "is not a valid SKU: a SKU is 1 to 64 characters: ASCII letters, digits, “.”, “_” and “-”"
