@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import ast
+import sys
+from pathlib import Path
+
 import pytest
 
+from reviews import photo_rules
 from reviews.photo_rules import (
     MAX_PHOTO_BYTES,
     MAX_PHOTO_PIXELS,
@@ -89,3 +94,15 @@ def test_the_size_plan_has_every_size_in_decreasing_order() -> None:
         PhotoSize.LARGE: Dimensions(1024, 683),
         PhotoSize.THUMB: Dimensions(320, 213),
     }
+
+
+def test_the_rules_are_pure_standard_library_only() -> None:
+    """No Django, no Pillow, nothing of ours: the rules are decisions, testable alone."""
+    source = Path(photo_rules.__file__).read_text()
+    imported = {
+        (node.module or "").split(".")[0] if isinstance(node, ast.ImportFrom) else alias.name.split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
