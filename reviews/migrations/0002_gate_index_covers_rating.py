@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("products", "0002_product_flagged_on_product_gate_state_and_more"),
-        ("reviews", "0001_initial"),
+        ('products', '0002_product_flagged_on_product_gate_state_and_more'),
+        ('reviews', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="review",
-            name="reviews_review_gate",
+            model_name='review',
+            name='reviews_review_gate',
         ),
         migrations.AddIndex(
-            model_name="review",
-            index=models.Index(
-                fields=["product", "revision", "status", "published_at", "rating"], name="reviews_review_gate"
-            ),
+            model_name='review',
+            index=models.Index(fields=['product', 'revision', 'status', 'published_at', 'rating'], name='reviews_review_gate'),
         ),
     ]

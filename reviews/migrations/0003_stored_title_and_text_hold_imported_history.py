@@ -7,39 +7,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("products", "0002_product_flagged_on_product_gate_state_and_more"),
-        ("reviews", "0002_gate_index_covers_rating"),
+        ('products', '0002_product_flagged_on_product_gate_state_and_more'),
+        ('reviews', '0002_gate_index_covers_rating'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="review",
-            name="body",
-            field=models.TextField(blank=True, max_length=50000, verbose_name="text"),
+            model_name='review',
+            name='body',
+            field=models.TextField(blank=True, max_length=50000, verbose_name='text'),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="title",
-            field=models.CharField(blank=True, max_length=500, verbose_name="title"),
+            model_name='review',
+            name='title',
+            field=models.CharField(blank=True, max_length=500, verbose_name='title'),
         ),
         migrations.AddConstraint(
-            model_name="review",
-            constraint=models.CheckConstraint(
-                condition=django.db.models.lookups.LessThanOrEqual(
-                    django.db.models.functions.text.Length("title"), 500
-                ),
-                name="reviews_review_title_within_stored_length",
-            ),
+            model_name='review',
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('title'), 500), name='reviews_review_title_within_stored_length'),
         ),
         migrations.AddConstraint(
-            model_name="review",
-            constraint=models.CheckConstraint(
-                condition=django.db.models.lookups.LessThanOrEqual(
-                    django.db.models.functions.text.Length("body"), 50000
-                ),
-                name="reviews_review_body_within_stored_length",
-            ),
+            model_name='review',
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('body'), 50000), name='reviews_review_body_within_stored_length'),
         ),
     ]

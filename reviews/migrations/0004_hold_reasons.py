@@ -4,66 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0003_stored_title_and_text_hold_imported_history"),
+        ('reviews', '0003_stored_title_and_text_hold_imported_history'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="review",
-            name="status_reason",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("spam", "Spam or advertising"),
-                    ("offensive", "Offensive or abusive language"),
-                    ("personal_data", "Contains personal data"),
-                    ("off_topic", "Not about the product"),
-                    ("fake", "Fake or conflict of interest"),
-                    ("author_deleted", "Deleted by its author"),
-                    ("other", "Other"),
-                    ("burst", "Held: an unusual burst of reviews on this product"),
-                    ("email_unverified", "Waiting for the author's email confirmation"),
-                ],
-                max_length=32,
-                verbose_name="reason code",
-            ),
+            model_name='review',
+            name='status_reason',
+            field=models.CharField(blank=True, choices=[('spam', 'Spam or advertising'), ('offensive', 'Offensive or abusive language'), ('personal_data', 'Contains personal data'), ('off_topic', 'Not about the product'), ('fake', 'Fake or conflict of interest'), ('author_deleted', 'Deleted by its author'), ('other', 'Other'), ('burst', 'Held: an unusual burst of reviews on this product'), ('email_unverified', "Waiting for the author's email confirmation")], max_length=32, verbose_name='reason code'),
         ),
         migrations.AlterField(
-            model_name="reviewreport",
-            name="reason",
-            field=models.CharField(
-                choices=[
-                    ("spam", "Spam or advertising"),
-                    ("offensive", "Offensive or abusive language"),
-                    ("personal_data", "Contains personal data"),
-                    ("off_topic", "Not about the product"),
-                    ("fake", "Fake or conflict of interest"),
-                    ("author_deleted", "Deleted by its author"),
-                    ("other", "Other"),
-                    ("burst", "Held: an unusual burst of reviews on this product"),
-                    ("email_unverified", "Waiting for the author's email confirmation"),
-                ],
-                max_length=32,
-            ),
+            model_name='reviewreport',
+            name='reason',
+            field=models.CharField(choices=[('spam', 'Spam or advertising'), ('offensive', 'Offensive or abusive language'), ('personal_data', 'Contains personal data'), ('off_topic', 'Not about the product'), ('fake', 'Fake or conflict of interest'), ('author_deleted', 'Deleted by its author'), ('other', 'Other'), ('burst', 'Held: an unusual burst of reviews on this product'), ('email_unverified', "Waiting for the author's email confirmation")], max_length=32),
         ),
         migrations.AlterField(
-            model_name="reviewstatuschange",
-            name="reason",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("spam", "Spam or advertising"),
-                    ("offensive", "Offensive or abusive language"),
-                    ("personal_data", "Contains personal data"),
-                    ("off_topic", "Not about the product"),
-                    ("fake", "Fake or conflict of interest"),
-                    ("author_deleted", "Deleted by its author"),
-                    ("other", "Other"),
-                    ("burst", "Held: an unusual burst of reviews on this product"),
-                    ("email_unverified", "Waiting for the author's email confirmation"),
-                ],
-                max_length=32,
-            ),
+            model_name='reviewstatuschange',
+            name='reason',
+            field=models.CharField(blank=True, choices=[('spam', 'Spam or advertising'), ('offensive', 'Offensive or abusive language'), ('personal_data', 'Contains personal data'), ('off_topic', 'Not about the product'), ('fake', 'Fake or conflict of interest'), ('author_deleted', 'Deleted by its author'), ('other', 'Other'), ('burst', 'Held: an unusual burst of reviews on this product'), ('email_unverified', "Waiting for the author's email confirmation")], max_length=32),
         ),
     ]
