@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "care.tasks.care_digest_task",
         "schedule": crontab(hour=int(settings.CARE_DIGEST_HOUR), minute=0),
     },
+    # Review photos whose sizes a lost task never made (reviews.tasks; they stay hidden until then).
+    "review-photo-sizes-sweep": {
+        "task": "reviews.tasks.review_photo_sizes_sweep_task",
+        "schedule": 300.0,
+    },
     # Each team member's digest of their teams' new reviews (topics.digests).
     "topics-digest-daily": {
         "task": "topics.digest_tasks.team_digests_send",

@@ -8,7 +8,7 @@ DATABASE_URL at PostgreSQL and CELERY_BROKER_URL / REDIS_URL at Redis.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from config.env import env_bool, env_int, env_list, env_str
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from reviews.burst_rule import burst_rule_checked
+from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REVIEWGATE_VAR_DIR", str(BASE_DIR / "var")))
@@ -199,8 +200,49 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Uploaded files: product images and review photos (docs/photos.md) -------------------
+# Written through Django's storage API: files under var/media by default; an S3-compatible
+# bucket (django-storages) when MEDIA_STORAGE=s3. Neither is served at a public address:
+# storefront and reviews serve each file through a view that checks who may see it (a
+# held review's photos), streaming from the file system or redirecting to a signed URL.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never routed: see above
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    _media_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET", "reviewgate-media"),
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("MEDIA_S3_REGION", "") or None,
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
+            # Private objects, handed out as signed URLs valid a few minutes.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("MEDIA_S3_URL_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# A review's multipart request: 5 photos of 10 MiB and 1 MiB for the rest (51 MiB,
+# reviews.photo_rules), on the routes that take photos only (core.request_limits); other
+# forms keep SITE_FORM_BODY_MAX_BYTES. Django's own limits: the text fields (not files)
+# within 1 MiB, files over 2.5 MiB spooled to a temporary file rather than held in memory,
+# and at most 20 files (more than 5 get the form's own message; far more, Django's 400).
+UPLOAD_BODY_MAX_BYTES = env_int("UPLOAD_BODY_MAX_BYTES", REVIEW_PHOTO_REQUEST_MAX_BYTES)
+UPLOAD_BODY_PATHS = [
+    r"^/products/[^/]+/review/$",
+    r"^/api/v1/products/[^/]+/reviews/$",
+    r"^/admin/products/product/",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -6,7 +6,9 @@ Every route states its limit (docs/api.md, "Request size"):
 - every other page (the site's forms, the desk, the admin): SITE_FORM_BODY_MAX_BYTES
   (1 MiB: an imported review edited on the site may hold 50,000 characters, which a
   browser sends percent-encoded in up to 12 bytes each, about 600 KB), refused with the
-  site's "too large" page.
+  site's "too large" page;
+- a multipart body to the routes that take files (UPLOAD_BODY_PATHS: a review with
+  photos, 51 MiB, reviews.photo_rules; the product admin's images): UPLOAD_BODY_MAX_BYTES.
 
 The limit plus one byte is a 413. The declared ``Content-Length`` is checked first, so a
 50 MB body is refused without reading a byte of it; a body without one (a chunked upload
@@ -40,7 +42,19 @@ class BodyLimit:
     is_api: bool
 
 
-def body_limit_for(path: str) -> BodyLimit:
+def _takes_uploads(path: str, content_type: str) -> bool:
+    """A multipart body to a route that accepts files (settings.UPLOAD_BODY_PATHS: a review
+    with photos, the product admin's images) has its own, larger limit, UPLOAD_BODY_MAX_BYTES;
+    any other body to those routes (JSON) keeps the route's usual limit."""
+    if not content_type.lower().startswith("multipart/form-data"):
+        return False
+    return any(re.search(pattern, path) for pattern in getattr(settings, "UPLOAD_BODY_PATHS", ()))
+
+
+def body_limit_for(path: str, content_type: str = "") -> BodyLimit:
+    if _takes_uploads(path, content_type):
+        upload_max = getattr(settings, "UPLOAD_BODY_MAX_BYTES", DEFAULT_BODY_MAX_BYTES)
+        return BodyLimit(upload_max, is_api=path.startswith(API_PREFIX))
     if path.startswith(API_PREFIX):
         return BodyLimit(getattr(settings, "API_JSON_BODY_MAX_BYTES", DEFAULT_BODY_MAX_BYTES), is_api=True)
     return BodyLimit(getattr(settings, "SITE_FORM_BODY_MAX_BYTES", DEFAULT_BODY_MAX_BYTES), is_api=False)
@@ -104,7 +118,7 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = body_limit_for(request.path_info)
+        limit = body_limit_for(request.path_info, request.META.get("CONTENT_TYPE") or "")
         declared = request.META.get("CONTENT_LENGTH") or ""
         if declared:
             if not _CONTENT_LENGTH.fullmatch(declared):

@@ -6,7 +6,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from core.skus import is_valid_sku
 
-from .models import Category, Product
+from .models import Category, Product, ProductImage
 
 
 # TranslationAdmin shows each translated field once per language ("name [en]", "name [fr]",
@@ -20,8 +20,19 @@ class CategoryAdmin(TranslationAdmin):
     search_fields = ("name_en", "name_fr")
 
 
+class ProductImageInline(admin.TabularInline):
+    """The product's pictures, in position order (the first is the catalogue card's).
+    Staff uploads: Django's ImageField checks each is an image Pillow can open."""
+
+    model = ProductImage
+    fields = ("image", "alt_text", "position", "width", "height")
+    readonly_fields = ("width", "height")
+    extra = 1
+
+
 @admin.register(Product)
 class ProductAdmin(TranslationAdmin):
+    inlines = (ProductImageInline,)
     # The form checks the SKU rule through the model field's validator (products.models.
     # validate_sku); "valid SKU" points out legacy products stored before it, to rename.
     list_display = (

@@ -208,5 +208,51 @@ class Product(models.Model):
         return {star: getattr(self, f"all_time_{star}_star") for star in STARS}
 
     @property
+    def card_image(self) -> ProductImage | None:
+        """The first uploaded image (reads a prefetch of ``images`` when there is one);
+        None leaves the catalogue card to ``image_url``, the fallback."""
+        images = list(self.images.all())
+        return images[0] if images else None
+
+    @property
     def all_time_average(self) -> Decimal | None:
         return average_of(count=self.all_time_count, total=self.all_time_sum)
+
+
+PRODUCT_IMAGE_ALT_MAX_LENGTH = 200
+
+
+class ProductImage(models.Model):
+    """One of a product's pictures, set in the admin; the first (lowest position) is the
+    catalogue card's. Public: served by storefront at /products/images/<id>/.
+
+    Product.image_url stays as the fallback for products without an uploaded image: it is
+    an address elsewhere (a brand's CDN), which a migration cannot copy in without fetching
+    arbitrary URLs at deploy time.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        _("image"), upload_to="products/%Y/%m/", width_field="width", height_field="height", max_length=200
+    )
+    # Filled by Django from the file's header; null when it cannot read them (some WebP files).
+    width = models.PositiveIntegerField(editable=False, null=True, blank=True)
+    height = models.PositiveIntegerField(editable=False, null=True, blank=True)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=PRODUCT_IMAGE_ALT_MAX_LENGTH,
+        help_text=_("What the picture shows, for shoppers who cannot see it (read by screen readers)."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        indexes = [models.Index(fields=["product", "position", "id"], name="products_productimage_order")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="products_productimage_alt_present"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text

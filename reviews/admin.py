@@ -36,9 +36,9 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewReport)
 class ReviewReportAdmin(admin.ModelAdmin):
-    list_display = ("review", "reason", "reporter", "created_at", "handled_at")
+    list_display = ("review", "photo", "reason", "reporter", "created_at", "handled_at")
     list_filter = ("reason", "handled_at")
-    raw_id_fields = ("review", "reporter", "handled_by")
+    raw_id_fields = ("review", "photo", "reporter", "handled_by")
 
 
 @admin.register(ReviewVote)

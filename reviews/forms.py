@@ -30,6 +30,8 @@ from reviews.models import (
     WrittenLengths,
     written_lengths,
 )
+from reviews.photo_rules import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_REVIEW, photo_count_problem
+from reviews.photos import too_many_photos_message
 
 # Filled in by static/js/site.js as the shopper types.
 COUNTER_TEMPLATE = _("%(count)s of %(max)s characters")
@@ -84,6 +86,39 @@ def _body_field(max_length: int) -> forms.CharField:
     )
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to MAX_PHOTOS_PER_REVIEW files; only their number is checked here. What each file
+    is (decoded with Pillow, whatever its name) is reviews.photos', before anything is stored."""
+
+    widget = MultiplePhotoInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if photo_count_problem(len(files)) is not None:
+            raise forms.ValidationError(too_many_photos_message(), code="too_many")
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+def _photos_field() -> PhotosField:
+    return PhotosField(
+        label=_("Photos"),
+        required=False,
+        # The browser's picker offers these; the server decodes every file all the same.
+        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=interpolate_lazy(
+            _(
+                "Optional: up to %(max)d photos of the product, JPEG, PNG or WebP, at most %(mb)d MB each. "
+                "Location and camera data are removed. Photos are published with your review."
+            ),
+            {"max": MAX_PHOTOS_PER_REVIEW, "mb": MAX_PHOTO_BYTES // (1024 * 1024)},
+        ),
+    )
+
+
 class ReviewForm(forms.Form):
     """A review's content. `ask_author_name=True` adds the display name, for writers without
     an account (invited guests), so the same form and template serve both. `lengths` are a
@@ -113,9 +148,16 @@ class ReviewForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, ask_author_name: bool = False, lengths: WrittenLengths | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        ask_author_name: bool = False,
+        lengths: WrittenLengths | None = None,
+        accept_photos: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if accept_photos:  # a new review on the site (reviews.photos; docs/photos.md)
+            self.fields["photos"] = _photos_field()
         if lengths is not None and lengths != written_lengths():
             self.fields["title"] = _title_field(lengths.title_max)
             self.fields["body"] = _body_field(lengths.body_max)
@@ -126,6 +168,9 @@ class ReviewForm(forms.Form):
                 validators=[validate_display_text],
                 help_text=_("A first name or a nickname: do not give your full name or any contact details."),
             )
+
+    def photo_uploads(self) -> list[Any]:
+        return list(self.cleaned_data.get("photos") or [])
 
     def review_fields(self) -> dict[str, Any]:
         """The cleaned values, named as reviews.services expects them."""

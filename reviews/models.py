@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Product
+from reviews.photo_rules import MAX_PHOTOS_PER_REVIEW
 
 # A review written here (the form and the API state these limits to the writer).
 TITLE_MAX_LENGTH = 120
@@ -300,6 +301,15 @@ class ReviewReport(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A report about one of the review's photos (reviews.services checks it is this review's).
+    photo = models.ForeignKey(
+        "ReviewPhoto",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("reported photo"),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -331,3 +341,53 @@ class BrandReply(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(body=""), name="reviews_brandreply_body_present"),
         ]
+
+
+class ReviewPhotoQuerySet(models.QuerySet["ReviewPhoto"]):
+    def ready(self) -> ReviewPhotoQuerySet:
+        """Photos whose every size exists (the thumbnail task has run): the only ones shown."""
+        return self.filter(ready_at__isnull=False)
+
+    def public(self) -> ReviewPhotoQuerySet:
+        """What anyone may see: ready photos of published reviews."""
+        return self.ready().filter(review__status=ReviewStatus.PUBLISHED)
+
+
+class ReviewPhoto(models.Model):
+    """A customer's photo of a review, stored re-encoded and stripped (reviews.photos).
+
+    Never public by its storage address: every size is served by reviews.views.review_photo,
+    which checks the review's visibility, so a held, rejected or removed review's photos are
+    seen by its author and moderators alone. The names carry a random part all the same.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(_("position"))
+    # FULL is written at upload; LARGE and THUMB by reviews.tasks.review_photo_sizes_task.
+    full = models.FileField(_("photo"), max_length=200)
+    large = models.FileField(max_length=200, blank=True)
+    thumb = models.FileField(max_length=200, blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("review photo")
+        verbose_name_plural = _("review photos")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "position"], name="reviews_reviewphoto_one_per_position"),
+            models.CheckConstraint(
+                condition=Q(position__lt=MAX_PHOTOS_PER_REVIEW), name="reviews_reviewphoto_at_most_five"
+            ),
+            models.CheckConstraint(
+                condition=Q(ready_at__isnull=True) | (~Q(large="") & ~Q(thumb="")),
+                name="reviews_reviewphoto_ready_has_sizes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"photo {self.position + 1} of review {self.review_id}"

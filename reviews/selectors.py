@@ -9,14 +9,14 @@ from datetime import date, datetime, time
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
-from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
 from products.models import Product
 from reviews.highlights import CRITICAL_RATINGS, MIN_HELPFUL_VOTES, POSITIVE_RATINGS, Highlights, highlights_choose
-from reviews.models import ReasonCode, Review, ReviewReport, ReviewStatus, ReviewVote
+from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus, ReviewVote
 from reviews.search import DEFAULT_SEARCH_CONFIG, SEARCH_CONFIGS, MarkMode, SearchMarking, search_terms
 
 # Public sort keys -> ordering; `-id` last so pages never overlap or skip a review.
@@ -30,11 +30,13 @@ DEFAULT_REVIEW_SORT = "recent"
 
 
 def review_list_public(*, product: Product) -> QuerySet[Review]:
-    """Published reviews of every revision of the product, with their brand reply (one join)."""
+    """Published reviews of every revision of the product, with their brand reply (one join)
+    and their ready photos (one query for the page, as ``ready_photos``)."""
     return (
         Review.objects.published()
         .filter(product=product)
         .select_related("brand_reply")
+        .prefetch_related(Prefetch("photos", queryset=ReviewPhoto.objects.ready(), to_attr="ready_photos"))
         .order_by(*REVIEW_SORTS[DEFAULT_REVIEW_SORT])
     )
 

@@ -43,6 +43,7 @@ from reviews.models import (
     BrandReply,
     ReasonCode,
     Review,
+    ReviewPhoto,
     ReviewReport,
     ReviewSource,
     ReviewStatus,
@@ -553,10 +554,19 @@ def review_vote(*, review: Review, voter: User, helpful: bool) -> ReviewVote:
 
 @transaction.atomic
 def review_report(
-    *, review: Review, reporter: User, reason: str, comment: str = "", now: datetime | None = None
+    *,
+    review: Review,
+    reporter: User,
+    reason: str,
+    comment: str = "",
+    photo: ReviewPhoto | None = None,
+    now: datetime | None = None,
 ) -> ReviewReport:
     """Sends a review to the moderation queue; it stays published until a moderator decides.
-    Nobody reports their own review (they can edit or delete it)."""
+    Nobody reports their own review (they can edit or delete it). ``photo``: the report is
+    about that photo of the review (the moderators see which)."""
+    if photo is not None and photo.review_id != review.pk:
+        raise ValidationFailed(_("This photo is not one of this review's."), fields={"photo": _("Not this review's.")})
     if review.author_id is not None and review.author_id == reporter.pk:
         raise NotAllowed(_("You cannot report your own review: edit or delete it instead."), code="own_review")
     _check_reason(reason, allowed=REPORT_REASONS)
@@ -577,7 +587,12 @@ def review_report(
     try:
         with transaction.atomic():
             return ReviewReport.objects.create(
-                review=review, reporter=reporter, reason=reason, comment=comment, created_at=now or timezone.now()
+                review=review,
+                reporter=reporter,
+                reason=reason,
+                comment=comment,
+                photo=photo,
+                created_at=now or timezone.now(),
             )
     except IntegrityError as exc:
         raise Conflict(_("You have already reported this review."), code="duplicate_report") from exc

@@ -29,7 +29,7 @@ from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from products.models import Product
 from products.selectors import product_get_public
-from reviews import services
+from reviews import photos, services
 from reviews.forms import ReportForm, ReviewForm, VoteForm, form_add_domain_error
 from reviews.models import (
     BODY_MIN_LENGTH,
@@ -38,12 +38,14 @@ from reviews.models import (
     ReviewStatus,
     written_lengths,
 )
+from reviews.photo_views import review_photo_reported
 from reviews.selectors import (
     review_get_for_author,
     review_get_public,
     review_list_by_author,
     review_own_for_product,
 )
+from reviews.tasks import review_photo_sizes_queue
 
 MY_REVIEWS_PAGE_SIZE = 20
 REVIEW_FORM = "reviews/review_form.html"
@@ -154,7 +156,7 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
         return _already_reviewed(request, product, existing, duplicate_message)
     status = 200
     if request.method == "POST":
-        form = ReviewForm(request.POST)
+        form = ReviewForm(request.POST, request.FILES, accept_photos=True)
         if form.is_valid():
             # Counted only now that the review is valid and not a duplicate (checked above),
             # and given back if the service refuses it after all.
@@ -164,8 +166,12 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
                 return _rate_limited_form(request, REVIEW_FORM, context, form, taken, str(_KEPT))
             try:
                 with taken.refunded_on(DomainError):
-                    review = services.review_submit(
-                        product=product, author=acting_user(request), **form.review_fields()
+                    review = photos.review_submit_with_photos(
+                        uploads=form.photo_uploads(),
+                        queue_sizes=review_photo_sizes_queue,
+                        product=product,
+                        author=acting_user(request),
+                        **form.review_fields(),
                     )
             except Conflict as exc:
                 existing = review_own_for_product(user=request.user, product=product)
@@ -177,8 +183,11 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
                 messages.success(request, _status_message(review))
                 return redirect(_product_url(product, "your-review"))
         status = max(status, 400)  # the form again: input to correct, or the refusal's own status
+        if "photos" in form.fields and request.FILES:
+            # A browser cannot refill a file input: say so beside it.
+            form.add_error("photos", _("Choose your photos again: for your safety, browsers do not keep them."))
     else:
-        form = ReviewForm(initial={"language": get_language() or settings.LANGUAGE_CODE})
+        form = ReviewForm(initial={"language": get_language() or settings.LANGUAGE_CODE}, accept_photos=True)
     return render(request, "reviews/review_form.html", _review_form_context(product, form), status=status)
 
 
@@ -282,13 +291,14 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     back_url = safe_next_url(request, _product_url(review.product))
     anchored = f"{back_url.split('#')[0]}#review-{review.pk}"
+    photo = review_photo_reported(review=review, photo_id=request.POST.get("photo") or request.GET.get("photo"))
     status = 200
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
             taken = rate_limit_action(request, "report")
             if taken.refused:
-                context = {"review": review, "product": review.product, "next": back_url}
+                context = {"review": review, "product": review.product, "next": back_url, "photo": photo}
                 kept = _("Your report is kept below: send it again then.")
                 return _rate_limited_form(request, "reviews/report_form.html", context, form, taken, kept)
             try:
@@ -298,6 +308,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
                         reporter=acting_user(request),
                         reason=form.cleaned_data["reason"],
                         comment=form.cleaned_data["comment"],
+                        photo=photo,
                     )
             except Conflict as exc:
                 return _refused(request, exc, back_url=anchored)
@@ -313,10 +324,12 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
         status = max(status, 400)  # the form again: input to correct, or the refusal's own status
     else:
         form = ReportForm()
+    if photo is not None:
+        form.fields["reason"].label = _("What is wrong with this photo?")
     return render(
         request,
         "reviews/report_form.html",
-        {"review": review, "product": review.product, "form": form, "next": back_url},
+        {"review": review, "product": review.product, "form": form, "next": back_url, "photo": photo},
         status=status,
     )
 

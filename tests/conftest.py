@@ -78,6 +78,12 @@ def _plain_http_and_eager_tasks(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files (product images, review photos, the demo's pictures) never land in var/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test() -> Iterator[None]:
     """A request in French (or a test's translation.activate) leaves the thread's language
     set; the next test must start in the default language whatever the order."""

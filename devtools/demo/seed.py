@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.roles import user_add_role
 from core.errors import DomainError
 from devtools.demo.care import demo_care_write
+from devtools.demo.photos import demo_photos_write
 from devtools.demo.plan import DemoPlan, build_plan
 from devtools.demo.rows import ADMIN, EMAIL_DOMAIN, MODERATOR, PlannedReview
 from devtools.demo.scenarios import ANCHOR_REVIEW, SCENARIOS
@@ -142,6 +143,7 @@ def _write_data(plan: DemoPlan, result: SeedResult) -> None:
         product_ratings_recompute(product_ids=sorted({review.product_id for review in created.values()}))
     demo_care_write(plan, users=users, created=result.created)
     demo_topics_write(plan, created=result.created)
+    demo_photos_write(plan, created=result.created)
 
 
 def _write_categories(plan: DemoPlan, result: SeedResult) -> dict[str, Category]:

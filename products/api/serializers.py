@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from gate.policy import average_of
-from products.models import GATE_STATE_CHOICES, STARS, Category, Product
+from products.models import GATE_STATE_CHOICES, STARS, Category, Product, ProductImage
 
 AVERAGE_HELP = _("Exact average rounded half-even to 4 decimals (as the gate reports it); null with no review.")
 
@@ -68,11 +70,38 @@ class ProductGateSerializer(serializers.Serializer):
     )
 
 
+def product_image_url(image: ProductImage, request: Request | None) -> str:
+    """The image's address on this site (storefront serves it through the storage API)."""
+    path = reverse("product_image", kwargs={"pk": image.pk})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class ProductImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("The image's address (absolute)."))
+
+    class Meta:
+        model = ProductImage
+        fields = ["url", "alt_text", "width", "height"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, image: ProductImage) -> str:
+        return product_image_url(image, self.context.get("request"))
+
+
 class ProductSerializer(serializers.ModelSerializer):
     category = CategorySerializer(allow_null=True)
     gate = ProductGateSerializer(source="*")
     rating = serializers.SerializerMethodField()
-    image_url = serializers.SerializerMethodField(help_text=_("The product's picture; null when it has none."))
+    image_url = serializers.SerializerMethodField(
+        help_text=_(
+            "The product's card picture: the first of `images`, else the picture's address elsewhere set on "
+            "the product (older products); null when it has none."
+        )
+    )
+    images = ProductImageSerializer(
+        many=True, read_only=True, help_text=_("The product's pictures, in their order; the first is the card's.")
+    )
     revision_started_at = serializers.DateTimeField(
         allow_null=True, help_text=_("Start of the current revision: the latest logged improvement.")
     )
@@ -85,6 +114,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "brand",
             "category",
             "image_url",
+            "images",
             "on_sale",
             "gate",
             "revision",
@@ -96,6 +126,9 @@ class ProductSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_image_url(self, product: Product) -> str | None:
+        card = product.card_image
+        if card is not None:
+            return product_image_url(card, self.context.get("request"))
         return product.image_url or None
 
     @extend_schema_field(ProductRatingSerializer)

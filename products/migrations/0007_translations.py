@@ -29,7 +29,7 @@ def copy_back_from_default_language(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("products", "0005_company_reader_role"),
+        ("products", "0006_product_images"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

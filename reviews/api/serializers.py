@@ -17,6 +17,7 @@ from rest_framework import serializers
 from core.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from core.text_safety import validate_display_text, validate_written_text
 from products.models import Product
+from reviews.api.photo_serializers import PHOTOS_FIELD_SCHEMA, review_photos_data
 from reviews.forms import interpolate_lazy
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
@@ -70,6 +71,11 @@ class ReviewSerializer(serializers.ModelSerializer):
         help_text=_("Written about an earlier revision, before the latest improvement (not in the current figures).")
     )
     brand_reply = serializers.SerializerMethodField(help_text=_("The brand's public answer, if any."))
+    photos = serializers.SerializerMethodField(
+        help_text=_("The customer's photos, in their order, with the address and dimensions of each size.")
+    )
+    # A listed review shows its ready photos; a review just written shows all of them to its author.
+    only_ready_photos = True
 
     class Meta:
         model = Review
@@ -90,6 +96,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "created_at",
             "published_at",
             "brand_reply",
+            "photos",
         ]
         read_only_fields = fields
         # A review read may be longer than one written here: imported history is kept whole.
@@ -130,6 +137,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     def get_about_previous_version(self, review: Review) -> bool:
         return review.is_about_previous_version()
 
+    @PHOTOS_FIELD_SCHEMA
+    def get_photos(self, review: Review) -> list[dict[str, Any]]:
+        return review_photos_data(review, self.context.get("request"), only_ready=self.only_ready_photos)
+
     @extend_schema_field(BrandReplySerializer(allow_null=True))
     def get_brand_reply(self, review: Review) -> dict[str, Any] | None:
         reply = getattr(review, "brand_reply", None)
@@ -148,6 +159,8 @@ class ReviewCreatedSerializer(ReviewSerializer):
             "of reviews (held for a moderator)."
         ),
     )
+
+    only_ready_photos = False
 
     class Meta(ReviewSerializer.Meta):
         fields = [*ReviewSerializer.Meta.fields, "status", "status_reason"]

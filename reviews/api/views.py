@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -22,10 +23,12 @@ from accounts.requests import acting_user
 from core.api_errors import ErrorSerializer, error_body
 from core.api_http import positive_pk_or_404
 from core.errors import DomainError
+from core.json_parser import StrictJSONParser
 from core.ratelimit import rate_limit_action, rate_limit_api_refusal
 from products.models import Product
-from reviews import services
+from reviews import photos, services
 from reviews.api.filters import ReviewFilter
+from reviews.api.photo_input import REVIEW_CREATE_REQUEST, review_body_and_photos
 from reviews.api.selectors import review_list_api, review_published_api
 from reviews.api.serializers import (
     ReportInputSerializer,
@@ -40,6 +43,7 @@ from reviews.api.serializers import (
 from reviews.invitations import invitation_rate_limits
 from reviews.models import Review, ReviewSource, ReviewStatus
 from reviews.services import UNCHANGED
+from reviews.tasks import review_photo_sizes_queue
 from reviews.verified import invitation_open
 
 SKU_PARAMETER = OpenApiParameter(
@@ -91,9 +95,15 @@ REVIEW_EXAMPLE = {
             "`invitation_invalid` (tampered, cut short, not ours), 410 `invitation_expired`, "
             "`invitation_used` (it already produced a review), `invitation_withdrawn` (order cancelled or "
             "refunded, customer erased), 403 `invitation_unsubscribed`."
+            "\n\n**With photos.** Send `multipart/form-data`: a part `review` holding the same JSON object, and "
+            "up to 5 parts `photos` (JPEG, PNG or WebP, at most 10 MB and 40 megapixels each; the request at "
+            "most 51 MB, else 413). Each photo is decoded and re-encoded (WebP) without its EXIF or GPS data; "
+            "a refused photo is 400 with `fields.photos` (one message per file) and nothing is stored. The "
+            "answer's `photos` give each photo's sizes; `ready` turns true once its thumbnails are made (a task, "
+            "seconds), and only ready photos of published reviews are listed. See docs/photos.md."
         ),
         parameters=[SKU_PARAMETER],
-        request=ReviewInputSerializer,
+        request=REVIEW_CREATE_REQUEST,
         responses={
             201: ReviewCreatedSerializer,
             410: OpenApiResponse(
@@ -138,6 +148,8 @@ REVIEW_EXAMPLE = {
 )
 class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewSerializer
+    # JSON, or multipart with photos (reviews.api.photo_input; docs/photos.md).
+    parser_classes = [StrictJSONParser, MultiPartParser]
     filterset_class = ReviewFilter
 
     def get_product(self) -> Product:
@@ -157,7 +169,8 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         product = self.get_product()
-        data = ReviewInputSerializer(data=request.data)
+        body, uploads = review_body_and_photos(request)
+        data = ReviewInputSerializer(data=body)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         token: str | None = fields.get("invitation_token")
@@ -175,7 +188,9 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
         if taken.refused:
             raise rate_limit_api_refusal(taken)
         with taken.refunded_on(DomainError):
-            review = services.review_submit(
+            review = photos.review_submit_with_photos(
+                uploads=uploads,
+                queue_sizes=review_photo_sizes_queue,
                 product=product,
                 author=author,
                 rating=fields["rating"],
@@ -191,7 +206,9 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
         review.product = product
         location = reverse("review-detail", kwargs={"pk": review.pk}, request=request)
         return Response(
-            ReviewCreatedSerializer(review).data, status=status.HTTP_201_CREATED, headers={"Location": location}
+            ReviewCreatedSerializer(review, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
         )
 
 
@@ -276,7 +293,7 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                 recommend=fields.get("recommend", UNCHANGED),
             )
         edited.product = review.product
-        return Response(ReviewCreatedSerializer(edited).data)
+        return Response(ReviewCreatedSerializer(edited, context={"request": request}).data)
 
     def get_object(self) -> Review:
         self.kwargs["pk"] = positive_pk_or_404(self.kwargs["pk"])

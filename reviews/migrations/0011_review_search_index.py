@@ -34,6 +34,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0009_review_recommend_answer")]
+    dependencies = [("reviews", "0010_review_photos")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -307,7 +307,9 @@ def request_string_schemas(schema: dict[str, Any]) -> list[tuple[str, dict[str, 
     for name in sorted(referred):
         for prop, prop_schema in schema["components"]["schemas"][name].get("properties", {}).items():
             value_schema = prop_schema.get("items", prop_schema)
-            if value_schema.get("type") == "string" and "enum" not in value_schema:
+            # A file (format binary: a review's photos) is bytes, not text: decoded by Pillow.
+            is_file = value_schema.get("format") == "binary"
+            if value_schema.get("type") == "string" and "enum" not in value_schema and not is_file:
                 found.append((f"{name}.{prop}", value_schema))
     return found
 

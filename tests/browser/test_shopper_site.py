@@ -374,6 +374,8 @@ def test_keyboard_only_posting(page: Any, live_server: Any, shop: Shop) -> None:
     page.keyboard.type("Ran a half marathon in them the week I bought them: no blisters.")
     page.keyboard.press("Tab")
     assert focused()["id"] == "id_language"
+    page.keyboard.press("Tab")  # the optional photos (docs/photos.md)
+    assert focused()["id"] == "id_photos"
     page.keyboard.press("Tab")  # the optional recommend question: one stop, on "No answer"
     assert focused()["name"] == "recommend" and focused()["type"] == "radio"
     page.keyboard.press("Tab")

@@ -96,6 +96,11 @@ class World:
             values["pk"] = str(self.improvement_request.pk)
         elif route.startswith("desk/moderation/bursts/"):
             values["product_id"] = str(self.p2.pk)
+        elif route.startswith("reviews/photos/"):
+            # The world's review has no photo: a photo route answers its 404 to every caller.
+            values.update(pk=str(self.review.pk), size="thumb")
+        elif route.startswith("product-images/"):
+            values["pk"] = str(self.p1.pk)  # no image of that id: the route's 404
         elif route.startswith("reviews/") and route.endswith(("/edit/", "/delete/")):
             values["pk"] = str(self.own_review.pk)
         elif route.startswith(("reviews/", "desk/reviews/")):

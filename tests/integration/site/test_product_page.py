@@ -233,11 +233,12 @@ def test_a_product_page_with_1000_reviews_runs_a_fixed_number_of_queries(
     client.force_login(voter)
     url = reverse("product_detail", kwargs={"sku": product.sku})
     # session, user, product, improvement, count, page of reviews, JSON-LD sample, votes, reports, own review,
-    # the user's and groups' permissions (the header's desk link), and the highlights (unfiltered first page)
-    with django_assert_max_num_queries(13):
+    # the user's and groups' permissions (the header's desk link), the highlights (unfiltered first page),
+    # the product's images, the page's review photos and the customer photos strip (one query each)
+    with django_assert_max_num_queries(16):
         assert client.get(url, {"sort": "helpful"}).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         assert client.get(url, {"page": "50", "language": "fr"}).status_code == 200
     client.logout()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200

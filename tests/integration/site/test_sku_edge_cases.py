@@ -349,6 +349,9 @@ def admin_product_form(sku: str) -> dict[str, str]:
         "description_en": "",
         "description_fr": "",
         "image_url": "",
+        # The product images inline (products.admin.ProductImageInline), left empty.
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
     }
 
 

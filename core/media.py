@@ -1,0 +1,38 @@
+"""Serving a stored file (Django's storage API) from a view that decided who may see it.
+
+On the file system the view streams the file itself; on object storage (S3) it redirects
+to the storage's URL, which is signed and short-lived when the bucket is private
+(settings: querystring_auth), so the file's address alone never opens it for long.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.core.files.storage import FileSystemStorage, Storage
+from django.http import FileResponse, Http404, HttpResponseBase, HttpResponseRedirect
+from django.utils.cache import patch_cache_control
+
+# Public files (published photos, product images) may be kept by browsers and proxies for a
+# day; a file shown only to its author or moderators is never kept by a shared cache.
+PUBLIC_MAX_AGE = 86_400
+
+
+def stored_file_response(storage: Storage, name: str, *, public: bool) -> HttpResponseBase:
+    if not name:
+        raise Http404
+    if isinstance(storage, FileSystemStorage):
+        try:
+            stream = storage.open(name, "rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        response: HttpResponseBase = FileResponse(stream, content_type=content_type)
+    else:
+        response = HttpResponseRedirect(storage.url(name))
+    if public and not isinstance(response, HttpResponseRedirect):
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    else:
+        # A redirect to a signed URL is valid minutes only: never cached.
+        patch_cache_control(response, private=True, no_cache=True, max_age=0)
+    return response

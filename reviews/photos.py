@@ -1,0 +1,270 @@
+"""A review's photos: decoded, cleaned and stored with the review, sized by a task.
+
+1. ``photos_prepare`` decodes each upload with Pillow, whatever its name or claimed type,
+   checks it against reviews.photo_rules (count, bytes, decoded format, pixels: a
+   decompression bomb is refused from its header), turns it upright (EXIF orientation) and
+   re-encodes it as WebP from its pixels alone: EXIF, GPS, XMP, comments and any bytes
+   appended to the file are left behind. Every file is checked before anything is stored.
+2. ``review_submit_with_photos`` writes the review (reviews.services.review_submit) and the
+   photos' FULL size in one transaction; if anything fails, the files it wrote are deleted.
+3. ``review_photo_sizes_make`` (reviews.tasks) writes the other sizes and marks the photo
+   ready; only ready photos are shown. Safe to repeat: a ready photo is left alone.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import secrets
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any, Protocol
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.errors import ValidationFailed
+from reviews import services
+from reviews.models import Review, ReviewPhoto
+from reviews.photo_rules import (
+    DERIVED_SIZES,
+    LONGEST_SIDE,
+    MAX_PHOTO_BYTES,
+    MAX_PHOTO_PIXELS,
+    MAX_PHOTOS_PER_REVIEW,
+    Dimensions,
+    PhotoProblem,
+    PhotoSize,
+    fitted,
+    photo_bytes_problem,
+    photo_count_problem,
+    photo_header_problem,
+)
+
+logger = logging.getLogger(__name__)
+
+# Pillow's own bomb guard, at our limit: above it Image.open warns, above twice it raises.
+# The header check (photo_header_problem) refuses anything above the limit first.
+Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
+WEBP_QUALITY = 82
+FIELD = "photos"
+
+
+class Upload(Protocol):
+    """What a photo upload needs to be: Django's UploadedFile, or any named, sized stream."""
+
+    name: str | None
+    size: int | None
+
+    def read(self, size: int = -1) -> bytes: ...
+    def seek(self, offset: int, whence: int = 0) -> int: ...
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A checked photo, upright and re-encoded (WebP), ready to store."""
+
+    content: bytes
+    width: int
+    height: int
+
+
+def _problem_message(problem: PhotoProblem, name: str) -> str:
+    messages = {
+        PhotoProblem.TOO_LARGE: _("“%(name)s” is larger than %(mb)d MB: send a smaller photo."),
+        PhotoProblem.EMPTY: _("“%(name)s” is empty."),
+        PhotoProblem.NOT_AN_IMAGE: _("“%(name)s” is not a photo we can read: send a JPEG, PNG or WebP image."),
+        PhotoProblem.FORMAT_REFUSED: _("“%(name)s” is not a JPEG, PNG or WebP image (whatever its name says)."),
+        PhotoProblem.TOO_MANY_PIXELS: _(
+            "“%(name)s” has too many pixels (more than %(mp)d megapixels): send a smaller photo."
+        ),
+    }
+    limits = {"mb": MAX_PHOTO_BYTES // (1024 * 1024), "mp": MAX_PHOTO_PIXELS // 10**6}
+    return messages[problem] % {"name": name[:80], **limits}
+
+
+def too_many_photos_message() -> str:
+    return ngettext(
+        "Add at most %(max)d photo to a review.", "Add at most %(max)d photos to a review.", MAX_PHOTOS_PER_REVIEW
+    ) % {"max": MAX_PHOTOS_PER_REVIEW}
+
+
+def _decoded(stream: IO[bytes]) -> Image.Image | PhotoProblem:
+    """The image, fully decoded and upright, or why it is refused."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(stream)
+            problem = photo_header_problem(image_format=image.format, width=image.width, height=image.height)
+            if problem is not None:
+                return problem
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return PhotoProblem.TOO_MANY_PIXELS
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        # Not an image, truncated or corrupt (Pillow raises these three for bad data).
+        return PhotoProblem.NOT_AN_IMAGE
+    return upright
+
+
+def _reencoded(image: Image.Image, longest_side: int) -> PreparedPhoto:
+    """Pixels only: a new image, so no metadata of the source can travel with it."""
+    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
+    pixels = image.convert(mode)
+    size = fitted(Dimensions(pixels.width, pixels.height), longest_side)
+    if (size.width, size.height) != pixels.size:
+        pixels = pixels.resize((size.width, size.height), Image.Resampling.LANCZOS)
+    clean = Image.new(mode, pixels.size)
+    clean.paste(pixels)
+    out = io.BytesIO()
+    clean.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return PreparedPhoto(content=out.getvalue(), width=clean.width, height=clean.height)
+
+
+def photo_prepare(upload: Upload) -> PreparedPhoto | str:
+    """One upload, checked and re-encoded at the FULL size, or the message saying why not."""
+    name = upload.name or _("photo")
+    size = upload.size if upload.size is not None else len(upload.read())
+    problem = photo_bytes_problem(size)
+    if problem is not None:
+        return _problem_message(problem, name)
+    upload.seek(0)
+    decoded = _decoded(upload)  # type: ignore[arg-type]
+    if isinstance(decoded, PhotoProblem):
+        return _problem_message(decoded, name)
+    try:
+        return _reencoded(decoded, LONGEST_SIDE[PhotoSize.FULL])
+    except (OSError, ValueError):  # a mode Pillow cannot turn into RGB (e.g. 32-bit float)
+        return _problem_message(PhotoProblem.NOT_AN_IMAGE, name)
+
+
+def photos_prepare(uploads: Sequence[Upload]) -> list[PreparedPhoto]:
+    """Every upload checked; one refusal refuses them all, with a message per bad file."""
+    if photo_count_problem(len(uploads)) is not None:
+        message = too_many_photos_message()
+        raise ValidationFailed(message, fields={FIELD: message})
+    prepared: list[PreparedPhoto] = []
+    problems: list[str] = []
+    for upload in uploads:
+        result = photo_prepare(upload)
+        if isinstance(result, str):
+            problems.append(result)
+        else:
+            prepared.append(result)
+    if problems:
+        raise ValidationFailed(_("Some photos could not be accepted: nothing was sent."), fields={FIELD: problems})
+    return prepared
+
+
+def _photo_name(review: Review, token: str, size: PhotoSize) -> str:
+    # The random part keeps names unguessable in the bucket too (serving checks visibility).
+    return f"review-photos/{review.product_id}/{review.pk}/{token}/{size.value}.webp"
+
+
+def _folder_token(photo: ReviewPhoto) -> str:
+    return photo.full.name.rsplit("/", 2)[-2]
+
+
+def review_photos_store(
+    *, review: Review, photos: Sequence[PreparedPhoto], now: datetime, written: list[str]
+) -> list[ReviewPhoto]:
+    """The photos' FULL files and rows, in the caller's transaction; each name written is
+    appended to ``written`` at once, so a caller can delete them if the transaction fails."""
+    stored = []
+    for position, photo in enumerate(photos):
+        token = secrets.token_urlsafe(12)
+        name = default_storage.save(_photo_name(review, token, PhotoSize.FULL), ContentFile(photo.content))
+        written.append(name)
+        stored.append(
+            ReviewPhoto.objects.create(
+                review=review, position=position, full=name, width=photo.width, height=photo.height, created_at=now
+            )
+        )
+    return stored
+
+
+def _delete_files(names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError as exc:  # left behind, logged: the storage's lifecycle rules can sweep it
+            logger.warning("review photos: could not delete %s after a refused review: %s", name, exc)
+
+
+def _queue_sizes_on_commit(photo_ids: Sequence[int], queue: Callable[[int], Any]) -> None:
+    def kick() -> None:
+        for photo_id in photo_ids:
+            try:
+                queue(photo_id)
+            except (OperationalError, ConnectionError, OSError) as exc:
+                # The photo stays hidden until the beat sweep (review_photo_sizes_sweep_task) makes it.
+                logger.warning("review photos: broker unavailable, photo %s left to the sweep: %s", photo_id, exc)
+                return
+
+    transaction.on_commit(kick, robust=True)
+
+
+def review_submit_with_photos(
+    *, uploads: Sequence[Upload], queue_sizes: Callable[[int], Any], now: datetime | None = None, **fields: Any
+) -> Review:
+    """A new review (reviews.services.review_submit, same arguments) with its photos.
+
+    1. every photo is checked and re-encoded first: a refused photo stores nothing;
+    2. the review and the photos' FULL files are written in one transaction; if the review
+       is refused (or anything fails) the files already written are deleted;
+    3. once committed, ``queue_sizes(photo_id)`` is called for each photo (the task).
+    """
+    now = now or timezone.now()
+    prepared = photos_prepare(uploads)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            review = services.review_submit(now=now, **fields)
+            photos = review_photos_store(review=review, photos=prepared, now=now, written=written)
+            _queue_sizes_on_commit([photo.pk for photo in photos], queue_sizes)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return review
+
+
+def _save_replacing(name: str, content: bytes) -> str:
+    """A derived size at its fixed name: a half-done earlier run's file is replaced, so a
+    repeated task leaves one file per size."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content))
+
+
+def review_photo_sizes_make(*, photo_id: int, now: datetime | None = None) -> bool:
+    """Writes the derived sizes of a photo and marks it ready; False when there was nothing
+    to do (already ready, or gone with its review). A concurrent run that finished first
+    wins the compare-and-swap; this one's files are then the same names, already in place."""
+    photo = ReviewPhoto.objects.select_related("review").filter(pk=photo_id, ready_at__isnull=True).first()
+    if photo is None:
+        return False
+    with default_storage.open(photo.full.name, "rb") as stream:
+        full = Image.open(stream)
+        full.load()
+    names = {}
+    token = _folder_token(photo)
+    for size in DERIVED_SIZES:
+        sized = _reencoded(full, LONGEST_SIDE[size])
+        names[size.value] = _save_replacing(_photo_name(photo.review, token, size), sized.content)
+    updated = ReviewPhoto.objects.filter(pk=photo.pk, ready_at__isnull=True).update(
+        **names, ready_at=now or timezone.now()
+    )
+    return updated == 1
+
+
+def review_photo_ids_unsized() -> list[int]:
+    """Photos still waiting for their sizes (a lost task, a broker outage): the sweep's work."""
+    return list(ReviewPhoto.objects.filter(ready_at__isnull=True).values_list("pk", flat=True)[:500])

@@ -1,0 +1,25 @@
+"""Thin Celery tasks of reviews' photos: each calls one service and is safe to repeat."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from core.db_unavailable import TASK_RETRY_ON_DATABASE_ERRORS
+from reviews import photos
+
+
+@shared_task(name="reviews.tasks.review_photo_sizes_task", ignore_result=True, **TASK_RETRY_ON_DATABASE_ERRORS)
+def review_photo_sizes_task(photo_id: int) -> bool:
+    """Queued when a review with photos commits: makes the photo's sizes, then it shows."""
+    return photos.review_photo_sizes_make(photo_id=photo_id)
+
+
+@shared_task(name="reviews.tasks.review_photo_sizes_sweep_task", ignore_result=True, **TASK_RETRY_ON_DATABASE_ERRORS)
+def review_photo_sizes_sweep_task() -> int:
+    """Every few minutes (beat): the photos whose task was lost (a broker outage) get their sizes."""
+    return sum(photos.review_photo_sizes_make(photo_id=photo_id) for photo_id in photos.review_photo_ids_unsized())
+
+
+def review_photo_sizes_queue(photo_id: int) -> None:
+    """What reviews.photos.review_submit_with_photos calls on commit for each photo."""
+    review_photo_sizes_task.delay(photo_id)

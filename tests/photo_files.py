@@ -1,0 +1,47 @@
+"""Image files made in the test with Pillow (no file is copied from anywhere)."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+# EXIF tags: Orientation, Make, Model, and the GPS IFD with a latitude / longitude.
+ORIENTATION = 0x0112
+MAKE = 0x010F
+GPS_IFD = 0x8825
+GPS_LATITUDE_REF, GPS_LATITUDE, GPS_LONGITUDE_REF, GPS_LONGITUDE = 1, 2, 3, 4
+
+
+def image_bytes(
+    fmt: str = "JPEG", size: tuple[int, int] = (64, 48), color: tuple[int, ...] = (200, 60, 40), **save: object
+) -> bytes:
+    mode = "RGBA" if len(color) == 4 else "RGB"
+    out = io.BytesIO()
+    Image.new(mode, size, color).save(out, format=fmt, **save)
+    return out.getvalue()
+
+
+def jpeg_with_gps(size: tuple[int, int] = (80, 40), orientation: int = 1) -> bytes:
+    """A JPEG whose EXIF holds a camera, a GPS position (48°51'N 2°21'E) and an orientation."""
+    exif = Image.Exif()
+    exif[MAKE] = "SpyCam"
+    exif[ORIENTATION] = orientation
+    gps = exif.get_ifd(GPS_IFD)
+    gps[GPS_LATITUDE_REF] = "N"
+    gps[GPS_LATITUDE] = (48.0, 51.0, 29.0)
+    gps[GPS_LONGITUDE_REF] = "E"
+    gps[GPS_LONGITUDE] = (2.0, 21.0, 8.0)
+    return image_bytes("JPEG", size, exif=exif.tobytes())
+
+
+def upload(content: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def bomb_png(side: int = 10_000) -> bytes:
+    """A PNG of side x side pixels (100 megapixels for 10,000): a few hundred KB compressed."""
+    out = io.BytesIO()
+    Image.new("1", (side, side), 0).save(out, format="PNG", optimize=True)
+    return out.getvalue()
