@@ -190,7 +190,7 @@ def test_sigterm_stops_the_real_site_worker_and_beat_together(tmp_path: Path) ->
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/schema/", timeout=5)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/schema/", timeout=5)
                 break
             except OSError:
                 time.sleep(0.5)
