@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.text_safety import validate_display_name
+
 DISPLAY_NAME_MAX_LENGTH = 60
 
 
@@ -29,6 +31,8 @@ class User(AbstractUser):
     display_name = models.CharField(
         _("display name"),
         max_length=DISPLAY_NAME_MAX_LENGTH,
+        # Plain visible text (core.text_safety): checked by every form, the admin's included.
+        validators=[validate_display_name],
         help_text=_("Shown with your reviews instead of your username, which stays private."),
     )
     language = models.CharField(
