@@ -45,9 +45,7 @@ def test_public_operations_have_no_padlock(live_server: Any, page: Any) -> None:
     }
 
 
-def test_the_docs_load_their_schema_for_a_reader_the_api_throttled(
-    live_server: Any, page: Any, settings: Any
-) -> None:
+def test_the_docs_load_their_schema_for_a_reader_the_api_throttled(live_server: Any, page: Any, settings: Any) -> None:
     settings.RATELIMIT_ENABLED = True
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/min"}}
     statuses = [page.request.get(f"{live_server.url}/api/v1/products/").status for _ in range(3)]
