@@ -1,6 +1,6 @@
 """`Authorization: Api-Key rg_…` for integrators; the site's session works beside it.
 
-Any other scheme but Basic (a proxy's) is a 401 naming the one expected, with
+Any other scheme but a front server's (Basic, Digest, Negotiate, NTLM) is a 401 naming the one expected, with
 `WWW-Authenticate: Api-Key realm="api"`.
 """
 
@@ -15,9 +15,10 @@ from apikeys.models import ApiKey
 from apikeys.services import api_key_check, api_key_touch
 
 KEYWORD = "Api-Key"
-# HTTP Basic is a front proxy's (a staging site behind a password): the browser then sends
-# it with every request, the site's own API calls included, so it is not refused here.
-SCHEMES_LEFT_TO_OTHERS = frozenset({"basic"})
+# The schemes of a server in front (a staging site behind a password, a company's single
+# sign-on): the browser then sends them with every request, the site's own API calls
+# included, so they are not refused here.
+SCHEMES_LEFT_TO_OTHERS = frozenset({"basic", "digest", "negotiate", "ntlm"})
 
 # Schemes other APIs take, named back to the caller. Anything else is not repeated: a key
 # pasted without its scheme would otherwise come back (and be logged) in the answer.

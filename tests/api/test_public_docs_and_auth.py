@@ -107,7 +107,8 @@ def test_a_key_sent_without_a_scheme_is_refused_without_repeating_it(actors: dic
     assert response["WWW-Authenticate"] == 'Api-Key realm="api"'
 
 
-def test_basic_credentials_of_a_front_proxy_are_left_alone(actors: dict[str, Any]) -> None:
+@pytest.mark.parametrize("header", ["Basic c3RhZ2luZzpzZWNyZXQ=", 'Digest username="staging"', "Negotiate YIIC"])
+def test_the_credentials_of_a_server_in_front_are_left_alone(actors: dict[str, Any], header: str) -> None:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Basic c3RhZ2luZzpzZWNyZXQ=")
+    client.credentials(HTTP_AUTHORIZATION=header)
     assert client.get("/api/v1/products/").status_code == 200

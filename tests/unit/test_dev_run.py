@@ -40,8 +40,8 @@ def test_emails_link_to_the_site_being_run_unless_site_url_is_set(
 
 
 def test_make_run_hands_host_and_port_to_the_supervisor() -> None:
-    env = {**os.environ, "PORT": "8100"}
-    env.pop("SITE_URL", None)
+    env = {name: value for name, value in os.environ.items() if name not in {"HOST", "SITE_URL", "MAKEFLAGS"}}
+    env["PORT"] = "8100"
     recipe = subprocess.run(["make", "-n", "run"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert "exec .venv/bin/python -m devtools.run --host 127.0.0.1 --port 8100" in recipe.stdout
     assert "kill 0" not in recipe.stdout
