@@ -32,7 +32,7 @@ from types import FrameType
 POLL_SECONDS = 0.1
 DEFAULT_GRACE_SECONDS = 10.0
 # An address to listen on everywhere is not one a browser can open: links use loopback.
-_LISTEN_EVERYWHERE = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}  # noqa: S104 (not a bind: mapped away)
+_LISTEN_EVERYWHERE = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}  # noqa: S104  # nosec B104 (not a bind: mapped away)
 
 
 @dataclass(frozen=True)
