@@ -65,6 +65,12 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self) -> str:
+        # What the admin shows for an account (its lists, and the people pickers that search
+        # by name): the name with the login, so that "Warehouse sync" is found and told apart.
+        # Pages never show it: they use public_name.
+        return f"{self.display_name} ({self.username})" if self.display_name else self.username
+
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None

@@ -25,10 +25,10 @@ def test_an_administrator_finds_the_owner_by_display_name(live_server: Any, page
     page.get_by_label("Name").fill("ERP")
     page.locator(".field-owner .select2-selection").click()
     page.locator(".select2-search__field").fill("wareh")
-    # Found by its display name; the list shows usernames (User.__str__).
+    # Found by its display name, listed with it and the login (User.__str__).
     option = page.locator(".select2-results__option")
     expect(option).to_have_count(1)
-    expect(option).to_have_text("erp-robot")
+    expect(option).to_have_text("Warehouse sync (erp-robot)")
     screenshot(page, "admin-api-key-owner-autocomplete", full_page=False)
     option.click()
     page.get_by_role("button", name="Save", exact=True).click()

@@ -36,7 +36,7 @@ def test_the_api_key_form_picks_its_owner_by_name(admin_client: Client, make_use
         {"term": "warehouse", "app_label": "apikeys", "model_name": "apikey", "field_name": "owner"},
     )
     assert found.status_code == 200
-    assert [row["id"] for row in found.json()["results"]] == [str(owner.pk)]
+    assert found.json()["results"] == [{"id": str(owner.pk), "text": "Warehouse sync (erp-robot)"}]
 
 
 def test_every_admin_field_that_picks_a_person_searches_by_name() -> None:
