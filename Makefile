@@ -22,18 +22,13 @@ install: $(STAMP)
 run: export DEBUG ?= 1
 # The demo's due invitations go out within a minute of start (production: every 5 minutes).
 run: export REVIEW_INVITE_SWEEP_SECONDS ?= 60
-# Links in the emails the worker prints (reply, review, unsubscribe) point at this site.
-run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin: /admin/). Ctrl-C stops the site, worker and beat."
-	@# The trap clears itself before `kill 0`: that TERM reaches this shell too, and a trap still
-	@# set would run again and again (a storm of signals to the worker).
-	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=2 --without-mingle --without-gossip & \
-	$(VENV)/bin/celery -A config.celery_app beat --loglevel=INFO & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# devtools/run.py starts the three, each in its own process group, and on Ctrl-C or SIGTERM
+	@# stops them once, together (killed after 10 s). Emails link to SITE_URL, or to this
+	@# HOST:PORT when it is not set. `exec`: make's SIGTERM reaches the supervisor itself.
+	@exec $(PY) -m devtools.run --host $(HOST) --port $(PORT)
 
 ## The whole suite (on SQLite by default; on PostgreSQL + Redis when DATABASE_URL and
 ## CELERY_BROKER_URL point at them).

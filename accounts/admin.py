@@ -20,3 +20,5 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ("username", "email", "email_verified_at", "display_name", "language", "is_staff")
     list_filter = ("groups", "language", "is_staff", "is_active")
+    # Also what the admin's autocomplete fields search (an API key's owner, a team's members).
+    search_fields = ("username", "display_name", "email", "first_name", "last_name")

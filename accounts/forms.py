@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import password_reset_request
-from core.text_safety import validate_display_text
+from core.text_safety import validate_display_name
 
 DISPLAY_NAME_HELP = _("Shown with your reviews, at most 60 characters. Your username stays private.")
 DISPLAY_NAME_REQUIRED = _("Choose the name shown with your reviews.")
@@ -29,7 +29,7 @@ EMAIL_TAKEN = _("Another account already uses this email address. Enter another 
 
 
 def _display_name_checked(display_name: str, username: str) -> str:
-    validate_display_text(display_name)
+    validate_display_name(display_name)
     if display_name.strip().casefold() == username.strip().casefold():
         raise ValidationError(DISPLAY_NAME_IS_USERNAME, code="display_name_is_username")
     return display_name

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.text_safety import validate_display_name
+
 DISPLAY_NAME_MAX_LENGTH = 60
 
 
@@ -29,6 +31,8 @@ class User(AbstractUser):
     display_name = models.CharField(
         _("display name"),
         max_length=DISPLAY_NAME_MAX_LENGTH,
+        # Plain visible text (core.text_safety): checked by every form, the admin's included.
+        validators=[validate_display_name],
         help_text=_("Shown with your reviews instead of your username, which stays private."),
     )
     language = models.CharField(
@@ -60,6 +64,12 @@ class User(AbstractUser):
                 violation_error_message=_("Another account already uses this email address."),
             ),
         ]
+
+    def __str__(self) -> str:
+        # What the admin shows for an account (its lists, and the people pickers that search
+        # by name): the name with the login, so that "Warehouse sync" is found and told apart.
+        # Pages never show it: they use public_name.
+        return f"{self.display_name} ({self.username})" if self.display_name else self.username
 
     @property
     def email_verified(self) -> bool:

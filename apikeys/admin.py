@@ -56,7 +56,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ("name", "masked_key", "scope_list", "owner", "created_at", "last_used_at", "revoked_at")
     list_filter = (HoldsScopeFilter, ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "prefix", "owner__username", "owner__email")
-    raw_id_fields = ("owner",)
+    # The owner is picked by name, username or address (accounts' UserAdmin search_fields),
+    # not typed as a numeric id.
+    autocomplete_fields = ("owner",)
     actions = ["revoke_selected"]
     readonly_fields = ("masked_key", "created_at", "last_used_at", "revoked_at")
 

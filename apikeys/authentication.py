@@ -1,4 +1,8 @@
-"""`Authorization: Api-Key rg_…` for integrators; the site's session works beside it."""
+"""`Authorization: Api-Key rg_…` for integrators; the site's session works beside it.
+
+Any other scheme but a front server's (Basic, Digest, Negotiate, NTLM) is a 401 naming the one expected, with
+`WWW-Authenticate: Api-Key realm="api"`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,23 @@ from apikeys.models import ApiKey
 from apikeys.services import api_key_check, api_key_touch
 
 KEYWORD = "Api-Key"
+# The schemes of a server in front (a staging site behind a password, a company's single
+# sign-on): the browser then sends them with every request, the site's own API calls
+# included, so they are not refused here.
+SCHEMES_LEFT_TO_OTHERS = frozenset({"basic", "digest", "negotiate", "ntlm"})
+
+# Schemes other APIs take, named back to the caller. Anything else is not repeated: a key
+# pasted without its scheme would otherwise come back (and be logged) in the answer.
+_SCHEMES_NAMED_BACK = {"bearer": "Bearer", "token": "Token", "jwt": "JWT"}
+
+
+def _wrong_scheme_message(scheme: str) -> str:
+    named = _SCHEMES_NAMED_BACK.get(scheme.lower())
+    if named is None:
+        return _("This API authenticates with the Api-Key scheme: send “Authorization: Api-Key <key>”.")
+    return _("This API does not accept the %(scheme)s scheme: send the key as “Authorization: Api-Key <key>”.") % {
+        "scheme": named
+    }
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -22,8 +43,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         parts = header.split()
-        if not parts or parts[0].decode("latin-1").lower() != KEYWORD.lower():
+        if not parts:
             return None
+        scheme = parts[0].decode("latin-1")
+        if scheme.lower() in SCHEMES_LEFT_TO_OTHERS:
+            return None
+        if scheme.lower() != KEYWORD.lower():
+            # `Bearer <key>` (what most APIs take) used to pass as an anonymous request: a
+            # public read answered as if the key were accepted, a write "not authenticated".
+            # Say which scheme this API expects instead.
+            raise exceptions.AuthenticationFailed(_wrong_scheme_message(scheme))
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Send the key as “Authorization: Api-Key <key>”."))
         try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from django.conf import settings
 from django.urls import include, path, re_path
+from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -44,6 +46,39 @@ class _DocsPolicyMixin:
         return response
 
 
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, outside the API's rate limits.
+
+    The docs pages fetch it: counted against the anonymous limit, a reader who had tried a
+    few requests got a docs page that loads but cannot fetch what it documents. Unthrottled,
+    it must be cheap: it is built once per process and language (about half a second of CPU
+    each time otherwise), as it depends on nothing else of the request (`serve_public`).
+    """
+
+    throttle_classes: list[Any] = []
+    _built: ClassVar[dict[str, Any]] = {}
+
+    def _get_version_parameter(self, request: Request) -> None:
+        # The API is versioned by its path (/api/v1/): a `?version=` changes nothing, and
+        # must not make a new schema (and a new cache entry) per value a client invents.
+        return None
+
+    def _get_schema_response(self, request: Request) -> Response:
+        # `?lang=` or the request's language, as one of the site's languages (an unknown
+        # one is the default, not a new cache entry).
+        try:
+            language = translation.get_supported_language_variant(translation.get_language() or "")
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        if language not in self._built:
+            with translation.override(language):
+                self._built[language] = super()._get_schema_response(request).data
+        return Response(
+            data=self._built[language],
+            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, None)}"'},
+        )
+
+
 class SwaggerView(_DocsPolicyMixin, SpectacularSwaggerSplitView):
     # The project's page around Swagger UI: a language, a main region, contrast (issue 18).
     template_name = "api_docs/swagger_ui.html"
@@ -78,7 +113,7 @@ router.register("topic-figures", TopicFigureViewSet, basename="topic-figures")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     re_path(r"^", api_not_found),

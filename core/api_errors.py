@@ -191,6 +191,14 @@ class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, with every error response of the API declared on every
     operation and `Retry-After` on 429, so clients and Schemathesis know them all."""
 
+    def get_auth(self) -> list[dict[str, list[Any]]]:
+        # An operation anyone may call (drf-spectacular adds the empty requirement `{}` for
+        # AllowAny, and for IsAuthenticatedOrReadOnly's safe methods) is declared public:
+        # `security: [{}]` alone. Listed beside the key and the session, Swagger UI would
+        # draw a padlock on it, as if a key were needed to read public data.
+        auths: list[dict[str, list[Any]]] = super().get_auth()
+        return [{}] if {} in auths else auths
+
     def get_override_parameters(self) -> list[Any]:
         return [
             *super().get_override_parameters(),

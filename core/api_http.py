@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
+import django_filters.constants
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -334,13 +336,31 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """`?ordering=a,-b` over declared names (unknown ones are a 400), always ending with the
-    primary key so that equal values keep one order from page to page."""
+    primary key so that equal values keep one order from page to page.
+
+    A nullable field sorts its empty values last in both directions (`average` and
+    `-average` both list the products without reviews after the rated ones): "no value" is
+    neither the best nor the worst. Said explicitly (NULLS LAST), because databases differ:
+    SQLite puts NULL first in ascending order, PostgreSQL puts it first in descending order.
+    """
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
-        qs = super().filter(qs, value)
-        if value:
-            qs = qs.order_by(*qs.query.order_by, "pk")
-        return qs
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        ordering = [self._ordering_term(qs, self.get_ordering_value(param)) for param in value if param]
+        return qs.order_by(*ordering, "pk")
+
+    @staticmethod
+    def _ordering_term(qs: QuerySet[Any], term: str) -> str | OrderBy:
+        descending = term.startswith("-")
+        name = term.removeprefix("-")
+        try:
+            nullable = "__" not in name and qs.model._meta.get_field(name).null
+        except FieldDoesNotExist:  # an annotation: its own expression decides
+            nullable = False
+        if not nullable:
+            return term
+        return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
 
 
 def ordering_filter(fields: Sequence[tuple[str, str]], *, help_text: Any = "") -> StableOrderingFilter:

@@ -16,11 +16,24 @@ people's words. Two kinds of character there can mislead a reader without being 
 
 NUL is refused everywhere by Django's and DRF's own validators. The two validators below
 hold the rule; the forms and serializers of those fields list them.
+
+**Names** people show themselves under (an account's display name, a guest reviewer's
+name) are one short line of plain text, held to more (`validate_display_name`): no
+control or format character at all (a tab, a line break, any direction control even
+paired, a soft hyphen, a tag character), and not markup alone: "<b></b>" or
+"<script>…</script>" would be shown literally (every page escapes it), as a name made of
+angle brackets, which is no name. Markup with text in it ("<b>Jo</b>") is the person's
+choice, shown as typed.
 """
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 # Openers and the closer that ends each (embeddings/overrides: PDF; isolates: PDI).
@@ -76,3 +89,37 @@ def validate_display_text(text: str) -> None:
     validate_written_text(text)
     if isinstance(text, str) and not ZERO_WIDTH.isdisjoint(text):
         raise ValidationError(ZERO_WIDTH_PRESENT, code="zero_width_character")
+
+
+# Cc: C0 and C1 controls (tab, line feed, escape...). Cf: format characters (direction
+# controls, zero-width characters, soft hyphen, tags). Zl, Zp: line and paragraph separators.
+_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# A script or style element is markup through and through, its content included.
+_CODE_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+
+CONTROL_IN_NAME = _(
+    "A name is one line of visible text: remove the control or invisible character "
+    "(a tab, a line break or a direction mark, for example)."
+)
+MARKUP_ONLY_NAME = _("A name is plain text: this one is only HTML markup, which would be shown as typed. Enter a name.")
+
+
+def markup_only(text: str) -> bool:
+    """True when nothing readable is left once tags (and script or style elements, with
+    their content) are removed and entities decoded: "<b></b>", "<br/>", "&nbsp;"."""
+    if "<" not in text and "&" not in text:
+        return False
+    left = html.unescape(strip_tags(_CODE_ELEMENT.sub("", text)))
+    return not left.strip()
+
+
+def validate_display_name(text: str) -> None:
+    """Account display names and guests' names: the display-text rule, no control or format
+    character, and not markup alone (see the module's docstring)."""
+    validate_display_text(text)
+    if not isinstance(text, str):
+        return
+    if any(unicodedata.category(char) in _NOT_IN_NAMES for char in text):
+        raise ValidationError(CONTROL_IN_NAME, code="control_character")
+    if text.strip() and markup_only(text):
+        raise ValidationError(MARKUP_ONLY_NAME, code="markup_only")

@@ -80,7 +80,7 @@ class WithdrawalNoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("product__sku", "product__name")
     date_hierarchy = "opened_on"
     list_select_related = ("product", "assigned_to")
-    raw_id_fields = ("assigned_to",)
+    autocomplete_fields = ("assigned_to",)  # by name (UserAdmin.search_fields), not by id
     # Only who handles it may change here; how it ends is the engine's to record.
     fields = (
         "product",

@@ -24,7 +24,8 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ("status", "rating", "language", "verified_purchase", "source")
     search_fields = ("title", "body", "author_name", "product__sku")
     list_select_related = ("product",)
-    raw_id_fields = ("product", "author")
+    raw_id_fields = ("product",)
+    autocomplete_fields = ("author",)  # people by name (UserAdmin.search_fields), not by id
     inlines = [ReviewStatusChangeInline]
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
@@ -38,16 +39,19 @@ class ReviewAdmin(admin.ModelAdmin):
 class ReviewReportAdmin(admin.ModelAdmin):
     list_display = ("review", "photo", "reason", "reporter", "created_at", "handled_at")
     list_filter = ("reason", "handled_at")
-    raw_id_fields = ("review", "photo", "reporter", "handled_by")
+    raw_id_fields = ("review", "photo")
+    autocomplete_fields = ("reporter", "handled_by")
 
 
 @admin.register(ReviewVote)
 class ReviewVoteAdmin(admin.ModelAdmin):
     list_display = ("review", "voter", "helpful", "created_at")
-    raw_id_fields = ("review", "voter")
+    raw_id_fields = ("review",)
+    autocomplete_fields = ("voter",)
 
 
 @admin.register(BrandReply)
 class BrandReplyAdmin(admin.ModelAdmin):
     list_display = ("review", "author", "created_at")
-    raw_id_fields = ("review", "author")
+    raw_id_fields = ("review",)
+    autocomplete_fields = ("author",)

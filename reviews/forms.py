@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
-from core.text_safety import validate_display_text, validate_written_text
+from core.text_safety import validate_display_name, validate_display_text, validate_written_text
 from products.models import STARS
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
@@ -165,7 +165,7 @@ class ReviewForm(forms.Form):
             self.fields["author_name"] = forms.CharField(
                 label=_("Name shown with your review"),
                 max_length=AUTHOR_NAME_MAX_LENGTH,
-                validators=[validate_display_text],
+                validators=[validate_display_name],
                 help_text=_("A first name or a nickname: do not give your full name or any contact details."),
             )
 

@@ -284,6 +284,8 @@ class ReviewVote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("review vote")
+        verbose_name_plural = _("review votes")
         constraints = [
             models.UniqueConstraint(fields=["review", "voter"], name="reviews_reviewvote_one_per_voter"),
         ]
@@ -313,6 +315,8 @@ class ReviewReport(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("review report")
+        verbose_name_plural = _("review reports")
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "reporter"],
@@ -338,6 +342,9 @@ class BrandReply(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
+        # Django's default plural adds an "s": "brand replys".
+        verbose_name = _("brand reply")
+        verbose_name_plural = _("brand replies")
         constraints = [
             models.CheckConstraint(condition=~Q(body=""), name="reviews_brandreply_body_present"),
         ]

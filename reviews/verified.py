@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import user_is_staff_member
 from core.errors import Conflict, DomainError
-from core.text_safety import validate_display_text
+from core.text_safety import validate_display_name
 from orders.invitation_use import (
     InvitedLine,
     LineRefused,
@@ -119,7 +119,7 @@ def guest_display_name(customer_name: str) -> str:
     if "@" in first:
         return ""
     try:
-        validate_display_text(first)
+        validate_display_name(first)
     except ValidationError:
         return ""
     return first[:AUTHOR_NAME_MAX_LENGTH]

@@ -30,11 +30,15 @@ class DemoAccount:
     display_name: str
 
 
+# The accounts a visitor signs in with read the site in English, the language of the README
+# that lists them (moderator and director were French, so signing in switched the site to
+# French unasked); the profile page switches any of them to French. The customers who write
+# in French chose French (devtools.demo.people).
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(SHOPPER, "shopper-demo", "shopper", "en", "Alex", "Parker", "Alex P."),
-    DemoAccount(MODERATOR, "moderator-demo", "moderator", "fr", "Inès", "Moreau", "Inès M."),
+    DemoAccount(MODERATOR, "moderator-demo", "moderator", "en", "Inès", "Moreau", "Inès M."),
     DemoAccount(MANAGER, "manager-demo", "product_manager", "en", "Julia", "Reyes", "Julia R."),
-    DemoAccount(DIRECTOR, "director-demo", "quality_director", "fr", "Marc", "Lefèvre", "Marc L."),
+    DemoAccount(DIRECTOR, "director-demo", "quality_director", "en", "Marc", "Lefèvre", "Marc L."),
     DemoAccount(CARE, "care-demo", "customer_care", "en", "Nadia", "Haddad", "Nadia H."),
     DemoAccount("reader", "reader-demo", "company_reader", "en", "Rosa", "Keller", "Rosa K."),
     DemoAccount(ADMIN, "admin-demo", ADMIN, "en", "Sam", "Admin", "Sam (admin)"),

@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from core.api_fields import StrictBooleanField, StrictCharField, StrictIntegerField
-from core.text_safety import validate_display_text, validate_written_text
+from core.text_safety import validate_display_name, validate_display_text, validate_written_text
 from products.models import Product
 from reviews.api.photo_serializers import PHOTOS_FIELD_SCHEMA, review_photos_data
 from reviews.forms import interpolate_lazy
@@ -216,7 +216,7 @@ class ReviewInputSerializer(serializers.Serializer):
     author_name = StrictCharField(
         required=False,
         max_length=AUTHOR_NAME_MAX_LENGTH,
-        validators=[validate_display_text],
+        validators=[validate_display_name],
         help_text=_(
             "Only with `invitation_token`, for a customer without an account: the name shown with the "
             "review. Defaults to the customer's first name. Ignored without a token: an account's review "

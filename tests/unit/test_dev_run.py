@@ -1,0 +1,215 @@
+"""`make run`'s supervisor (devtools/run.py): links on the site's own port, and one clean stop
+of every process on Ctrl-C or SIGTERM (issue 18, item 13)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devtools.run import site_commands, site_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "environ", "expected"),
+    [
+        ("127.0.0.1", 8100, {}, "http://127.0.0.1:8100"),
+        ("127.0.0.1", 8100, {"SITE_URL": ""}, "http://127.0.0.1:8100"),
+        ("0.0.0.0", 8100, {}, "http://127.0.0.1:8100"),  # noqa: S104 - a listening address, mapped away
+        ("::", 8100, {}, "http://[::1]:8100"),
+        ("::1", 8001, {}, "http://[::1]:8001"),
+        ("127.0.0.1", 8100, {"SITE_URL": "https://shop.example"}, "https://shop.example"),
+    ],
+)
+def test_emails_link_to_the_site_being_run_unless_site_url_is_set(
+    host: str, port: int, environ: dict[str, str], expected: str
+) -> None:
+    assert site_url(host=host, port=port, environ=environ) == expected
+
+
+def test_make_run_hands_host_and_port_to_the_supervisor() -> None:
+    env = {name: value for name, value in os.environ.items() if name not in {"HOST", "SITE_URL", "MAKEFLAGS"}}
+    env["PORT"] = "8100"
+    recipe = subprocess.run(["make", "-n", "run"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "exec .venv/bin/python -m devtools.run --host 127.0.0.1 --port 8100" in recipe.stdout
+    assert "kill 0" not in recipe.stdout
+
+
+def test_the_site_runs_under_the_autoreloader_and_is_stopped_as_a_group() -> None:
+    names = {command.name: command for command in site_commands(python="py", host="h", port=1)}
+    assert names["site"].argv[-2:] == ["runserver", "h:1"] and names["site"].signal_group
+    assert not names["worker"].signal_group  # the worker stops its own pool children
+
+
+# --- The stop, with stand-in processes ------------------------------------------------------
+# Each writes its pid (and a child's: a process group of two, like runserver's reloader) and
+# logs one line per SIGTERM it receives; "stubborn" ignores SIGTERM until killed.
+_CHILD = textwrap.dedent(
+    """
+    import os, signal, subprocess, sys, time
+    name, folder, stubborn = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    def on_term(signum, frame):
+        print(f"{name}: shutting down", flush=True)
+        if not stubborn:
+            helper.terminate()
+            sys.exit(0)
+    signal.signal(signal.SIGTERM, on_term)
+    with open(os.path.join(folder, name), "w") as f:
+        f.write(f"{os.getpid()} {helper.pid}")
+    while True:
+        time.sleep(0.05)
+    """
+)
+_DRIVER = textwrap.dedent(
+    """
+    import sys
+    from devtools.run import Command, Supervisor
+    folder, child = sys.argv[1], sys.argv[2]
+    commands = [
+        Command(name, [sys.executable, "-c", child, name, folder, stubborn], signal_group=group)
+        for name, stubborn, group in (("site", "0", True), ("worker", "0", False), ("beat", "1", False))
+    ]
+    sys.exit(Supervisor(commands, grace=1.5).run())
+    """
+)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is missing
+
+
+@pytest.fixture
+def supervised(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[int]]]:
+    supervisor = subprocess.Popen(
+        [sys.executable, "-c", _DRIVER, str(tmp_path), _CHILD],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # a terminal of its own: its Ctrl-C goes to this group
+    )
+    deadline = time.monotonic() + 20
+    while len(list(tmp_path.iterdir())) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pids = [int(pid) for path in tmp_path.iterdir() for pid in path.read_text().split()]
+    assert len(pids) == 6, "the stand-ins did not start"
+    yield supervisor, pids
+    for pid in pids:  # whatever a failed test left behind
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    if supervisor.poll() is None:
+        supervisor.kill()
+        supervisor.wait()
+
+
+@pytest.mark.parametrize("stop", ["sigterm to the supervisor", "ctrl-c in its terminal"])
+def test_one_signal_stops_every_process_once_and_kills_what_stays(
+    supervised: tuple[subprocess.Popen[str], list[int]], stop: str
+) -> None:
+    supervisor, pids = supervised
+    started = time.monotonic()
+    if stop == "sigterm to the supervisor":
+        supervisor.send_signal(signal.SIGTERM)
+    else:  # the terminal signals its foreground group: the supervisor (and make), not the children
+        os.killpg(supervisor.pid, signal.SIGINT)
+    output, _ = supervisor.communicate(timeout=10)
+
+    assert supervisor.returncode == 0, output
+    assert time.monotonic() - started < 5
+    assert not [pid for pid in pids if _alive(pid)], output
+    for name in ("site", "worker", "beat"):
+        assert output.count(f"{name}: shutting down") == 1, output
+    assert output.count("Stopping") == 1
+    assert "Killing beat: still running after 1.5 s." in output
+
+
+# --- The stop, with the real site, worker and beat -------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_real_site_worker_and_beat_together(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "REVIEWGATE_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": "filesystem://localhost//",
+        "DEBUG": "1",
+    }
+    env.pop("SITE_URL", None)
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        supervisor = subprocess.Popen(
+            [sys.executable, "-m", "devtools.run", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/schema/", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"the site did not answer: {log.read_text()[-2000:]}")
+        while "ready" not in log.read_text() and time.monotonic() < deadline:  # the worker's "celery@… ready."
+            time.sleep(0.5)
+        everyone = _descendants(supervisor.pid)
+        assert len(everyone) >= 5, everyone  # runserver and its server, worker and its 2 pool children, beat
+
+        supervisor.send_signal(signal.SIGTERM)
+        supervisor.wait(timeout=15)
+        time.sleep(0.5)
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+    text = log.read_text()
+    assert supervisor.returncode == 0, text[-3000:]
+    assert not [pid for pid in everyone if _alive(pid)], text[-3000:]
+    assert len(re.findall(r"Warm shutdown", text)) == 1, text[-3000:]
+    assert f"emails link to http://127.0.0.1:{port}" in text
+    assert "Killing" not in text
