@@ -281,7 +281,16 @@ def _email_parts(message: OutboxMessage, context: dict[str, Any]) -> tuple[str, 
     context["site_url"] = settings.SITE_URL
     subject = render_to_string(f"emails/{template}_subject.txt", context)
     body = render_to_string(f"emails/{template}_body.txt", context)
-    return " ".join(subject.split()), body
+    return _one_line(subject), body
+
+
+# Every whitespace run but the no-break spaces French typography sets ("client\u00a0:",
+# "80,4\u202f%"): a subject is one line, and those spaces are part of its text.
+_SUBJECT_BREAKS = re.compile(r"[^\S\u00a0\u202f]+")
+
+
+def _one_line(subject: str) -> str:
+    return _SUBJECT_BREAKS.sub(" ", subject).strip()
 
 
 def _email_to_address(*, address: str, subject: str, body: str, language: str) -> EmailMessage:

@@ -122,8 +122,8 @@ def test_the_alert_says_product_stars_title_deadline_and_link_in_each_language(p
     assert "Review title: Leaks at the seams" in english.body
     assert "within 24 hours: by March 11, 2026, 8 a.m. (Europe/Paris)" in english.body
     assert link in english.body
-    assert french.subject == f"[reviewgate] Nouveau dossier client : Rain jacket ({people.product_b.sku}) noté 1 étoile"
-    assert "sous 24 heures : avant le 11 mars 2026 08:00 (Europe/Paris)" in french.body
+    assert french.subject == f"[reviewgate] Nouveau dossier client\u00a0: Rain jacket ({people.product_b.sku}) noté 1 étoile"
+    assert "sous 24 heures\u00a0: avant le 11 mars 2026 08:00 (Europe/Paris)" in french.body
     assert link in french.body
     assert sent[people.manager_b.pk].subject.startswith("[reviewgate] Nouveau dossier client")  # Bruno reads French
     # The customer is named nowhere: neither their address nor their account's name.
@@ -198,10 +198,10 @@ def test_the_digest_reads_in_each_recipients_language_most_urgent_first(people: 
     assert overdue < waiting < contacted
     assert f"https://shop.example/desk/care/{cases.a_overdue.pk}/" in english.body
     assert "Handled by Zoé." in english.body and "Nobody has taken it yet." in english.body
-    assert french.subject == "[reviewgate] Service client : 3 dossiers encore ouverts"
+    assert french.subject == "[reviewgate] Service client\u00a0: 3 dossiers encore ouverts"
     assert "EN RETARD de 6\xa0heures" in french.body
     assert "Premier contact attendu dans 22\xa0heures." in french.body
-    assert sent[people.manager_b.pk].subject == "[reviewgate] Service client : 1 dossier encore ouvert"
+    assert sent[people.manager_b.pk].subject == "[reviewgate] Service client\u00a0: 1 dossier encore ouvert"
     assert "https://shop.example/desk/care/" in sent[people.manager_b.pk].body
 
 

@@ -324,7 +324,7 @@ def test_the_email_is_in_the_customers_language(kettle: Product) -> None:
 
     [french], [english] = sent_to("anne@example.fr"), sent_to("ann@example.com")
     assert french.extra_headers["Content-Language"] == "fr"
-    assert french.subject == "Votre commande s’est-elle bien passée ? Dites-le aux autres clients"
+    assert french.subject == "Votre commande s’est-elle bien passée\u202f? Dites-le aux autres clients"
     assert "Bonjour," in french.body and "que cela se soit bien passé ou non" in french.body.lower()
     assert "60 jours" in french.body
     assert english.extra_headers["Content-Language"] == "en"

@@ -114,6 +114,9 @@ def test_the_admin_edits_each_language_of_a_name_and_description(client: Client,
             "description_en": "",
             "description_fr": "Pour sauter à feu vif.",
             "image_url": "",
+            # The product images inline (products.admin.ProductImageInline), left empty.
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -16,10 +16,13 @@ pytestmark = pytest.mark.django_db
 def _form(**images: object) -> dict[str, object]:
     return {
         "sku": "TENT-1",
-        "name": "Tent",
+        # Names and descriptions per language (products/translation.py): English is required.
+        "name_en": "Tent",
+        "name_fr": "",
         "slug": "tent",
         "brand": "",
-        "description": "",
+        "description_en": "",
+        "description_fr": "",
         "image_url": "",
         "images-TOTAL_FORMS": "1",
         "images-INITIAL_FORMS": "0",
