@@ -28,14 +28,20 @@ MATRIX_SETTINGS: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+def world_media(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Where the world's photos and product image are stored, for the whole module."""
+    return str(tmp_path_factory.mktemp("world-media"))
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any, world_media: str) -> Iterator[World]:
     rest = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "api_key": "100000/min"},
     }
     with (
         django_db_blocker.unblock(),
-        override_settings(**MATRIX_SETTINGS, REST_FRAMEWORK=rest),
+        override_settings(**MATRIX_SETTINGS, REST_FRAMEWORK=rest, MEDIA_ROOT=world_media),
         transaction.atomic(),
     ):
         built = world_build()
@@ -44,11 +50,12 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
 
 
 @pytest.fixture(autouse=True)
-def _matrix_settings(settings: Any) -> None:
+def _matrix_settings(settings: Any, world_media: str) -> None:
     """The module's settings again for each test (tests/conftest.py's own autouse
-    fixtures set some of them per test)."""
+    fixtures set some of them per test, the media folder among them)."""
     for name, value in MATRIX_SETTINGS.items():
         setattr(settings, name, value)
+    settings.MEDIA_ROOT = world_media
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "api_key": "100000/min"},

@@ -170,6 +170,28 @@ SITE_ROWS = [
     *_page("product_list", named("product_list"), PUBLIC_PAGE, EVERYONE_405),
     *_page("product_detail", named("product_detail", sku=lambda w: w.p1.sku), PUBLIC_PAGE, EVERYONE_405),
     *_page("about_reviews", named("about_reviews"), PUBLIC_PAGE, EVERYONE_405),
+    # A published review's photo is public; a held review's is its author's and moderators'
+    # only, hidden (404) from everyone else, keys included (a key is nobody on a page).
+    *_page("product_image", named("product_image", pk=lambda w: w.product_image.pk), PUBLIC_PAGE, EVERYONE_405),
+    Row(
+        "review_photo",
+        "GET",
+        named("review_photo", pk=lambda w: w.review_photo.pk, size=lambda w: "thumb"),
+        PUBLIC_PAGE,
+    ),
+    Row(
+        "review_photo",
+        "GET",
+        named("review_photo", pk=lambda w: w.held_photo.pk, size=lambda w: "large"),
+        cells(NOT_FOUND, ((OTHER_SHOPPER, *MODERATORS), OK)),
+        variant="held",
+    ),
+    Row(
+        "review_photo",
+        "POST",
+        named("review_photo", pk=lambda w: w.review_photo.pk, size=lambda w: "full"),
+        EVERYONE_405,
+    ),
     *_page(
         "review_create",
         named("review_create", sku=lambda w: w.p1.sku),

@@ -21,6 +21,8 @@ from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -41,8 +43,8 @@ from notifications.models import WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create
 from orders.links import review_token, unsubscribe_token
 from orders.models import Invitation, InvitationKind, Order
-from products.models import Product
-from reviews.models import ReasonCode, Review, ReviewStatus
+from products.models import Product, ProductImage
+from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewStatus
 from tests.integration.desk.factories import add_review, flagged_story, gate_catch_up, make_product, story_reload
 from tests.orders_factories import order_create
 
@@ -115,6 +117,9 @@ class World:
     notice2: WithdrawalNotice
     event1: GateEvent
     review: Review  # R: the shopper's published review of P1
+    review_photo: ReviewPhoto  # R's photo, sized: public
+    held_photo: ReviewPhoto  # H's photo, sized: its author's and moderators' only
+    product_image: ProductImage  # P1's picture: public
     review2: Review  # R2: the other shopper's published review of P2
     held: Review  # H: the other shopper's review of P1, waiting for a moderator
     burst: Review  # held as part of a burst on P2
@@ -217,6 +222,31 @@ def _unhappy_guest_case(product: Product, care_member: User) -> tuple[Case, str]
     return case, reply_token(message.pk)
 
 
+def _tiny_webp() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (40, 90, 160)).save(out, "WEBP")
+    return out.getvalue()
+
+
+def _sized_photo(review: Review) -> ReviewPhoto:
+    """A photo with its sizes made (the same stored file for each: the matrix asks who may
+    fetch it, tests/integration/reviews/test_review_photos.py how it is made)."""
+    name = default_storage.save(f"reviews/matrix/{review.pk}.webp", ContentFile(_tiny_webp()))
+    now = timezone.now()
+    return ReviewPhoto.objects.create(
+        review=review, position=0, full=name, large=name, thumb=name, width=8, height=6, created_at=now, ready_at=now
+    )
+
+
+def _product_image(product: Product) -> ProductImage:
+    name = default_storage.save(f"products/matrix/{product.pk}.webp", ContentFile(_tiny_webp()))
+    return ProductImage.objects.create(product=product, image=name, alt_text="The product", width=8, height=6)
+
+
 def world_build() -> World:
     """Needs the desk's gate settings (tests.integration.desk.factories.DESK_SETTINGS)."""
     users = _users()
@@ -256,6 +286,9 @@ def world_build() -> World:
         notice2=other.notice,
         event1=GateEvent.objects.filter(product=opened.product).first() or GateEvent(),
         review=review,
+        review_photo=_sized_photo(review),
+        held_photo=_sized_photo(held),
+        product_image=_product_image(opened.product),
         review2=review2,
         held=held,
         burst=burst,
