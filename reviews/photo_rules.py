@@ -23,6 +23,10 @@ MAX_PHOTO_PIXELS = 40_000_000
 # The multipart request of a review with photos: the photos at their limit plus 1 MiB for
 # the text fields and the multipart framing (core.request_limits, settings).
 REVIEW_PHOTO_REQUEST_MAX_BYTES = MAX_PHOTOS_PER_REVIEW * MAX_PHOTO_BYTES + 1024 * 1024
+# A progressive JPEG is decoded once per scan (start-of-scan segment): a crafted file of
+# thousands of tiny scans costs seconds of CPU per megabyte, and Pillow cannot cap them. A
+# camera's or an encoder's progressive JPEG has about 10 scans; a baseline one has 1.
+MAX_JPEG_SCANS = 64
 
 
 class PhotoSize(StrEnum):
@@ -45,6 +49,7 @@ class PhotoProblem(StrEnum):
     NOT_AN_IMAGE = "not_an_image"
     FORMAT_REFUSED = "format_refused"
     TOO_MANY_PIXELS = "too_many_pixels"
+    TOO_MANY_SCANS = "too_many_scans"
 
 
 def photo_count_problem(count: int) -> PhotoProblem | None:
@@ -69,6 +74,69 @@ def photo_header_problem(*, image_format: str | None, width: int, height: int) -
         return PhotoProblem.NOT_AN_IMAGE
     if width * height > MAX_PHOTO_PIXELS:
         return PhotoProblem.TOO_MANY_PIXELS
+    return None
+
+
+_SOI, _EOI, _SOS = 0xD8, 0xD9, 0xDA
+# Markers without a length: RST0-7 (inside the entropy-coded data), SOI, EOI, TEM.
+_STANDALONE = frozenset({*range(0xD0, 0xD8), _SOI, _EOI, 0x01})
+
+
+def jpeg_scan_count(data: bytes, *, stop_after: int = MAX_JPEG_SCANS) -> int | None:
+    """How many scans (start-of-scan segments) the first picture of a JPEG has, read from
+    its markers alone (no decoding: a walk over the segments' lengths, and over each scan's
+    entropy-coded data to the next marker, which cannot hold a marker: 0xFF there is
+    followed by 0x00 or a restart marker). Stops counting after ``stop_after`` + 1.
+    None when the bytes are not a well-formed JPEG (the decoder then judges them)."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    scans, position, end = 0, 2, len(data)
+    while position < end:
+        if data[position] != 0xFF:
+            return None
+        while position < end and data[position] == 0xFF:  # fill bytes before a marker
+            position += 1
+        if position >= end:
+            return None
+        marker = data[position]
+        position += 1
+        if marker == _EOI:
+            return scans
+        if marker in _STANDALONE:
+            continue
+        if position + 2 > end:
+            return None
+        length = int.from_bytes(data[position : position + 2], "big")
+        if length < 2:
+            return None
+        position += length
+        if marker != _SOS:
+            continue
+        scans += 1
+        if scans > stop_after:
+            return scans
+        position = _entropy_coded_end(data, position)
+    return scans
+
+
+def _entropy_coded_end(data: bytes, position: int) -> int:
+    """Where the marker after a scan's entropy-coded data starts (or the end of the data)."""
+    while True:
+        found = data.find(b"\xff", position)
+        if found < 0 or found + 1 >= len(data):
+            return len(data)
+        following = data[found + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+            position = found + 1 if following == 0xFF else found + 2
+            continue
+        return found
+
+
+def jpeg_scans_problem(data: bytes) -> PhotoProblem | None:
+    """A JPEG with more scans than any camera writes is refused before it is decoded."""
+    scans = jpeg_scan_count(data)
+    if scans is not None and scans > MAX_JPEG_SCANS:
+        return PhotoProblem.TOO_MANY_SCANS
     return None
 
 

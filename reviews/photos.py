@@ -36,6 +36,7 @@ from reviews.models import Review, ReviewPhoto
 from reviews.photo_rules import (
     DERIVED_SIZES,
     LONGEST_SIDE,
+    MAX_JPEG_SCANS,
     MAX_PHOTO_BYTES,
     MAX_PHOTO_PIXELS,
     MAX_PHOTOS_PER_REVIEW,
@@ -43,10 +44,12 @@ from reviews.photo_rules import (
     PhotoProblem,
     PhotoSize,
     fitted,
+    jpeg_scans_problem,
     photo_bytes_problem,
     photo_count_problem,
     photo_header_problem,
 )
+from reviews.verified import review_duplicate_check
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +88,12 @@ def _problem_message(problem: PhotoProblem, name: str) -> str:
         PhotoProblem.TOO_MANY_PIXELS: _(
             "“%(name)s” has too many pixels (more than %(mp)d megapixels): send a smaller photo."
         ),
+        PhotoProblem.TOO_MANY_SCANS: _(
+            "“%(name)s” is a JPEG of more than %(scans)d scans, which no camera writes: save it again as an "
+            "ordinary JPEG or send a PNG."
+        ),
     }
-    limits = {"mb": MAX_PHOTO_BYTES // (1024 * 1024), "mp": MAX_PHOTO_PIXELS // 10**6}
+    limits = {"mb": MAX_PHOTO_BYTES // (1024 * 1024), "mp": MAX_PHOTO_PIXELS // 10**6, "scans": MAX_JPEG_SCANS}
     return messages[problem] % {"name": name[:80], **limits}
 
 
@@ -96,8 +103,39 @@ def too_many_photos_message() -> str:
     ) % {"max": MAX_PHOTOS_PER_REVIEW}
 
 
+class PhotosRefused(ValidationFailed):
+    """A review refused because of its photos. Unlike a refusal of the review itself, it
+    is not given back to the rate limit (docs/photos.md): reading photos costs CPU."""
+
+
+def _header_problem(upload: Upload) -> PhotoProblem | None:
+    """The cheap checks, before any pixel is decoded: the size, then the header (format,
+    dimensions) and, for a JPEG, how many scans its markers announce."""
+    size = upload.size if upload.size is not None else len(upload.read())
+    problem = photo_bytes_problem(size)
+    if problem is not None:
+        return problem
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)  # type: ignore[arg-type]  # reads the header only
+            problem = photo_header_problem(image_format=image.format, width=image.width, height=image.height)
+            image_format = image.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return PhotoProblem.TOO_MANY_PIXELS
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return PhotoProblem.NOT_AN_IMAGE
+    if problem is None and image_format in ("JPEG", "MPO"):
+        upload.seek(0)
+        problem = jpeg_scans_problem(upload.read())
+    upload.seek(0)
+    return problem
+
+
 def _decoded(stream: IO[bytes]) -> Image.Image | PhotoProblem:
-    """The image, fully decoded and upright, or why it is refused."""
+    """The image, fully decoded and upright, or why it is refused (its header was checked
+    by _header_problem; the guards stay for a caller that did not)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -115,8 +153,21 @@ def _decoded(stream: IO[bytes]) -> Image.Image | PhotoProblem:
     return upright
 
 
+# 16-bit greyscale (PNG): Pillow's convert("RGB") clips each value at 255, so a 16-bit
+# photo comes out white; its values are scaled down to 8 bits first.
+_SIXTEEN_BIT_MODES = frozenset({"I;16", "I;16L", "I;16B", "I;16N", "I"})
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    if image.mode not in _SIXTEEN_BIT_MODES:
+        return image
+    wide = image if image.mode == "I" else image.convert("I")
+    return wide.point(lambda value: value * (1 / 256)).convert("L")
+
+
 def _reencoded(image: Image.Image, longest_side: int) -> PreparedPhoto:
     """Pixels only: a new image, so no metadata of the source can travel with it."""
+    image = _eight_bit(image)
     mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
     pixels = image.convert(mode)
     size = fitted(Dimensions(pixels.width, pixels.height), longest_side)
@@ -129,14 +180,29 @@ def _reencoded(image: Image.Image, longest_side: int) -> PreparedPhoto:
     return PreparedPhoto(content=out.getvalue(), width=clean.width, height=clean.height)
 
 
+def _refused(problem: PhotoProblem, name: str) -> PhotosRefused:
+    message = _problem_message(problem, name)
+    return PhotosRefused(_("Some photos could not be accepted: nothing was sent."), fields={FIELD: [message]})
+
+
+def photos_check(uploads: Sequence[Upload]) -> None:
+    """The count, then every file's header (cheap), before anything is decoded: stops at
+    the first refusal (PhotosRefused, naming that file)."""
+    if photo_count_problem(len(uploads)) is not None:
+        message = too_many_photos_message()
+        raise PhotosRefused(message, fields={FIELD: message})
+    for upload in uploads:
+        problem = _header_problem(upload)
+        if problem is not None:
+            raise _refused(problem, upload.name or _("photo"))
+
+
 def photo_prepare(upload: Upload) -> PreparedPhoto | str:
     """One upload, checked and re-encoded at the FULL size, or the message saying why not."""
     name = upload.name or _("photo")
-    size = upload.size if upload.size is not None else len(upload.read())
-    problem = photo_bytes_problem(size)
+    problem = _header_problem(upload)
     if problem is not None:
         return _problem_message(problem, name)
-    upload.seek(0)
     decoded = _decoded(upload)  # type: ignore[arg-type]
     if isinstance(decoded, PhotoProblem):
         return _problem_message(decoded, name)
@@ -147,20 +213,15 @@ def photo_prepare(upload: Upload) -> PreparedPhoto | str:
 
 
 def photos_prepare(uploads: Sequence[Upload]) -> list[PreparedPhoto]:
-    """Every upload checked; one refusal refuses them all, with a message per bad file."""
-    if photo_count_problem(len(uploads)) is not None:
-        message = too_many_photos_message()
-        raise ValidationFailed(message, fields={FIELD: message})
+    """Every upload checked from its header first (photos_check), then decoded one by one;
+    the first refusal refuses them all (PhotosRefused) and nothing after it is decoded."""
+    photos_check(uploads)
     prepared: list[PreparedPhoto] = []
-    problems: list[str] = []
     for upload in uploads:
         result = photo_prepare(upload)
         if isinstance(result, str):
-            problems.append(result)
-        else:
-            prepared.append(result)
-    if problems:
-        raise ValidationFailed(_("Some photos could not be accepted: nothing was sent."), fields={FIELD: problems})
+            raise PhotosRefused(_("Some photos could not be accepted: nothing was sent."), fields={FIELD: [result]})
+        prepared.append(result)
     return prepared
 
 
@@ -217,12 +278,20 @@ def review_submit_with_photos(
 ) -> Review:
     """A new review (reviews.services.review_submit, same arguments) with its photos.
 
-    1. every photo is checked and re-encoded first: a refused photo stores nothing;
+    1. every photo's header is checked (photos_check: count, size, format, pixels, a JPEG's
+       scans), then the review's cheap checks that need no lock (a duplicate): only then
+       are the photos decoded and re-encoded, stopping at the first refusal;
     2. the review and the photos' FULL files are written in one transaction; if the review
        is refused (or anything fails) the files already written are deleted;
     3. once committed, ``queue_sizes(photo_id)`` is called for each photo (the task).
+    A caller's rate limit counts an attempt with photos even when it is refused
+    (photos_count_against_limit): decoding them is the cost the limit bounds.
     """
     now = now or timezone.now()
+    photos_check(uploads)
+    if uploads and fields.get("invitation_token") is None:
+        # The service checks again under its locks; this spares decoding a duplicate's photos.
+        review_duplicate_check(product=fields["product"], author=fields.get("author"), invited=None)
     prepared = photos_prepare(uploads)
     written: list[str] = []
     try:
@@ -234,6 +303,13 @@ def review_submit_with_photos(
         _delete_files(written)
         raise
     return review
+
+
+def photos_count_against_limit(uploads: Sequence[Upload]) -> bool:
+    """Whether a refused attempt keeps its rate-limit count: one with photos does (their
+    headers were read, perhaps their pixels decoded; a refusal must not make that free),
+    one without is given back as before (core.ratelimit: only successes count)."""
+    return bool(uploads)
 
 
 def _save_replacing(name: str, content: bytes) -> str:

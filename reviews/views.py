@@ -159,15 +159,18 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
         form = ReviewForm(request.POST, request.FILES, accept_photos=True)
         if form.is_valid():
             # Counted only now that the review is valid and not a duplicate (checked above),
-            # and given back if the service refuses it after all.
+            # and given back if the service refuses it after all, unless photos were sent:
+            # reading them is the cost the limit bounds (photos.photos_count_against_limit).
             taken = rate_limit_action(request, "review_post")
             if taken.refused:
                 context = _review_form_context(product, form)
                 return _rate_limited_form(request, REVIEW_FORM, context, form, taken, str(_KEPT))
+            uploads = form.photo_uploads()
+            refunded_on = () if photos.photos_count_against_limit(uploads) else (DomainError,)
             try:
-                with taken.refunded_on(DomainError):
+                with taken.refunded_on(*refunded_on):
                     review = photos.review_submit_with_photos(
-                        uploads=form.photo_uploads(),
+                        uploads=uploads,
                         queue_sizes=review_photo_sizes_queue,
                         product=product,
                         author=acting_user(request),

@@ -187,7 +187,9 @@ class ProductReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
             language = fields.get("language") or getattr(request.user, "language", "en")
         if taken.refused:
             raise rate_limit_api_refusal(taken)
-        with taken.refunded_on(DomainError):
+        # Not given back when photos were sent, even if refused: reading them is the cost.
+        refunded_on = () if photos.photos_count_against_limit(uploads) else (DomainError,)
+        with taken.refunded_on(*refunded_on):
             review = photos.review_submit_with_photos(
                 uploads=uploads,
                 queue_sizes=review_photo_sizes_queue,
