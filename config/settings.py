@@ -217,8 +217,11 @@ if MEDIA_STORAGE == "s3":
             "region_name": env_str("MEDIA_S3_REGION", "") or None,
             "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID", "") or None,
             "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
-            # Private objects, handed out as signed URLs valid a few minutes.
-            "default_acl": "private",
+            # Objects are private by the bucket's own policy, handed out as signed URLs valid a
+            # few minutes. No ACL by default: a bucket with "bucket owner enforced" object
+            # ownership (AWS's default since 2023) refuses any request carrying one.
+            # MEDIA_S3_DEFAULT_ACL=private for an older bucket that still uses ACLs.
+            "default_acl": env_str("MEDIA_S3_DEFAULT_ACL", "") or None,
             "querystring_auth": True,
             "querystring_expire": env_int("MEDIA_S3_URL_SECONDS", 300),
             "file_overwrite": False,

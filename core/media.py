@@ -13,12 +13,17 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.http import FileResponse, Http404, HttpResponseBase, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
-# Public files (published photos, product images) may be kept by browsers and proxies for a
-# day; a file shown only to its author or moderators is never kept by a shared cache.
+# Public files may be kept by browsers and proxies: a product image for a day (it changes
+# only in the admin); a published review's photo 5 minutes, then asked again
+# (must-revalidate), so a photo whose review a moderator removes stops being served within
+# minutes. A file shown only to its author or moderators is never kept by a shared cache.
 PUBLIC_MAX_AGE = 86_400
+MODERATED_MAX_AGE = 300
 
 
-def stored_file_response(storage: Storage, name: str, *, public: bool) -> HttpResponseBase:
+def stored_file_response(
+    storage: Storage, name: str, *, public: bool, max_age: int = PUBLIC_MAX_AGE, must_revalidate: bool = False
+) -> HttpResponseBase:
     if not name:
         raise Http404
     if isinstance(storage, FileSystemStorage):
@@ -31,7 +36,10 @@ def stored_file_response(storage: Storage, name: str, *, public: bool) -> HttpRe
     else:
         response = HttpResponseRedirect(storage.url(name))
     if public and not isinstance(response, HttpResponseRedirect):
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        if must_revalidate:
+            patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
+        else:
+            patch_cache_control(response, public=True, max_age=max_age)
     else:
         # A redirect to a signed URL is valid minutes only: never cached.
         patch_cache_control(response, private=True, no_cache=True, max_age=0)

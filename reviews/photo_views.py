@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from accounts.roles import user_can_moderate
-from core.media import stored_file_response
+from core.media import MODERATED_MAX_AGE, stored_file_response
 from reviews.models import Review, ReviewPhoto, ReviewStatus
 from reviews.photo_rules import PhotoSize
 
@@ -51,4 +51,11 @@ def review_photo(request: HttpRequest, pk: int, size: str) -> HttpResponseBase:
     public = photo.review.status == ReviewStatus.PUBLISHED and photo.ready_at is not None
     if photo.ready_at is None and wanted is not PhotoSize.FULL:
         raise Http404  # its sizes are not made yet
-    return stored_file_response(default_storage, getattr(photo, wanted.value).name, public=public)
+    # Public for minutes only: a moderator's removal must reach shared caches soon.
+    return stored_file_response(
+        default_storage,
+        getattr(photo, wanted.value).name,
+        public=public,
+        max_age=MODERATED_MAX_AGE,
+        must_revalidate=True,
+    )

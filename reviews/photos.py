@@ -257,7 +257,7 @@ def _delete_files(names: Sequence[str]) -> None:
         try:
             default_storage.delete(name)
         except OSError as exc:  # left behind, logged: the storage's lifecycle rules can sweep it
-            logger.warning("review photos: could not delete %s after a refused review: %s", name, exc)
+            logger.warning("review photos: could not delete %s: %s", name, exc)
 
 
 def _queue_sizes_on_commit(photo_ids: Sequence[int], queue: Callable[[int], Any]) -> None:
@@ -322,8 +322,10 @@ def _save_replacing(name: str, content: bytes) -> str:
 
 def review_photo_sizes_make(*, photo_id: int, now: datetime | None = None) -> bool:
     """Writes the derived sizes of a photo and marks it ready; False when there was nothing
-    to do (already ready, or gone with its review). A concurrent run that finished first
-    wins the compare-and-swap; this one's files are then the same names, already in place."""
+    to do (already ready, or gone with its review). Two runs at once (a redelivered task,
+    the sweep) both write; the compare-and-swap on ``ready_at`` picks one, and the loser
+    deletes any file it wrote that the winner's row does not name (the storage renames a
+    file saved at a name taken meanwhile), so no orphan is left."""
     photo = ReviewPhoto.objects.select_related("review").filter(pk=photo_id, ready_at__isnull=True).first()
     if photo is None:
         return False
@@ -338,9 +340,13 @@ def review_photo_sizes_make(*, photo_id: int, now: datetime | None = None) -> bo
     updated = ReviewPhoto.objects.filter(pk=photo.pk, ready_at__isnull=True).update(
         **names, ready_at=now or timezone.now()
     )
-    return updated == 1
+    if updated == 1:
+        return True
+    winner = ReviewPhoto.objects.filter(pk=photo.pk).values(*names).first() or {}
+    _delete_files([name for field, name in names.items() if winner.get(field) != name])
+    return False
 
 
 def review_photo_ids_unsized() -> list[int]:
     """Photos still waiting for their sizes (a lost task, a broker outage): the sweep's work."""
-    return list(ReviewPhoto.objects.filter(ready_at__isnull=True).values_list("pk", flat=True)[:500])
+    return list(ReviewPhoto.objects.filter(ready_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:500])
