@@ -140,6 +140,12 @@ def jpeg_scans_problem(data: bytes) -> PhotoProblem | None:
     return None
 
 
+# A rejected or removed review's photos are kept (never public) while its author may appeal
+# the decision: the EU DSA (Art. 20) keeps the internal complaint open 6 months after it.
+# Then they are deleted. A review its author deleted loses its photos at once.
+APPEAL_WINDOW_DAYS = 183
+
+
 @dataclass(frozen=True)
 class Dimensions:
     width: int

@@ -19,12 +19,14 @@ import secrets
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any, Protocol
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
+from django.db.models import Max
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,8 +34,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import ValidationFailed
 from reviews import services
-from reviews.models import Review, ReviewPhoto
+from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewStatus, ReviewStatusChange
 from reviews.photo_rules import (
+    APPEAL_WINDOW_DAYS,
     DERIVED_SIZES,
     LONGEST_SIDE,
     MAX_JPEG_SCANS,
@@ -350,3 +353,54 @@ def review_photo_sizes_make(*, photo_id: int, now: datetime | None = None) -> bo
 def review_photo_ids_unsized() -> list[int]:
     """Photos still waiting for their sizes (a lost task, a broker outage): the sweep's work."""
     return list(ReviewPhoto.objects.filter(ready_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:500])
+
+
+# --- Deleting the files ------------------------------------------------------------------
+
+
+def _photo_files_delete_on_commit(sender: Any, instance: ReviewPhoto, **kwargs: Any) -> None:
+    """A ReviewPhoto row deleted (by itself, with its review, in the admin): its files go
+    once the deletion commits (never before: a rolled-back deletion keeps them)."""
+    names = [field.name for field in (instance.full, instance.large, instance.thumb) if field and field.name]
+    transaction.on_commit(lambda: _delete_files(names), robust=True)
+
+
+def _author_deleted_photos_delete(sender: Any, instance: ReviewStatusChange, created: bool, **kwargs: Any) -> None:
+    """A review its author deletes (reviews.services.review_delete_by_author) loses its
+    photos at once, rows and files. A photo someone reported is kept with its report (the
+    notice's record, handled by moderators) until review_photos_expired_delete."""
+    if kwargs.get("raw") or not created:
+        return
+    if instance.to_status == ReviewStatus.REMOVED and instance.reason == ReasonCode.AUTHOR_DELETED:
+        ReviewPhoto.objects.filter(review_id=instance.review_id, reports__isnull=True).delete()
+
+
+def review_photos_expired_delete(*, now: datetime | None = None) -> int:
+    """The photos of reviews rejected or removed more than APPEAL_WINDOW_DAYS ago (rows, and
+    files on commit): the appeal window has closed. Idempotent (a daily task). Returns how
+    many photos were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=APPEAL_WINDOW_DAYS)
+    decided = (
+        Review.objects.filter(status__in=[ReviewStatus.REJECTED, ReviewStatus.REMOVED], photos__isnull=False)
+        .annotate(decided_at=Max("status_changes__changed_at"))
+        .filter(decided_at__lt=cutoff)
+        .values("pk")
+    )
+    deleted = 0
+    for photo in ReviewPhoto.objects.filter(review_id__in=decided).order_by("pk")[:1000]:
+        photo.delete()
+        deleted += 1
+    return deleted
+
+
+def review_photo_signals_connect() -> None:
+    """Connects the deletion of files to the rows' (idempotent: each receiver has its uid).
+    Called below at import and, so that no process misses it, from ReviewsConfig.ready()."""
+    post_delete.connect(_photo_files_delete_on_commit, sender=ReviewPhoto, dispatch_uid="review_photo_files_delete")
+    post_save.connect(
+        _author_deleted_photos_delete, sender=ReviewStatusChange, dispatch_uid="review_photos_author_deleted"
+    )
+
+
+review_photo_signals_connect()

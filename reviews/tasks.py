@@ -32,6 +32,14 @@ def review_photo_sizes_sweep_task() -> int:
     return made
 
 
+@shared_task(
+    name="reviews.tasks.review_photos_expired_delete_task", ignore_result=True, **TASK_RETRY_ON_DATABASE_ERRORS
+)
+def review_photos_expired_delete_task() -> int:
+    """Daily (beat): rejected and removed reviews' photos, once their appeal window closed."""
+    return photos.review_photos_expired_delete()
+
+
 def review_photo_sizes_queue(photo_id: int) -> None:
     """What reviews.photos.review_submit_with_photos calls on commit for each photo."""
     review_photo_sizes_task.delay(photo_id)

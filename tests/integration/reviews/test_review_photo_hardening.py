@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -21,8 +24,8 @@ from apikeys.services import api_key_create
 from core.errors import Conflict
 from products.models import Product
 from reviews import photos, services
-from reviews.models import Review, ReviewPhoto
-from reviews.photo_rules import MAX_JPEG_SCANS, jpeg_scan_count
+from reviews.models import REPORT_REASONS, Review, ReviewPhoto
+from reviews.photo_rules import APPEAL_WINDOW_DAYS, MAX_JPEG_SCANS, jpeg_scan_count
 from reviews.tasks import review_photo_sizes_sweep_task
 from tests.factories import product_create, user_create
 from tests.photo_files import bomb_png, image_bytes, upload
@@ -246,3 +249,43 @@ def test_a_16_bit_greyscale_png_keeps_its_greys(product: Product) -> None:
         stored = Image.open(io.BytesIO(stream.read())).convert("RGB")
     red, green, blue = stored.getpixel((20, 15))  # type: ignore[misc]
     assert abs(red - 128) <= 3 and red == green == blue
+
+
+# --- 4. photo files are deleted with their photos ------------------------------------------
+
+
+def test_an_author_deleting_their_review_deletes_its_photos_and_files(
+    product: Product, media_root: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    photo = _ready_photo(product)
+    assert len(stored_files(media_root)) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_delete_by_author(review=photo.review, author=photo.review.author)
+    assert not ReviewPhoto.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_deleted_photo_row_deletes_its_files_after_commit_only(
+    product: Product, media_root: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    photo = _ready_photo(product)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        ReviewPhoto.objects.filter(pk=photo.pk).delete()
+        raise RuntimeError("rolled back")
+    assert len(stored_files(media_root)) == 3  # a rolled-back deletion keeps them
+    with django_capture_on_commit_callbacks(execute=True):
+        Review.objects.filter(pk=photo.review_id).delete()  # with its review, as the admin would
+    assert stored_files(media_root) == []
+
+
+def test_a_rejected_reviews_photos_are_kept_for_the_appeal_window_then_deleted(
+    product: Product, media_root: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    photo = _ready_photo(product)
+    decided = timezone.now()
+    services.review_reject(review=photo.review, reason=REPORT_REASONS[0], by=None, now=decided)
+    kept = photos.review_photos_expired_delete(now=decided + timedelta(days=APPEAL_WINDOW_DAYS - 1))
+    assert kept == 0 and len(stored_files(media_root)) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = photos.review_photos_expired_delete(now=decided + timedelta(days=APPEAL_WINDOW_DAYS + 1))
+    assert deleted == 1 and stored_files(media_root) == [] and not ReviewPhoto.objects.exists()
