@@ -122,7 +122,9 @@ def test_the_alert_says_product_stars_title_deadline_and_link_in_each_language(p
     assert "Review title: Leaks at the seams" in english.body
     assert "within 24 hours: by March 11, 2026, 8 a.m. (Europe/Paris)" in english.body
     assert link in english.body
-    assert french.subject == f"[reviewgate] Nouveau dossier client\u00a0: Rain jacket ({people.product_b.sku}) noté 1 étoile"
+    # French sets a no-break space before the colon (the subject keeps it: one line all the same).
+    sku = people.product_b.sku
+    assert french.subject == f"[reviewgate] Nouveau dossier client\u00a0: Rain jacket ({sku}) noté 1 étoile"
     assert "sous 24 heures\u00a0: avant le 11 mars 2026 08:00 (Europe/Paris)" in french.body
     assert link in french.body
     assert sent[people.manager_b.pk].subject.startswith("[reviewgate] Nouveau dossier client")  # Bruno reads French

@@ -5,6 +5,7 @@ and no desk or shopper page says "version 0" or "version 1" (desk.versions)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -56,7 +57,7 @@ def test_no_page_shows_a_version_number(
         reverse("desk:product_reviews", kwargs={"sku": sku}) + "?revision=1",
     ]
     site_pages = [reverse("product_detail", kwargs={"sku": sku}), reverse("product_list"), reverse("review_mine")]
-    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    headers: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": language}
     for url in desk_pages:
         response = client.get(url, **headers)
         assert response.status_code == 200, url

@@ -8,6 +8,7 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -20,9 +21,16 @@ from tests.factories import category_create, product_create, user_create
 
 pytestmark = pytest.mark.django_db
 
-FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+FRENCH: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+ENGLISH: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
+
+
+def _found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The pattern's first match in the page (the test fails here if there is none)."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, f"{pattern!r} is not on the page"
+    return match
 
 @pytest.fixture
 def pans() -> dict[str, Product]:
@@ -51,7 +59,7 @@ def test_the_french_product_page_names_and_describes_the_product_in_french(
     assert '<h1 lang="fr">Poêle à frire</h1>' in page
     assert "<title>Poêle à frire ·" in page
     assert "Une poêle pour tous les feux." in page
-    structured = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    structured = json.loads(_found(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert structured["name"] == "Poêle à frire"
     assert structured["description"] == "Une poêle pour tous les feux."
     assert '<div class="product-description" lang="fr">' in page

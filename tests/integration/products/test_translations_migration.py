@@ -42,6 +42,7 @@ def test_the_migration_keeps_every_name_and_description_as_the_english_one() -> 
     assert Product.objects.get(sku="BARE-1").description_en == ""
     with translation.override("fr"):  # French falls back to what was there
         pan = Product.objects.select_related("category").get(sku="PAN-1")
+        assert pan.category is not None
         assert (pan.name, pan.description, pan.category.name) == ("Frying pan", "For every hob.", "Kitchen")
 
     # Backwards: the single columns get the English texts back (edited since, here).

@@ -25,6 +25,13 @@ pytestmark = pytest.mark.django_db
 NNBSP = "\u202f"
 
 
+
+def _found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The pattern's first match in the page (the test fails here if there is none)."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, f"{pattern!r} is not on the page"
+    return match
+
 def _page(client: Client, product: Product, language: str) -> str:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.get(reverse("product_detail", kwargs={"sku": product.sku}))
@@ -54,7 +61,7 @@ def test_an_average_just_below_the_threshold_never_reads_as_the_threshold(
     assert re.search(rf'class="stars stars-large" role="img" aria-label="[^"]*\b{average} [^"]*"', html)
     # The meter is read by the browser, not by people: machine format in every language.
     assert '<meter min="0" max="100" value="99"' in html
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(_found(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["aggregateRating"]["ratingValue"] == 2.99
 
 
@@ -99,9 +106,9 @@ def test_the_withdrawal_notice_shows_the_counted_average_on_its_side(
     client: Client, withdrawn_at_the_edge: Product, language: str, threshold: str, average: str
 ) -> None:
     html = _page(client, withdrawn_at_the_edge, language)
-    notice = re.search(r'<section class="notice notice-withdrawn".*?</section>', html, re.S).group(0)
+    notice = _found(r'<section class="notice notice-withdrawn".*?</section>', html, re.S).group(0)
     assert threshold in notice
-    counted = re.search(r'<p class="gate-counted-average">(.*?)</p>', notice, re.S).group(1)
+    counted = _found(r'<p class="gate-counted-average">(.*?)</p>', notice, re.S).group(1)
     assert average in counted and "365" in counted and "31" in counted and "25" in counted
     assert "3.0" not in counted and "3,0" not in counted
 
@@ -116,7 +123,7 @@ def test_the_signup_language_choice_names_each_language_in_itself(client: Client
 
 def test_the_review_language_filter_says_what_each_choice_shows(client: Client, just_below: Product) -> None:
     html = _page(client, just_below, "en")
-    select = re.search(r'<select name="language"[^>]*>.*?</select>', html, re.S).group(0)
+    select = _found(r'<select name="language"[^>]*>.*?</select>', html, re.S).group(0)
     options = re.findall(r"<option [^>]*>([^<]*)</option>", select)
     assert options == ["All languages", "Only English", "Only French"]
     assert re.search(r'<option value="" selected>All languages</option>', select)
@@ -131,4 +138,6 @@ def test_counts_for_people_are_grouped_by_thousands(client: Client, language: st
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     card = client.get(reverse("product_list")).content.decode()
     assert re.search(rf'<span class="count">{count}\b', card)
-    assert f'id="review-{product.reviews.order_by("-pk").first().pk}"' in html  # ids never grouped
+    newest = product.reviews.order_by("-pk").first()
+    assert newest is not None
+    assert f'id="review-{newest.pk}"' in html  # ids never grouped
