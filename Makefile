@@ -24,7 +24,8 @@ run: export DEBUG ?= 1
 run: export REVIEW_INVITE_SWEEP_SECONDS ?= 60
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	@# The seed writes emails too (the demo's gate notices): their links need the same SITE_URL.
+	SITE_URL="$$($(PY) -m devtools.run --host $(HOST) --port $(PORT) --print-site-url)" $(PY) manage.py seed_demo
 	@# devtools/run.py starts the three, each in its own process group, and on Ctrl-C or SIGTERM
 	@# stops them once, together (killed after 10 s). Emails link to SITE_URL, or to this
 	@# HOST:PORT when it is not set. `exec`: make's SIGTERM reaches the supervisor itself.

@@ -139,9 +139,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--grace", type=float, default=DEFAULT_GRACE_SECONDS, help="seconds to wait before killing")
+    parser.add_argument(
+        "--print-site-url", action="store_true", help="print where emails' links point, and exit (for the seed)"
+    )
     options = parser.parse_args(argv)
     env = dict(os.environ)
     env["SITE_URL"] = site_url(host=options.host, port=options.port, environ=env)
+    if options.print_site_url:
+        print(env["SITE_URL"])
+        return 0
     print(
         f"Serving on http://{options.host}:{options.port}/ (admin: /admin/); emails link to {env['SITE_URL']}. "
         "Ctrl-C stops the site, worker and beat.",

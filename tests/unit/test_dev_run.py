@@ -47,6 +47,25 @@ def test_make_run_hands_host_and_port_to_the_supervisor() -> None:
     assert "kill 0" not in recipe.stdout
 
 
+def test_the_seed_writes_its_emails_links_to_the_same_port() -> None:
+    # The demo's seed queues emails (the gate's notices) before the site starts: their links
+    # must point where the site will run, not at the default port.
+    env = {name: value for name, value in os.environ.items() if name not in {"HOST", "SITE_URL", "MAKEFLAGS"}}
+    env["PORT"] = "8100"
+    recipe = subprocess.run(["make", "-n", "run"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    seed = next(line for line in recipe.stdout.splitlines() if "seed_demo" in line)
+    assert "--port 8100 --print-site-url" in seed and seed.startswith('SITE_URL="$(')
+    printed = subprocess.run(
+        [sys.executable, "-m", "devtools.run", "--host", "0.0.0.0", "--port", "8100", "--print-site-url"],  # noqa: S104
+        cwd=ROOT,
+        env={name: value for name, value in env.items() if name != "SITE_URL"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert printed.stdout.strip() == "http://127.0.0.1:8100"
+
+
 def test_the_site_runs_under_the_autoreloader_and_is_stopped_as_a_group() -> None:
     names = {command.name: command for command in site_commands(python="py", host="h", port=1)}
     assert names["site"].argv[-2:] == ["runserver", "h:1"] and names["site"].signal_group
