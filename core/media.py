@@ -22,8 +22,15 @@ MODERATED_MAX_AGE = 300
 
 
 def stored_file_response(
-    storage: Storage, name: str, *, public: bool, max_age: int = PUBLIC_MAX_AGE, must_revalidate: bool = False
+    storage: Storage,
+    name: str,
+    *,
+    public: bool,
+    max_age: int = PUBLIC_MAX_AGE,
+    must_revalidate: bool = False,
+    content_type: str | None = None,
 ) -> HttpResponseBase:
+    """``content_type``: what the file holds, when the caller read it (else from the name)."""
     if not name:
         raise Http404
     if isinstance(storage, FileSystemStorage):
@@ -31,7 +38,7 @@ def stored_file_response(
             stream = storage.open(name, "rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         response: HttpResponseBase = FileResponse(stream, content_type=content_type)
     else:
         response = HttpResponseRedirect(storage.url(name))

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import lazy
@@ -12,6 +15,7 @@ from modeltranslation.manager import MultilingualManager
 
 from core.skus import SKU_MAX_LENGTH, is_valid_sku
 from gate.policy import GateState, average_of
+from products.images import product_image_check, product_image_cleaned
 
 STARS = (1, 2, 3, 4, 5)
 
@@ -256,3 +260,23 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new file is stored cleaned (products.images): re-encoded as WebP from its pixels
+        alone, no EXIF or GPS, named .webp whatever it was called."""
+        if self.image and not self.image._committed:
+            cleaned = product_image_cleaned(self.image)
+            stem = PurePath(self.image.name or "image").stem[:80] or "image"
+            self.image.save(f"{stem}.webp", ContentFile(cleaned.content), save=False)
+            self.width, self.height = cleaned.width, cleaned.height
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """A new file must be a JPEG, PNG or WebP image, judged from its content (the
+        admin's form calls this; ImageField alone would take a GIF, a BMP, a TIFF)."""
+        super().clean()
+        if self.image and not self.image._committed:
+            try:
+                product_image_check(self.image)
+            except ValidationError as exc:
+                raise ValidationError({"image": exc.messages}) from exc
