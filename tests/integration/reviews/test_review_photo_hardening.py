@@ -32,7 +32,7 @@ from tests.photo_files import bomb_png, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = {"rating": 4, "title": "Sturdy", "body": "Held up for a month of daily use.", "language": "en"}
+FIELDS: dict[str, Any] = {"rating": 4, "title": "Sturdy", "body": "Held up for a month of daily use.", "language": "en"}
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +91,7 @@ def test_a_jpeg_of_thousands_of_scans_is_refused_from_its_markers_without_decodi
     product: Product, media_root: Path, no_decoding: list[str]
 ) -> None:
     crafted = many_scans_jpeg()
-    assert jpeg_scan_count(crafted, stop_after=10**6) > 2000  # the crafted file does have them
+    assert (jpeg_scan_count(crafted, stop_after=10**6) or 0) > 2000  # the crafted file does have them
     started = time.monotonic()
     with pytest.raises(photos.PhotosRefused) as refused:
         submit(product, [upload(crafted, "scans.jpg")])
