@@ -170,8 +170,10 @@ class ModerationForm(forms.Form):
     ``reject:<id>`` with that row's reason and note) and two for the selection
     (``approve:selected``, ``reject:selected`` with the bulk reason and note)."""
 
-    decision = forms.RegexField(regex=r"^(approve|reject):(selected|[0-9]{1,18})\Z")  # ASCII: \d takes "٣"
-    reviews = forms.TypedMultipleChoiceField(required=False, coerce=int)
+    decision = forms.RegexField(
+        label=_("Decision"), regex=r"^(approve|reject):(selected|[0-9]{1,18})\Z"
+    )  # ASCII: \d takes "٣"
+    reviews = forms.TypedMultipleChoiceField(label=_("Selected reviews"), required=False, coerce=int)
     reason_selected = forms.ChoiceField(label=_("Reason"), required=False, choices=REASON_CHOICES)
     note_selected = forms.CharField(
         label=NOTE_LABEL,
@@ -218,7 +220,7 @@ class BurstDecisionForm(forms.Form):
     """A held burst of one product: release or reject all its held reviews or the selected
     ones, with one statement emailed to every author (desk.bursts.burst_decide)."""
 
-    decision = forms.RegexField(regex=r"^(release|reject):(all|selected)$")
+    decision = forms.RegexField(label=_("Decision"), regex=r"^(release|reject):(all|selected)$")
     reviews = forms.TypedMultipleChoiceField(label=_("Held reviews"), required=False, coerce=int)
     reason = forms.ChoiceField(label=_("Reason (to reject)"), required=False, choices=REASON_CHOICES)
     statement = forms.CharField(

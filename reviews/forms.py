@@ -192,6 +192,7 @@ class ReviewForm(forms.Form):
 
 class VoteForm(forms.Form):
     helpful = forms.TypedChoiceField(
+        label=_("Was this review helpful?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
     )

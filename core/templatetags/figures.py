@@ -11,6 +11,7 @@ French wherever a date is written. Each filter calls ``core.local_formats``.
     {{ share|percent:1 }}                          one decimal
     {{ total|number }}                             3,763 / 3 763
     {{ day|date:"DATE_FORMAT" }}                   December 1, 2026 / 1er décembre 2026
+    {{ name|name_ending_sentence }}.               "Marc L." once, not "Marc L.."
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from django import template
 
+from core import names
 from core.local_formats import average_text, date_text, number_text, percent_text, threshold_text
 
 register = template.Library()
@@ -75,3 +77,10 @@ def percent(value: Any, decimals: Any = None) -> str:
 def number(value: Any, decimals: Any = None) -> str:
     """A number in the active language: "3,763" / "3 763"."""
     return number_text(value, None if decimals is None else int(decimals))
+
+
+@register.filter
+def name_ending_sentence(value: Any) -> str:
+    """A person's name followed by the sentence's full stop, without a double one:
+    "{{ name|name_ending_sentence }}." writes "Marc L." for "Marc L."."""
+    return names.name_ending_sentence(value)

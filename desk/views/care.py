@@ -29,6 +29,7 @@ from care.models import Case, CaseState
 from care.services import case_assign, case_close, case_message_send, case_take
 from core.errors import DomainError, NotAllowed
 from core.local_formats import date_text
+from core.names import name_ending_sentence
 from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from desk.care_forms import CareQueueFilterForm, CaseAssignForm, CaseCloseForm, CaseMessageForm
@@ -201,7 +202,7 @@ def care_case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if assignee is None:
         messages.success(request, _("Nobody has the case now."))
     else:
-        messages.success(request, _("Case given to %(name)s.") % {"name": assignee.public_name})
+        messages.success(request, _("Case given to %(name)s.") % {"name": name_ending_sentence(assignee.public_name)})
     return redirect(case_url(case, "handling"))
 
 

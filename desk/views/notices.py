@@ -20,6 +20,7 @@ from accounts.requests import acting_user
 from accounts.roles import user_is_quality_director
 from core.errors import Conflict, DomainError
 from core.local_formats import threshold_text
+from core.names import name_ending_sentence
 from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from desk import selectors, services
@@ -244,7 +245,9 @@ def notice_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if assignee is None:
         messages.success(request, _("The notice is no longer assigned."))
     else:
-        messages.success(request, _("Notice assigned to %(name)s.") % {"name": assignee.public_name})
+        messages.success(
+            request, _("Notice assigned to %(name)s.") % {"name": name_ending_sentence(assignee.public_name)}
+        )
     return redirect(_notice_url(notice, "handling"))
 
 

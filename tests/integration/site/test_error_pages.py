@@ -147,3 +147,11 @@ def test_a_server_error_keeps_its_traceback(client: Client, caplog: pytest.LogCa
         client.get("/test-errors/boom/")
     records = [record for record in caplog.records if record.name == "django.request"]
     assert records and records[0].exc_info is not None
+
+
+def test_an_abbreviated_name_is_not_followed_by_a_second_full_stop(client: Client) -> None:
+    shopper = user_create(SHOPPER, display_name="Lea P.")
+    client.force_login(shopper)
+    html = _page(client.get("/desk/"))
+    assert "You are signed in as Lea P. If you work here" in html
+    assert "Lea P.." not in html
