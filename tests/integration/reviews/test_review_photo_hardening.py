@@ -289,3 +289,17 @@ def test_a_rejected_reviews_photos_are_kept_for_the_appeal_window_then_deleted(
     with django_capture_on_commit_callbacks(execute=True):
         deleted = photos.review_photos_expired_delete(now=decided + timedelta(days=APPEAL_WINDOW_DAYS + 1))
     assert deleted == 1 and stored_files(media_root) == [] and not ReviewPhoto.objects.exists()
+
+
+def test_an_author_deleting_their_review_keeps_a_reported_photo_with_its_report(
+    product: Product, media_root: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    review = submit(product, [upload(image_bytes(), "a.jpg"), upload(image_bytes("PNG"), "b.png")])
+    reported, _unreported = review.photos.order_by("position")
+    report = services.review_report(review=review, reporter=user_create(), reason=REPORT_REASONS[0], photo=reported)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_delete_by_author(review=review, author=review.author)
+    assert list(ReviewPhoto.objects.values_list("pk", flat=True)) == [reported.pk]
+    assert [p.relative_to(media_root).as_posix() for p in stored_files(media_root)] == [reported.full.name]
+    report.refresh_from_db()
+    assert report.photo_id == reported.pk
