@@ -136,7 +136,7 @@ def rating_chart(product: Product, *, first: date, last: date, policy: GatePolic
         min_reviews=policy.min_reviews,
         markers=markers,
         text=text,
-        format_day=lambda day: date_text(day, "j M"),
+        format_day=lambda day: date_text(day, "CHART_DAY_FORMAT"),
         format_number=number_text,
         threshold_label=threshold_text(policy.threshold),
     )

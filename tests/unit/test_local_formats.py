@@ -92,3 +92,17 @@ def test_machine_dates_stay_iso_on_the_first_in_french() -> None:
     # <time datetime="{{ at|date:'c' }}">, <input type="date" value="{{ day|date:'Y-m-d' }}">
     moment = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
     assert render("{{ at|date:'c' }}|{{ at|date:'Y-m-d' }}", "fr", at=moment) == "2026-12-01T10:00:00+01:00|2026-12-01"
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ["Sept. 5", "Oct. 1", "June 3", "July 4", "Dec. 7"]),
+        ("fr", ["5 sept.", "1er oct.", "3 juin", "4 juil.", "7 déc."]),
+    ],
+)
+def test_chart_days_are_written_with_the_language_s_own_month_abbreviations(language: str, labels: list[str]) -> None:
+    days = [datetime.date(2026, 9, 5), datetime.date(2026, 10, 1), datetime.date(2026, 6, 3)]
+    days += [datetime.date(2026, 7, 4), datetime.date(2026, 12, 7)]
+    with translation.override(language):
+        assert [date_text(day, "CHART_DAY_FORMAT") for day in days] == labels

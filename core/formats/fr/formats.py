@@ -13,3 +13,6 @@ NUMBER_GROUPING = 3
 PERCENT_FORMAT = "{}" + NARROW_NO_BREAK_SPACE + "%"
 # Backslashes escape date-format characters: the literal "1er".
 FIRST_DAY_FORMAT = r"\1\e\r"
+# A day on a chart's axis: French abbreviations ("5 sept.", "7 déc."); Django's "M" writes
+# "Sep" and "Déc" (capitalised, and June and July both "Jui").
+CHART_DAY_FORMAT = "j N"
