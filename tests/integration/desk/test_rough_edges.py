@@ -43,7 +43,9 @@ def test_the_notice_chart_writes_its_days_in_french_months(client: Client, story
     manager.language = "fr"
     manager.save(update_fields=["language"])
     client.force_login(manager)
-    page = client.get(reverse("desk:notice", kwargs={"pk": story.notice.pk}), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    page = client.get(
+        reverse("desk:notice", kwargs={"pk": story.notice.pk}), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
     svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
     axis_days = re.findall(r">(\d+(?:er)? [^<\d]+)</text>", svg)
     assert axis_days
