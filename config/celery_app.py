@@ -49,6 +49,11 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.review_photo_sizes_sweep_task",
         "schedule": 300.0,
     },
+    # Rejected and removed reviews' photos, once the appeal window closed (docs/photos.md).
+    "review-photos-expired-delete-daily": {
+        "task": "reviews.tasks.review_photos_expired_delete_task",
+        "schedule": crontab(hour=4, minute=10),
+    },
     # Each team member's digest of their teams' new reviews (topics.digests).
     "topics-digest-daily": {
         "task": "topics.digest_tasks.team_digests_send",

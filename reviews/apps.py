@@ -11,6 +11,7 @@ class ReviewsConfig(AppConfig):
         # Imported here, not at the top: these modules import models, which the app
         # registry must have loaded first (Django's rule for ready()); not to dodge a cycle.
         from accounts.events import email_verified  # noqa: PLC0415 - Django's ready(): models loaded first
+        from reviews.photos import review_photo_signals_connect  # noqa: PLC0415 - Django's ready(): models loaded first
         from reviews.services import email_verified_reviews_release  # noqa: PLC0415 - Django's ready(): models loaded first
         from reviews.staff import staff_signals_connect  # noqa: PLC0415 - Django's ready(): models loaded first
 
@@ -19,3 +20,5 @@ class ReviewsConfig(AppConfig):
         email_verified.subscribe(email_verified_reviews_release)
         # An account that becomes staff later: its reviews become employee reviews.
         staff_signals_connect()
+        # A photo's files go with its row (after commit), and with the author's deletion.
+        review_photo_signals_connect()

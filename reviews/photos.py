@@ -396,11 +396,9 @@ def review_photos_expired_delete(*, now: datetime | None = None) -> int:
 
 def review_photo_signals_connect() -> None:
     """Connects the deletion of files to the rows' (idempotent: each receiver has its uid).
-    Called below at import and, so that no process misses it, from ReviewsConfig.ready()."""
+    Called from ReviewsConfig.ready(), so every process has it (site, worker, commands)."""
     post_delete.connect(_photo_files_delete_on_commit, sender=ReviewPhoto, dispatch_uid="review_photo_files_delete")
     post_save.connect(
         _author_deleted_photos_delete, sender=ReviewStatusChange, dispatch_uid="review_photos_author_deleted"
     )
 
-
-review_photo_signals_connect()

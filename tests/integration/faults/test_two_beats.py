@@ -156,10 +156,11 @@ def test_the_fast_schedule_exists_only_when_asked_for() -> None:
         "'notice-reminders-daily': '<crontab: 0 8 * * * (m/h/dM/MY/d)>', 'outbox-sweep': '60.0', "
         "'invitations-sweep': '300.0', 'orders-anonymise-daily': '<crontab: 30 3 * * * (m/h/dM/MY/d)>', "
         "'care-digest-daily': '<crontab: 0 8 * * * (m/h/dM/MY/d)>', 'review-photo-sizes-sweep': '300.0', "
+        "'review-photos-expired-delete-daily': '<crontab: 10 4 * * * (m/h/dM/MY/d)>', "
         "'topics-digest-daily': '<crontab: 0 8 * * * (m/h/dM/MY/d)>'}"
     )
     assert schedule({"CELERY_BEAT_FAST_SCHEDULE_SECONDS": "2"}) == (
         "{'gate-evaluate-daily': '2.0', 'notice-reminders-daily': '2.0', 'outbox-sweep': '2.0', "
         "'invitations-sweep': '2.0', 'orders-anonymise-daily': '2.0', 'care-digest-daily': '2.0', "
-        "'review-photo-sizes-sweep': '2.0', 'topics-digest-daily': '2.0'}"
+        "'review-photo-sizes-sweep': '2.0', 'review-photos-expired-delete-daily': '2.0', 'topics-digest-daily': '2.0'}"
     )
