@@ -15,6 +15,7 @@ structured data) never pass through here: they are written with ``str()`` or und
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = [
     "average_text",
     "date_text",
     "number_text",
+    "numbers_grouped",
     "percent_text",
     "threshold_fraction",
     "threshold_text",
@@ -72,6 +74,16 @@ def number_text(value: Any, decimals: int | None = None) -> str:
     if isinstance(number, Fraction):
         number = Decimal(number.numerator) / Decimal(number.denominator)
     return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def numbers_grouped(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` of a message with each whole number written by :func:`number_text`
+    ("5 000" in French, "5,000" in English): for messages whose placeholders are ``%(max)s``,
+    never ``%(max)d`` (which writes "5000" in every language)."""
+    return {
+        name: number_text(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        for name, value in params.items()
+    }
 
 
 def percent_text(value: Any, decimals: int | None = None) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text_limits import GroupedNumbersCharField
 from topics.models import PHRASE_MAX_LENGTH, TOPIC_LANGUAGES, Topic, TopicKey
 
 
@@ -32,7 +33,7 @@ class TopicPhraseForm(forms.Form):
             "invalid_choice": _("Choose English or French."),
         },
     )
-    phrase = forms.CharField(
+    phrase = GroupedNumbersCharField(
         label=_("Phrase"),
         max_length=PHRASE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"maxlength": PHRASE_MAX_LENGTH, "autocomplete": "off"}),
@@ -42,7 +43,7 @@ class TopicPhraseForm(forms.Form):
         ),
         error_messages={
             "required": _("Write the phrase first."),
-            "max_length": _("A phrase has at most %(limit_value)d characters (it has %(show_value)d)."),
+            "max_length": _("A phrase has at most %(limit_value)s characters (it has %(show_value)s)."),
         },
     )
 

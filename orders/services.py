@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.local_formats import number_text
 from core.text_safety import validate_display_text
 from notifications.models import DeliveryAttempt, OutboxMessage
 from orders.emails import invitation_dedupe_key
@@ -109,7 +110,7 @@ def customer_name_problem(name: str) -> str:
     address (a shop that sends the address as the name would see it shown on a review)."""
     try:
         if len(name) > CUSTOMER_NAME_MAX_LENGTH:
-            raise ValidationError(_("At most %(max)d characters.") % {"max": CUSTOMER_NAME_MAX_LENGTH})
+            raise ValidationError(_("At most %(max)s characters.") % {"max": number_text(CUSTOMER_NAME_MAX_LENGTH)})
         validate_display_text(name)
         if "@" in name:
             raise ValidationError(str(NAME_NOT_AN_ADDRESS))

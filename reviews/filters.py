@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.text_limits import GroupedNumbersCharField
 from products.models import STARS, Product
 from reviews.models import Review
 from reviews.search import SEARCH_MAX_LENGTH, search_has_word
@@ -43,16 +44,20 @@ def _validate_search_has_word(value: str) -> None:
         raise ValidationError(_("Type at least one letter or digit to search."), code="no_word")
 
 
+class GroupedNumbersCharFilter(django_filters.CharFilter):
+    field_class = GroupedNumbersCharField
+
+
 class ProductReviewFilter(django_filters.FilterSet):
     """Searches, filters and sorts the published reviews of one product (pass `product=`)."""
 
-    q = django_filters.CharFilter(
+    q = GroupedNumbersCharFilter(
         label=_("Search the reviews"),
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
         validators=[_validate_search_has_word],
         widget=forms.SearchInput(attrs={"maxlength": SEARCH_MAX_LENGTH}),
-        error_messages={"max_length": _("Search with at most %(limit_value)d characters (this has %(show_value)d).")},
+        error_messages={"max_length": _("Search with at most %(limit_value)s characters (this has %(show_value)s).")},
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
+from core.local_formats import numbers_grouped
 from core.text_safety import validate_display_name, validate_display_text, validate_written_text
 from products.models import STARS
 from reviews.models import (
@@ -38,7 +39,9 @@ COUNTER_TEMPLATE = _("%(count)s of %(max)s characters")
 
 
 def _interpolate(message: Any, params: dict[str, Any]) -> str:
-    return str(message) % params
+    # A callable value is read when the page renders (a setting tests and deployments change).
+    values = {name: value() if callable(value) else value for name, value in params.items()}
+    return str(message) % numbers_grouped(values)
 
 
 # `_("...") % {...}` would translate once, at import; this translates when the page renders.
@@ -65,7 +68,7 @@ def _title_field(max_length: int) -> forms.CharField:
         help_text=format_lazy(
             "{} {}",
             _("Sum up your experience in a few words."),
-            interpolate_lazy(_("At most %(max)d characters."), {"max": max_length}),
+            interpolate_lazy(_("At most %(max)s characters."), {"max": max_length}),
         ),
         error_messages={"required": _("Give your review a title.")},
     )
@@ -79,7 +82,7 @@ def _body_field(max_length: int) -> forms.CharField:
         validators=[validate_written_text],
         widget=forms.Textarea(attrs={"rows": 8, "data-counter-template": COUNTER_TEMPLATE}),
         help_text=interpolate_lazy(
-            _("Between %(min)d and %(max)d characters. What did you like or dislike? How did you use it?"),
+            _("Between %(min)s and %(max)s characters. What did you like or dislike? How did you use it?"),
             {"min": BODY_MIN_LENGTH, "max": max_length},
         ),
         error_messages={"required": _("Write a few words about the product.")},
@@ -111,10 +114,17 @@ def _photos_field() -> PhotosField:
         widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=interpolate_lazy(
             _(
-                "Optional: up to %(max)d photos of the product, JPEG, PNG or WebP, at most %(mb)d MB each. "
+                "Optional: up to %(max)s photos of the product, JPEG, PNG or WebP, at most %(mb)s MB each "
+                "and %(total_mb)s MB in all with your review. "
                 "Location and camera data are removed. Photos are published with your review."
             ),
-            {"max": MAX_PHOTOS_PER_REVIEW, "mb": MAX_PHOTO_BYTES // (1024 * 1024)},
+            {
+                "max": MAX_PHOTOS_PER_REVIEW,
+                "mb": MAX_PHOTO_BYTES // (1024 * 1024),
+                # What core.request_limits lets through for the whole form (a larger photo
+                # request is refused with the 413 page before any photo is looked at).
+                "total_mb": lambda: settings.UPLOAD_BODY_MAX_BYTES // (1024 * 1024),
+            },
         ),
     )
 
@@ -211,7 +221,7 @@ class ReportForm(forms.Form):
         max_length=REPORT_COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "data-counter-template": COUNTER_TEMPLATE}),
         help_text=interpolate_lazy(
-            _("Required when the reason is “Other”. At most %(max)d characters."),
+            _("Required when the reason is “Other”. At most %(max)s characters."),
             {"max": REPORT_COMMENT_MAX_LENGTH},
         ),
     )

@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.roles import user_is_staff_member
 from accounts.verification import email_verify_by_invitation
 from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.local_formats import number_text
 from core.text_safety import validate_written_text
 from orders.invitation_use import purchase_verified
 from products.access import user_can_manage_product, user_is_listed_manager
@@ -101,14 +102,16 @@ def _validate_content(
     if not title:
         errors["title"] = _("Give your review a title.")
     elif len(title) > lengths.title_max:
-        errors["title"] = _("The title can be at most %(max)d characters long.") % {"max": lengths.title_max}
+        errors["title"] = _("The title can be at most %(max)s characters long.") % {
+            "max": number_text(lengths.title_max)
+        }
     body = body.strip()
     if len(body) < BODY_MIN_LENGTH:
         errors["body"] = _("Tell other customers a little more: at least %(min)d characters.") % {
             "min": BODY_MIN_LENGTH
         }
     elif len(body) > lengths.body_max:
-        errors["body"] = _("The text can be at most %(max)d characters long.") % {"max": lengths.body_max}
+        errors["body"] = _("The text can be at most %(max)s characters long.") % {"max": number_text(lengths.body_max)}
     if language not in LANGUAGE_CODES:
         errors["language"] = _("Choose the language the review is written in.")
     if errors:
@@ -448,7 +451,7 @@ def decision_note_cleaned(reason: str, note: str) -> str:
         message = _("With the reason “Other”, write what the review breaks: the author receives it.")
         raise ValidationFailed(message, fields={"note": message})
     if len(note) > DECISION_NOTE_MAX_LENGTH:
-        message = _("Keep the note to %(max)d characters.") % {"max": DECISION_NOTE_MAX_LENGTH}
+        message = _("Keep the note to %(max)s characters.") % {"max": number_text(DECISION_NOTE_MAX_LENGTH)}
         raise ValidationFailed(message, fields={"note": message})
     return note
 
@@ -578,7 +581,7 @@ def review_report(
     if len(comment) > REPORT_COMMENT_MAX_LENGTH:
         raise ValidationFailed(
             _("The comment is too long."),
-            fields={"comment": _("At most %(max)d characters.") % {"max": REPORT_COMMENT_MAX_LENGTH}},
+            fields={"comment": _("At most %(max)s characters.") % {"max": number_text(REPORT_COMMENT_MAX_LENGTH)}},
         )
     if ReviewReport.objects.filter(review=review, reporter=reporter, handled_at__isnull=True).exists():
         raise Conflict(
@@ -618,7 +621,7 @@ def brand_reply_post(*, review: Review, author: User, body: str, now: datetime |
     if len(body) > BRAND_REPLY_MAX_LENGTH:
         raise ValidationFailed(
             _("The reply is too long."),
-            fields={"body": _("At most %(max)d characters.") % {"max": BRAND_REPLY_MAX_LENGTH}},
+            fields={"body": _("At most %(max)s characters.") % {"max": number_text(BRAND_REPLY_MAX_LENGTH)}},
         )
     if review.status != ReviewStatus.PUBLISHED:
         raise Conflict(_("Only published reviews can be answered."), code="not_published")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import user_is_quality_director
 from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.local_formats import number_text
 from gate.models import Improvement, ImprovementRequest
 from gate.notify import improvement_request_notify
 from gate.services.improvements import (
@@ -213,7 +214,7 @@ def improvement_request_reject(
     if len(reason) > REJECTION_REASON_MAX_LENGTH:
         raise ValidationFailed(
             _("The reason is too long."),
-            fields={"reason": _("At most %(max)d characters.") % {"max": REJECTION_REASON_MAX_LENGTH}},
+            fields={"reason": _("At most %(max)s characters.") % {"max": number_text(REJECTION_REASON_MAX_LENGTH)}},
         )
     _pending_required(improvement_request)
     with transaction.atomic():

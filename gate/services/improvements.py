@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.roles import user_is_quality_director
 from core.batching import chunked
 from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.local_formats import number_text
 from gate.configured import ImprovementApproval, gate_policy_from_settings, improvement_approval_from_settings
 from gate.improvement_rows import DESCRIPTION_MAX_LENGTH, IMPROVEMENT_ID_MAX_LENGTH, description_problem
 from gate.models import GateClock, Improvement
@@ -103,7 +104,7 @@ def improvement_text_clean(*, description: str, public_note: str, addressed_phra
     elif (problem := improvement_description_problem(description)) is not None:
         errors["description"] = problem
     if len(public_note) > PUBLIC_NOTE_MAX_LENGTH:
-        errors["public_note"] = _("At most %(max)d characters.") % {"max": PUBLIC_NOTE_MAX_LENGTH}
+        errors["public_note"] = _("At most %(max)s characters.") % {"max": number_text(PUBLIC_NOTE_MAX_LENGTH)}
     if len(phrases) > ADDRESSED_PHRASES_MAX:
         errors["addressed_phrases"] = _("Choose at most %(max)d phrases.") % {"max": ADDRESSED_PHRASES_MAX}
     elif any(len(phrase) > ADDRESSED_PHRASE_MAX_LENGTH for phrase in phrases):

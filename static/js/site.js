@@ -75,8 +75,13 @@
     var describedBy = textarea.getAttribute("aria-describedby");
     textarea.setAttribute("aria-describedby", (describedBy ? describedBy + " " : "") + counter.id);
     var template = textarea.dataset.counterTemplate || "%(count)s / %(max)s";
+    // Numbers as the page's language writes them ("5,000"; "5 000" in French), as the
+    // server's core.local_formats does.
+    var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
     function update() {
-      counter.textContent = template.replace("%(count)s", String(textarea.value.length)).replace("%(max)s", String(max));
+      counter.textContent = template
+        .replace("%(count)s", numbers.format(textarea.value.length))
+        .replace("%(max)s", numbers.format(max));
     }
     textarea.addEventListener("input", update);
     update();

@@ -202,7 +202,7 @@ def test_sign_up_confirm_the_address_post_a_review_and_see_it_published(
     page.locator('label[for="id_rating_3"]').click()
     page.get_by_label("Title").fill("Boils fast")
     page.get_by_label(re.compile(r"^Your review")).fill("A litre of water in four minutes, even in the wind.")
-    assert page.locator("#id_body_counter").inner_text() == "51 of 5000 characters"
+    assert page.locator("#id_body_counter").inner_text() == "51 of 5,000 characters"
     screenshot(page, "review-form")
     page.get_by_role("button", name="Publish my review").click()
     page.wait_for_url(f"{live_server.url}/products/STOVE-1/#your-review")

@@ -177,7 +177,7 @@ def test_a_site_form_over_its_limit_gets_the_sites_413_page(world: World, poster
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
-    assert "<h1>Request too large</h1>" in page and "at most 1024 KB" in page and 'class="site-header"' in page
+    assert "<h1>Request too large</h1>" in page and "at most 1,024 KB" in page and 'class="site-header"' in page
 
 
 def test_a_body_without_content_length_is_counted_and_refused_past_the_limit(settings: Any) -> None:

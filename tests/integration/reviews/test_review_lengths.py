@@ -87,7 +87,7 @@ def test_the_database_refuses_a_title_or_text_longer_than_stored(product: Produc
     ("field", "title", "body", "message"),
     [
         ("title", "t" * (TITLE_MAX_LENGTH + 1), REVIEW_TEXT, "The title can be at most 120 characters long."),
-        ("body", "Fine", "x" * (BODY_MAX_LENGTH + 1), "The text can be at most 5000 characters long."),
+        ("body", "Fine", "x" * (BODY_MAX_LENGTH + 1), "The text can be at most 5,000 characters long."),
     ],
 )
 def test_a_new_review_keeps_the_written_lengths(
@@ -148,7 +148,7 @@ def test_an_author_cannot_make_an_older_longer_review_longer(product: Product) -
 
     assert refused.value.fields == {
         "title": ["The title can be at most 300 characters long."],
-        "body": ["The text can be at most 8000 characters long."],
+        "body": ["The text can be at most 8,000 characters long."],
     }
     review.refresh_from_db()
     assert (review.title, review.body) == ("T" * OLD_TITLE_LENGTH, "b" * OLD_BODY_LENGTH)
@@ -175,7 +175,7 @@ def test_the_edit_form_states_and_allows_the_older_reviews_lengths(client: Clien
     page = client.get(url).content.decode()
     assert f'maxlength="{OLD_TITLE_LENGTH}"' in page and f'maxlength="{OLD_BODY_LENGTH}"' in page
     assert f"At most {OLD_TITLE_LENGTH} characters." in page
-    assert f"Between 20 and {OLD_BODY_LENGTH} characters." in page
+    assert f"Between 20 and {OLD_BODY_LENGTH:,} characters." in page
 
     fields = {"rating": "3", "title": "t" * OLD_TITLE_LENGTH, "body": "B" * OLD_BODY_LENGTH, "language": "en"}
     response = client.post(url, fields)
@@ -208,7 +208,7 @@ def test_the_review_form_states_the_written_lengths_beside_the_fields(client: Cl
         '<div class="help" id="id_title_helptext">Sum up your experience in a few words. At most 120 characters.</div>'
     ) in page
     assert 'maxlength="5000" minlength="20" required aria-describedby="id_body_helptext" id="id_body"' in page
-    assert '<div class="help" id="id_body_helptext">Between 20 and 5000 characters.' in page
+    assert '<div class="help" id="id_body_helptext">Between 20 and 5,000 characters.' in page
 
 
 def test_the_transparency_page_states_both_sets_of_lengths(client: Client) -> None:
