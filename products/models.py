@@ -47,6 +47,11 @@ class Category(models.Model):
     # here so that type checkers know it.
     objects: MultilingualManager[Category] = MultilingualManager()
 
+    # The per-language columns django-modeltranslation adds (products/translation.py),
+    # declared for type checkers only: English is required, other languages may be empty.
+    name_en: str
+    name_fr: str | None
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("category")
@@ -135,6 +140,10 @@ class Product(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects: MultilingualManager[Product] = MultilingualManager()  # as Category's
+    name_en: str  # the per-language columns, as Category's
+    name_fr: str | None
+    description_en: str
+    description_fr: str | None
 
     class Meta:
         ordering = ["name"]

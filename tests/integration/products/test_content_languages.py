@@ -94,7 +94,7 @@ def test_the_french_catalogue_lists_french_names_in_their_order_with_the_fallbac
 @pytest.mark.parametrize("headers", [FRENCH, ENGLISH], ids=["browsing-in-french", "browsing-in-english"])
 @pytest.mark.parametrize("term", ["poêle", "frying"])
 def test_the_catalogue_search_finds_a_product_by_its_name_in_either_language(
-    client: Client, pans: dict[str, Product], headers: dict[str, str], term: str
+    client: Client, pans: dict[str, Product], headers: dict[str, Any], term: str
 ) -> None:
     page = client.get("/products/", {"q": term}, **headers).content.decode()
     assert re.findall(r'data-sku="([^"]+)"', page) == ["PAN-1"]
