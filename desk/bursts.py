@@ -26,8 +26,8 @@ from accounts.roles import user_can_moderate
 from core.errors import DomainError, NotAllowed, ValidationFailed
 from core.url_converters import sku_reverse
 from desk.models import AuditAction
+from desk.outcome_emails import outcome_email_enqueue
 from desk.services import BULK_MAX, BulkResult, audit_record
-from notifications.outbox import email_message_build, outbox_insert
 from products.access import user_is_listed_manager
 from products.models import Product
 from products.translated import in_languages
@@ -86,20 +86,18 @@ def _targets(*, product: Product, review_ids: Sequence[int] | None) -> list[Revi
     return chosen
 
 
-def _statement_email(review: Review, *, action: str, reason: str, statement: str, now: datetime) -> None:
-    """The decision and the statement to the author, rendered in their language at delivery
-    (notifications.outbox). Built here rather than by user_email_enqueue: the template's
-    name is longer than an outbox kind may be."""
-    author = review.author
-    if author is None or not author.is_active or not author.email:
-        return
+def _statement_email(review: Review, *, action: str, reason: str, statement: str, now: datetime) -> bool:
+    """The decision and the statement to the author (an account, or an invited guest at
+    their order's address: desk.outcome_emails), rendered in their language at delivery.
+    False when the author has no address to email. Its own template: the template's name is
+    longer than an outbox kind may be."""
     path = sku_reverse("product_detail", sku=review.product.sku)
-    message = email_message_build(
-        recipient=author,
+    return outcome_email_enqueue(
+        review,
         kind=EMAIL_KIND,
         template=EMAIL_TEMPLATE,
         # One per decision: a review held again later and decided again gets both emails.
-        dedupe_key=f"user:{EMAIL_KIND}:{review.pk}:{now.isoformat()}",
+        dedupe_key=f"{EMAIL_KIND}:{review.pk}:{now.isoformat()}",
         context={
             "released": action == BurstAction.RELEASE,
             "product_name": in_languages(review.product, "name"),
@@ -111,12 +109,12 @@ def _statement_email(review: Review, *, action: str, reason: str, statement: str
             "rules_url": settings.SITE_URL + reverse("about_reviews") + "#bursts",
             "my_reviews_url": settings.SITE_URL + reverse("review_mine"),
         },
-        due=now,
+        now=now,
     )
-    outbox_insert([message])
 
 
-def _decide_one(review: Review, *, action: str, reason: str, statement: str, by: User, now: datetime) -> None:
+def _decide_one(review: Review, *, action: str, reason: str, statement: str, by: User, now: datetime) -> bool:
+    """Decide one held review; False when its author has no address to email the decision."""
     with transaction.atomic():
         # Decided meanwhile by another moderator: no longer held, nothing to do here.
         # The lock makes a concurrent decision wait, then the filter sees it.
@@ -136,7 +134,7 @@ def _decide_one(review: Review, *, action: str, reason: str, statement: str, by:
             target=decided,
             details={"burst": True, "status_after": decided.status, "reason": reason, "statement": statement},
         )
-        _statement_email(review, action=action, reason=reason, statement=statement, now=now)
+        return _statement_email(review, action=action, reason=reason, statement=statement, now=now)
 
 
 def burst_decide(
@@ -154,7 +152,8 @@ def burst_decide(
 
     1. check the moderator, the action, the reason (reject) and the statement;
     2. per review, in its own transaction: still held? publish or reject through
-       reviews.services, append an audit row, queue the author's email.
+       reviews.services, append an audit row, queue the author's email (an account's or an
+       invited guest's; one with no address to email is listed in ``unemailed``).
     """
     now = now or timezone.now()
     statement = statement.strip()
@@ -163,9 +162,11 @@ def burst_decide(
     result = BulkResult()
     for review in _targets(product=product, review_ids=review_ids):
         try:
-            _decide_one(review, action=action, reason=reason, statement=statement, by=by, now=now)
+            emailed = _decide_one(review, action=action, reason=reason, statement=statement, by=by, now=now)
         except DomainError as error:
             result.skipped.append((review.pk, error.message))
         else:
             result.done.append(review.pk)
+            if not emailed:
+                result.unemailed.append(review.pk)
     return result

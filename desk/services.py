@@ -29,6 +29,7 @@ from accounts.roles import user_can_moderate
 from core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from core.url_converters import sku_reverse
 from desk.models import COMMENT_MAX_LENGTH, PERSON_NAME_MAX_LENGTH, AuditAction, AuditEntry, NoticeComment
+from desk.outcome_emails import outcome_email_enqueue
 from gate.models import LIVE_NOTICE_STATES, Improvement, WithdrawalNotice
 from gate.notify import notice_url, quality_directors
 from gate.services import improvement_log
@@ -362,15 +363,18 @@ def _outcome_email(
     note: str = "",
     was_published: bool = False,
     reported: bool = False,
-) -> None:
-    """The author's email of a decision. A rejection is a statement of reasons (EU Digital
-    Services Act, Art. 17; templates/emails/review_rejected_body.txt): the decision, the facts
-    it rests on (pending or published, reported or not), the reason code, its published rule
-    and the moderator's note, that a person decided it (the burst rule's automated hold is
-    told apart in desk.bursts' own email), and how to contest it."""
-    user_email_enqueue(
-        recipient=review.author,
+) -> bool:
+    """The author's email of a decision, to an account or an invited guest (desk.outcome_emails);
+    False when the author has no address to email. A rejection is a statement of reasons (EU
+    Digital Services Act, Art. 17; templates/emails/review_rejected_body.txt): the decision, the
+    facts it rests on (pending or published, reported or not), the reason code, its published
+    rule and the moderator's note, that a person decided it (the burst rule's automated hold is
+    told apart in desk.bursts' own email), and how to contest it (a guest has no account to
+    edit the review from: the email says so and gives the appeals address)."""
+    return outcome_email_enqueue(
+        review,
         kind=kind,
+        template=kind,
         # One per decision: a review rejected, edited, then published gets both emails.
         dedupe_key=f"{kind}:{review.pk}:{now.isoformat()}",
         context={
@@ -395,7 +399,12 @@ def _outcome_email(
 def moderation_approve(*, review: Review, by: User, now: datetime | None = None) -> Review:
     """Approve a review: a pending one is published (its author is emailed), a reported
     one stays published; either way its open reports are closed."""
-    now = now or timezone.now()
+    return _approve(review=review, by=by, now=now or timezone.now())[0]
+
+
+def _approve(*, review: Review, by: User, now: datetime) -> tuple[Review, bool]:
+    """moderation_approve, and whether an email owed to the author could not be written
+    (no address to email)."""
     _require_moderator(by, review.product)
     with transaction.atomic():
         locked = _queue_review_locked(review)
@@ -418,9 +427,10 @@ def moderation_approve(*, review: Review, by: User, now: datetime | None = None)
             target=locked,
             details={"status_before": status_before, "status_after": locked.status, "reports_closed": closed},
         )
+        unemailed = False
         if status_before == ReviewStatus.PENDING:
-            _outcome_email(locked, kind="review_published", now=now)
-    return locked
+            unemailed = not _outcome_email(locked, kind="review_published", now=now)
+    return locked, unemailed
 
 
 def _check_reason(reason: str) -> None:
@@ -432,8 +442,13 @@ def _check_reason(reason: str) -> None:
 
 def moderation_reject(*, review: Review, reason: str, by: User, note: str = "", now: datetime | None = None) -> Review:
     """Reject a pending or a reported review with a published reason code and the moderator's
-    note (required for "other"); the author is emailed the statement of reasons."""
-    now = now or timezone.now()
+    note (required for "other"); the author is emailed the statement of reasons (an account,
+    or an invited guest at their order's address), when there is an address to email."""
+    return _reject(review=review, reason=reason, by=by, note=note, now=now or timezone.now())[0]
+
+
+def _reject(*, review: Review, reason: str, by: User, note: str, now: datetime) -> tuple[Review, bool]:
+    """moderation_reject, and whether the statement could not be written (no address)."""
     _check_reason(reason)
     note = decision_note_cleaned(reason, note)
     _require_moderator(by, review.product)
@@ -465,7 +480,7 @@ def moderation_reject(*, review: Review, reason: str, by: User, note: str = "", 
             target=locked,
             details={"status_before": status_before, "reason": reason, "note": note, "reports_closed": closed},
         )
-        _outcome_email(
+        emailed = _outcome_email(
             locked,
             kind="review_rejected",
             reason=reason,
@@ -474,7 +489,7 @@ def moderation_reject(*, review: Review, reason: str, by: User, note: str = "", 
             reported=closed > 0,
             now=now,
         )
-    return locked
+    return locked, not emailed
 
 
 @dataclass
@@ -484,6 +499,25 @@ class BulkResult:
     kept: list[int] = field(default_factory=list)
     # (review id, why it was skipped)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    # Of ``done``, the reviews whose author was owed an email of the decision but has no
+    # address to email (an erased customer, a closed account): nothing was sent to them.
+    unemailed: list[int] = field(default_factory=list)
+
+
+def _bulk_one(
+    review: Review, *, action: str, reason: str, note: str, by: User, now: datetime, result: BulkResult
+) -> None:
+    """One review of a bulk decision, added to ``result`` once decided."""
+    if action == "approve":
+        was_published = review.status == ReviewStatus.PUBLISHED
+        _decided, unemailed = _approve(review=review, by=by, now=now)
+        if was_published:
+            result.kept.append(review.pk)
+    else:
+        _decided, unemailed = _reject(review=review, reason=reason, note=note, by=by, now=now)
+    result.done.append(review.pk)
+    if unemailed:
+        result.unemailed.append(review.pk)
 
 
 def moderation_bulk(
@@ -522,17 +556,9 @@ def moderation_bulk(
             result.skipped.append((pk, _("This review no longer exists.")))
             continue
         try:
-            if action == "approve":
-                was_published = review.status == ReviewStatus.PUBLISHED
-                moderation_approve(review=review, by=by, now=now)
-                if was_published:
-                    result.kept.append(pk)
-            else:
-                moderation_reject(review=review, reason=reason, note=note, by=by, now=now)
+            _bulk_one(review, action=action, reason=reason, note=note, by=by, now=now, result=result)
         except DomainError as error:
             result.skipped.append((pk, error.message))
-        else:
-            result.done.append(pk)
     return result
 
 

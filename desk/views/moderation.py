@@ -58,6 +58,42 @@ def _queue_context(
     }
 
 
+def _unemailed_text(count: int) -> str:
+    """Said whenever an author owed an email of the decision has no address to email (an
+    erased customer, a closed account), so no message claims an email nobody was sent."""
+    text = ngettext(
+        "%(n)d author has no address on file (an erased customer, a closed account): nothing was emailed to them.",
+        "%(n)d authors have no address on file (erased customers, closed accounts): nothing was emailed to them.",
+        count,
+    )
+    return text % {"n": count}
+
+
+def _rejected_text(result: services.BulkResult) -> str:
+    """How many reviews were rejected, and how many authors were really emailed the
+    statement of reasons (an account, or an invited guest at their order's address)."""
+    rejected, emailed = len(result.done), len(result.done) - len(result.unemailed)
+    if emailed == rejected:
+        text = ngettext(
+            "%(n)d review rejected. Its author is emailed the statement of reasons.",
+            "%(n)d reviews rejected. Each author is emailed the statement of reasons.",
+            rejected,
+        )
+        return text % {"n": rejected}
+    parts = [ngettext("%(n)d review rejected.", "%(n)d reviews rejected.", rejected) % {"n": rejected}]
+    if emailed:
+        parts.append(
+            ngettext(
+                "%(n)d author is emailed the statement of reasons.",
+                "%(n)d authors are emailed the statement of reasons.",
+                emailed,
+            )
+            % {"n": emailed}
+        )
+    parts.append(_unemailed_text(rejected - emailed))
+    return " ".join(parts)
+
+
 @moderator_required
 @require_GET
 def moderation_queue(request: HttpRequest) -> HttpResponse:
@@ -86,15 +122,12 @@ def moderation_decide(request: HttpRequest) -> HttpResponse:
         return render_desk(request, "desk/moderation.html", _queue_context(request, form), status=error.http_status)
     approved = len(result.done) - len(result.kept)
     if data["action"] == "reject" and result.done:
-        text = ngettext(
-            "%(n)d review rejected. Its author is emailed the statement of reasons.",
-            "%(n)d reviews rejected. Each author is emailed the statement of reasons.",
-            len(result.done),
-        )
-        messages.success(request, text % {"n": len(result.done)})
+        messages.success(request, _rejected_text(result))
     if data["action"] == "approve" and approved:
-        text = ngettext("%(n)d review approved.", "%(n)d reviews approved.", approved)
-        messages.success(request, text % {"n": approved})
+        text = ngettext("%(n)d review approved.", "%(n)d reviews approved.", approved) % {"n": approved}
+        if result.unemailed:  # only a published review's author is owed an email
+            text = f"{text} {_unemailed_text(len(result.unemailed))}"
+        messages.success(request, text)
     if result.kept:
         text = ngettext(
             "%(n)d reported review kept published; its reports are closed.",
@@ -143,7 +176,10 @@ def moderation_burst_decide(request: HttpRequest, product_id: int) -> HttpRespon
             text = ngettext("%(n)d held review released.", "%(n)d held reviews released.", len(result.done))
         else:
             text = ngettext("%(n)d held review rejected.", "%(n)d held reviews rejected.", len(result.done))
-        messages.success(request, text % {"n": len(result.done)})
+        text = text % {"n": len(result.done)}
+        if result.unemailed:
+            text = f"{text} {_unemailed_text(len(result.unemailed))}"
+        messages.success(request, text)
     for pk, why in result.skipped:
         messages.error(request, _("Review %(id)s was not changed: %(why)s") % {"id": pk, "why": why})
     return redirect(reverse("desk:moderation"))
