@@ -32,7 +32,8 @@
     image.alt = thumb ? thumb.alt : "";
     caption.textContent = link.dataset.caption || "";
     position.textContent = positionTemplate.replace("%(n)s", String(index + 1)).replace("%(count)s", String(group.length));
-    previous.hidden = next.hidden = group.length < 2;
+    // One photo: nothing to go to, and "1 of 1" says nothing either.
+    previous.hidden = next.hidden = position.hidden = group.length < 2;
     // Customers' photos can be reported (reviews.views.review_report); the product's own cannot.
     report.hidden = !link.dataset.reportUrl;
     report.href = link.dataset.reportUrl || "";
@@ -61,6 +62,7 @@
   next.addEventListener("click", function () { show(index + 1); });
   close.addEventListener("click", function () { dialog.close(); });
   dialog.addEventListener("keydown", function (event) {
+    if (group.length < 2) { return; }
     if (event.key === "ArrowLeft") { show(index - 1); event.preventDefault(); }
     if (event.key === "ArrowRight") { show(index + 1); event.preventDefault(); }
   });

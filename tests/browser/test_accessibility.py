@@ -11,15 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.roles import CUSTOMER_CARE, MODERATOR, QUALITY_DIRECTOR
-from products.models import Product
+from products.models import Product, ProductImage
 from reviews.models import Review, ReviewReport, ReviewStatus
+from reviews.search import SEARCH_MAX_LENGTH
 from tests.browser.conftest import screenshot, sign_in
+from tests.integration.desk.factories import DESK_SETTINGS, add_review, flagged_story
 from tests.integration.site.factories import PASSWORD, category_create, product_create, review_create, user_create
+from tests.photo_files import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -129,13 +133,38 @@ def _nav_links(page: Any, selector: str) -> list[str]:
     return list(page.locator(selector).evaluate_all("links => links.map(a => a.href)"))
 
 
-def test_no_page_scrolls_sideways_at_320_px(make_context: Any, live_server: Any, world: World) -> None:
+def _pictures_and_a_notice(world: World) -> str:
+    """Two pictures for the tent (the first shown 320 px wide by its attributes), a product
+    with an open withdrawal notice; the notice's address."""
+    for position in range(2):
+        ProductImage.objects.create(
+            product=world.tent,
+            image=SimpleUploadedFile(f"{position}.png", image_bytes("PNG", (640, 480), (30, 120, 60))),
+            alt_text=f"Tent picture {position + 1}",
+            position=position,
+        )
+    story = flagged_story(managers=[world.staff], sku="BAG-320", name="Sleeping bag")
+    for _ in range(3):  # a trend since flagging: "▲ +0.45 since flagging (1.92)"
+        add_review(story.product, rating=5, days_ago=0)
+    return f"/desk/notices/{story.notice.pk}/"
+
+
+def test_no_page_scrolls_sideways_at_320_px(
+    make_context: Any, live_server: Any, world: World, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    for name, value in DESK_SETTINGS.items():
+        setattr(settings, name, value)
+    notice_path = _pictures_and_a_notice(world)
     page = make_context(viewport={"width": 320, "height": 640}).new_page()
     base = live_server.url
+    long_word = "W" * SEARCH_MAX_LENGTH
     public = [
         "/",
         "/products/",
         "/products/TENT-2/",
+        f"/products/TENT-2/?q={long_word}",
+        f"/products/TENT-2/?q={long_word}&stars=5",
         "/about/reviews/",
         "/accounts/login/",
         "/accounts/signup/",
@@ -157,12 +186,29 @@ def test_no_page_scrolls_sideways_at_320_px(make_context: Any, live_server: Any,
     page.goto(f"{base}/desk/moderation/")
     screenshot(page, "a11y-moderation-queue-320px", full_page=False)
     desk_pages = {f"{base}/desk/moderation/", f"{base}/desk/products/TENT-2/reviews/", f"{base}/reviews/mine/"}
+    desk_pages |= {base + notice_path, f"{base}/desk/products/TENT-2/reviews/?phrase={long_word}"}
     desk_pages |= set(_nav_links(page, ".desk-nav a"))
     for url in sorted(desk_pages):
         page.goto(url)
         if (overflow := _no_sideways_scroll(page)) > 0:
             wide[url] = overflow
     assert len(desk_pages) >= 6, desk_pages  # the desk's own menu was found
+    # In French too: longer words, the trend's "depuis le signalement".
+    world.staff.language = "fr"
+    world.staff.save(update_fields=["language"])
+    for path in (notice_path, "/desk/notices/", f"/products/TENT-2/?q={long_word}"):
+        page.goto(base + path)
+        if (overflow := _no_sideways_scroll(page)) > 0:
+            wide["fr " + path] = overflow
+    page.goto(f"{base}/products/TENT-2/?q={long_word}")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    screenshot(page, "a11y-product-long-search-320px")
+    page.goto(base + notice_path)
+    trend = page.locator("dd .trend")
+    trend.scroll_into_view_if_needed()
+    # The summary's trend fits the screen (it was one unbreakable line).
+    assert trend.evaluate("t => t.getBoundingClientRect().right <= document.documentElement.clientWidth")
+    screenshot(page, "a11y-notice-320px", full_page=False)
     assert wide == {}, f"pages wider than 320 px (by so many px): {wide}"
 
 
