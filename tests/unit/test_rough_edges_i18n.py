@@ -63,3 +63,25 @@ def test_no_template_writes_a_colon_after_a_label_outside_a_translated_string() 
 @pytest.mark.parametrize(("name", "shown"), [("Marc L.", "Marc L"), ("Alex", "Alex"), ("", "")])
 def test_a_name_ending_a_sentence_loses_its_own_full_stop(name: str, shown: str) -> None:
     assert name_ending_sentence(name) == shown
+
+
+COUNTED_BLOCK = re.compile(r"{% blocktranslate [^%]*count counter=[^%]*%}(.*?){% endblocktranslate %}", re.S)
+# Counts that stay small (days left before a withdrawal, 1 to 5 stars); emails are written apart.
+SMALL_COUNTS = {"desk/_days_left.html"}
+STARS_BODY = "{{ counter }} star{% plural %}{{ counter }} stars"
+
+
+def test_every_count_in_a_page_is_written_grouped_in_the_active_language() -> None:
+    """``{{ counter }}`` writes "1000" in every language; pages write ``{{ n }}`` given as
+    ``with n=value|number`` ("1 000" in French, "1,000" in English)."""
+    found = []
+    for path in _templates():
+        relative = path.relative_to(ROOT).as_posix()
+        if "/emails/" in relative or any(relative.endswith(small) for small in SMALL_COUNTS):
+            continue
+        found += [
+            relative
+            for body in COUNTED_BLOCK.findall(path.read_text())
+            if "{{ counter }}" in body and body != STARS_BODY
+        ]
+    assert found == []
