@@ -17,7 +17,7 @@ from products.models import Product
 from tests.browser.conftest import screenshot
 from tests.integration.site.factories import product_create, reviews_bulk_create
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NNBSP = "\u202f"
 
