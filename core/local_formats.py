@@ -15,6 +15,7 @@ structured data) never pass through here: they are written with ``str()`` or und
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -76,12 +77,20 @@ def number_text(value: Any, decimals: int | None = None) -> str:
     return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
-def numbers_grouped(params: Mapping[str, Any]) -> dict[str, Any]:
-    """``params`` of a message with each whole number written by :func:`number_text`
-    ("5 000" in French, "5,000" in English): for messages whose placeholders are ``%(max)s``,
-    never ``%(max)d`` (which writes "5000" in every language)."""
+# A placeholder that formats the number itself (``%(max)d``): it needs the number, not a text.
+_NUMBER_PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[dif]")
+
+
+def numbers_grouped(params: Mapping[str, Any], *, message: Any) -> dict[str, Any]:
+    """``params`` of ``message`` with each whole number written by :func:`number_text`
+    ("5 000" in French, "5,000" in English), for its ``%(max)s`` placeholders; a number its
+    ``%(max)d`` formats itself stays a number (a message written that way, Django's own
+    among them, reads "5000" in every language, but never fails)."""
+    formatted_by_message = set(_NUMBER_PLACEHOLDER.findall(str(message)))
     return {
-        name: number_text(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        name: number_text(value)
+        if isinstance(value, int) and not isinstance(value, bool) and name not in formatted_by_message
+        else value
         for name, value in params.items()
     }
 

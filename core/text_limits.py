@@ -27,5 +27,5 @@ class GroupedNumbersCharField(forms.CharField):
         except ValidationError as failure:
             for error in failure.error_list:
                 if error.params:
-                    error.params = numbers_grouped(error.params)
+                    error.params = numbers_grouped(error.params, message=error.message)
             raise

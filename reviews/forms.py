@@ -41,7 +41,8 @@ COUNTER_TEMPLATE = _("%(count)s of %(max)s characters")
 def _interpolate(message: Any, params: dict[str, Any]) -> str:
     # A callable value is read when the page renders (a setting tests and deployments change).
     values = {name: value() if callable(value) else value for name, value in params.items()}
-    return str(message) % numbers_grouped(values)
+    text = str(message)
+    return text % numbers_grouped(values, message=text)
 
 
 # `_("...") % {...}` would translate once, at import; this translates when the page renders.

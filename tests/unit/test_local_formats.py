@@ -11,7 +11,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
-from core.local_formats import average_text, date_text, number_text, percent_text, threshold_text
+from core.local_formats import average_text, date_text, number_text, numbers_grouped, percent_text, threshold_text
 
 NNBSP = "\u202f"
 
@@ -106,3 +106,30 @@ def test_chart_days_are_written_with_the_language_s_own_month_abbreviations(lang
     days += [datetime.date(2026, 7, 4), datetime.date(2026, 12, 7)]
     with translation.override(language):
         assert [date_text(day, "CHART_DAY_FORMAT") for day in days] == labels
+
+
+def test_numbers_in_a_message_are_grouped_where_the_message_takes_text() -> None:
+    message = "At most %(max)s characters (%(id)d): %(title)s"
+    with translation.override("fr"):
+        grouped = numbers_grouped({"max": 5000, "id": 1234, "title": "x", "flag": True}, message=message)
+        assert grouped == {"max": "5\u202f000", "id": 1234, "title": "x", "flag": True}
+        assert message % grouped == "At most 5\u202f000 characters (1234): x"
+
+
+def test_a_message_formatting_its_own_number_never_fails() -> None:
+    # Django's own length messages, and older ones of ours, say %(limit_value)d.
+    message = "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d)."
+    grouped = numbers_grouped({"limit_value": 5000, "show_value": 5001}, message=message)
+    assert message % grouped == "Ensure this value has at most 5000 characters (it has 5001)."
+
+
+def test_every_lazy_help_text_renders_in_each_language() -> None:
+    from care.views import EFFORT_MESSAGE, ReplyForm, _effort_choices
+    from reviews.forms import ReviewForm
+
+    for language in ("en", "fr"):
+        with translation.override(language):
+            assert "%" not in str(EFFORT_MESSAGE)
+            assert all("%" not in str(label) for _, label in _effort_choices())
+            for form in (ReplyForm(closing=False), ReplyForm(closing=True), ReviewForm()):
+                assert all("%(" not in str(field.help_text) for field in form.fields.values())
