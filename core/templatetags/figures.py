@@ -16,6 +16,7 @@ French wherever a date is written. Each filter calls ``core.local_formats``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -59,6 +60,15 @@ def rating(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return number_text(value)
     return average_text(value)
+
+
+@register.filter
+def half_stars(value: Any) -> int:
+    """How many half stars a rating fills, 0 to 10, rounded DOWN: stars never show more than
+    the average (2.98 fills five halves, not six: three full stars would read as 3.0 beside
+    "rated below 3.0"); a review's whole stars fill exactly."""
+    halves = int(Decimal(str(value)) * 2)  # int() truncates: down, for ratings (never negative)
+    return max(0, min(10, halves))
 
 
 @register.filter

@@ -133,3 +133,12 @@ def test_every_lazy_help_text_renders_in_each_language() -> None:
             assert all("%" not in str(label) for _, label in _effort_choices())
             for form in (ReplyForm(closing=False), ReplyForm(closing=True), ReviewForm()):
                 assert all("%(" not in str(field.help_text) for field in form.fields.values())
+
+
+@pytest.mark.parametrize(
+    ("average", "halves"),
+    [(Decimal("2.98"), 5), (Decimal("2.9999"), 5), (3, 6), (Decimal("3.24"), 6), (Decimal("3.5"), 7), (5, 10), (0, 0)],
+)
+def test_stars_fill_never_shows_more_than_the_average(average: Decimal | int, halves: int) -> None:
+    html = engines["django"].from_string('{% include "partials/stars.html" with average=a %}').render({"a": average})
+    assert f"stars-w{halves}\"" in html
