@@ -36,7 +36,7 @@ def _forms() -> list[type[forms.BaseForm]]:
 def test_every_field_of_every_form_has_a_translatable_label(form: type[forms.BaseForm]) -> None:
     untranslated = [
         name
-        for name, field in form.base_fields.items()
+        for name, field in form.base_fields.items()  # type: ignore[attr-defined]  # set by the form's metaclass
         if not isinstance(field.widget, forms.HiddenInput) and not isinstance(field.label, Promise)
     ]
     assert untranslated == []
