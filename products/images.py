@@ -82,6 +82,12 @@ def product_image_cleaned(stream: IO[bytes]) -> CleanImage:
 _SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
+def image_size(stream: IO[bytes]) -> tuple[int, int]:
+    """A stored image's width and height, from its header (no decoding)."""
+    with Image.open(stream) as image:
+        return image.size
+
+
 def image_content_type(head: bytes) -> str | None:
     """The content type of an image from its first 12 bytes: JPEG, PNG or WebP, else None."""
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":

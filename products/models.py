@@ -15,7 +15,7 @@ from modeltranslation.manager import MultilingualManager
 
 from core.skus import SKU_MAX_LENGTH, is_valid_sku
 from gate.policy import GateState, average_of
-from products.images import product_image_check, product_image_cleaned
+from products.images import image_size, product_image_check, product_image_cleaned
 
 STARS = (1, 2, 3, 4, 5)
 
@@ -245,10 +245,10 @@ class ProductImage(models.Model):
     """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(
-        _("image"), upload_to="products/%Y/%m/", width_field="width", height_field="height", max_length=200
-    )
-    # Filled by Django from the file's header; null when it cannot read them (some WebP files).
+    # No width_field/height_field: Django would read the stored file on every load of a row
+    # whose size is unknown (storage round trips on every page, S3 included). save() sets them.
+    image = models.ImageField(_("image"), upload_to="products/%Y/%m/", max_length=200)
+    # Set by save() from the cleaned picture, or read once from a file stored before it.
     width = models.PositiveIntegerField(editable=False, null=True, blank=True)
     height = models.PositiveIntegerField(editable=False, null=True, blank=True)
     alt_text = models.CharField(
@@ -278,6 +278,10 @@ class ProductImage(models.Model):
             stem = PurePath(self.image.name or "image").stem[:80] or "image"
             self.image.save(f"{stem}.webp", ContentFile(cleaned.content), save=False)
             self.width, self.height = cleaned.width, cleaned.height
+        elif self.image and self.width is None:
+            # Stored through FieldFile.save() (the demo's pictures) or before the cleaning.
+            with self.image.open("rb") as stored:
+                self.width, self.height = image_size(stored)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

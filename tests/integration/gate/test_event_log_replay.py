@@ -15,16 +15,18 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
 
+from core.gate_figures import average_shown
 from gate.log_replay import INITIAL, LoggedEvent, ReplayedState, ReplayError, gate_state_replay
 from gate.models import GateEvent
 from gate.policy import EventKind, GatePolicy, GateState
@@ -83,11 +85,15 @@ class Recount:
         average = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
             Decimal("0.0001"), rounding=ROUND_HALF_EVEN
         )
-        return cls(len(ratings), average)
+        return cls(len(ratings), average, exact)
+
+    exact: Fraction | None = None
 
     def one_decimal(self) -> str:
-        assert self.average is not None
-        return str(self.average.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        """As pages show it: one decimal, or two where one would cross the gate's threshold
+        (core.gate_figures, tested on its own in tests/unit/test_gate_figures.py)."""
+        assert self.exact is not None
+        return str(average_shown(self.exact, threshold=Fraction(str(settings.GATE_THRESHOLD))))
 
 
 def recount(product: Product) -> tuple[Recount, Recount, dict[int, int]]:

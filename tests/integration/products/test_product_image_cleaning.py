@@ -91,3 +91,18 @@ def test_an_image_stored_before_the_cleaning_is_served_with_the_type_it_holds(cl
     served = _served(client, image)
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_picture_stored_by_its_file_gets_its_size_and_loading_it_reads_no_file(media_root: Path) -> None:
+    # The demo stores its pictures through FieldFile.save(), which the cleaning does not see.
+    product = product_create(sku="TENT-9")
+    image = ProductImage(product=product, alt_text="Tent", position=0)
+    image.image.save("tent.webp", ContentFile(image_bytes("WEBP", (64, 48))), save=True)
+    assert (image.width, image.height) == (64, 48)
+    # Loading rows never opens their files (a page of products would make a storage round
+    # trip per picture): with the file gone, the product and its pictures still load.
+    default_storage.delete(image.image.name)
+    loaded = Product.objects.prefetch_related("images").get(pk=product.pk)
+    assert [(picture.width, picture.height) for picture in loaded.images.all()] == [(64, 48)]
+    ProductImage.objects.filter(pk=image.pk).update(width=None, height=None)
+    assert ProductImage.objects.get(pk=image.pk).width is None  # no read on load, even unknown
