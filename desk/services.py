@@ -38,13 +38,8 @@ from products.access import user_can_manage_product, user_is_listed_manager
 from products.models import Product
 from products.translated import in_languages
 from reviews.models import HOLD_REASONS, REPORT_REASONS, BrandReply, Review, ReviewReport, ReviewStatus
-from reviews.services import (
-    brand_reply_post,
-    decision_note_cleaned,
-    review_publish,
-    review_reject,
-    review_report_handle,
-)
+from reviews.reactions import brand_reply_post, review_report_handle
+from reviews.services import decision_note_cleaned, review_publish, review_reject
 
 __all__ = [
     "BulkResult",
@@ -291,7 +286,7 @@ def _product_url(product: Product) -> str | None:
 
 
 def desk_reply_post(*, review: Review, by: User, body: str, now: datetime | None = None) -> BrandReply:
-    """The brand's public answer to a review (reviews.services.brand_reply_post checks who
+    """The brand's public answer to a review (reviews.reactions.brand_reply_post checks who
     may write it). The first answer is emailed to the review's author; a later correction
     is not (one email per review)."""
     now = now or timezone.now()

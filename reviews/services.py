@@ -1,4 +1,7 @@
-"""Everything that writes a review, a vote, a report or a brand reply.
+"""Everything that writes a review: submitting, publishing, moderating, editing.
+
+Votes, reports and brand replies (what others do with a published review) are in
+``reviews.reactions``.
 
 Each service validates first (so the user reads a clear message), then writes inside one
 transaction, keeping the product's derived figures in step with F() expressions; the
@@ -14,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,7 @@ from core.errors import Conflict, NotAllowed, ValidationFailed
 from core.local_formats import number_text
 from core.text_safety import validate_written_text
 from orders.invitation_use import purchase_verified
-from products.access import user_can_manage_product, user_is_listed_manager
+from products.access import user_is_listed_manager
 from products.models import Product
 from products.services import product_rating_apply
 from reviews.bursts import burst_reviews_to_hold
@@ -34,22 +36,16 @@ from reviews.events import ReviewChange, ReviewChanged, review_changed
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
     BODY_MIN_LENGTH,
-    BRAND_REPLY_MAX_LENGTH,
     DECISION_NOTE_MAX_LENGTH,
     LANGUAGE_CODES,
     RECOMMEND_MAX,
     RECOMMEND_MIN,
-    REPORT_COMMENT_MAX_LENGTH,
     REPORT_REASONS,
-    BrandReply,
     ReasonCode,
     Review,
-    ReviewPhoto,
-    ReviewReport,
     ReviewSource,
     ReviewStatus,
     ReviewStatusChange,
-    ReviewVote,
     WrittenLengths,
     written_lengths,
 )
@@ -408,7 +404,7 @@ def email_verified_reviews_release(event: EmailVerified) -> None:
     reviews_waiting_for_email_release(author=event.user, now=event.at)
 
 
-def _own_review_check(review: Review, by: User | None) -> None:
+def own_review_check(review: Review, by: User | None) -> None:
     """Nobody moderates their own review (publishes, rejects, removes it, or closes its reports)."""
     if by is not None and review.author_id is not None and review.author_id == by.pk:
         raise NotAllowed(_("You wrote this review, so another moderator must decide on it."), code="own_review")
@@ -418,7 +414,7 @@ def _own_review_check(review: Review, by: User | None) -> None:
 def review_publish(*, review: Review, by: User | None = None, now: datetime | None = None) -> Review:
     """A moderator's release (or the system's, ``by=None``): published without asking the
     burst rule again. A review waiting for its author's email is not theirs to release."""
-    _own_review_check(review, by)
+    own_review_check(review, by)
     if Review.objects.filter(
         pk=review.pk, status=ReviewStatus.PENDING, status_reason=ReasonCode.EMAIL_UNVERIFIED
     ).exists():
@@ -429,7 +425,8 @@ def review_publish(*, review: Review, by: User | None = None, now: datetime | No
     return _set_status(review, ReviewStatus.PUBLISHED, by=by, now=now)
 
 
-def _check_reason(reason: str, *, allowed: Sequence[ReasonCode]) -> None:
+def reason_check(reason: str, *, allowed: Sequence[ReasonCode]) -> None:
+    """A reason code from the list the action allows (reports and moderation decisions differ)."""
     if reason not in {c.value for c in allowed}:
         raise ValidationFailed(
             _("Choose a reason from the list."), fields={"reason": _("Choose a reason from the list.")}
@@ -462,16 +459,16 @@ def review_reject(
 ) -> Review:
     """Reject a review with a published reason code and, for "other", the moderator's note
     (kept in its history and sent to its author in the statement of reasons)."""
-    _check_reason(reason, allowed=REPORT_REASONS)
+    reason_check(reason, allowed=REPORT_REASONS)
     note = decision_note_cleaned(reason, note)
-    _own_review_check(review, by)
+    own_review_check(review, by)
     return _set_status(review, ReviewStatus.REJECTED, reason=reason, note=note, by=by, now=now)
 
 
 @transaction.atomic
 def review_remove(*, review: Review, reason: str, by: User | None, now: datetime | None = None) -> Review:
-    _check_reason(reason, allowed=list(ReasonCode))
-    _own_review_check(review, by)
+    reason_check(reason, allowed=list(ReasonCode))
+    own_review_check(review, by)
     return _set_status(review, ReviewStatus.REMOVED, reason=reason, by=by, now=now)
 
 
@@ -527,111 +524,3 @@ def review_edit(
     elif locked.status == ReviewStatus.PUBLISHED:
         _announce(ReviewChange.EDITED, locked, at=now or timezone.now(), previous_rating=previous_rating)
     return locked
-
-
-@transaction.atomic
-def review_vote(*, review: Review, voter: User, helpful: bool) -> ReviewVote:
-    """One vote per voter, changeable; never on one's own review or an unpublished one."""
-    if review.author_id is not None and review.author_id == voter.pk:
-        raise NotAllowed(_("You cannot vote on your own review."), code="own_review")
-    if review.status != ReviewStatus.PUBLISHED:
-        raise Conflict(_("Only published reviews can be voted on."), code="not_published")
-    vote = ReviewVote.objects.select_for_update().filter(review=review, voter=voter).first()
-    counters: dict[str, Any] = {}
-    if vote is None:
-        try:
-            with transaction.atomic():
-                vote = ReviewVote.objects.create(review=review, voter=voter, helpful=helpful)
-        except IntegrityError as exc:
-            raise Conflict(_("Your vote was already counted."), code="duplicate_vote") from exc
-        counters["helpful_yes" if helpful else "helpful_no"] = F("helpful_yes" if helpful else "helpful_no") + 1
-    elif vote.helpful != helpful:
-        old, new = ("helpful_yes", "helpful_no") if vote.helpful else ("helpful_no", "helpful_yes")
-        counters = {old: F(old) - 1, new: F(new) + 1}
-        vote.helpful = helpful
-        vote.save(update_fields=["helpful"])
-    if counters:
-        Review.objects.filter(pk=review.pk).update(**counters)
-    return vote
-
-
-@transaction.atomic
-def review_report(
-    *,
-    review: Review,
-    reporter: User,
-    reason: str,
-    comment: str = "",
-    photo: ReviewPhoto | None = None,
-    now: datetime | None = None,
-) -> ReviewReport:
-    """Sends a review to the moderation queue; it stays published until a moderator decides.
-    Nobody reports their own review (they can edit or delete it). ``photo``: the report is
-    about that photo of the review (the moderators see which)."""
-    if photo is not None and photo.review_id != review.pk:
-        raise ValidationFailed(_("This photo is not one of this review's."), fields={"photo": _("Not this review's.")})
-    if review.author_id is not None and review.author_id == reporter.pk:
-        raise NotAllowed(_("You cannot report your own review: edit or delete it instead."), code="own_review")
-    _check_reason(reason, allowed=REPORT_REASONS)
-    comment = comment.strip()
-    if reason == ReasonCode.OTHER and not comment:
-        raise ValidationFailed(
-            _("Tell us what is wrong with this review."), fields={"comment": _("Required when the reason is Other.")}
-        )
-    if len(comment) > REPORT_COMMENT_MAX_LENGTH:
-        raise ValidationFailed(
-            _("The comment is too long."),
-            fields={"comment": _("At most %(max)s characters.") % {"max": number_text(REPORT_COMMENT_MAX_LENGTH)}},
-        )
-    if ReviewReport.objects.filter(review=review, reporter=reporter, handled_at__isnull=True).exists():
-        raise Conflict(
-            _("You have already reported this review; a moderator will look at it."), code="duplicate_report"
-        )
-    try:
-        with transaction.atomic():
-            return ReviewReport.objects.create(
-                review=review,
-                reporter=reporter,
-                reason=reason,
-                comment=comment,
-                photo=photo,
-                created_at=now or timezone.now(),
-            )
-    except IntegrityError as exc:
-        raise Conflict(_("You have already reported this review."), code="duplicate_report") from exc
-
-
-@transaction.atomic
-def review_report_handle(*, report: ReviewReport, by: User | None, now: datetime | None = None) -> ReviewReport:
-    _own_review_check(report.review, by)
-    report.handled_at = now or timezone.now()
-    report.handled_by = by
-    report.save(update_fields=["handled_at", "handled_by"])
-    return report
-
-
-@transaction.atomic
-def brand_reply_post(*, review: Review, author: User, body: str, now: datetime | None = None) -> BrandReply:
-    """The brand's public answer: one per review, written (or revised) by a product's manager."""
-    if not user_can_manage_product(author, review.product):
-        raise NotAllowed(_("Only the product's managers can reply to its reviews."))
-    body = body.strip()
-    if not body:
-        raise ValidationFailed(_("Write the reply first."), fields={"body": _("Required.")})
-    if len(body) > BRAND_REPLY_MAX_LENGTH:
-        raise ValidationFailed(
-            _("The reply is too long."),
-            fields={"body": _("At most %(max)s characters.") % {"max": number_text(BRAND_REPLY_MAX_LENGTH)}},
-        )
-    if review.status != ReviewStatus.PUBLISHED:
-        raise Conflict(_("Only published reviews can be answered."), code="not_published")
-    now = now or timezone.now()
-    reply, created = BrandReply.objects.select_for_update().get_or_create(
-        review=review, defaults={"author": author, "body": body, "created_at": now, "updated_at": now}
-    )
-    if not created:
-        reply.author = author
-        reply.body = body
-        reply.updated_at = now
-        reply.save(update_fields=["author", "body", "updated_at"])
-    return reply

@@ -29,7 +29,7 @@ from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from products.models import Product
 from products.selectors import product_get_public
-from reviews import photos, services
+from reviews import photos, reactions, services
 from reviews.forms import ReportForm, ReviewForm, VoteForm, form_add_domain_error
 from reviews.models import (
     BODY_MIN_LENGTH,
@@ -275,7 +275,7 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
         return rate_limited_response(request, taken.refused)
     try:
         with taken.refunded_on(DomainError):
-            services.review_vote(review=review, voter=acting_user(request), helpful=helpful)
+            reactions.review_vote(review=review, voter=acting_user(request), helpful=helpful)
     except DomainError as exc:
         return _refused(request, exc, back_url=anchored)
     message = _("Thank you for your feedback.")
@@ -306,7 +306,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
                 return _rate_limited_form(request, "reviews/report_form.html", context, form, taken, kept)
             try:
                 with taken.refunded_on(DomainError):
-                    services.review_report(
+                    reactions.review_report(
                         review=review,
                         reporter=acting_user(request),
                         reason=form.cleaned_data["reason"],

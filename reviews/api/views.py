@@ -26,7 +26,7 @@ from core.errors import DomainError
 from core.json_parser import StrictJSONParser
 from core.ratelimit import rate_limit_action, rate_limit_api_refusal
 from products.models import Product
-from reviews import photos, services
+from reviews import photos, reactions, services
 from reviews.api.filters import ReviewFilter
 from reviews.api.photo_input import REVIEW_CREATE_REQUEST, review_body_and_photos
 from reviews.api.selectors import review_list_api, review_published_api
@@ -317,7 +317,7 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if taken.refused:
             raise rate_limit_api_refusal(taken)
         with taken.refunded_on(DomainError):
-            vote = services.review_vote(
+            vote = reactions.review_vote(
                 review=review, voter=acting_user(request), helpful=data.validated_data["helpful"]
             )
         counts = Review.objects.values("helpful_yes", "helpful_no").get(pk=review.pk)
@@ -342,7 +342,7 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if taken.refused:
             raise rate_limit_api_refusal(taken)
         with taken.refunded_on(DomainError):
-            report = services.review_report(
+            report = reactions.review_report(
                 review=review,
                 reporter=acting_user(request),
                 reason=data.validated_data["reason"],

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 from accounts.roles import SHOPPER
 from gate.services import improvement_log
 from reviews.models import ReasonCode, Review, ReviewReport, ReviewSource, ReviewStatus, ReviewVote
-from reviews.services import brand_reply_post, review_remove
+from reviews.reactions import brand_reply_post
+from reviews.services import review_remove
 from tests.api.conftest import ACTORS, error_of
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,8 @@ from orders.models import Order
 from orders.services import LineInput, OrderInput, order_receive
 from products.models import Category, Product
 from reviews.models import Review
-from reviews.services import brand_reply_post, review_submit
+from reviews.reactions import brand_reply_post
+from reviews.services import review_submit
 
 REVIEW_BODY = "Worn for a month of weekend hikes; the details are in the title."
 

@@ -14,14 +14,8 @@ from core.errors import NotAllowed
 from desk.selectors import moderation_pending, moderation_reported
 from desk.services import moderation_approve, moderation_bulk, moderation_reject
 from reviews.models import Review, ReviewReport, ReviewStatus
-from reviews.services import (
-    review_publish,
-    review_reject,
-    review_remove,
-    review_report,
-    review_report_handle,
-    review_submit,
-)
+from reviews.reactions import review_report, review_report_handle
+from reviews.services import review_publish, review_reject, review_remove, review_submit
 from tests.factories import REVIEW_TEXT, product_create, user_create
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from apikeys.services import api_key_create
 from core.errors import Conflict
 from products.models import Product
-from reviews import photos, services
+from reviews import photos, reactions, services
 from reviews.models import REPORT_REASONS, Review, ReviewPhoto
 from reviews.photo_rules import APPEAL_WINDOW_DAYS, MAX_JPEG_SCANS, jpeg_scan_count
 from reviews.tasks import review_photo_sizes_sweep_task
@@ -296,7 +296,7 @@ def test_an_author_deleting_their_review_keeps_a_reported_photo_with_its_report(
 ) -> None:
     review = submit(product, [upload(image_bytes(), "a.jpg"), upload(image_bytes("PNG"), "b.png")])
     reported, _unreported = review.photos.order_by("position")
-    report = services.review_report(review=review, reporter=user_create(), reason=REPORT_REASONS[0], photo=reported)
+    report = reactions.review_report(review=review, reporter=user_create(), reason=REPORT_REASONS[0], photo=reported)
     with django_capture_on_commit_callbacks(execute=True):
         services.review_delete_by_author(review=review, author=review.author)
     assert list(ReviewPhoto.objects.values_list("pk", flat=True)) == [reported.pk]

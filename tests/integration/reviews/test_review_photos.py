@@ -14,7 +14,7 @@ from PIL import Image
 
 from core.errors import Conflict, ValidationFailed
 from products.models import Product
-from reviews import photos, services
+from reviews import photos, reactions, services
 from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewStatus
 from tests.factories import product_create, user_create
 from tests.photo_files import GPS_IFD, MAKE, bomb_png, image_bytes, jpeg_with_gps, upload
@@ -258,7 +258,7 @@ def test_a_report_names_only_a_photo_of_its_review(product: Product) -> None:
     review, _photo = _ready_review(product)
     _other, other_photo = _ready_review(product)
     with pytest.raises(ValidationFailed):
-        services.review_report(review=review, reporter=user_create(), reason=ReasonCode.SPAM, photo=other_photo)
+        reactions.review_report(review=review, reporter=user_create(), reason=ReasonCode.SPAM, photo=other_photo)
 
 
 def test_a_phones_jpeg_with_a_second_picture_mpo_is_accepted(product: Product) -> None:

@@ -7,16 +7,14 @@ from django.utils import timezone
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from reviews.models import Review, ReviewStatus
 from reviews.ratings import product_ratings_recompute
+from reviews.reactions import brand_reply_post, review_report, review_vote
 from reviews.services import (
-    brand_reply_post,
     review_delete_by_author,
     review_edit,
     review_publish,
     review_reject,
     review_remove,
-    review_report,
     review_submit,
-    review_vote,
 )
 from tests.factories import REVIEW_TEXT, product_create, user_create
 
