@@ -237,7 +237,10 @@ else:
 UPLOAD_BODY_MAX_BYTES = env_int("UPLOAD_BODY_MAX_BYTES", REVIEW_PHOTO_REQUEST_MAX_BYTES)
 UPLOAD_BODY_PATHS = [
     r"^/products/[^/]+/review/$",
+    r"^/invitations/[^/]+/$",
+    r"^/reviews/[0-9]+/edit/$",
     r"^/api/v1/products/[^/]+/reviews/$",
+    r"^/api/v1/reviews/[^/]+/$",
     r"^/admin/products/product/",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

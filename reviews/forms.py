@@ -7,6 +7,7 @@ on the form with `form_add_domain_error`, so the shopper reads one list of probl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -32,7 +33,7 @@ from reviews.models import (
     written_lengths,
 )
 from reviews.photo_rules import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_REVIEW, photo_count_problem
-from reviews.photos import too_many_photos_message
+from reviews.photos import REMOVE_FIELD, too_many_kept_message, too_many_photos_message
 
 # Filled in by static/js/site.js as the shopper types.
 COUNTER_TEMPLATE = _("%(count)s of %(max)s characters")
@@ -164,11 +165,22 @@ class ReviewForm(forms.Form):
         ask_author_name: bool = False,
         lengths: WrittenLengths | None = None,
         accept_photos: bool = False,
+        photos_kept: Sequence[Any] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if accept_photos:  # a new review on the site (reviews.photos; docs/photos.md)
+        if accept_photos:  # the site's review forms: new, invited, edited (reviews.photos; docs/photos.md)
             self.fields["photos"] = _photos_field()
+        self.current_photos = list(photos_kept)
+        if self.current_photos:  # editing a review that has photos: the author may remove some
+            self.fields[REMOVE_FIELD] = forms.TypedMultipleChoiceField(
+                label=_("Remove photos"),
+                choices=[(photo.pk, str(photo.pk)) for photo in self.current_photos],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": _("Choose among this review's photos.")},
+            )
         if lengths is not None and lengths != written_lengths():
             self.fields["title"] = _title_field(lengths.title_max)
             self.fields["body"] = _body_field(lengths.body_max)
@@ -180,8 +192,32 @@ class ReviewForm(forms.Form):
                 help_text=_("A first name or a nickname: do not give your full name or any contact details."),
             )
 
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.current_photos and "photos" in self.fields and not self.has_error("photos"):
+            kept = len(self.current_photos) - len(set(self.photos_removed()))
+            if photo_count_problem(kept + len(self.photo_uploads())) is not None:
+                self.add_error("photos", too_many_kept_message(kept=kept))
+        return cleaned
+
+    def ask_photos_again(self, files: Any) -> None:
+        """A refused form that had files: a browser cannot refill a file input, so say so beside it."""
+        if "photos" in self.fields and files:
+            self.add_error("photos", _("Choose your photos again: for your safety, browsers do not keep them."))
+
     def photo_uploads(self) -> list[Any]:
         return list(self.cleaned_data.get("photos") or [])
+
+    def photos_removed(self) -> list[int]:
+        """The ids of the photos the author chose to remove (an edit)."""
+        return list(self.cleaned_data.get(REMOVE_FIELD) or [])
+
+    def photo_choices(self) -> list[tuple[Any, Any]]:
+        """Each current photo with its checkbox, for the edit form's template."""
+        if REMOVE_FIELD not in self.fields:
+            return []
+        boxes = {str(box.data["value"]): box for box in self[REMOVE_FIELD]}
+        return [(photo, boxes[str(photo.pk)]) for photo in self.current_photos]
 
     def review_fields(self) -> dict[str, Any]:
         """The cleaned values, named as reviews.services expects them."""

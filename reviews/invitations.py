@@ -43,9 +43,10 @@ from core.ratelimit import (
 from core.url_converters import sku_reverse
 from orders.invitation_use import unsubscribe, unsubscribe_customer
 from orders.links import LinkProblem, LinkRefused
-from reviews import services
+from reviews import photos
 from reviews.forms import ReviewForm, form_add_domain_error
 from reviews.models import BODY_MIN_LENGTH, LANGUAGE_CODES, ReasonCode, Review, ReviewStatus, written_lengths
+from reviews.tasks import review_photo_sizes_queue
 from reviews.verified import LINK_PROBLEM_STATUS, InvitationRefused, Invited, invitation_open
 
 INVITATION_FORM = "reviews/invitation_review.html"
@@ -138,9 +139,14 @@ def _submit(request: HttpRequest, token: str, invited: Invited, form: ReviewForm
         kept = _("Your review is kept below: send it again then.")
         context = _form_context(invited, form, rate_limited=f"{taken.message()} {kept}")
         return rate_limited_form(request, INVITATION_FORM, context, taken.refused)
+    uploads = form.photo_uploads()
+    # As on the site's own form: an attempt with photos keeps its count even when refused.
+    refunded_on = () if photos.photos_count_against_limit(uploads) else (DomainError,)
     try:
-        with taken.refunded_on(DomainError):
-            review = services.review_submit(
+        with taken.refunded_on(*refunded_on):
+            review = photos.review_submit_with_photos(
+                uploads=uploads,
+                queue_sizes=review_photo_sizes_queue,
                 product=invited.line.product,
                 author=signed_in(request),
                 invitation_token=token,
@@ -153,6 +159,7 @@ def _submit(request: HttpRequest, token: str, invited: Invited, form: ReviewForm
         return render(request, "reviews/invitation_duplicate.html", context, status=exc.http_status)
     except DomainError as exc:
         form_add_domain_error(form, exc)
+        form.ask_photos_again(request.FILES)
         return render(request, INVITATION_FORM, _form_context(invited, form), status=exc.http_status)
     context = {"product": invited.line.product, "review": review, "status_message": _status_message(review)}
     return render(request, "reviews/invitation_thanks.html", context)
@@ -168,14 +175,15 @@ def invitation_review(request: HttpRequest, token: str) -> HttpResponse:
     _use_customer_language(request, invited.line.language)
     ask_name = invited.author is None
     if request.method == "POST":
-        form = ReviewForm(request.POST, ask_author_name=ask_name)
+        form = ReviewForm(request.POST, request.FILES, ask_author_name=ask_name, accept_photos=True)
         if form.is_valid():
             return _submit(request, token, invited, form)
+        form.ask_photos_again(request.FILES)
         return render(request, INVITATION_FORM, _form_context(invited, form), status=400)
     initial = {"language": translation.get_language() or invited.line.language}
     if ask_name:
         initial["author_name"] = invited.guest_name
-    form = ReviewForm(initial=initial, ask_author_name=ask_name)
+    form = ReviewForm(initial=initial, ask_author_name=ask_name, accept_photos=True)
     return render(request, INVITATION_FORM, _form_context(invited, form))
 
 

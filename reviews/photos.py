@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from core.errors import ValidationFailed
+from core.errors import Conflict, NotAllowed, ValidationFailed
 from reviews import services
 from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewStatus, ReviewStatusChange
 from reviews.photo_rules import (
@@ -61,6 +61,7 @@ logger = logging.getLogger(__name__)
 Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
 WEBP_QUALITY = 82
 FIELD = "photos"
+REMOVE_FIELD = "remove_photos"
 
 
 class Upload(Protocol):
@@ -238,12 +239,13 @@ def _folder_token(photo: ReviewPhoto) -> str:
 
 
 def review_photos_store(
-    *, review: Review, photos: Sequence[PreparedPhoto], now: datetime, written: list[str]
+    *, review: Review, photos: Sequence[PreparedPhoto], now: datetime, written: list[str], first_position: int = 0
 ) -> list[ReviewPhoto]:
     """The photos' FULL files and rows, in the caller's transaction; each name written is
-    appended to ``written`` at once, so a caller can delete them if the transaction fails."""
+    appended to ``written`` at once, so a caller can delete them if the transaction fails.
+    ``first_position``: after the photos a review keeps (an edit)."""
     stored = []
-    for position, photo in enumerate(photos):
+    for position, photo in enumerate(photos, start=first_position):
         token = secrets.token_urlsafe(12)
         name = default_storage.save(_photo_name(review, token, PhotoSize.FULL), ContentFile(photo.content))
         written.append(name)
@@ -306,6 +308,108 @@ def review_submit_with_photos(
         _delete_files(written)
         raise
     return review
+
+
+# --- Editing a review's photos ---------------------------------------------------------
+
+
+def too_many_kept_message(*, kept: int) -> str:
+    """An edit that would leave a review more than MAX_PHOTOS_PER_REVIEW photos."""
+    room = max(0, MAX_PHOTOS_PER_REVIEW - kept)
+    return _(
+        "A review has at most %(max)d photos: it keeps %(kept)d, so add at most %(room)d, or remove some first."
+    ) % {
+        "max": MAX_PHOTOS_PER_REVIEW,
+        "kept": kept,
+        "room": room,
+    }
+
+
+def _edit_photos_check(*, current: Sequence[int], remove_ids: Sequence[int], adding: int) -> list[int]:
+    """The ids the review keeps, or the refusal: a removal naming a photo that is not this
+    review's (another's, gone meanwhile), or more photos than a review may have."""
+    strangers = sorted(set(remove_ids) - set(current))
+    if strangers:
+        message = ngettext(
+            "Photo %(ids)s is not one of this review's photos.",
+            "Photos %(ids)s are not this review's photos.",
+            len(strangers),
+        ) % {"ids": ", ".join(str(pk) for pk in strangers)}
+        raise ValidationFailed(message, fields={REMOVE_FIELD: [message]})
+    kept = [pk for pk in current if pk not in set(remove_ids)]
+    if photo_count_problem(len(kept) + adding) is not None:
+        message = too_many_kept_message(kept=len(kept))
+        raise PhotosRefused(message, fields={FIELD: [message]})
+    return kept
+
+
+def _photo_ids(review_id: int) -> list[int]:
+    return list(ReviewPhoto.objects.filter(review_id=review_id).order_by("position", "pk").values_list("pk", flat=True))
+
+
+def _kept_photos_compact(kept: Sequence[int]) -> None:
+    """The kept photos renumbered 0, 1, 2... in their order. Each moves down or stays, taken
+    in ascending order, so it never lands on a position another still holds (the database's
+    one-photo-per-position constraint is checked row by row)."""
+    for position, pk in enumerate(kept):
+        ReviewPhoto.objects.filter(pk=pk).exclude(position=position).update(position=position)
+
+
+def review_edit_with_photos(
+    *,
+    review: Review,
+    author: Any,
+    uploads: Sequence[Upload],
+    remove_ids: Sequence[int],
+    queue_sizes: Callable[[int], Any],
+    now: datetime | None = None,
+    **fields: Any,
+) -> Review:
+    """An author's edit (reviews.services.review_edit, same fields; a field left out is
+    UNCHANGED) that may also remove some of the review's photos and add new ones.
+
+    1. before anything is written or decoded: the author, the removals (this review's photos
+       only), the count (kept + new at most MAX_PHOTOS_PER_REVIEW), every new file's header;
+       then the new photos decoded and re-encoded, stopping at the first refusal;
+    2. in one transaction, the review locked: the removals and the count checked again (an
+       edit saved meanwhile); the text edit through services.review_edit whenever the edit
+       changes the text or adds photos, so its moderation rule applies (with pre-moderation,
+       or a rejected review, it waits for a moderator); the removed rows deleted (their files
+       go once the deletion commits: _photo_files_delete_on_commit); the kept renumbered; the
+       new FULL files written after them. A removal alone changes what is shown by taking
+       away only, so it needs no moderation. Any refusal: the new files already written go;
+    3. once committed, ``queue_sizes(photo_id)`` for each new photo (the sizes task).
+    """
+    now = now or timezone.now()
+    if author is None or review.author_id != author.pk:
+        raise NotAllowed(_("Only the author can edit this review."))
+    remove_ids = list(dict.fromkeys(remove_ids))
+    _edit_photos_check(current=_photo_ids(review.pk), remove_ids=remove_ids, adding=len(uploads))
+    photos_check(uploads)
+    prepared = photos_prepare(uploads)
+    text_edit = {name: fields.get(name, services.UNCHANGED) for name in ("rating", "title", "body", "language")}
+    changes_text = any(value is not services.UNCHANGED for value in text_edit.values()) or "recommend" in fields
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Review.objects.select_for_update().get(pk=review.pk)
+            kept = _edit_photos_check(current=_photo_ids(locked.pk), remove_ids=remove_ids, adding=len(prepared))
+            if changes_text or prepared:
+                extra = {"recommend": fields["recommend"]} if "recommend" in fields else {}
+                locked = services.review_edit(review=locked, author=author, now=now, **text_edit, **extra)
+            elif locked.status == ReviewStatus.REMOVED:
+                raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
+            for photo in ReviewPhoto.objects.filter(review_id=locked.pk, pk__in=remove_ids):
+                photo.delete()  # its files on commit (post_delete receiver)
+            _kept_photos_compact(kept)
+            stored = review_photos_store(
+                review=locked, photos=prepared, now=now, written=written, first_position=len(kept)
+            )
+            _queue_sizes_on_commit([photo.pk for photo in stored], queue_sizes)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return locked
 
 
 def photos_count_against_limit(uploads: Sequence[Upload]) -> bool:
@@ -401,4 +505,3 @@ def review_photo_signals_connect() -> None:
     post_save.connect(
         _author_deleted_photos_delete, sender=ReviewStatusChange, dispatch_uid="review_photos_author_deleted"
     )
-

@@ -186,9 +186,7 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
                 messages.success(request, _status_message(review))
                 return redirect(_product_url(product, "your-review"))
         status = max(status, 400)  # the form again: input to correct, or the refusal's own status
-        if "photos" in form.fields and request.FILES:
-            # A browser cannot refill a file input: say so beside it.
-            form.add_error("photos", _("Choose your photos again: for your safety, browsers do not keep them."))
+        form.ask_photos_again(request.FILES)
     else:
         form = ReviewForm(initial={"language": get_language() or settings.LANGUAGE_CODE}, accept_photos=True)
     return render(request, "reviews/review_form.html", _review_form_context(product, form), status=status)
@@ -196,22 +194,35 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
 
 @login_required
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author's edit: the text, and the photos (remove chosen ones, add new ones, at most
+    5 in all; reviews.photos.review_edit_with_photos applies the text edit's moderation rule)."""
     try:
         review = review_get_for_author(pk=pk, author=acting_user(request))
     except Review.DoesNotExist as exc:
         raise Http404 from exc
     product = review.product
+    form_options = {"lengths": written_lengths(review), "accept_photos": True, "photos_kept": list(review.photos.all())}
     status = 200
     if request.method == "POST":
-        form = ReviewForm(request.POST, lengths=written_lengths(review))
+        form = ReviewForm(request.POST, request.FILES, **form_options)
         if form.is_valid():
             taken = rate_limit_action(request, "review_post")
             if taken.refused:
                 context = _review_form_context(product, form, review=review)
                 return _rate_limited_form(request, REVIEW_FORM, context, form, taken, str(_KEPT))
+            uploads = form.photo_uploads()
+            # As on a new review: an attempt with photos keeps its count even when refused.
+            refunded_on = () if photos.photos_count_against_limit(uploads) else (DomainError,)
             try:
-                with taken.refunded_on(DomainError):
-                    review = services.review_edit(review=review, author=acting_user(request), **form.review_fields())
+                with taken.refunded_on(*refunded_on):
+                    review = photos.review_edit_with_photos(
+                        review=review,
+                        author=acting_user(request),
+                        uploads=uploads,
+                        remove_ids=form.photos_removed(),
+                        queue_sizes=review_photo_sizes_queue,
+                        **form.review_fields(),
+                    )
             except DomainError as exc:
                 if exc.http_status != 400:
                     return _refused(request, exc, back_url=_product_url(product))
@@ -220,6 +231,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _changes_message(review))
                 return redirect(_product_url(product, "your-review"))
         status = 400
+        form.ask_photos_again(request.FILES)
     else:
         form = ReviewForm(
             initial={
@@ -229,7 +241,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "language": review.language,
                 "recommend": review.recommend,  # the author's own answer: shown to them alone
             },
-            lengths=written_lengths(review),
+            **form_options,
         )
     return render(
         request,

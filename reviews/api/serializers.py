@@ -35,6 +35,7 @@ from reviews.models import (
     Review,
     ReviewReport,
 )
+from reviews.photo_rules import MAX_PHOTOS_PER_REVIEW
 
 REPORT_REASON_CHOICES = [(reason.value, reason.label) for reason in REPORT_REASONS]
 # What a comment may hold, as patterns the schema gives: never a NUL character (DRF refuses
@@ -250,8 +251,21 @@ class ReviewChangeInputSerializer(serializers.Serializer):
         )
     )
 
+    remove_photos = serializers.ListField(
+        child=StrictIntegerField(min_value=1),
+        required=False,
+        max_length=MAX_PHOTOS_PER_REVIEW,
+        help_text=_(
+            "Optional: the ids of this review's photos to remove (their files are deleted). An id that is not "
+            "one of this review's photos is 400 with `fields.remove_photos`, and nothing changes. Removing "
+            "photos alone does not send the review back to moderation; adding photos (multipart `photos`) "
+            "is an edit like a text edit."
+        ),
+    )
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs:
+        # Photos sent alone (multipart, no review part) are a change too.
+        if not attrs and not self.context.get("adds_photos"):
             raise serializers.ValidationError(NOTHING_TO_CHANGE_MESSAGE, code="invalid")
         return attrs
 

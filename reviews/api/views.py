@@ -4,7 +4,6 @@ reviews.services. The recommend answer is written here and never read back (writ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -26,9 +25,14 @@ from core.errors import DomainError
 from core.json_parser import StrictJSONParser
 from core.ratelimit import rate_limit_action, rate_limit_api_refusal
 from products.models import Product
-from reviews import photos, reactions, services
+from reviews import photos, reactions
 from reviews.api.filters import ReviewFilter
-from reviews.api.photo_input import REVIEW_CREATE_REQUEST, review_body_and_photos
+from reviews.api.photo_input import (
+    REVIEW_CHANGE_REQUEST,
+    REVIEW_CREATE_REQUEST,
+    invitation_token_sent,
+    review_body_and_photos,
+)
 from reviews.api.selectors import review_list_api, review_published_api
 from reviews.api.serializers import (
     ReportInputSerializer,
@@ -42,7 +46,6 @@ from reviews.api.serializers import (
 )
 from reviews.invitations import invitation_rate_limits
 from reviews.models import Review, ReviewSource, ReviewStatus
-from reviews.services import UNCHANGED
 from reviews.tasks import review_photo_sizes_queue
 from reviews.verified import invitation_open
 
@@ -236,8 +239,7 @@ class AuthenticatedOrInvitation(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.user and request.user.is_authenticated:
             return True
-        body = request.data
-        return isinstance(body, Mapping) and isinstance(body.get("invitation_token"), str)
+        return invitation_token_sent(request)  # JSON, or a multipart request's `review` part
 
 
 @extend_schema_view(
@@ -248,6 +250,12 @@ class AuthenticatedOrInvitation(permissions.BasePermission):
 )
 class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewSerializer
+
+    def get_parsers(self) -> list[Any]:
+        # An edit may add photos (multipart, reviews.api.photo_input); votes and reports stay JSON.
+        if self.request is not None and self.request.method == "PATCH":
+            return [StrictJSONParser(), MultiPartParser()]
+        return list(super().get_parsers())
 
     def get_queryset(self) -> QuerySet[Review]:
         if self.action == "partial_update":
@@ -266,33 +274,46 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             "body with none of `rating`, `title`, `body`, `language`, `recommend` (`{}`) is 400 `invalid` "
             '"Send at least one field to change." and changes nothing. Same rules and limit as writing a '
             "review; with pre-moderation the edited review waits for a moderator again (`status`)."
+            "\n\n**Photos.** `remove_photos` lists ids of this review's photos to remove (another review's id: "
+            "400 `fields.remove_photos`). To add photos send `multipart/form-data`: an optional part `review` "
+            "holding the JSON object and up to 5 parts `photos` (same rules as a new review's photos; the "
+            "request at most 51 MB, else 413). The photos kept and added are at most 5 (else 400 "
+            "`fields.photos`). A refused photo refuses the whole edit: nothing changes, nothing is stored. "
+            "Adding photos is an edit like a text edit (with pre-moderation the review waits for a moderator); "
+            "removing photos alone is not. A removed photo's files are deleted once the edit is saved."
         ),
-        request=ReviewChangeInputSerializer,
+        request=REVIEW_CHANGE_REQUEST,
         responses={200: ReviewCreatedSerializer},
         examples=[
             OpenApiExample("Change the rating", value={"rating": 3}, request_only=True),
             OpenApiExample("Clear the recommend answer", value={"recommend": None}, request_only=True),
+            OpenApiExample("Remove two photos", value={"remove_photos": [311, 312]}, request_only=True),
         ],
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         review = self.get_object()
-        data = ReviewChangeInputSerializer(data=request.data)
+        body, uploads = review_body_and_photos(request, review_part_required=False)
+        data = ReviewChangeInputSerializer(data=body, context={"adds_photos": bool(uploads)})
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         taken = rate_limit_action(request, "review_post")  # one budget with posts and the site's edits
         if taken.refused:
             raise rate_limit_api_refusal(taken)
-        with taken.refunded_on(DomainError):
-            edited = services.review_edit(
+        # As on a new review: an attempt with photos keeps its count even when refused.
+        refunded_on = () if photos.photos_count_against_limit(uploads) else (DomainError,)
+        # A field not sent is left out (UNCHANGED), resolved from the row the service locks:
+        # the review read above may already be stale (another edit committed since).
+        changes = {
+            name: fields[name] for name in ("rating", "title", "body", "language", "recommend") if name in fields
+        }
+        with taken.refunded_on(*refunded_on):
+            edited = photos.review_edit_with_photos(
                 review=review,
                 author=acting_user(request),
-                # A field not sent is UNCHANGED, resolved from the row the service locks: the
-                # review read above may already be stale (another edit committed since).
-                rating=fields.get("rating", UNCHANGED),
-                title=fields.get("title", UNCHANGED),
-                body=fields.get("body", UNCHANGED),
-                language=fields.get("language", UNCHANGED),
-                recommend=fields.get("recommend", UNCHANGED),
+                uploads=uploads,
+                remove_ids=fields.get("remove_photos", []),
+                queue_sizes=review_photo_sizes_queue,
+                **changes,
             )
         edited.product = review.product
         return Response(ReviewCreatedSerializer(edited, context={"request": request}).data)
