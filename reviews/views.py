@@ -201,7 +201,11 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except Review.DoesNotExist as exc:
         raise Http404 from exc
     product = review.product
-    form_options = {"lengths": written_lengths(review), "accept_photos": True, "photos_kept": list(review.photos.all())}
+    form_options: dict[str, Any] = {
+        "lengths": written_lengths(review),
+        "accept_photos": True,
+        "photos_kept": list(review.photos.all()),
+    }
     status = 200
     if request.method == "POST":
         form = ReviewForm(request.POST, request.FILES, **form_options)
