@@ -173,6 +173,8 @@ class ReviewForm(forms.Form):
             self.fields["photos"] = _photos_field()
         self.current_photos = list(photos_kept)
         if self.current_photos:  # editing a review that has photos: the author may remove some
+            if "photos" in self.fields:
+                self.fields["photos"].label = _("Add photos")
             self.fields[REMOVE_FIELD] = forms.TypedMultipleChoiceField(
                 label=_("Remove photos"),
                 choices=[(photo.pk, str(photo.pk)) for photo in self.current_photos],

@@ -391,9 +391,7 @@ def test_an_empty_patch_is_still_refused(product: Product, author: User) -> None
     assert response.status_code == 400
 
 
-def test_refused_photos_on_an_edit_count_against_the_rate_limit(
-    product: Product, author: User, settings: Any
-) -> None:
+def test_refused_photos_on_an_edit_count_against_the_rate_limit(product: Product, author: User, settings: Any) -> None:
     review = review_with_photos(product, author, 0)
     settings.RATELIMIT_ENABLED = True
     settings.RATELIMITS = {"review_post": (2, 3600)}
