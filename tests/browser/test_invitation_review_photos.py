@@ -38,6 +38,7 @@ def test_an_invited_customer_adds_a_photo_to_their_review(
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.REVIEWS_PREMODERATION = False
     order = order_create(products=[product_create(sku="JACKET-9", name="Down jacket")], name="Lou Bernard")
+    assert order.delivered_at is not None  # the sweep invites after delivery
     invitation = Invitation.objects.create(
         order=order, kind=InvitationKind.INVITATION, customer=order.customer, sent_at=order.delivered_at
     )

@@ -103,6 +103,7 @@ def api_as(user: User) -> APIClient:
 
 def invitation_url(product: Product) -> tuple[str, str]:
     order = order_create(products=[product])
+    assert order.delivered_at is not None  # the sweep invites after delivery
     invitation = Invitation.objects.create(
         order=order, kind=InvitationKind.INVITATION, customer=order.customer, sent_at=order.delivered_at
     )
@@ -399,3 +400,14 @@ def test_refused_photos_on_an_edit_count_against_the_rate_limit(product: Product
         f"/api/v1/reviews/{review.pk}/", {"photos": [upload(bomb_png(), "bad.png")]}, format="multipart"
     )
     assert [client().status_code for _ in range(3)] == [400, 400, 429]
+
+
+def test_refused_photos_on_the_edit_form_count_against_the_rate_limit(
+    product: Product, author: User, settings: Any
+) -> None:
+    review = review_with_photos(product, author, 0)
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMITS = {"review_post": (2, 3600)}
+    url = reverse("review_edit", args=[review.pk])
+    sent = [site_as(author).post(url, {**FORM, "photos": [upload(bomb_png(), "bad.png")]}) for _ in range(3)]
+    assert [response.status_code for response in sent] == [400, 400, 429]
