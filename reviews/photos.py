@@ -336,11 +336,26 @@ def _edit_photos_check(*, current: Sequence[int], remove_ids: Sequence[int], add
             len(strangers),
         ) % {"ids": ", ".join(str(pk) for pk in strangers)}
         raise ValidationFailed(message, fields={REMOVE_FIELD: [message]})
+    if _reported_photo_ids(remove_ids):
+        # The report is the notice's record (the EU DSA), and deleting the photo would delete
+        # it (ReviewReport.photo cascades): a reported photo stays, as when the author deletes
+        # the whole review (_author_deleted_photos_delete keeps it for the appeal window).
+        message = _(
+            "A photo you chose was reported to our moderators, so it is kept with the report: you cannot "
+            "remove it. Deleting your whole review hides it at once."
+        )
+        raise ValidationFailed(message, fields={REMOVE_FIELD: [message]})
     kept = [pk for pk in current if pk not in set(remove_ids)]
     if photo_count_problem(len(kept) + adding) is not None:
         message = too_many_kept_message(kept=len(kept))
         raise PhotosRefused(message, fields={FIELD: [message]})
     return kept
+
+
+def _reported_photo_ids(photo_ids: Sequence[int]) -> set[int]:
+    if not photo_ids:
+        return set()
+    return set(ReviewPhoto.objects.filter(pk__in=photo_ids, reports__isnull=False).values_list("pk", flat=True))
 
 
 def _photo_ids(review_id: int) -> list[int]:

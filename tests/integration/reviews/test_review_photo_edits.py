@@ -25,8 +25,8 @@ from core.request_limits import body_limit_for
 from orders.links import review_token
 from orders.models import Invitation, InvitationKind
 from products.models import Product
-from reviews import photos
-from reviews.models import Review, ReviewPhoto, ReviewStatus
+from reviews import photos, reactions
+from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus
 from tests.factories import REVIEW_TEXT, product_create, user_create
 from tests.orders_factories import order_create
 from tests.photo_files import bomb_png, image_bytes, jpeg_with_gps, upload
@@ -352,6 +352,22 @@ def test_patch_refuses_another_users_photo_id_and_changes_nothing(product: Produ
     assert str(stranger) in response.json()["error"]["fields"]["remove_photos"][0]
     mine.refresh_from_db()
     assert mine.title == "Warm and light" and theirs.photos.count() == 1
+
+
+def test_a_reported_photo_is_kept_with_its_report(product: Product, author: User, media_root: Path) -> None:
+    """Deleting it would delete the report (the notice's record): refused, as documented."""
+    review = review_with_photos(product, author, 2)
+    reported, other = review.photos.order_by("position")
+    report = reactions.review_report(
+        review=review, reporter=user_create(SHOPPER), reason=ReasonCode.OFFENSIVE, photo=reported
+    )
+    response = api_as(author).patch(
+        f"/api/v1/reviews/{review.pk}/", {"remove_photos": [reported.pk, other.pk]}, format="json"
+    )
+    assert response.status_code == 400 and "reported" in response.json()["error"]["fields"]["remove_photos"][0]
+    assert photo_ids(review) == [reported.pk, other.pk]
+    assert ReviewReport.objects.filter(pk=report.pk, photo=reported).exists()
+    assert reported.full.name in files_under(media_root)
 
 
 def test_patch_keeps_a_review_at_five_photos_at_most(product: Product, author: User, media_root: Path) -> None:
