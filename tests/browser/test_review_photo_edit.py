@@ -85,3 +85,15 @@ def test_the_author_removes_a_photo_and_adds_one_on_the_edit_form(
     page.goto(f"{base}/reviews/{review.pk}/edit/")
     expect(page.get_by_role("group", name="Your photos").get_by_role("img")).to_have_count(2)
     expect(page.get_by_role("checkbox", name=re.compile(r"^Remove photo"))).to_have_count(2)
+
+    # Two kept and four more would be six: refused beside the file field, nothing changed.
+    more = []
+    for n in range(4):
+        path = tmp_path / f"more{n}.png"
+        path.write_bytes(image_bytes("PNG", (300, 300), (20 * n, 90, 160)))
+        more.append(str(path))
+    page.get_by_label("Add photos", exact=True).set_input_files(more)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#id_photos_error")).to_contain_text("A review has at most 5 photos: it keeps 2")
+    assert review.photos.count() == 2
+    screenshot(page, "review-photo-edit-too-many")

@@ -286,6 +286,8 @@ def test_the_edit_form_refuses_another_reviews_photo(product: Product, author: U
         reverse("review_edit", args=[mine.pk]), {**FORM, "remove_photos": [str(photo_ids(theirs)[0])]}
     )
     assert response.status_code == 400 and "remove_photos" in response.context["form"].errors
+    # The summary's link leads to the first checkbox (a group has no element of its own id).
+    assert 'href="#id_remove_photos_0"' in response.content.decode()
     assert theirs.photos.count() == 1 and mine.photos.count() == 1
 
 
