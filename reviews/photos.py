@@ -13,12 +13,9 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import secrets
-import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any, Protocol
 
@@ -30,9 +27,11 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from core import images
 from core.errors import ValidationFailed
+from core.image_rules import ImageProblem
 from reviews import services
 from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewStatus, ReviewStatusChange
 from reviews.photo_rules import (
@@ -43,22 +42,15 @@ from reviews.photo_rules import (
     MAX_PHOTO_BYTES,
     MAX_PHOTO_PIXELS,
     MAX_PHOTOS_PER_REVIEW,
-    Dimensions,
     PhotoProblem,
     PhotoSize,
-    fitted,
-    jpeg_scans_problem,
     photo_bytes_problem,
     photo_count_problem,
-    photo_header_problem,
 )
 from reviews.verified import review_duplicate_check
 
 logger = logging.getLogger(__name__)
 
-# Pillow's own bomb guard, at our limit: above it Image.open warns, above twice it raises.
-# The header check (photo_header_problem) refuses anything above the limit first.
-Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
 WEBP_QUALITY = 82
 FIELD = "photos"
 
@@ -73,13 +65,8 @@ class Upload(Protocol):
     def seek(self, offset: int, whence: int = 0) -> int: ...
 
 
-@dataclass(frozen=True)
-class PreparedPhoto:
-    """A checked photo, upright and re-encoded (WebP), ready to store."""
-
-    content: bytes
-    width: int
-    height: int
+# A checked photo, upright and re-encoded (WebP), ready to store.
+PreparedPhoto = images.CleanImage
 
 
 def _problem_message(problem: PhotoProblem, name: str) -> str:
@@ -113,74 +100,25 @@ class PhotosRefused(ValidationFailed):
 
 def _header_problem(upload: Upload) -> PhotoProblem | None:
     """The cheap checks, before any pixel is decoded: the size, then the header (format,
-    dimensions) and, for a JPEG, how many scans its markers announce."""
+    dimensions) and, for a JPEG, how many scans its markers announce (core.images)."""
     size = upload.size if upload.size is not None else len(upload.read())
     problem = photo_bytes_problem(size)
     if problem is not None:
         return problem
-    upload.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)  # type: ignore[arg-type]  # reads the header only
-            problem = photo_header_problem(image_format=image.format, width=image.width, height=image.height)
-            image_format = image.format
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return PhotoProblem.TOO_MANY_PIXELS
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return PhotoProblem.NOT_AN_IMAGE
-    if problem is None and image_format in ("JPEG", "MPO"):
-        upload.seek(0)
-        problem = jpeg_scans_problem(upload.read())
-    upload.seek(0)
-    return problem
+    found = images.image_problem(upload)  # type: ignore[arg-type]
+    return None if found is None else PhotoProblem(found.value)
 
 
 def _decoded(stream: IO[bytes]) -> Image.Image | PhotoProblem:
-    """The image, fully decoded and upright, or why it is refused (its header was checked
-    by _header_problem; the guards stay for a caller that did not)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(stream)
-            problem = photo_header_problem(image_format=image.format, width=image.width, height=image.height)
-            if problem is not None:
-                return problem
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return PhotoProblem.TOO_MANY_PIXELS
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        # Not an image, truncated or corrupt (Pillow raises these three for bad data).
-        return PhotoProblem.NOT_AN_IMAGE
-    return upright
-
-
-# 16-bit greyscale (PNG): Pillow's convert("RGB") clips each value at 255, so a 16-bit
-# photo comes out white; its values are scaled down to 8 bits first.
-_SIXTEEN_BIT_MODES = frozenset({"I;16", "I;16L", "I;16B", "I;16N", "I"})
-
-
-def _eight_bit(image: Image.Image) -> Image.Image:
-    if image.mode not in _SIXTEEN_BIT_MODES:
-        return image
-    wide = image if image.mode == "I" else image.convert("I")
-    return wide.point(lambda value: value * (1 / 256)).convert("L")
+    """The image, fully decoded and upright, or why it is refused (core.images; its header
+    was checked by _header_problem, the guards stay for a caller that did not)."""
+    decoded = images.image_decoded(stream)
+    return PhotoProblem(decoded.value) if isinstance(decoded, ImageProblem) else decoded
 
 
 def _reencoded(image: Image.Image, longest_side: int) -> PreparedPhoto:
-    """Pixels only: a new image, so no metadata of the source can travel with it."""
-    image = _eight_bit(image)
-    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
-    pixels = image.convert(mode)
-    size = fitted(Dimensions(pixels.width, pixels.height), longest_side)
-    if (size.width, size.height) != pixels.size:
-        pixels = pixels.resize((size.width, size.height), Image.Resampling.LANCZOS)
-    clean = Image.new(mode, pixels.size)
-    clean.paste(pixels)
-    out = io.BytesIO()
-    clean.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
-    return PreparedPhoto(content=out.getvalue(), width=clean.width, height=clean.height)
+    """Pixels only: a new WebP, so no metadata of the source can travel with it."""
+    return images.webp_reencoded(image, longest_side=longest_side, quality=WEBP_QUALITY)
 
 
 def _refused(problem: PhotoProblem, name: str) -> PhotosRefused:
@@ -401,4 +339,3 @@ def review_photo_signals_connect() -> None:
     post_save.connect(
         _author_deleted_photos_delete, sender=ReviewStatusChange, dispatch_uid="review_photos_author_deleted"
     )
-
