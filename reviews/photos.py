@@ -19,11 +19,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import IO, Any, Protocol
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
-from django.db.models import Max
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Max, QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,8 +33,9 @@ from PIL import Image
 from core import images
 from core.errors import ValidationFailed
 from core.image_rules import ImageProblem
+from orders.events import OrdersAnonymising
 from reviews import services
-from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewStatus, ReviewStatusChange
+from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus, ReviewStatusChange
 from reviews.photo_rules import (
     APPEAL_WINDOW_DAYS,
     DERIVED_SIZES,
@@ -332,10 +334,46 @@ def review_photos_expired_delete(*, now: datetime | None = None) -> int:
     return deleted
 
 
+def _photos_erase(photos: QuerySet[ReviewPhoto]) -> int:
+    """Erasure: the photos go, rows now and files on commit, reported or not (a photo may
+    show its author; the erasure outranks the report). A report that named one keeps its
+    review, reason and comment: the moderators' record stays, without the photo."""
+    photo_ids = list(photos.order_by("pk").values_list("pk", flat=True))
+    if not photo_ids:
+        return 0
+    ReviewReport.objects.filter(photo_id__in=photo_ids).update(photo=None)
+    for photo in ReviewPhoto.objects.filter(pk__in=photo_ids).order_by("pk"):
+        photo.delete()  # one by one: post_delete queues each photo's files for after commit
+    return len(photo_ids)
+
+
+def orders_anonymising_photos_delete(fact: OrdersAnonymising) -> None:
+    """orders.events.orders_anonymising's handler (ReviewsConfig.ready()): a customer erased
+    on request loses the photos of the guest reviews written through their orders; orders
+    that only passed their retention keep them (the review stays, and so do its photos).
+    In orders' transaction, while the orders still name their customer."""
+    if fact.is_erasure:
+        _photos_erase(
+            ReviewPhoto.objects.filter(
+                review__order_line__order_id__in=list(fact.order_ids), review__author__isnull=True
+            )
+        )
+
+
+def _account_photos_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An account deleted (the admin: accounts have no erasure service of their own): its
+    reviews stay without an author (Review.author is SET_NULL), so their photos, which may
+    show the person, are deleted first, in the deletion's transaction."""
+    _photos_erase(ReviewPhoto.objects.filter(review__author_id=instance.pk))
+
+
 def review_photo_signals_connect() -> None:
     """Connects the deletion of files to the rows' (idempotent: each receiver has its uid).
     Called from ReviewsConfig.ready(), so every process has it (site, worker, commands)."""
     post_delete.connect(_photo_files_delete_on_commit, sender=ReviewPhoto, dispatch_uid="review_photo_files_delete")
     post_save.connect(
         _author_deleted_photos_delete, sender=ReviewStatusChange, dispatch_uid="review_photos_author_deleted"
+    )
+    pre_delete.connect(
+        _account_photos_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="review_photos_account_deleted"
     )
