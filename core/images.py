@@ -131,3 +131,32 @@ def image_cleaned(stream: IO[bytes], *, longest_side: int, quality: int) -> Clea
         return webp_reencoded(decoded, longest_side=longest_side, quality=quality)
     except (OSError, ValueError):
         return ImageProblem.NOT_AN_IMAGE
+
+
+# The chunks a WebP written by webp_reencoded may hold: the picture (lossy VP8, lossless
+# VP8L), the extended header VP8X (written with an alpha channel) and the alpha (ALPH).
+# EXIF, XMP, ICCP, animation or any unknown chunk means it was not written by the cleaning.
+_CLEAN_WEBP_CHUNKS = frozenset({b"VP8 ", b"VP8L", b"VP8X", b"ALPH"})
+# VP8X's flags that only a picture with metadata or animation sets: ICC, EXIF, XMP, animation.
+_VP8X_METADATA_FLAGS = 0x20 | 0x08 | 0x04 | 0x02
+
+
+def webp_is_clean(data: bytes) -> bool:
+    """Whether ``data`` is a WebP as the cleaning writes it: one RIFF container holding the
+    picture and nothing else (no EXIF, XMP, colour profile, animation, unknown chunk, nor
+    bytes after the container). Read from the chunks alone, nothing decoded."""
+    if len(data) < 20 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        return False
+    if int.from_bytes(data[4:8], "little") + 8 != len(data):
+        return False  # bytes appended after the container, or a truncated file
+    position = 12
+    while position < len(data):
+        if position + 8 > len(data):
+            return False
+        fourcc, size = data[position : position + 4], int.from_bytes(data[position + 4 : position + 8], "little")
+        if fourcc not in _CLEAN_WEBP_CHUNKS:
+            return False
+        if fourcc == b"VP8X" and (size < 1 or data[position + 8] & _VP8X_METADATA_FLAGS):
+            return False
+        position += 8 + size + (size & 1)
+    return position == len(data)
