@@ -23,13 +23,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image
 
+from accounts.models import User
 from core import images
 from core.errors import ValidationFailed
 from core.image_rules import ImageProblem
@@ -315,9 +316,24 @@ def _author_deleted_photos_delete(sender: Any, instance: ReviewStatusChange, cre
         ReviewPhoto.objects.filter(review_id=instance.review_id, reports__isnull=True).delete()
 
 
+def review_photo_take_down(*, photo: ReviewPhoto, reason: str, note: str, by: User, now: datetime) -> bool:
+    """A moderator takes one photo down, the review staying: never shown again (ready()
+    leaves it out; reviews.photo_views serves it to its author and moderators alone), kept
+    for the appeal window, then deleted (review_photos_expired_delete). A compare-and-swap:
+    True if this call took it down, False if it was down already. The checks (moderator,
+    reason, note) and the author's statement of reasons are the desk's
+    (desk.photo_takedown)."""
+    return bool(
+        ReviewPhoto.objects.filter(pk=photo.pk, removed_at__isnull=True).update(
+            removed_at=now, removed_by=by, removed_reason=reason, removed_note=note
+        )
+    )
+
+
 def review_photos_expired_delete(*, now: datetime | None = None) -> int:
-    """The photos of reviews rejected or removed more than APPEAL_WINDOW_DAYS ago (rows, and
-    files on commit): the appeal window has closed. Idempotent (a daily task). Returns how
+    """The photos of reviews rejected or removed more than APPEAL_WINDOW_DAYS ago, and the
+    photos moderators took down that long ago (rows, and files on commit): the appeal window
+    has closed. Idempotent (a daily task). Returns how
     many photos were deleted."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=APPEAL_WINDOW_DAYS)
@@ -327,8 +343,10 @@ def review_photos_expired_delete(*, now: datetime | None = None) -> int:
         .filter(decided_at__lt=cutoff)
         .values("pk")
     )
+    # A photo a moderator took down alone (review_photo_take_down) has its own window.
+    expired = Q(review_id__in=decided) | Q(removed_at__lt=cutoff)
     deleted = 0
-    for photo in ReviewPhoto.objects.filter(review_id__in=decided).order_by("pk")[:1000]:
+    for photo in ReviewPhoto.objects.filter(expired).order_by("pk")[:1000]:
         photo.delete()
         deleted += 1
     return deleted
