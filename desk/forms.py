@@ -283,3 +283,20 @@ class KpiForm(forms.Form):
             start = end - timedelta(days=int(period) - 1)
         cleaned.update(group=cleaned.get("group") or "category", period=period, first=start, last=end)
         return cleaned
+
+
+class PhotoRemoveForm(forms.Form):
+    """A moderator's takedown of one photo (desk.photo_takedown): a reason and the note the
+    author is sent with it, as a rejection's."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=REASON_CHOICES, error_messages={"required": _("Choose a reason from the list.")}
+    )
+    note = forms.CharField(
+        label=NOTE_LABEL,
+        help_text=NOTE_HELP,
+        required=False,
+        max_length=DECISION_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_written_text],
+    )

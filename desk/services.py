@@ -50,9 +50,11 @@ __all__ = [
     "moderation_approve",
     "moderation_bulk",
     "moderation_reject",
+    "moderator_require",
     "notice_acknowledge",
     "notice_assign",
     "notice_comment_add",
+    "product_page_url",
 ]
 
 BULK_MAX = 200
@@ -94,6 +96,16 @@ def audit_record(
 def _require_manager(user: User | None, product: Product) -> None:
     if user is None or not user_can_manage_product(user, product):
         raise NotAllowed(_("Only the product's managers and quality directors can do this."))
+
+
+def moderator_require(user: User | None, product: Product) -> None:
+    """Refuses (NotAllowed) anyone but a moderator, and a moderator who manages the product."""
+    _require_moderator(user, product)
+
+
+def product_page_url(product: Product) -> str | None:
+    """The product's public page for an email (None for a legacy SKU without a page)."""
+    return _product_url(product)
 
 
 def _require_moderator(user: User | None, product: Product) -> None:

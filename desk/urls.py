@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from desk.views import approvals, care, kpis, moderation, notices, products, topic_phrases
+from desk.views import approvals, care, kpis, moderation, notices, photo_takedown, products, topic_phrases
 from desk.views import topics as topic_views
 from desk.views.common import page_with_forms
 
@@ -69,6 +69,11 @@ urlpatterns = [
         "moderation/bursts/<int:product_id>/",
         moderation.moderation_burst_decide,
         name="moderation_burst_decide",
+    ),
+    path(
+        "moderation/photos/<int:pk>/remove/",
+        photo_takedown.moderation_photo_remove_view,
+        name="moderation_photo_remove",
     ),
     path("care/", care.care_queue_view, name="care_queue"),
     path("care/<int:pk>/", care_case_page, name="care_case"),

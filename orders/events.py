@@ -8,8 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from core.events import Topic
+
+
+class AnonymisingReason(StrEnum):
+    """Why the orders lose their customer: a subscriber may keep for retention what it
+    must delete on erasure (reviews keeps a guest's photos with the review on retention,
+    and deletes them when the customer asked to be erased)."""
+
+    # The customer asked to be erased (GDPR Art. 17): customers_erase, the admin action,
+    # ``erase_customer``.
+    ERASURE = "erasure"
+    # The orders passed ORDER_RETENTION_DAYS (orders_anonymise_expired, daily).
+    RETENTION = "retention"
 
 
 @dataclass(frozen=True)
@@ -23,8 +36,15 @@ class OrdersAnonymising:
 
     order_ids: tuple[int, ...]
     at: datetime
+    reason: AnonymisingReason
+
+    @property
+    def is_erasure(self) -> bool:
+        return self.reason is AnonymisingReason.ERASURE
 
 
 # care subscribes: the customer's words in care cases, care's messages quoting them, the
 # delivery errors of their care and thanks emails; their open cases close as not reachable.
+# desk empties the delivery errors of its decision emails to the guest; reviews deletes the
+# guest's review photos on erasure only (docs/architecture.md lists the subscribers).
 orders_anonymising: Topic[OrdersAnonymising] = Topic("orders.orders_anonymising")

@@ -25,7 +25,7 @@ from core.local_formats import number_text
 from core.text_safety import validate_display_text
 from notifications.models import DeliveryAttempt, OutboxMessage
 from orders.emails import invitation_dedupe_key
-from orders.events import OrdersAnonymising, orders_anonymising
+from orders.events import AnonymisingReason, OrdersAnonymising, orders_anonymising
 from orders.models import (
     CUSTOMER_NAME_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -366,7 +366,7 @@ def customers_erase(customer_ids: Sequence[int], *, now: datetime | None = None)
     """The admin action's and customer_erase's one way of erasing (in the caller's transaction)."""
     now = now or timezone.now()
     _invitation_delivery_errors_clear(customer_ids)
-    _orders_unlink(Order.objects.filter(customer_id__in=customer_ids), now=now)
+    _orders_unlink(Order.objects.filter(customer_id__in=customer_ids), now=now, reason=AnonymisingReason.ERASURE)
     return Customer.objects.filter(pk__in=customer_ids, erased_at__isnull=True).update(
         email="", name="", erased_at=now, unsubscribed_at=now
     )
@@ -385,13 +385,14 @@ def _invitation_delivery_errors_clear(customer_ids: Sequence[int]) -> None:
 
 
 @transaction.atomic
-def _orders_unlink(orders: QuerySet[Order], *, now: datetime) -> int:
+def _orders_unlink(orders: QuerySet[Order], *, now: datetime, reason: AnonymisingReason) -> int:
     """The orders lose their customer. Announced first (orders.events.orders_anonymising),
-    while they still name the customer: care erases what the customer wrote to it."""
+    while they still name the customer, saying why (``reason``): care erases what the
+    customer wrote to it; on erasure, reviews deletes their guest reviews' photos."""
     order_ids = tuple(orders.order_by("pk").values_list("pk", flat=True))
     if not order_ids:
         return 0
-    orders_anonymising.publish(OrdersAnonymising(order_ids=order_ids, at=now))
+    orders_anonymising.publish(OrdersAnonymising(order_ids=order_ids, at=now, reason=reason))
     return Order.objects.filter(pk__in=order_ids).update(customer=None, anonymised_at=now)
 
 
@@ -402,7 +403,7 @@ def orders_anonymise_expired(*, now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=settings.ORDER_RETENTION_DAYS)
     expired = Order.objects.filter(purchased_at__lt=cutoff, customer__isnull=False)
     customer_ids = set(expired.values_list("customer_id", flat=True))
-    changed = _orders_unlink(expired, now=now)
+    changed = _orders_unlink(expired, now=now, reason=AnonymisingReason.RETENTION)
     orphaned = Customer.objects.filter(pk__in=customer_ids, orders__isnull=True).values_list("pk", flat=True)
     customers_erase(list(orphaned), now=now)
     return changed

@@ -11,7 +11,11 @@ class ReviewsConfig(AppConfig):
         # Imported here, not at the top: these modules import models, which the app
         # registry must have loaded first (Django's rule for ready()); not to dodge a cycle.
         from accounts.events import email_verified  # noqa: PLC0415 - Django's ready(): models loaded first
-        from reviews.photos import review_photo_signals_connect  # noqa: PLC0415 - Django's ready(): models loaded first
+        from orders.events import orders_anonymising  # noqa: PLC0415 - Django's ready(): models loaded first
+        from reviews.photos import (  # noqa: PLC0415 - Django's ready(): models loaded first
+            orders_anonymising_photos_delete,
+            review_photo_signals_connect,
+        )
         from reviews.services import email_verified_reviews_release  # noqa: PLC0415 - Django's ready(): models loaded first
         from reviews.staff import staff_signals_connect  # noqa: PLC0415 - Django's ready(): models loaded first
 
@@ -22,3 +26,6 @@ class ReviewsConfig(AppConfig):
         staff_signals_connect()
         # A photo's files go with its row (after commit), and with the author's deletion.
         review_photo_signals_connect()
+        # A customer erased on request: their guest reviews' photos are deleted (not when
+        # their orders merely pass the retention period).
+        orders_anonymising.subscribe(orders_anonymising_photos_delete)

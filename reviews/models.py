@@ -352,8 +352,10 @@ class BrandReply(models.Model):
 
 class ReviewPhotoQuerySet(models.QuerySet["ReviewPhoto"]):
     def ready(self) -> ReviewPhotoQuerySet:
-        """Photos whose every size exists (the thumbnail task has run): the only ones shown."""
-        return self.filter(ready_at__isnull=False)
+        """The photos that may be shown: every size exists (the thumbnail task has run) and
+        no moderator took the photo down (removed_at: its author and moderators alone may
+        still open it, reviews.photo_views)."""
+        return self.filter(ready_at__isnull=False, removed_at__isnull=True)
 
     def public(self) -> ReviewPhotoQuerySet:
         """What anyone may see: ready photos of published reviews."""
@@ -378,6 +380,16 @@ class ReviewPhoto(models.Model):
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField()
     ready_at = models.DateTimeField(null=True, blank=True)
+    # A moderator's takedown of this photo alone (desk.photo_takedown), the review staying:
+    # never shown again, its author emailed the statement of reasons (reason and note, as a
+    # rejection's ReviewStatusChange); its files go after the appeal window
+    # (reviews.photos.review_photos_expired_delete).
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_reason = models.CharField(_("removal reason"), max_length=32, choices=ReasonCode.choices, blank=True)
+    removed_note = models.TextField(_("note to the author"), blank=True, max_length=DECISION_NOTE_MAX_LENGTH)
 
     objects = ReviewPhotoQuerySet.as_manager()
 
@@ -393,6 +405,11 @@ class ReviewPhoto(models.Model):
             models.CheckConstraint(
                 condition=Q(ready_at__isnull=True) | (~Q(large="") & ~Q(thumb="")),
                 name="reviews_reviewphoto_ready_has_sizes",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removed_reason="", removed_note="")
+                | (Q(removed_at__isnull=False) & ~Q(removed_reason="")),
+                name="reviews_reviewphoto_removed_has_reason",
             ),
         ]
 

@@ -1,7 +1,8 @@
 """A review photo's files, served only to who may see the review.
 
 A published review's ready photos are public; a pending, held, rejected or removed
-review's are its author's and moderators' alone (anyone else: 404, as if it did not exist).
+review's, and a photo a moderator took down, are its author's and moderators' alone (anyone
+else: 404, as if it did not exist).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from reviews.photo_rules import PhotoSize
 
 
 def photo_visible_to(photo: ReviewPhoto, user: User | AnonymousUser) -> bool:
-    if photo.review.status == ReviewStatus.PUBLISHED:
+    """A published review's photo is anyone's, unless a moderator took it down; otherwise
+    its author's and moderators' alone."""
+    if photo.review.status == ReviewStatus.PUBLISHED and photo.removed_at is None:
         return True
     if not user.is_authenticated:
         return False
@@ -48,7 +51,7 @@ def review_photo(request: HttpRequest, pk: int, size: str) -> HttpResponseBase:
         raise Http404 from exc
     if not photo_visible_to(photo, request.user):
         raise Http404
-    public = photo.review.status == ReviewStatus.PUBLISHED and photo.ready_at is not None
+    public = photo.review.status == ReviewStatus.PUBLISHED and photo.ready_at is not None and photo.removed_at is None
     if photo.ready_at is None and wanted is not PhotoSize.FULL:
         raise Http404  # its sizes are not made yet
     # Public for minutes only: a moderator's removal must reach shared caches soon.

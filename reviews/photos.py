@@ -13,28 +13,30 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import secrets
-import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any, Protocol
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
-from django.db.models import Max
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Max, Q, QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from accounts.models import User
+from core import images
 from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.image_rules import ImageProblem
+from orders.events import OrdersAnonymising
 from reviews import services
-from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewStatus, ReviewStatusChange
+from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus, ReviewStatusChange
 from reviews.photo_rules import (
     APPEAL_WINDOW_DAYS,
     DERIVED_SIZES,
@@ -43,22 +45,15 @@ from reviews.photo_rules import (
     MAX_PHOTO_BYTES,
     MAX_PHOTO_PIXELS,
     MAX_PHOTOS_PER_REVIEW,
-    Dimensions,
     PhotoProblem,
     PhotoSize,
-    fitted,
-    jpeg_scans_problem,
     photo_bytes_problem,
     photo_count_problem,
-    photo_header_problem,
 )
 from reviews.verified import review_duplicate_check
 
 logger = logging.getLogger(__name__)
 
-# Pillow's own bomb guard, at our limit: above it Image.open warns, above twice it raises.
-# The header check (photo_header_problem) refuses anything above the limit first.
-Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
 WEBP_QUALITY = 82
 FIELD = "photos"
 REMOVE_FIELD = "remove_photos"
@@ -74,13 +69,8 @@ class Upload(Protocol):
     def seek(self, offset: int, whence: int = 0) -> int: ...
 
 
-@dataclass(frozen=True)
-class PreparedPhoto:
-    """A checked photo, upright and re-encoded (WebP), ready to store."""
-
-    content: bytes
-    width: int
-    height: int
+# A checked photo, upright and re-encoded (WebP), ready to store.
+PreparedPhoto = images.CleanImage
 
 
 def _problem_message(problem: PhotoProblem, name: str) -> str:
@@ -114,74 +104,25 @@ class PhotosRefused(ValidationFailed):
 
 def _header_problem(upload: Upload) -> PhotoProblem | None:
     """The cheap checks, before any pixel is decoded: the size, then the header (format,
-    dimensions) and, for a JPEG, how many scans its markers announce."""
+    dimensions) and, for a JPEG, how many scans its markers announce (core.images)."""
     size = upload.size if upload.size is not None else len(upload.read())
     problem = photo_bytes_problem(size)
     if problem is not None:
         return problem
-    upload.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)  # type: ignore[arg-type]  # reads the header only
-            problem = photo_header_problem(image_format=image.format, width=image.width, height=image.height)
-            image_format = image.format
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return PhotoProblem.TOO_MANY_PIXELS
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return PhotoProblem.NOT_AN_IMAGE
-    if problem is None and image_format in ("JPEG", "MPO"):
-        upload.seek(0)
-        problem = jpeg_scans_problem(upload.read())
-    upload.seek(0)
-    return problem
+    found = images.image_problem(upload)  # type: ignore[arg-type]
+    return None if found is None else PhotoProblem(found.value)
 
 
 def _decoded(stream: IO[bytes]) -> Image.Image | PhotoProblem:
-    """The image, fully decoded and upright, or why it is refused (its header was checked
-    by _header_problem; the guards stay for a caller that did not)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(stream)
-            problem = photo_header_problem(image_format=image.format, width=image.width, height=image.height)
-            if problem is not None:
-                return problem
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return PhotoProblem.TOO_MANY_PIXELS
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        # Not an image, truncated or corrupt (Pillow raises these three for bad data).
-        return PhotoProblem.NOT_AN_IMAGE
-    return upright
-
-
-# 16-bit greyscale (PNG): Pillow's convert("RGB") clips each value at 255, so a 16-bit
-# photo comes out white; its values are scaled down to 8 bits first.
-_SIXTEEN_BIT_MODES = frozenset({"I;16", "I;16L", "I;16B", "I;16N", "I"})
-
-
-def _eight_bit(image: Image.Image) -> Image.Image:
-    if image.mode not in _SIXTEEN_BIT_MODES:
-        return image
-    wide = image if image.mode == "I" else image.convert("I")
-    return wide.point(lambda value: value * (1 / 256)).convert("L")
+    """The image, fully decoded and upright, or why it is refused (core.images; its header
+    was checked by _header_problem, the guards stay for a caller that did not)."""
+    decoded = images.image_decoded(stream)
+    return PhotoProblem(decoded.value) if isinstance(decoded, ImageProblem) else decoded
 
 
 def _reencoded(image: Image.Image, longest_side: int) -> PreparedPhoto:
-    """Pixels only: a new image, so no metadata of the source can travel with it."""
-    image = _eight_bit(image)
-    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
-    pixels = image.convert(mode)
-    size = fitted(Dimensions(pixels.width, pixels.height), longest_side)
-    if (size.width, size.height) != pixels.size:
-        pixels = pixels.resize((size.width, size.height), Image.Resampling.LANCZOS)
-    clean = Image.new(mode, pixels.size)
-    clean.paste(pixels)
-    out = io.BytesIO()
-    clean.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
-    return PreparedPhoto(content=out.getvalue(), width=clean.width, height=clean.height)
+    """Pixels only: a new WebP, so no metadata of the source can travel with it."""
+    return images.webp_reencoded(image, longest_side=longest_side, quality=WEBP_QUALITY)
 
 
 def _refused(problem: PhotoProblem, name: str) -> PhotosRefused:
@@ -494,9 +435,24 @@ def _author_deleted_photos_delete(sender: Any, instance: ReviewStatusChange, cre
         ReviewPhoto.objects.filter(review_id=instance.review_id, reports__isnull=True).delete()
 
 
+def review_photo_take_down(*, photo: ReviewPhoto, reason: str, note: str, by: User, now: datetime) -> bool:
+    """A moderator takes one photo down, the review staying: never shown again (ready()
+    leaves it out; reviews.photo_views serves it to its author and moderators alone), kept
+    for the appeal window, then deleted (review_photos_expired_delete). A compare-and-swap:
+    True if this call took it down, False if it was down already. The checks (moderator,
+    reason, note) and the author's statement of reasons are the desk's
+    (desk.photo_takedown)."""
+    return bool(
+        ReviewPhoto.objects.filter(pk=photo.pk, removed_at__isnull=True).update(
+            removed_at=now, removed_by=by, removed_reason=reason, removed_note=note
+        )
+    )
+
+
 def review_photos_expired_delete(*, now: datetime | None = None) -> int:
-    """The photos of reviews rejected or removed more than APPEAL_WINDOW_DAYS ago (rows, and
-    files on commit): the appeal window has closed. Idempotent (a daily task). Returns how
+    """The photos of reviews rejected or removed more than APPEAL_WINDOW_DAYS ago, and the
+    photos moderators took down that long ago (rows, and files on commit): the appeal window
+    has closed. Idempotent (a daily task). Returns how
     many photos were deleted."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=APPEAL_WINDOW_DAYS)
@@ -506,11 +462,46 @@ def review_photos_expired_delete(*, now: datetime | None = None) -> int:
         .filter(decided_at__lt=cutoff)
         .values("pk")
     )
+    # A photo a moderator took down alone (review_photo_take_down) has its own window.
+    expired = Q(review_id__in=decided) | Q(removed_at__lt=cutoff)
     deleted = 0
-    for photo in ReviewPhoto.objects.filter(review_id__in=decided).order_by("pk")[:1000]:
+    for photo in ReviewPhoto.objects.filter(expired).order_by("pk")[:1000]:
         photo.delete()
         deleted += 1
     return deleted
+
+
+def _photos_erase(photos: QuerySet[ReviewPhoto]) -> int:
+    """Erasure: the photos go, rows now and files on commit, reported or not (a photo may
+    show its author; the erasure outranks the report). A report that named one keeps its
+    review, reason and comment: the moderators' record stays, without the photo."""
+    photo_ids = list(photos.order_by("pk").values_list("pk", flat=True))
+    if not photo_ids:
+        return 0
+    ReviewReport.objects.filter(photo_id__in=photo_ids).update(photo=None)
+    for photo in ReviewPhoto.objects.filter(pk__in=photo_ids).order_by("pk"):
+        photo.delete()  # one by one: post_delete queues each photo's files for after commit
+    return len(photo_ids)
+
+
+def orders_anonymising_photos_delete(fact: OrdersAnonymising) -> None:
+    """orders.events.orders_anonymising's handler (ReviewsConfig.ready()): a customer erased
+    on request loses the photos of the guest reviews written through their orders; orders
+    that only passed their retention keep them (the review stays, and so do its photos).
+    In orders' transaction, while the orders still name their customer."""
+    if fact.is_erasure:
+        _photos_erase(
+            ReviewPhoto.objects.filter(
+                review__order_line__order_id__in=list(fact.order_ids), review__author__isnull=True
+            )
+        )
+
+
+def _account_photos_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An account deleted (the admin: accounts have no erasure service of their own): its
+    reviews stay without an author (Review.author is SET_NULL), so their photos, which may
+    show the person, are deleted first, in the deletion's transaction."""
+    _photos_erase(ReviewPhoto.objects.filter(review__author_id=instance.pk))
 
 
 def review_photo_signals_connect() -> None:
@@ -519,4 +510,7 @@ def review_photo_signals_connect() -> None:
     post_delete.connect(_photo_files_delete_on_commit, sender=ReviewPhoto, dispatch_uid="review_photo_files_delete")
     post_save.connect(
         _author_deleted_photos_delete, sender=ReviewStatusChange, dispatch_uid="review_photos_author_deleted"
+    )
+    pre_delete.connect(
+        _account_photos_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="review_photos_account_deleted"
     )

@@ -7,6 +7,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.image_rules import jpeg_scan_count
+
 # EXIF tags: Orientation, Make, Model, and the GPS IFD with a latitude / longitude.
 ORIENTATION = 0x0112
 MAKE = 0x010F
@@ -45,3 +47,15 @@ def bomb_png(side: int = 10_000) -> bytes:
     out = io.BytesIO()
     Image.new("1", (side, side), 0).save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def many_scans_jpeg(scans: int = 2000) -> bytes:
+    """A small progressive JPEG whose scans are repeated ``scans`` times in all: the crafted
+    file that costs a decoder seconds per megabyte."""
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (90, 120, 30)).save(out, format="JPEG", progressive=True)
+    data = out.getvalue()
+    first_scan, end = data.index(b"\xff\xda"), data.rindex(b"\xff\xd9")
+    head, body = data[:first_scan], data[first_scan:end]
+    copies = scans // (jpeg_scan_count(data) or 1) + 1
+    return head + body * copies + b"\xff\xd9"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from core import image_rules
 from reviews import photo_rules
 from reviews.photo_rules import (
     MAX_PHOTO_BYTES,
@@ -96,13 +97,20 @@ def test_the_size_plan_has_every_size_in_decreasing_order() -> None:
     }
 
 
-def test_the_rules_are_pure_standard_library_only() -> None:
-    """No Django, no Pillow, nothing of ours: the rules are decisions, testable alone."""
-    source = Path(photo_rules.__file__).read_text()
-    imported = {
-        (node.module or "").split(".")[0] if isinstance(node, ast.ImportFrom) else alias.name.split(".")[0]
+def _imported(module: object) -> set[str]:
+    source = Path(module.__file__).read_text()  # type: ignore[attr-defined]
+    return {
+        (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
         for node in ast.walk(ast.parse(source))
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names
     }
-    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+@pytest.mark.parametrize("module", [photo_rules, image_rules], ids=["reviews.photo_rules", "core.image_rules"])
+def test_the_rules_are_pure_standard_library_only(module: object) -> None:
+    """No Django, no Pillow: the rules are decisions, testable alone. The photos' rules read
+    the pictures' rules of core (pure too), nothing else of ours."""
+    ours = {"core", "core.image_rules"} if module is photo_rules else set()
+    imported = {name for name in _imported(module) if name not in ours}
+    assert {name.split(".")[0] for name in imported} <= set(sys.stdlib_module_names) | {"__future__"}, imported

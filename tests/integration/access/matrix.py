@@ -403,6 +403,14 @@ DESK_ROWS = [
         DESK_MODERATOR_PAGE,
         lambda w: {"decision": "release:all", "statement": "Checked: real customers after a TV spot."},
     ),
+    # One photo taken down (desk.photo_takedown): moderators only; R's photo, R staying published.
+    *_page(
+        "desk:moderation_photo_remove",
+        named("desk:moderation_photo_remove", pk=lambda w: w.review_photo.pk),
+        DESK_MODERATOR_PAGE,
+        DESK_MODERATOR_PAGE,
+        lambda w: {"reason": "spam", "note": ""},
+    ),
     *_page("desk:care_queue", named("desk:care_queue"), DESK_CARE_LIST, DESK_CARE_LIST_WRONG_METHOD),
     *_page("desk:care_case", named("desk:care_case", pk=_case), DESK_CARE_CASE, DESK_CARE_LIST_WRONG_METHOD),
     *[

@@ -17,7 +17,8 @@ from PIL import Image
 from accounts.models import User
 from products.models import Product, ProductImage
 from tests.factories import product_create
-from tests.photo_files import GPS_IFD, image_bytes, jpeg_with_gps
+from tests.integration.products.admin_forms import product_add_form
+from tests.photo_files import GPS_IFD, image_bytes, jpeg_with_gps, many_scans_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -26,22 +27,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
-
-
-def _form(**image: object) -> dict[str, object]:
-    return {
-        "sku": "TENT-1",
-        "name_en": "Tent",
-        "name_fr": "",
-        "slug": "tent",
-        "brand": "",
-        "description_en": "",
-        "description_fr": "",
-        "image_url": "",
-        "images-TOTAL_FORMS": "1",
-        "images-INITIAL_FORMS": "0",
-        **{f"images-0-{name}": value for name, value in image.items()},
-    }
 
 
 def _served(client: Client, image: ProductImage) -> Any:
@@ -53,7 +38,9 @@ def test_a_png_named_pdf_is_stored_and_served_as_the_image_it_is(
 ) -> None:
     client.force_login(admin_user)
     upload = SimpleUploadedFile("x.pdf", image_bytes("PNG", (120, 90)), content_type="application/pdf")
-    response = client.post("/admin/products/product/add/", _form(image=upload, alt_text="Tent", position="0"))
+    response = client.post(
+        "/admin/products/product/add/", product_add_form(image=upload, alt_text="Tent", position="0")
+    )
     assert response.status_code == 302
     image = ProductImage.objects.get()
     assert image.image.name.endswith("/x.webp") and (image.width, image.height) == (120, 90)
@@ -78,7 +65,9 @@ def test_a_product_images_exif_and_gps_are_removed(media_root: Path) -> None:
 def test_the_admin_refuses_an_image_that_is_not_jpeg_png_or_webp(client: Client, admin_user: User, fmt: str) -> None:
     client.force_login(admin_user)
     upload = SimpleUploadedFile("tent.png", image_bytes(fmt), content_type="image/png")
-    response = client.post("/admin/products/product/add/", _form(image=upload, alt_text="Tent", position="0"))
+    response = client.post(
+        "/admin/products/product/add/", product_add_form(image=upload, alt_text="Tent", position="0")
+    )
     assert response.status_code == 200
     assert "Upload a JPEG, PNG or WebP image" in response.content.decode()
     assert not Product.objects.exists() and not ProductImage.objects.exists()
@@ -106,3 +95,16 @@ def test_a_picture_stored_by_its_file_gets_its_size_and_loading_it_reads_no_file
     assert [(picture.width, picture.height) for picture in loaded.images.all()] == [(64, 48)]
     ProductImage.objects.filter(pk=image.pk).update(width=None, height=None)
     assert ProductImage.objects.get(pk=image.pk).width is None  # no read on load, even unknown
+
+
+def test_the_admin_refuses_a_jpeg_of_thousands_of_scans_as_review_photos_are(client: Client, admin_user: User) -> None:
+    """core.images guards product images as it guards review photos: a CPU bomb (a JPEG of
+    thousands of scans, which Django's ImageField lets through) is refused from its markers."""
+    client.force_login(admin_user)
+    upload = SimpleUploadedFile("tent.jpg", many_scans_jpeg(), content_type="image/jpeg")
+    response = client.post(
+        "/admin/products/product/add/", product_add_form(image=upload, alt_text="Tent", position="0")
+    )
+    assert response.status_code == 200
+    assert "more than 64 scans" in response.content.decode()
+    assert not Product.objects.exists() and not ProductImage.objects.exists()

@@ -28,7 +28,7 @@ from reviews.models import REPORT_REASONS, Review, ReviewPhoto
 from reviews.photo_rules import APPEAL_WINDOW_DAYS, MAX_JPEG_SCANS, jpeg_scan_count
 from reviews.tasks import review_photo_sizes_sweep_task
 from tests.factories import product_create, user_create
-from tests.photo_files import bomb_png, image_bytes, upload
+from tests.photo_files import bomb_png, image_bytes, many_scans_jpeg, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -49,18 +49,6 @@ def product() -> Product:
 
 def stored_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
-
-
-def many_scans_jpeg(scans: int = 2000) -> bytes:
-    """A small progressive JPEG whose scans are repeated ``scans`` times in all: the crafted
-    file that costs a decoder seconds per megabyte."""
-    out = io.BytesIO()
-    Image.new("RGB", (32, 32), (90, 120, 30)).save(out, format="JPEG", progressive=True)
-    data = out.getvalue()
-    first_scan, end = data.index(b"\xff\xda"), data.rindex(b"\xff\xd9")
-    head, body = data[:first_scan], data[first_scan:end]
-    copies = scans // (jpeg_scan_count(data) or 1) + 1
-    return head + body * copies + b"\xff\xd9"
 
 
 @pytest.fixture

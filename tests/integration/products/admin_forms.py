@@ -1,0 +1,22 @@
+"""The product admin's add form as a browser posts it, for the tests of product images."""
+
+from __future__ import annotations
+
+
+def product_add_form(**image: object) -> dict[str, object]:
+    """A new product "TENT-1" with one inline image whose fields are ``image`` (e.g.
+    ``image=<file>, alt_text="Tent", position="0"``)."""
+    return {
+        "sku": "TENT-1",
+        # Names and descriptions per language (products/translation.py): English is required.
+        "name_en": "Tent",
+        "name_fr": "",
+        "slug": "tent",
+        "brand": "",
+        "description_en": "",
+        "description_fr": "",
+        "image_url": "",
+        "images-TOTAL_FORMS": "1",
+        "images-INITIAL_FORMS": "0",
+        **{f"images-0-{name}": value for name, value in image.items()},
+    }
