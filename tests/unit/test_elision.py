@@ -117,7 +117,10 @@ def _render(source: str, **context: object) -> str:
     return Template(source).render(Context(context))
 
 
-PHOTOS = "{% load i18n %}{% elide name %}{% blocktranslate with name=name %}Photos by {{ name }}{% endblocktranslate %}{% endelide %}"
+PHOTOS = (
+    "{% load i18n %}{% elide name %}{% blocktranslate with name=name %}Photos by {{ name }}{% endblocktranslate %}"
+    "{% endelide %}"
+)
 
 
 def test_the_tag_elides_the_translated_sentence_in_french_only() -> None:
