@@ -7,9 +7,10 @@ here: :class:`GroupedMaxLengthValidator` and :class:`GroupedMinLengthValidator` 
 error with the numbers already written by ``core.local_formats.number_text``, in messages
 that take them as text (``%(limit_value)s``). Form fields get them from
 :class:`GroupedNumbersCharField` (which also groups the numbers of any other validator whose
-message says ``%(name)s``), API fields from ``core.api_fields.StrictCharField``.
-``tests/integration/test_length_messages_grouped.py`` holds every form and serializer field
-with a long limit to it, in French.
+message says ``%(name)s``), API fields from ``core.api_fields.StrictCharField``, the
+admin's from :class:`GroupedLengthsAdminMixin`.
+``tests/integration/test_length_messages_grouped.py`` holds every form, admin and serializer
+field with a long limit to it, in French.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils.translation import ngettext_lazy
 from core.local_formats import number_text, numbers_grouped
 
 __all__ = [
+    "GroupedLengthsAdminMixin",
     "GroupedMaxLengthValidator",
     "GroupedMinLengthValidator",
     "GroupedNumbersCharField",
@@ -140,3 +142,14 @@ class GroupedNumbersCharField(forms.CharField):
                 if error.params:
                     error.params = numbers_grouped(error.params, message=error.message)
             raise
+
+
+class GroupedLengthsAdminMixin:
+    """For a ModelAdmin: the form fields it makes from the model's fields get the grouped
+    length validators (a review's text of at most "50 000" characters, in French)."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if formfield is not None:
+            formfield.validators = grouped_length_validators(formfield.validators)
+        return formfield

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import translation
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -79,7 +80,20 @@ def _serializer_fields() -> list[Any]:
     return found
 
 
-FORM_FIELDS = _form_fields()
+def _admin_fields() -> list[Any]:
+    """The form fields the admin makes from models' long fields it lets staff edit."""
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        for db_field in model._meta.fields:
+            limit = getattr(db_field, "max_length", None) or 0
+            editable = db_field.editable and db_field.name not in model_admin.readonly_fields
+            if limit >= LONG and editable:
+                field = model_admin.formfield_for_dbfield(db_field, RequestFactory().get("/admin/"))
+                found.append(pytest.param(field, id=f"admin.{model.__name__}.{db_field.name}"))
+    return found
+
+
+FORM_FIELDS = _form_fields() + _admin_fields()
 SERIALIZER_FIELDS = _serializer_fields()
 
 
@@ -88,6 +102,7 @@ def test_the_scan_finds_the_long_fields() -> None:
     assert "reviews.forms.ReviewForm.body" in ids and "desk.care_forms.CaseMessageForm.body" in ids
     assert "reviews.api.serializers.ReviewInputSerializer.body" in ids
     assert "gate.api.serializers.ImprovementRejectSerializer.reason" in ids
+    assert "admin.Review.body" in ids and "admin.BrandReply.body" in ids
 
 
 def _too_long(limit: int) -> str:
