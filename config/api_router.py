@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -51,32 +53,47 @@ class SchemaView(SpectacularAPIView):
 
     The docs pages fetch it: counted against the anonymous limit, a reader who had tried a
     few requests got a docs page that loads but cannot fetch what it documents. Unthrottled,
-    it must be cheap: it is built once per process and language (about half a second of CPU
-    each time otherwise), as it depends on nothing else of the request (`serve_public`).
+    it must be cheap: it depends on nothing else of the request (`serve_public`), so it is
+    built once per process and language (about half a second of CPU), and *rendered* once
+    per language and format (YAML or JSON, each of its two media types): dumping the YAML
+    took as long again on every request.
     """
 
     throttle_classes: list[Any] = []
     _built: ClassVar[dict[str, Any]] = {}
+    _rendered: ClassVar[dict[tuple[str, type[BaseRenderer]], tuple[bytes, str]]] = {}
 
     def _get_version_parameter(self, request: Request) -> None:
         # The API is versioned by its path (/api/v1/): a `?version=` changes nothing, and
         # must not make a new schema (and a new cache entry) per value a client invents.
         return None
 
-    def _get_schema_response(self, request: Request) -> Response:
+    def _get_schema_response(self, request: Request) -> HttpResponse:  # type: ignore[override]
         # `?lang=` or the request's language, as one of the site's languages (an unknown
         # one is the default, not a new cache entry).
         try:
             language = translation.get_supported_language_variant(translation.get_language() or "")
         except LookupError:
             language = settings.LANGUAGE_CODE
-        if language not in self._built:
-            with translation.override(language):
-                self._built[language] = super()._get_schema_response(request).data
-        return Response(
-            data=self._built[language],
-            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, None)}"'},
-        )
+        renderer = request.accepted_renderer
+        key = (language, type(renderer))
+        if key not in self._rendered:
+            if language not in self._built:
+                with translation.override(language):
+                    self._built[language] = super()._get_schema_response(request).data
+            # Rendered for the renderer's own media type: parameters a client adds to its
+            # Accept header (`; indent=8`) neither change the bytes nor make new entries.
+            content = renderer.render(self._built[language], renderer.media_type, self.get_renderer_context())
+            charset = renderer.charset
+            content_type = f"{renderer.media_type}; charset={charset}" if charset else renderer.media_type
+            self._rendered[key] = (
+                content.encode(charset or "utf-8") if isinstance(content, str) else content,
+                content_type,
+            )
+        content, content_type = self._rendered[key]
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="{self._get_filename(request, None)}"'
+        return response
 
 
 class SwaggerView(_DocsPolicyMixin, SpectacularSwaggerSplitView):

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from core.text_limits import api_max_length_message, api_min_length_message, grouped_length_validators
+
 __all__ = ["NO_NUL_PATTERN", "StrictBooleanField", "StrictCharField", "StrictIntegerField", "trimmed_length_pattern"]
 
 # Any text without U+0000, in the escape drf-spectacular writes its patterns with.
@@ -54,6 +56,13 @@ class StrictCharField(serializers.CharField):
     """A JSON string only: a number, a boolean, a list or an object is refused."""
 
     default_error_messages = {"invalid": _("Enter a string (text in double quotes).")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Its length limits say "5 000" in French, as the site does (core.text_limits).
+        self.validators = grouped_length_validators(
+            self.validators, max_message=api_max_length_message, min_message=api_min_length_message
+        )
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):

@@ -30,6 +30,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.api_errors import error_body
+from core.local_formats import number_text
 
 API_PREFIX = "/api/"
 DEFAULT_BODY_MAX_BYTES = 1024 * 1024
@@ -62,7 +63,10 @@ def body_limit_for(path: str, content_type: str = "") -> BodyLimit:
 
 def body_too_large_response(request: HttpRequest, limit: BodyLimit) -> HttpResponse:
     kilobytes = limit.max_bytes // 1024
-    message = _("The request body is larger than this endpoint accepts: at most %(kb)d KB.") % {"kb": kilobytes}
+    # Grouped as the site writes numbers ("52 224" in French, "52,224" in English).
+    message = _("The request body is larger than this endpoint accepts: at most %(kb)s KB.") % {
+        "kb": number_text(kilobytes)
+    }
     if limit.is_api:
         response: HttpResponse = JsonResponse(error_body("request_too_large", message), status=413)
     else:

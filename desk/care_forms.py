@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from care.models import MESSAGE_MAX_LENGTH, CaseOutcome
+from core.text_limits import GroupedNumbersCharField
 from desk.selectors.care import StateFilter, WhoFilter
 from reviews.forms import COUNTER_TEMPLATE
 
@@ -59,7 +60,7 @@ class CaseAssignForm(forms.Form):
 
 
 class CaseMessageForm(forms.Form):
-    body = forms.CharField(
+    body = GroupedNumbersCharField(
         label=_("Your message to the customer"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(
@@ -79,7 +80,7 @@ class CaseCloseForm(forms.Form):
         choices=[("", _("Choose the outcome")), *CaseOutcome.choices],
         error_messages={"required": _("Choose the outcome from the list.")},
     )
-    note = forms.CharField(
+    note = GroupedNumbersCharField(
         label=_("Closing note to the customer (optional)"),
         required=False,
         max_length=MESSAGE_MAX_LENGTH,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.period_query import MAX_PERIOD_DAYS
 from core.strict_dates import PeriodDayField
+from core.text_limits import GroupedNumbersCharField
 from core.text_safety import validate_written_text
 from desk.bursts import BURST_STATEMENT_MAX_LENGTH
 from desk.models import COMMENT_MAX_LENGTH
@@ -78,7 +79,7 @@ class AssignForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = GroupedNumbersCharField(
         label=_("Internal comment"),
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "data-counter-template": COUNTER_TEMPLATE}),
@@ -97,7 +98,7 @@ class ImprovementForm(forms.Form):
         help_text=_("For the team and quality directors: the change, the supplier, the batch, the tests."),
         error_messages={"required": _("Say what was changed.")},
     )
-    public_note = forms.CharField(
+    public_note = GroupedNumbersCharField(
         label=_("Note for shoppers (public)"),
         required=False,
         max_length=PUBLIC_NOTE_MAX_LENGTH,
@@ -139,7 +140,7 @@ class ImprovementForm(forms.Form):
 class ImprovementRejectForm(forms.Form):
     """A quality director's rejection of an improvement waiting for approval."""
 
-    reason = forms.CharField(
+    reason = GroupedNumbersCharField(
         label=_("Why it is rejected"),
         max_length=REJECTION_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "data-counter-template": COUNTER_TEMPLATE}),
@@ -149,7 +150,7 @@ class ImprovementRejectForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
+    body = GroupedNumbersCharField(
         label=_("Your public reply"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "data-counter-template": COUNTER_TEMPLATE}),
@@ -175,7 +176,7 @@ class ModerationForm(forms.Form):
     )  # ASCII: \d takes "٣"
     reviews = forms.TypedMultipleChoiceField(label=_("Selected reviews"), required=False, coerce=int)
     reason_selected = forms.ChoiceField(label=_("Reason"), required=False, choices=REASON_CHOICES)
-    note_selected = forms.CharField(
+    note_selected = GroupedNumbersCharField(
         label=NOTE_LABEL,
         help_text=NOTE_HELP,
         required=False,
@@ -223,7 +224,7 @@ class BurstDecisionForm(forms.Form):
     decision = forms.RegexField(label=_("Decision"), regex=r"^(release|reject):(all|selected)$")
     reviews = forms.TypedMultipleChoiceField(label=_("Held reviews"), required=False, coerce=int)
     reason = forms.ChoiceField(label=_("Reason (to reject)"), required=False, choices=REASON_CHOICES)
-    statement = forms.CharField(
+    statement = GroupedNumbersCharField(
         label=_("Statement to every author"),
         max_length=BURST_STATEMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "data-counter-template": COUNTER_TEMPLATE}),

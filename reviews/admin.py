@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.text_limits import GroupedLengthsAdminMixin
+
 from .models import BrandReply, Review, ReviewReport, ReviewStatusChange, ReviewVote
 
 
@@ -16,7 +18,7 @@ class ReviewStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(GroupedLengthsAdminMixin, admin.ModelAdmin):
     """Read-only here: status moves go through the moderation queue's services, which keep
     the product's figures and the history in step."""
 
@@ -36,7 +38,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewReport)
-class ReviewReportAdmin(admin.ModelAdmin):
+class ReviewReportAdmin(GroupedLengthsAdminMixin, admin.ModelAdmin):
     list_display = ("review", "photo", "reason", "reporter", "created_at", "handled_at")
     list_filter = ("reason", "handled_at")
     raw_id_fields = ("review", "photo")
@@ -51,7 +53,7 @@ class ReviewVoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(BrandReply)
-class BrandReplyAdmin(admin.ModelAdmin):
+class BrandReplyAdmin(GroupedLengthsAdminMixin, admin.ModelAdmin):
     list_display = ("review", "author", "created_at")
     raw_id_fields = ("review",)
     autocomplete_fields = ("author",)

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from core.errors import DomainError
 from core.local_formats import numbers_grouped
+from core.text_limits import GroupedNumbersCharField
 from core.text_safety import validate_display_name, validate_display_text, validate_written_text
 from products.models import STARS
 from reviews.models import (
@@ -77,7 +78,7 @@ def _title_field(max_length: int) -> forms.CharField:
 
 
 def _body_field(max_length: int) -> forms.CharField:
-    return forms.CharField(
+    return GroupedNumbersCharField(
         label=_("Your review"),
         min_length=BODY_MIN_LENGTH,
         max_length=max_length,
@@ -254,7 +255,7 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a reason from the list.")},
     )
-    comment = forms.CharField(
+    comment = GroupedNumbersCharField(
         label=_("Details"),
         required=False,
         max_length=REPORT_COMMENT_MAX_LENGTH,

@@ -12,6 +12,8 @@ French wherever a date is written. Each filter calls ``core.local_formats``.
     {{ total|number }}                             3,763 / 3 763
     {{ day|date:"DATE_FORMAT" }}                   December 1, 2026 / 1er décembre 2026
     {{ name|name_ending_sentence }}.               "Marc L." once, not "Marc L.."
+    {% elide name %}{% blocktranslate %}Photos by {{ name }}{% endblocktranslate %}{% endelide %}
+                                                   "Photos d’Alex" (core.elision)
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template.base import FilterExpression, Parser, Token
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 
 from core import names
+from core.elision import elide_before
 from core.local_formats import average_text, date_text, number_text, percent_text, threshold_text
 
 register = template.Library()
@@ -94,3 +100,30 @@ def name_ending_sentence(value: Any) -> str:
     """A person's name followed by the sentence's full stop, without a double one:
     "{{ name|name_ending_sentence }}." writes "Marc L." for "Marc L."."""
     return names.name_ending_sentence(value)
+
+
+class ElideNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, words: list[FilterExpression]) -> None:
+        self.nodelist = nodelist
+        self.words = words
+
+    def render(self, context: template.Context) -> str:
+        text = self.nodelist.render(context)
+        words = [word.resolve(context) for word in self.words]
+        # The words are looked for as the block wrote them: escaped, where it escapes.
+        shown = [conditional_escape(word) if context.autoescape else str(word) for word in words if word is not None]
+        elided = elide_before(text, shown)
+        return mark_safe(elided) if isinstance(text, SafeData) else elided  # noqa: S308 - adds an apostrophe only
+
+
+@register.tag
+def elide(parser: Parser, token: Token) -> ElideNode:
+    """``{% elide name other %}…{% endelide %}``: the block's text with French elision before
+    the given values ("de Alex" -> "d’Alex"), for a translated sentence that interpolates
+    them (core.elision). Unchanged in English."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% elide %} takes the values the block interpolates")
+    nodelist = parser.parse(("endelide",))
+    parser.delete_first_token()
+    return ElideNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.elision import elide_before
 from core.local_formats import average_text, date_text, threshold_text
 from desk import selectors
 from desk.charts import ChartDay, ChartMarker, ChartText, rating_chart_svg, series_summary
@@ -120,7 +121,7 @@ def rating_chart(product: Product, *, first: date, last: date, policy: GatePolic
     markers = [ChartMarker(event.day, event.kind, marker_label(event)) for event in events]
     threshold = threshold_decimal(policy)
     text = ChartText(
-        title=_("Rating of %(name)s over time") % {"name": product.name},
+        title=elide_before(_("Rating of %(name)s over time") % {"name": product.name}, [product.name]),
         description=chart_description(days, markers, first=first, last=last, threshold=threshold),
         average=_("Average the gate counts"),
         too_few=_("Fewer than %(n)s reviews: not judged") % {"n": policy.min_reviews},

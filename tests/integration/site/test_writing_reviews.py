@@ -88,7 +88,7 @@ def test_posting_is_held_for_moderation_with_premoderation(
         ("title", "", "Give your review a title."),
         ("title", "x" * 121, "Ensure this value has at most 120 characters"),
         ("body", "Too short.", "Ensure this value has at least 20 characters"),
-        ("body", "y" * 5001, "Ensure this value has at most 5000 characters"),
+        ("body", "y" * 5001, "Ensure this value has at most 5,000 characters"),
         ("language", "de", "Select a valid choice."),
     ],
 )
