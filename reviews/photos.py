@@ -266,9 +266,11 @@ def too_many_kept_message(*, kept: int) -> str:
     }
 
 
-def _edit_photos_check(*, current: Sequence[int], remove_ids: Sequence[int], adding: int) -> list[int]:
+def _edit_photos_check(*, current: Sequence[int], remove_ids: Sequence[int], adding: int, held: int = 0) -> list[int]:
     """The ids the review keeps, or the refusal: a removal naming a photo that is not this
-    review's (another's, gone meanwhile), or more photos than a review may have."""
+    review's (another's, gone meanwhile), or more photos than a review may have. ``held``:
+    photos a moderator took down, kept for the author's appeal; they hold their place among
+    the 5 (the database's position constraint) until review_photos_expired_delete."""
     strangers = sorted(set(remove_ids) - set(current))
     if strangers:
         message = ngettext(
@@ -287,8 +289,8 @@ def _edit_photos_check(*, current: Sequence[int], remove_ids: Sequence[int], add
         )
         raise ValidationFailed(message, fields={REMOVE_FIELD: [message]})
     kept = [pk for pk in current if pk not in set(remove_ids)]
-    if photo_count_problem(len(kept) + adding) is not None:
-        message = too_many_kept_message(kept=len(kept))
+    if photo_count_problem(held + len(kept) + adding) is not None:
+        message = too_many_kept_message(kept=held + len(kept))
         raise PhotosRefused(message, fields={FIELD: [message]})
     return kept
 
@@ -299,8 +301,19 @@ def _reported_photo_ids(photo_ids: Sequence[int]) -> set[int]:
     return set(ReviewPhoto.objects.filter(pk__in=photo_ids, reports__isnull=False).values_list("pk", flat=True))
 
 
-def _photo_ids(review_id: int) -> list[int]:
-    return list(ReviewPhoto.objects.filter(review_id=review_id).order_by("position", "pk").values_list("pk", flat=True))
+def _photo_ids(review_id: int, *, taken_down: bool = True) -> list[int]:
+    """The review's photos in their order; without those a moderator took down
+    (``taken_down=False``): the author neither sees nor removes them, but they keep their
+    place until their appeal window ends."""
+    photos = ReviewPhoto.objects.filter(review_id=review_id)
+    if not taken_down:
+        photos = photos.filter(removed_at__isnull=True)
+    return list(photos.order_by("position", "pk").values_list("pk", flat=True))
+
+
+def review_photos_editable(review: Review) -> list[ReviewPhoto]:
+    """The photos an author's edit form lists: theirs, less any a moderator took down."""
+    return list(review.photos.filter(removed_at__isnull=True).order_by("position", "pk"))
 
 
 def _kept_photos_compact(kept: Sequence[int]) -> None:
@@ -340,7 +353,8 @@ def review_edit_with_photos(
     if author is None or review.author_id != author.pk:
         raise NotAllowed(_("Only the author can edit this review."))
     remove_ids = list(dict.fromkeys(remove_ids))
-    _edit_photos_check(current=_photo_ids(review.pk), remove_ids=remove_ids, adding=len(uploads))
+    every, shown = _photo_ids(review.pk), _photo_ids(review.pk, taken_down=False)
+    _edit_photos_check(current=shown, remove_ids=remove_ids, adding=len(uploads), held=len(every) - len(shown))
     photos_check(uploads)
     prepared = photos_prepare(uploads)
     text_edit = {name: fields.get(name, services.UNCHANGED) for name in ("rating", "title", "body", "language")}
@@ -349,7 +363,10 @@ def review_edit_with_photos(
     try:
         with transaction.atomic():
             locked = Review.objects.select_for_update().get(pk=review.pk)
-            kept = _edit_photos_check(current=_photo_ids(locked.pk), remove_ids=remove_ids, adding=len(prepared))
+            every, shown = _photo_ids(locked.pk), _photo_ids(locked.pk, taken_down=False)
+            _edit_photos_check(current=shown, remove_ids=remove_ids, adding=len(prepared), held=len(every) - len(shown))
+            # Positions run over every row left, taken-down photos included (one photo per position).
+            kept = [pk for pk in every if pk not in set(remove_ids)]
             if changes_text or prepared:
                 extra = {"recommend": fields["recommend"]} if "recommend" in fields else {}
                 locked = services.review_edit(review=locked, author=author, now=now, **text_edit, **extra)

@@ -204,7 +204,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form_options: dict[str, Any] = {
         "lengths": written_lengths(review),
         "accept_photos": True,
-        "photos_kept": list(review.photos.all()),
+        "photos_kept": photos.review_photos_editable(review),
     }
     status = 200
     if request.method == "POST":

@@ -429,3 +429,41 @@ def test_refused_photos_on_the_edit_form_count_against_the_rate_limit(
     url = reverse("review_edit", args=[review.pk])
     sent = [site_as(author).post(url, {**FORM, "photos": [upload(bomb_png(), "bad.png")]}) for _ in range(3)]
     assert [response.status_code for response in sent] == [400, 400, 429]
+
+
+# --- A photo a moderator took down (desk.photo_takedown) -------------------------------------
+
+
+def test_an_edit_neither_lists_nor_removes_a_photo_a_moderator_took_down(
+    product: Product, author: User, media_root: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The taken-down photo stays (kept for the author's appeal) but is out of the author's
+    hands: not on the edit form, not removable; it keeps its place among the 5 until its
+    appeal window closes, and the photos after it move around it without colliding."""
+    review = review_with_photos(product, author, 4)
+    first, *others = photo_ids(review)
+    moderator = user_create("moderator")
+    assert photos.review_photo_take_down(
+        photo=ReviewPhoto.objects.get(pk=first),
+        reason=ReasonCode.OFFENSIVE,
+        note="",
+        by=moderator,
+        now=review.created_at,
+    )
+    url = reverse("review_edit", args=[review.pk])
+    page = site_as(author).get(url).context["form"]
+    assert [photo.pk for photo in page.current_photos] == others
+
+    refused = site_as(author).post(url, {**FORM, "remove_photos": [str(first)]})
+    assert refused.status_code == 400 and ReviewPhoto.objects.filter(pk=first).exists()
+    too_many = site_as(author).post(url, {**FORM, "photos": [jpeg("c.jpg"), jpeg("d.jpg")]})
+    assert too_many.status_code == 400 and review.photos.count() == 4
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = site_as(author).post(
+            url, {**FORM, "remove_photos": [str(others[0])], "photos": [jpeg("c.jpg"), jpeg("d.jpg")]}
+        )
+    assert accepted.status_code == 302, accepted.content
+    assert review.photos.filter(removed_at__isnull=True).count() == 4
+    assert ReviewPhoto.objects.filter(pk=first, removed_at__isnull=False).exists()
+    assert list(review.photos.order_by("position").values_list("position", flat=True)) == [0, 1, 2, 3, 4]
