@@ -12,9 +12,6 @@ the reviews table's secondary indexes dropped for the load and rebuilt after it,
 if they drift). Deterministic: ``setseed`` fixes the ratings.
 """
 
-# The SQL assembled here joins fixed fragments of this module; every value is a parameter.
-# ruff: noqa: S608
-
 from __future__ import annotations
 
 import argparse
@@ -36,6 +33,38 @@ TEXT = (
     "the straps hold, and it packs small. After a month the seams are still fine; the colour "
     "faded a little in the sun. Good value for the price, I would buy it again for my family."
 )
+
+# The reviews, written in SQL (one statement each); both share the columns and values.
+REVIEWS_OF_ONE_PRODUCT = """
+    INSERT INTO reviews_review (
+        product_id, author_name, rating, title, body, language, revision, status, status_reason,
+        verified_purchase, source, employee, helpful_yes, helpful_no, created_at, published_at, updated_at)
+    SELECT %(product)s, 'Shopper ' || (g %% 5000), r.rating, 'Review ' || g,
+           substr(%(text)s, 1 + (g %% 60), 120 + (g %% 100)), 'en', 0, 'published', '',
+           (g %% 3 = 0), 'import', false, g %% 7, g %% 3, r.at, r.at, r.at
+    FROM generate_series(1, %(count)s) AS g
+    CROSS JOIN LATERAL (
+        SELECT 1 + (g * 7 %% 5)::smallint AS rating,
+               %(start)s::timestamptz + make_interval(secs => g * %(span)s::float8 / %(count)s) AS at
+    ) AS r
+"""
+REVIEWS_SPREAD = """
+    INSERT INTO reviews_review (
+        product_id, author_name, rating, title, body, language, revision, status, status_reason,
+        verified_purchase, source, employee, helpful_yes, helpful_no, created_at, published_at, updated_at)
+    SELECT r.product_id, 'Shopper ' || (g %% 5000), r.rating, 'Review ' || g,
+           substr(%(text)s, 1 + (g %% 60), 120 + (g %% 100)), 'en', 0, 'published', '',
+           (g %% 3 = 0), 'import', false, g %% 7, g %% 3, r.at, r.at, r.at
+    FROM generate_series(1, %(count)s) AS g
+    CROSS JOIN LATERAL (
+        SELECT p.product_id,
+               least(5, greatest(1, round(
+                   2.2 + 2.6 * sqrt((p.product_id * 2654435761 %% 1000) / 1000.0)
+                   + (random() + random() + random() - 1.5) * 1.6)))::smallint AS rating,
+               %(start)s::timestamptz + make_interval(secs => g * %(span)s::float8 / %(count)s) AS at
+        FROM (SELECT %(first)s + floor(random() * %(others)s)::bigint + g * 0 AS product_id) AS p
+    ) AS r
+"""
 
 
 @dataclass(frozen=True)
@@ -123,29 +152,11 @@ def _load_rows(*, scale: Scale, now) -> None:  # type: ignore[no-untyped-def]
         cursor.execute("SELECT min(id) FROM products_product")
         first_product = cursor.fetchone()[0]
         cursor.execute("SELECT setseed(0.42)")
-        review_columns = """
-            INSERT INTO reviews_review (
-                product_id, author_name, rating, title, body, language, revision, status, status_reason,
-                verified_purchase, source, employee, helpful_yes, helpful_no, created_at, published_at, updated_at)
-        """
-        review_values = """
-            'Shopper ' || (g %% 5000), r.rating, 'Review ' || g,
-            substr(%(text)s, 1 + (g %% 60), 120 + (g %% 100)), 'en', 0, 'published', '',
-            (g %% 3 = 0), 'import', false, g %% 7, g %% 3, r.at, r.at, r.at
-        """
         # Products 1 and 2 (in SKU order) hold exactly 100 and 1,016 reviews; the others
         # share the rest at random. Ratings: a product's mean varies with its id, plus noise.
         for offset, count in enumerate(MEASURED_REVIEW_COUNTS):
             cursor.execute(
-                review_columns
-                + f"""
-                SELECT %(product)s, {review_values}
-                FROM generate_series(1, %(count)s) AS g
-                CROSS JOIN LATERAL (
-                    SELECT 1 + (g * 7 %% 5)::smallint AS rating,
-                           %(start)s::timestamptz + make_interval(secs => g * %(span)s::float8 / %(count)s) AS at
-                ) AS r
-                """,
+                REVIEWS_OF_ONE_PRODUCT,
                 {
                     "product": first_product + offset,
                     "count": count,
@@ -155,19 +166,7 @@ def _load_rows(*, scale: Scale, now) -> None:  # type: ignore[no-untyped-def]
                 },
             )
         cursor.execute(
-            review_columns
-            + f"""
-            SELECT r.product_id, {review_values}
-            FROM generate_series(1, %(count)s) AS g
-            CROSS JOIN LATERAL (
-                SELECT p.product_id,
-                       least(5, greatest(1, round(
-                           2.2 + 2.6 * sqrt((p.product_id * 2654435761 %% 1000) / 1000.0)
-                           + (random() + random() + random() - 1.5) * 1.6)))::smallint AS rating,
-                       %(start)s::timestamptz + make_interval(secs => g * %(span)s::float8 / %(count)s) AS at
-                FROM (SELECT %(first)s + floor(random() * %(others)s)::bigint + g * 0 AS product_id) AS p
-            ) AS r
-            """,
+            REVIEWS_SPREAD,
             {
                 "count": others,
                 "first": first_product + special,
