@@ -361,7 +361,7 @@ def _first_line(command: list[str]) -> str:
     return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr).strip() else "unknown"
 
 
-def machine(database_url: str) -> dict[str, Any]:
+def machine(database_url: str, *, at_start: dict[str, Any]) -> dict[str, Any]:
     import django
     import psycopg
     import rest_framework
@@ -383,7 +383,8 @@ def machine(database_url: str) -> dict[str, Any]:
         "cpu": cpu,
         "cores": os.cpu_count(),
         "memory_gb": memory_gb,
-        "load_average_at_start": os.getloadavg()[0],
+        **at_start,
+        "load_average_at_end": os.getloadavg()[0],
         "os": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
@@ -392,7 +393,14 @@ def machine(database_url: str) -> dict[str, Any]:
         "postgresql": postgres,
         "redis": _first_line(["redis-server", "--version"]),
         "wrk": _first_line(["wrk", "--version"]),
+    }
+
+
+def at_start() -> dict[str, Any]:
+    """What must be read before the run: the code measured, and how busy the machine was."""
+    return {
         "commit": _first_line(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]),
+        "load_average_at_start": os.getloadavg()[0],
     }
 
 
@@ -409,7 +417,8 @@ def doc_section(results: dict[str, Any], rows: list[harness.Row], summaries: dic
             "distribution (median over rounds).",
             "",
             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; load average "
-            f"{m['load_average_at_start']:.2f} at start; {m['os']}; Python {m['python']}, Django "
+            f"{m['load_average_at_start']:.2f} at start, {m['load_average_at_end']:.2f} at the end; "
+            f"{m['os']}; Python {m['python']}, Django "
             f"{m['django']}, DRF {m['djangorestframework']}, {m['gunicorn']}, PostgreSQL {m['postgresql']}, "
             f"{m['redis']}, {m['wrk']}.",
             "",
@@ -429,7 +438,7 @@ def doc_section(results: dict[str, Any], rows: list[harness.Row], summaries: dic
 
 def main() -> int:  # noqa: PLR0915 - the bench's one sequence, read top to bottom
     plan = plan_from_env(dict(os.environ))
-    started = time.monotonic()
+    started, start_facts = time.monotonic(), at_start()
     date = datetime.now(UTC).strftime("%Y-%m-%d")
     stem = date if plan.scale == "full" else f"{date}-{plan.scale}"
     failures: list[str] = []
@@ -487,7 +496,7 @@ def main() -> int:  # noqa: PLR0915 - the bench's one sequence, read top to bott
             results = {
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
                 "plan": asdict(plan),
-                "machine": machine(database_url),
+                "machine": machine(database_url, at_start=start_facts),
                 "seeded": {k: v for k, v in seeded.items() if not k.endswith("_file")},
                 "endpoints": [asdict(e) for e in points],
                 "runs": {name: [asdict(r) | {"rps": r.rps} for r in rs] for name, rs in runs.items()},
