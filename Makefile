@@ -53,13 +53,18 @@ checks: install
 
 ## gate_backtest on 1,000,000 synthetic reviews; then, when BENCH_DATABASE_URL names a
 ## PostgreSQL role that may create databases, the production engine and import_reviews
-## (beside a raw COPY of the same rows). Figures: docs/performance*.md
+## (beside a raw COPY of the same rows); then the web side (bench/web/run.py): the site
+## under gunicorn beside minimal baseline views, by wrk, on a scratch database of
+## BENCH_DATABASE_URL's server or a throwaway cluster, with its own redis-server.
+## BENCH_SCALE=small for a smoke run (CI), BENCH_PROFILE=1 for pyinstrument profiles.
+## Figures: docs/performance*.md, bench/results/
 bench: install
 	$(PY) bench/bench_backtest.py
 	$(PY) bench/bench_kpis.py
 	$(PY) bench/bench_accounts.py
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/bench_gate_db.py && $(PY) bench/bench_import.py; \
 	else echo "bench_gate_db.py and bench_import.py skipped: set BENCH_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/bench"; fi
+	$(PY) -m bench.web.run
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""make bench: the benches (docs/performance*.md); bench.web is the web side (issue 19)."""
