@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from accounts.models import User
-from gate.models import WithdrawalNotice
+from gate.models import GateEvent, WithdrawalNotice
+from gate.policy import EventKind, GateState
 from gate.services import gate_evaluate_through, gate_policy_from_settings
 from products.models import Category, Product
 from reviews.models import Review, ReviewStatus
@@ -28,6 +30,7 @@ __all__ = [
     "Stories",
     "Story",
     "add_review",
+    "flagged_product_notice",
     "flagged_story",
     "gate_catch_up",
     "local_moment",
@@ -90,6 +93,34 @@ def make_product(*, managers: Sequence[User] = (), category: Category | None = N
     fields.setdefault("name", f"Tent {n}")
     fields.setdefault("brand", "Quechua")
     return product_create(slug=f"tent-{n}", category=category, managers=managers, **fields)
+
+
+def flagged_product_notice(
+    *,
+    managers: Sequence[User] = (),
+    flagged_on: date,
+    average: str = "2.5",
+    count: int = 30,
+    policy: dict[str, Any] | None = None,
+    grace_days: int = 30,
+) -> WithdrawalNotice:
+    """A flagged product (make_product) and the notice the gate opens with it, written straight
+    into the tables without a gate run: its FLAGGED event and the open notice, due ``grace_days``
+    later. ``policy`` is what the event recorded: none by default, as the events written before
+    the policy was stored in full (flagged_story has the real engine open one)."""
+    deadline = flagged_on + timedelta(days=grace_days)
+    product = make_product(
+        managers=managers, gate_state=GateState.FLAGGED, flagged_on=flagged_on, withdrawal_deadline=deadline
+    )
+    event = GateEvent.objects.create(
+        product=product,
+        day=flagged_on,
+        kind=EventKind.FLAGGED,
+        average=Decimal(average),
+        count=count,
+        policy=policy or {},
+    )
+    return WithdrawalNotice.objects.create(product=product, flag_event=event, opened_on=flagged_on, deadline=deadline)
 
 
 def local_moment(days_ago: int, hour: int = 12, *, now: datetime | None = None) -> datetime:
