@@ -18,13 +18,18 @@ from accounts.models import User
 from gate.models import GateEvent, WithdrawalNotice
 from gate.policy import EventKind, GateState
 from gate.services import gate_evaluate_through, gate_policy_from_settings
+from orders.links import review_token
+from orders.models import Invitation, InvitationKind
 from products.models import Category, Product
 from reviews.models import Review, ReviewStatus
 from reviews.ratings import product_ratings_recompute
+from reviews.services import review_submit
 from tests.factories import PASSWORD, category_create, next_number, product_create, user_create
+from tests.orders_factories import order_create
 
 __all__ = [
     "DESK_SETTINGS",
+    "GUEST_REVIEW_BODY",
     "PARIS",
     "PASSWORD",
     "Stories",
@@ -33,6 +38,7 @@ __all__ = [
     "flagged_product_notice",
     "flagged_story",
     "gate_catch_up",
+    "guest_review",
     "local_moment",
     "make_category",
     "make_product",
@@ -237,3 +243,33 @@ class Stories:
     open: Story
     withdrawn: Story
     other: Story  # another manager's product, flagged
+
+
+GUEST_REVIEW_BODY = "The zip broke after a week and water came in through the seams on the first night."
+
+
+def guest_review(
+    product: Product, *, email: str, language: str = "en", title: str = "Leaks", rating: int = 2
+) -> Review:
+    """A review written through an invitation link by a customer with no account ("Lou
+    Bernard" on the order, "Lou" on the review): its author is None, its address is the
+    order's customer's only."""
+    order = order_create(products=[product], email=email, name="Lou Bernard", language=language)
+    assert order.delivered_at is not None
+    invitation = Invitation.objects.create(
+        order=order, kind=InvitationKind.INVITATION, customer=order.customer, sent_at=order.delivered_at
+    )
+    line = order.lines.get()
+    invitation.lines.add(line)
+    review = review_submit(
+        product=product,
+        author=None,
+        author_name="Lou",
+        rating=rating,
+        title=title,
+        body=GUEST_REVIEW_BODY,
+        language=language,
+        invitation_token=review_token(line.pk),
+    )
+    assert review.author_id is None and review.order_line_id == line.pk
+    return review
