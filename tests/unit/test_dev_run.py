@@ -295,6 +295,9 @@ def test_the_demo_answers_an_unknown_address_with_the_sites_own_404(tmp_path: Pa
         stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
         assert stylesheet, page[:2000]
         css = urllib.request.urlopen(base + stylesheet.group(1), timeout=10)  # noqa: S310
+        with pytest.raises(urllib.error.HTTPError) as refused:  # a form sent without its CSRF cookie
+            urllib.request.urlopen(f"{base}/accounts/login/", data=b"username=a&password=b", timeout=10)  # noqa: S310
+        refused_page = refused.value.read().decode()
     finally:
         supervisor.send_signal(signal.SIGTERM)
         try:
@@ -307,3 +310,5 @@ def test_the_demo_answers_an_unknown_address_with_the_sites_own_404(tmp_path: Pa
     assert "<h1>Page not found</h1>" in page and '<html lang="en"' in page
     assert "Using the URLconf" not in page and "DEBUG = True" not in page  # not Django's technical 404
     assert css.status == 200 and "text/css" in css.headers["Content-Type"]
+    assert refused.value.code == 403 and "<h1>Form not sent</h1>" in refused_page
+    assert "CSRF verification failed" not in refused_page  # not Django's technical 403
