@@ -19,17 +19,23 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## The site with demo data, a Celery worker and beat: nothing else to install or start.
-run: export DEBUG ?= 1
+## Served as production serves it (DEBUG off: the site's own error pages, static files through
+## WhiteNoise) over plain HTTP: devtools/run.py's demo_environ() sets what the demo needs
+## (no HTTPS redirect, no secure-only cookies, a secret key kept in var/), for the migration,
+## the seed and the three processes alike; `DEBUG=1 make run` gives Django's debug pages.
+DEMO := $(PY) -m devtools.run --host $(HOST) --port $(PORT)
 # The demo's due invitations go out within a minute of start (production: every 5 minutes).
 run: export REVIEW_INVITE_SWEEP_SECONDS ?= 60
 run: install
-	$(PY) manage.py migrate --noinput
-	@# The seed writes emails too (the demo's gate notices): their links need the same SITE_URL.
-	SITE_URL="$$($(PY) -m devtools.run --host $(HOST) --port $(PORT) --print-site-url)" $(PY) manage.py seed_demo
+	$(DEMO) --exec $(PY) manage.py migrate --noinput
+	@# The seed writes emails too (the demo's gate notices): their links need the same SITE_URL,
+	@# and its signed links the same key. --force: seed_demo refuses DEBUG off without it
+	@# (its accounts have known passwords; this is the demo, on this machine).
+	$(DEMO) --exec $(PY) manage.py seed_demo --force
 	@# devtools/run.py starts the three, each in its own process group, and on Ctrl-C or SIGTERM
 	@# stops them once, together (killed after 10 s). Emails link to SITE_URL, or to this
 	@# HOST:PORT when it is not set. `exec`: make's SIGTERM reaches the supervisor itself.
-	@exec $(PY) -m devtools.run --host $(HOST) --port $(PORT)
+	@exec $(DEMO)
 
 ## The whole suite (on SQLite by default; on PostgreSQL + Redis when DATABASE_URL and
 ## CELERY_BROKER_URL point at them).

@@ -1,5 +1,6 @@
-"""Moderation's emails to a review's author, whoever wrote it: an account, or a guest who
-wrote through their order's invitation link (no account: Review.author is None).
+"""The emails to a review's author, whoever wrote it (moderation's decisions, the brand's
+reply): an account, or a guest who wrote through their order's invitation link (no
+account: Review.author is None).
 
 An account's email is addressed to the account (notifications.outbox, as before). A
 guest's row names the review and a builder, never the address: at delivery the builder

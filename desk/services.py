@@ -43,6 +43,7 @@ from reviews.services import decision_note_cleaned, review_publish, review_rejec
 
 __all__ = [
     "BulkResult",
+    "ReplyPosted",
     "audit_record",
     "desk_improvement_log",
     "desk_reply_post",
@@ -297,12 +298,23 @@ def _product_url(product: Product) -> str | None:
     return None if path is None else settings.SITE_URL + path
 
 
-def desk_reply_post(*, review: Review, by: User, body: str, now: datetime | None = None) -> BrandReply:
+@dataclass(frozen=True)
+class ReplyPosted:
+    reply: BrandReply
+    # The first answer's email was written (False for a correction, and for an author with
+    # no address to email now: a closed account, an erased or unknown customer).
+    author_emailed: bool
+
+
+def desk_reply_post(*, review: Review, by: User, body: str, now: datetime | None = None) -> ReplyPosted:
     """The brand's public answer to a review (reviews.reactions.brand_reply_post checks who
-    may write it). The first answer is emailed to the review's author; a later correction
-    is not (one email per review)."""
+    may write it). The first answer is emailed to the review's author, whoever wrote it: an
+    account, or a guest who wrote through their order's invitation, reached at the order's
+    address read when the email is sent (desk.outcome_emails). A later correction is not
+    emailed (one email per review)."""
     now = now or timezone.now()
     _require_manager(by, review.product)
+    emailed = False
     with transaction.atomic():
         first = not BrandReply.objects.filter(review=review).exists()
         reply = brand_reply_post(review=review, author=by, body=body, now=now)
@@ -313,9 +325,10 @@ def desk_reply_post(*, review: Review, by: User, body: str, now: datetime | None
             actor=by, action=AuditAction.REVIEW_REPLIED, now=now, product=review.product, target=review, details=details
         )
         if first:
-            user_email_enqueue(
-                recipient=review.author,
+            emailed = outcome_email_enqueue(
+                review,
                 kind="review_reply",
+                template="review_reply",
                 dedupe_key=f"review_reply:{review.pk}",
                 context={
                     "product_name": in_languages(review.product, "name"),
@@ -327,7 +340,7 @@ def desk_reply_post(*, review: Review, by: User, body: str, now: datetime | None
                 },
                 now=now,
             )
-    return reply
+    return ReplyPosted(reply=reply, author_emailed=emailed)
 
 
 # --- Moderation --------------------------------------------------------------------------

@@ -40,6 +40,10 @@ care_case_page = page_with_forms(
     },
 )
 
+topic_phrases_page = page_with_forms(
+    topic_phrases.topic_phrases, {"remove": topic_phrases.topic_phrase_delete_from_page}
+)
+
 app_name = "desk"
 
 urlpatterns = [
@@ -83,7 +87,7 @@ urlpatterns = [
     path("care/<int:pk>/close/", care.care_case_close, name="care_case_close"),
     path("kpis/", kpis.kpis, name="kpis"),
     path("kpis.csv", kpis.kpis_csv, name="kpis_csv"),
-    path("topics/phrases/", topic_phrases.topic_phrases, name="topic_phrases"),
+    path("topics/phrases/", topic_phrases_page, name="topic_phrases"),
     path("topics/phrases/<int:pk>/delete/", topic_phrases.topic_phrase_delete, name="topic_phrase_delete"),
     path("topics/", topic_views.topic_figures, name="topics"),
 ]

@@ -15,24 +15,46 @@ signalled beside it logged its shutdown again and again, orphaned until its own 
 The processes inherit `SITE_URL` (where emails' links point) from the environment, or
 `http://<host>:<port>` of this very site when it is not set, so that `PORT=8100 make run`
 sends links to port 8100. Standard library only: it runs before Django is set up.
+
+The demo is served as production serves it (`demo_environ`): DEBUG off, so an unknown
+address gets the site's own 404 page (core/error_pages.py) rather than Django's technical
+one, and static files come through WhiteNoise as in production. What production needs and a
+demo on http://127.0.0.1 cannot have is switched off: the HTTPS redirect, HSTS and secure-only
+cookies. The secret key is generated once and kept in var/demo-secret-key, so sessions and
+the signed links in the seed's emails outlive a restart. Every one of these yields to the
+environment (`DEBUG=1 make run` still gives Django's debug pages).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess  # nosec B404 - fixed argument lists, no shell
 import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 POLL_SECONDS = 0.1
 DEFAULT_GRACE_SECONDS = 10.0
 # An address to listen on everywhere is not one a browser can open: links use loopback.
 _LISTEN_EVERYWHERE = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}  # noqa: S104  # nosec B104 (not a bind: mapped away)
+
+
+# The demo runs over plain HTTP on this machine: production's HTTPS-only switches would
+# redirect every page to https:// and drop the session and CSRF cookies (config/settings.py).
+DEMO_SETTINGS = {
+    "DEBUG": "0",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+}
+_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,32 @@ def site_url(*, host: str, port: int, environ: Mapping[str, str]) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def demo_secret_key(var_dir: Path) -> str:
+    """The demo's own key: made on the first run, read on the next ones (readable by its owner only)."""
+    path = var_dir / "demo-secret-key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+        file.write(key)
+    return key
+
+
+def demo_environ(environ: Mapping[str, str], *, host: str, port: int) -> dict[str, str]:
+    """The environment of every process `make run` starts: `environ`, completed by the demo's
+    settings (DEMO_SETTINGS, a kept SECRET_KEY, SITE_URL); a variable already set wins."""
+    env = dict(environ)
+    for name, value in DEMO_SETTINGS.items():
+        env.setdefault(name, value)
+    if not env.get("SECRET_KEY"):
+        env["SECRET_KEY"] = demo_secret_key(Path(env.get("REVIEWGATE_VAR_DIR") or _ROOT / "var"))
+    env["SITE_URL"] = site_url(host=host, port=port, environ=env)
+    return env
 
 
 def site_commands(*, python: str, host: str, port: int) -> list[Command]:
@@ -142,12 +190,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--print-site-url", action="store_true", help="print where emails' links point, and exit (for the seed)"
     )
+    parser.add_argument(
+        "--exec",
+        nargs=argparse.REMAINDER,
+        metavar="COMMAND",
+        help="run COMMAND in the demo's environment instead (make run's migrate and seed)",
+    )
     options = parser.parse_args(argv)
-    env = dict(os.environ)
-    env["SITE_URL"] = site_url(host=options.host, port=options.port, environ=env)
     if options.print_site_url:
-        print(env["SITE_URL"])
+        print(site_url(host=options.host, port=options.port, environ=os.environ))
         return 0
+    env = demo_environ(os.environ, host=options.host, port=options.port)
+    if options.exec:
+        os.execvpe(options.exec[0], options.exec, env)  # noqa: S606  # nosec B606 (make's own command line)
     print(
         f"Serving on http://{options.host}:{options.port}/ (admin: /admin/); emails link to {env['SITE_URL']}. "
         "Ctrl-C stops the site, worker and beat.",

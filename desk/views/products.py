@@ -178,13 +178,15 @@ def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReplyForm(request.POST)
         if form.is_valid():
             try:
-                services.desk_reply_post(review=review, by=acting_user(request), body=form.cleaned_data["body"])
+                posted = services.desk_reply_post(
+                    review=review, by=acting_user(request), body=form.cleaned_data["body"]
+                )
             except DomainError as error:
                 if error.http_status != 400:
                     return refused(request, error, back_url=back)
                 form_add_domain_error(form, error)
             else:
-                if existing is None and review.author_id is not None:
+                if posted.author_emailed:
                     messages.success(request, _("Reply published. Its author has been emailed."))
                 else:
                     messages.success(request, _("Reply published."))

@@ -4,8 +4,11 @@ who added each and when, and how many reviews each tags now.
 Quality directors add and remove phrases here (they have no admin access); company readers
 and product managers read the same lists without a form, so anyone can see why a review was
 tagged. The page says how tagging reads a review, in plain words: no black box.
-Actions are POST only and redirect after success; a refusal of topics.services is shown on
-the form it answers (or, for a removal, on the desk's refusal page), never as a server error.
+Both forms post to the page's own address (desk.views.common.page_with_forms; a removal names
+its phrase in a hidden field) and redirect after success with a message; a refusal of
+topics.services re-renders the page at its address: on the form it answers, or for a removal
+("someone removed it already") as an alert above the lists. Never a server error, nor the
+desk's generic refusal page. The removal keeps its own route for scripts.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from accounts.requests import acting_user
 from accounts.roles import user_is_quality_director, user_reads_every_product
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError, NotAllowed, NotFound
+from core.strict_numbers import ascii_int
 from desk.topic_forms import TopicPhraseForm
 from desk.views.common import can_manage, refused, render_desk, signed_in
 from products.access import products_readable_by
@@ -89,13 +93,21 @@ def topic_phrase_rows(topics: list[Topic], user: User | AnonymousUser) -> list[T
     return list(rows.values())
 
 
-def _page(request: HttpRequest, form: TopicPhraseForm | None, topics: list[Topic], status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    form: TopicPhraseForm | None,
+    topics: list[Topic],
+    status: int = 200,
+    *,
+    removal_refused: str = "",
+) -> HttpResponse:
     can_edit = user_is_quality_director(request.user)
     context: dict[str, Any] = {
         "rows": topic_phrase_rows(topics, request.user),
         "can_edit": can_edit,
         # Readers get the lists without any form.
         "form": (form or TopicPhraseForm(topics=topics)) if can_edit else None,
+        "removal_refused": removal_refused,
     }
     return render_desk(request, "desk/topic_phrases.html", context, status)
 
@@ -149,14 +161,14 @@ def user_edits_topic_phrases(user: User | AnonymousUser) -> bool:
 
 @require_POST
 def _topic_phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    phrase = TopicPhrase.objects.select_related("topic").filter(pk=pk).first()
     try:
-        phrase = TopicPhrase.objects.select_related("topic").get(pk=pk)
-    except TopicPhrase.DoesNotExist as exc:
-        raise Http404 from exc
-    try:
+        if phrase is None:  # the service's own words for it, as when it is removed meanwhile
+            raise NotFound(_("This phrase is no longer listed: someone removed it already."))
         topic_phrase_remove(phrase=phrase, by=acting_user(request))
     except DomainError as error:
-        return refused(request, error, back_url=page_url(f"topic-{phrase.topic.key}"))
+        topics = list(Topic.objects.order_by("position"))
+        return _page(request, None, topics, error.http_status, removal_refused=error.message)
     messages.success(
         request,
         _(
@@ -168,4 +180,13 @@ def _topic_phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(page_url())
 
 
+def _topic_phrase_delete_from_page(request: HttpRequest) -> HttpResponse:
+    """The removal form as posted to the page's own address: its phrase in a hidden field."""
+    pk = ascii_int(request.POST.get("phrase_id", ""), minimum=1)
+    if pk is None:
+        raise Http404
+    return _topic_phrase_delete(request, pk)
+
+
 topic_phrase_delete = signed_in(_topic_phrase_delete, user_edits_topic_phrases)
+topic_phrase_delete_from_page = signed_in(_topic_phrase_delete_from_page, user_edits_topic_phrases)

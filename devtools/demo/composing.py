@@ -4,6 +4,14 @@ Fragments are picked so that each fits the product (`_suited`: a "[trait] " frag
 for a product with that trait), no two talk about the same thing (`_TOPICS`), none claims
 more use than the review's age allows, and their placeholders ({this}, {weeks}, {km}...)
 are filled in per review.
+
+Every fragment carries a polarity (`Polarity`): a list's band says it ("good" fragments are
+positive, "bad" negative, "mixed" say both sides or are lukewarm; an issue's complaints are
+negative, the praise of its fix positive; usage contexts neutral). A review says only what
+its stars say (`ALLOWED`): a 4 or 5 star review nothing negative, a 1 or 2 star review
+nothing positive ("It stopped working after 2 weeks. Works well" cannot be written); only a
+3 star review weighs both, and a positive and a negative fragment are then joined with a
+contrast word ("But ...", "Mais ...").
 """
 
 from __future__ import annotations
@@ -12,6 +20,8 @@ import functools
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 
 from devtools.demo import texts
 from devtools.demo.catalogue import ProductSpec
@@ -20,8 +30,53 @@ from devtools.demo.catalogue import ProductSpec
 Issue = dict[str, list[str]]
 
 
+class Polarity(StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    MIXED = "mixed"  # both sides in one fragment ("Works well, but it's loud"), or lukewarm
+    NEUTRAL = "neutral"  # what the customer does with it, no opinion
+
+
+# A band's fragments are of its polarity ("great" is the titles' best band).
+BAND_POLARITY = {
+    "great": Polarity.POSITIVE,
+    "good": Polarity.POSITIVE,
+    "mixed": Polarity.MIXED,
+    "bad": Polarity.NEGATIVE,
+}
+# An issue's lists: its complaints (and those after a fix) and the praise of the fix.
+ISSUE_POLARITY = {
+    "text": Polarity.NEGATIVE,
+    "title": Polarity.NEGATIVE,
+    "after": Polarity.NEGATIVE,
+    "after_title": Polarity.NEGATIVE,
+    "fixed": Polarity.POSITIVE,
+    "fixed_title": Polarity.POSITIVE,
+}
+# What a review with these stars may say.
+ALLOWED: dict[int, frozenset[Polarity]] = {
+    5: frozenset({Polarity.POSITIVE, Polarity.NEUTRAL}),
+    4: frozenset({Polarity.POSITIVE, Polarity.NEUTRAL}),
+    3: frozenset(Polarity),
+    2: frozenset({Polarity.NEGATIVE, Polarity.NEUTRAL}),
+    1: frozenset({Polarity.NEGATIVE, Polarity.NEUTRAL}),
+}
+# Between a positive and a negative fragment of a 3 star review.
+CONTRAST = {"en": "But", "fr": "Mais"}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str  # placeholders not yet filled
+    polarity: Polarity
+
+
 def _band(rating: int) -> str:
     return "bad" if rating <= 2 else "mixed" if rating == 3 else "good"
+
+
+def _of(polarity: Polarity, fragments: Sequence[str]) -> list[Phrase]:
+    return [Phrase(fragment, polarity) for fragment in fragments]
 
 
 def _fill_values(rng: random.Random, spec: ProductSpec, language: str) -> dict[str, object]:
@@ -139,6 +194,14 @@ _TOPICS = {
     "plastique": "plastic",
     "refund": "refund",
     "rembours": "refund",
+    # How it is built: "well made" and "feels cheap" in one review would contradict each other.
+    "well made": "build",
+    "cheap": "build",
+    "fabrication": "build",
+    "bon marché": "build",
+    # Lukewarm verdicts: "Fair for the price, nothing more. Does the job, nothing more."
+    "nothing more": "lukewarm",
+    "sans plus": "lukewarm",
 }
 
 
@@ -193,6 +256,17 @@ def compose_review(
     word on delivery or value, sometimes a closing line. A complaint about a known defect
     gets the title that names it.
     """
+    title, phrases = compose_review_phrases(
+        rng, spec=spec, language=language, rating=rating, phase=phase, age_days=age_days
+    )
+    values = _fill_values(rng, spec, language)
+    return title.text, " ".join(_joined(phrases, language)).format(**values)
+
+
+def compose_review_phrases(
+    rng: random.Random, *, spec: ProductSpec, language: str, rating: int, phase: str, age_days: int
+) -> tuple[Phrase, list[Phrase]]:
+    """compose_review's title and sentences with their polarity, placeholders unfilled."""
     band = _band(rating)
     short = rng.random() < 0.12
     context: list[str] = []
@@ -200,21 +274,45 @@ def compose_review(
         contexts = texts.KIDS_CONTEXTS[language] if "Kids" in spec.name else texts.CONTEXTS[spec.category][language]
         context = _pick(rng, _suited(tuple(contexts), spec.traits), 1, age_days, [])
     body, title = _opinion(rng, spec=spec, language=language, rating=rating, phase=phase, age_days=age_days)
-    if not title:
+    if title is None:
         title = _title(rng, spec=spec, language=language, rating=rating)
     body = body[:1] if short else body
+    said = [phrase.text for phrase in body]
     if not body or (not short and rng.random() < 0.45):
-        body += _pick(rng, texts.GENERIC[language][band], 1, age_days, body)
-    closers = [c for c in texts.CLOSERS[language][band] if c.rstrip(".!") != title]
+        body += _of(BAND_POLARITY[band], _pick(rng, texts.GENERIC[language][band], 1, age_days, said))
+    closers = [c for c in texts.CLOSERS[language][band] if c.rstrip(".!") != title.text]
     if rng.random() < 0.65:
-        body += _pick(rng, closers, 1, age_days, body)
-    values = _fill_values(rng, spec, language)
-    return title, " ".join(sentence.format(**values) for sentence in context + body)
+        body += _of(BAND_POLARITY[band], _pick(rng, closers, 1, age_days, [phrase.text for phrase in body]))
+    return title, _of(Polarity.NEUTRAL, context) + body
+
+
+def _joined(phrases: list[Phrase], language: str) -> list[str]:
+    """The sentences, a contrast word where the opinion turns (a 3 star review only: no
+    other has fragments of both polarities)."""
+    sentences: list[str] = []
+    opinion: Polarity | None = None
+    for phrase in phrases:
+        text = phrase.text
+        if phrase.polarity in (Polarity.POSITIVE, Polarity.NEGATIVE):
+            if opinion is not None and opinion != phrase.polarity:
+                text = f"{CONTRAST[language]} {_lowered(text)}"
+            opinion = phrase.polarity
+        sentences.append(text)
+    return sentences
+
+
+def _lowered(sentence: str) -> str:
+    """The sentence as it reads after "But": its first letter lowered, unless it is "I" or
+    starts an abbreviation ("USB")."""
+    first_word = re.split(r"[\s',]", sentence, maxsplit=1)[0]
+    if first_word == "I" or (len(first_word) > 1 and first_word[1].isupper()) or first_word.startswith("{"):
+        return sentence
+    return sentence[0].lower() + sentence[1:]
 
 
 def _opinion(
     rng: random.Random, *, spec: ProductSpec, language: str, rating: int, phase: str, age_days: int
-) -> tuple[list[str], str]:
+) -> tuple[list[Phrase], Phrase | None]:
     """The sentences that say what the customer thinks, and a title when they name a defect."""
     details = _suited_details(spec, language)
     issue = texts.ISSUES.get(spec.sku, {}).get(language)
@@ -222,7 +320,7 @@ def _opinion(
         told = _defect_story(rng, issue, details, rating=rating, phase=phase, age_days=age_days)
         if told is not None:
             return told
-    return _details_for_rating(rng, details, rating=rating, age_days=age_days), ""
+    return _details_for_rating(rng, details, rating=rating, age_days=age_days), None
 
 
 def _defect_story(
@@ -233,61 +331,53 @@ def _defect_story(
     rating: int,
     phase: str,
     age_days: int,
-) -> tuple[list[str], str] | None:
+) -> tuple[list[Phrase], Phrase | None] | None:
     """A poor product's own story: its defect, the praise of its fix, or a new complaint
     after the fix; None when the review is an ordinary one."""
-    body: list[str] = []
-    title = ""
     if phase == "issue" and rating <= 2:
-        body += _pick(rng, issue["text"], rng.choice((1, 1, 2)), age_days, body)
-        if body and rng.random() < 0.7:
-            title = issue["title"][issue["text"].index(body[0])]
-        if rng.random() < 0.3:
-            body += _pick(rng, details["bad"], 1, age_days, body)
+        told, named, extra = "text", "title", "bad"
     elif phase == "fixed" and rating >= 4 and "fixed" in issue:
-        body += _pick(rng, issue["fixed"], rng.choice((1, 2)), age_days, body)
-        if rng.random() < 0.6:
-            title = rng.choice(issue["fixed_title"])
-        if rng.random() < 0.4:
-            body += _pick(rng, details["good"], 1, age_days, body)
+        told, named, extra = "fixed", "fixed_title", "good"
     elif phase == "fixed" and rating <= 2 and "after" in issue:
         # Unhappy with the new version, for a reason the fix was not about: never the old
         # defect, which the ordinary complaints ("stopped working after the rain") could name.
-        body += _pick(rng, issue["after"], rng.choice((1, 1, 2)), age_days, body)
-        if body and rng.random() < 0.7:
-            title = issue["after_title"][issue["after"].index(body[0])]
+        told, named, extra = "after", "after_title", ""
     else:
         return None
-    return body, title
+    said = _pick(rng, issue[told], rng.choice((1, 1, 2) if told != "fixed" else (1, 2)), age_days, [])
+    title: Phrase | None = None
+    if said and rng.random() < (0.6 if told == "fixed" else 0.7):
+        # A complaint's title names it (the title at the same place); the fix's are any of its own.
+        chosen = rng.choice(issue[named]) if told == "fixed" else issue[named][issue[told].index(said[0])]
+        title = Phrase(chosen, ISSUE_POLARITY[named])
+    if extra and rng.random() < (0.4 if told == "fixed" else 0.3):
+        said += _pick(rng, details[extra], 1, age_days, said)
+    return _of(ISSUE_POLARITY[told], said), title
 
 
 def _details_for_rating(
     rng: random.Random, details: dict[str, tuple[str, ...]], *, rating: int, age_days: int
-) -> list[str]:
-    """One or two details of the product's kind, good or bad as the rating says."""
-    body: list[str] = []
-    if rating == 5:
-        body += _pick(rng, details["good"], rng.choice((1, 2, 2)), age_days, body)
-    elif rating == 4:
-        body += _pick(rng, details["good"], 1, age_days, body)
-        body += _pick(rng, details["mixed" if rng.random() < 0.45 else "good"], 1, age_days, body)
-    elif rating == 3:
-        body += _pick(rng, details["good"] if rng.random() < 0.5 else details["mixed"], 1, age_days, body)
-        body += _pick(rng, details["mixed"], 1, age_days, body)
-    elif rating == 2:
-        body += _pick(rng, details["bad"], 1, age_days, body)
-        if rng.random() < 0.5:
-            body += _pick(rng, details["mixed"], 1, age_days, body)
-    else:
-        body += _pick(rng, details["bad"], rng.choice((1, 2)), age_days, body)
-    return body
+) -> list[Phrase]:
+    """One or two details of the product's kind, only as good or bad as the rating says: a
+    3 star review has a detail of both sides (in either order), or one that says both."""
+    good, bad = Polarity.POSITIVE, Polarity.NEGATIVE
+    if rating >= 4:
+        return _of(good, _pick(rng, details["good"], rng.choice((1, 2, 2) if rating == 5 else (1, 2)), age_days, []))
+    if rating <= 2:
+        return _of(bad, _pick(rng, details["bad"], rng.choice((1, 2) if rating == 1 else (1, 1, 2)), age_days, []))
+    if rng.random() < 0.4:
+        return _of(Polarity.MIXED, _pick(rng, details["mixed"], 1, age_days, []))
+    # What went well first, then "But" what did not: the order a customer who weighs both writes in.
+    said = _of(good, _pick(rng, details["good"], 1, age_days, []))
+    said += _of(bad, _pick(rng, details["bad"], 1, age_days, [phrase.text for phrase in said]))
+    return said
 
 
-def _title(rng: random.Random, *, spec: ProductSpec, language: str, rating: int) -> str:
+def _title(rng: random.Random, *, spec: ProductSpec, language: str, rating: int) -> Phrase:
     band = _band(rating)
     kind_titles = texts.KIND_TITLES.get(spec.kind, {}).get(language, {})
     if band in kind_titles and rng.random() < 0.15:
-        return rng.choice(kind_titles[band])
+        return Phrase(rng.choice(kind_titles[band]), BAND_POLARITY[band])
     if rating == 5 or (rating == 4 and rng.random() < 0.4):
-        return rng.choice(texts.TITLES[language]["great"])
-    return rng.choice(texts.TITLES[language][band])
+        band = "great"
+    return Phrase(rng.choice(texts.TITLES[language][band]), BAND_POLARITY[band])

@@ -110,8 +110,17 @@ IMPROVEMENT_TEXT = {
         "rain no longer reaches the battery. Reviews written before it are about the previous version.",
         # What the fix is about, as the previous version's low-rated reviews say it word for
         # word (the desk counts a phrase where its words follow each other in a sentence):
-        # the lens, the battery in English and French (phrases the improvement form offers),
-        # the charging port and the strap (typed in as free phrases).
-        "phrases": ("condensation inside", "battery lasted", "batterie tenait", "usb port", "silicone strap"),
+        # the lens and the rear light that rain got into (phrases the improvement form offers:
+        # "fogs up inside" is a title), the battery in English and French, the charging port
+        # and the strap (typed in as free phrases when the form does not offer them).
+        "phrases": (
+            "condensation inside",
+            "fogs up inside",
+            "rear light",
+            "battery lasted",
+            "batterie tenait",
+            "usb port",
+            "silicone strap",
+        ),
     },
 }

@@ -11,15 +11,17 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from devtools.run import site_commands, site_url
+from devtools.run import DEMO_SETTINGS, site_commands, site_url
 
 ROOT = Path(__file__).resolve().parents[2]
+_DEMO_NAMES = {"HOST", "SITE_URL", "MAKEFLAGS", "DEBUG", "SECRET_KEY", *DEMO_SETTINGS}
 
 
 @pytest.mark.parametrize(
@@ -49,12 +51,15 @@ def test_make_run_hands_host_and_port_to_the_supervisor() -> None:
 
 def test_the_seed_writes_its_emails_links_to_the_same_port() -> None:
     # The demo's seed queues emails (the gate's notices) before the site starts: their links
-    # must point where the site will run, not at the default port.
+    # must point where the site will run, not at the default port, signed with the site's key.
     env = {name: value for name, value in os.environ.items() if name not in {"HOST", "SITE_URL", "MAKEFLAGS"}}
     env["PORT"] = "8100"
     recipe = subprocess.run(["make", "-n", "run"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    seed = next(line for line in recipe.stdout.splitlines() if "seed_demo" in line)
-    assert "--port 8100 --print-site-url" in seed and seed.startswith('SITE_URL="$(')
+    commands = [line for line in recipe.stdout.splitlines() if not line.startswith("#")]
+    seed = next(line for line in commands if "seed_demo" in line)
+    migrate = next(line for line in commands if "migrate" in line)
+    for line in (seed, migrate):
+        assert line.startswith(".venv/bin/python -m devtools.run --host 127.0.0.1 --port 8100 --exec ")
     printed = subprocess.run(
         [sys.executable, "-m", "devtools.run", "--host", "0.0.0.0", "--port", "8100", "--print-site-url"],  # noqa: S104
         cwd=ROOT,
@@ -64,6 +69,25 @@ def test_the_seed_writes_its_emails_links_to_the_same_port() -> None:
         check=True,
     )
     assert printed.stdout.strip() == "http://127.0.0.1:8100"
+
+
+def test_the_seed_and_the_site_share_the_demo_environment(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if name not in _DEMO_NAMES}
+    env["REVIEWGATE_VAR_DIR"] = str(tmp_path)
+    show = "import os, sys; print(' '.join(os.environ.get(n, '-') for n in sys.argv[1:]))"
+    names = ["SITE_URL", "DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "SECRET_KEY"]
+
+    def seen() -> list[str]:
+        command = [sys.executable, "-m", "devtools.run", "--port", "8100", "--exec", sys.executable, "-c", show]
+        ran = subprocess.run([*command, *names], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        return ran.stdout.split()
+
+    first, second = seen(), seen()
+    assert first[:4] == ["http://127.0.0.1:8100", "0", "0", "0"]
+    assert len(first[4]) >= 50 and first[4] == second[4]  # generated once, kept for the next run
+    assert first[4] == (tmp_path / "demo-secret-key").read_text()
+    env["DEBUG"] = "1"  # the environment wins
+    assert seen()[1] == "1"
 
 
 def test_the_site_runs_under_the_autoreloader_and_is_stopped_as_a_group() -> None:
@@ -232,3 +256,59 @@ def test_sigterm_stops_the_real_site_worker_and_beat_together(tmp_path: Path) ->
     assert len(re.findall(r"Warm shutdown", text)) == 1, text[-3000:]
     assert f"emails link to http://127.0.0.1:{port}" in text
     assert "Killing" not in text
+
+
+def test_the_demo_answers_an_unknown_address_with_the_sites_own_404(tmp_path: Path) -> None:
+    """What `make run` serves (devtools.run with its demo environment, DEBUG not set): the
+    styled error page in the site's layout, its stylesheet served, and no HTTPS redirect."""
+    port = _free_port()
+    env = {name: value for name, value in os.environ.items() if name not in _DEMO_NAMES}
+    env |= {
+        "REVIEWGATE_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": "filesystem://localhost//",
+    }
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        supervisor = subprocess.Popen(
+            [sys.executable, "-m", "devtools.run", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/schema/", timeout=5)  # noqa: S310 - http://127.0.0.1
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the site did not answer: {log.read_text()[-2000:]}")
+                time.sleep(0.5)
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(f"{base}/no-such-page/", timeout=10)  # noqa: S310
+        page = answer.value.read().decode()
+        stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
+        assert stylesheet, page[:2000]
+        css = urllib.request.urlopen(base + stylesheet.group(1), timeout=10)  # noqa: S310
+        with pytest.raises(urllib.error.HTTPError) as refused:  # a form sent without its CSRF cookie
+            urllib.request.urlopen(f"{base}/accounts/login/", data=b"username=a&password=b", timeout=10)  # noqa: S310
+        refused_page = refused.value.read().decode()
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        try:
+            supervisor.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+            supervisor.wait()
+    assert answer.value.code == 404
+    assert answer.value.url == f"{base}/no-such-page/"  # not sent to https://
+    assert "<h1>Page not found</h1>" in page and '<html lang="en"' in page
+    assert "Using the URLconf" not in page and "DEBUG = True" not in page  # not Django's technical 404
+    assert css.status == 200 and "text/css" in css.headers["Content-Type"]
+    assert refused.value.code == 403 and "<h1>Form not sent</h1>" in refused_page
+    assert "CSRF verification failed" not in refused_page  # not Django's technical 403

@@ -3,7 +3,10 @@ and titles (generic, and per kind of product for good reviews)."""
 
 from __future__ import annotations
 
-Fragments = dict[str, dict[str, list[str]]]  # language -> band ("good", "mixed", "bad") -> sentences
+# language -> band ("good", "mixed", "bad") -> sentences. A band is its fragments' polarity
+# (devtools.demo.composing.BAND_POLARITY): a "good" one says nothing against the product, a
+# "bad" one nothing for it; "mixed" ones say both, or are lukewarm (3 star reviews only).
+Fragments = dict[str, dict[str, list[str]]]
 
 GENERIC: Fragments = {
     "en": {
@@ -123,8 +126,6 @@ TITLES: Fragments = {
             "Beyond my expectations",
         ],
         "good": [
-            "Very good, small niggles",
-            "Great, with one reservation",
             "Very good overall",
             "Almost perfect",
             "Good buy",
@@ -163,7 +164,6 @@ TITLES: Fragments = {
             "Au-delà de mes attentes",
         ],
         "good": [
-            "Très bien, quelques détails",
             "Très bon produit dans l'ensemble",
             "Presque parfait",
             "Bon achat",

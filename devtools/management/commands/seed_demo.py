@@ -40,7 +40,7 @@ The stories assume the default policy (GATE_THRESHOLD 3.0, GATE_GRACE_DAYS 30,
 GATE_MIN_REVIEWS 25, GATE_WINDOW_DAYS 365); another policy still gets the same reviews.
 
 The demo accounts have known passwords, so the command refuses to run unless DEBUG is on
-(``make run`` turns it on) or ``--force`` is given.
+or ``--force`` is given (as ``make run`` does: its demo is served with DEBUG off).
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ class Command(OperatorCommand):
         if not settings.DEBUG and not options["force"]:
             raise bad_input(
                 "seed_demo creates accounts with known passwords, so it runs only with DEBUG=1 "
-                "(as `make run` does) or with --force."
+                "or with --force (as `make run` does)."
             )
         verbosity = int(options["verbosity"])
         started = time.monotonic()

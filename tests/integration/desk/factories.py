@@ -7,29 +7,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from accounts.models import User
-from gate.models import WithdrawalNotice
+from gate.models import GateEvent, WithdrawalNotice
+from gate.policy import EventKind, GateState
 from gate.services import gate_evaluate_through, gate_policy_from_settings
+from orders.links import review_token
+from orders.models import Invitation, InvitationKind
 from products.models import Category, Product
 from reviews.models import Review, ReviewStatus
 from reviews.ratings import product_ratings_recompute
+from reviews.services import review_submit
 from tests.factories import PASSWORD, category_create, next_number, product_create, user_create
+from tests.orders_factories import order_create
 
 __all__ = [
     "DESK_SETTINGS",
+    "GUEST_REVIEW_BODY",
     "PARIS",
     "PASSWORD",
     "Stories",
     "Story",
     "add_review",
+    "flagged_product_notice",
     "flagged_story",
     "gate_catch_up",
+    "guest_review",
     "local_moment",
     "make_category",
     "make_product",
@@ -90,6 +99,34 @@ def make_product(*, managers: Sequence[User] = (), category: Category | None = N
     fields.setdefault("name", f"Tent {n}")
     fields.setdefault("brand", "Quechua")
     return product_create(slug=f"tent-{n}", category=category, managers=managers, **fields)
+
+
+def flagged_product_notice(
+    *,
+    managers: Sequence[User] = (),
+    flagged_on: date,
+    average: str = "2.5",
+    count: int = 30,
+    policy: dict[str, Any] | None = None,
+    grace_days: int = 30,
+) -> WithdrawalNotice:
+    """A flagged product (make_product) and the notice the gate opens with it, written straight
+    into the tables without a gate run: its FLAGGED event and the open notice, due ``grace_days``
+    later. ``policy`` is what the event recorded: none by default, as the events written before
+    the policy was stored in full (flagged_story has the real engine open one)."""
+    deadline = flagged_on + timedelta(days=grace_days)
+    product = make_product(
+        managers=managers, gate_state=GateState.FLAGGED, flagged_on=flagged_on, withdrawal_deadline=deadline
+    )
+    event = GateEvent.objects.create(
+        product=product,
+        day=flagged_on,
+        kind=EventKind.FLAGGED,
+        average=Decimal(average),
+        count=count,
+        policy=policy or {},
+    )
+    return WithdrawalNotice.objects.create(product=product, flag_event=event, opened_on=flagged_on, deadline=deadline)
 
 
 def local_moment(days_ago: int, hour: int = 12, *, now: datetime | None = None) -> datetime:
@@ -206,3 +243,33 @@ class Stories:
     open: Story
     withdrawn: Story
     other: Story  # another manager's product, flagged
+
+
+GUEST_REVIEW_BODY = "The zip broke after a week and water came in through the seams on the first night."
+
+
+def guest_review(
+    product: Product, *, email: str, language: str = "en", title: str = "Leaks", rating: int = 2
+) -> Review:
+    """A review written through an invitation link by a customer with no account ("Lou
+    Bernard" on the order, "Lou" on the review): its author is None, its address is the
+    order's customer's only."""
+    order = order_create(products=[product], email=email, name="Lou Bernard", language=language)
+    assert order.delivered_at is not None
+    invitation = Invitation.objects.create(
+        order=order, kind=InvitationKind.INVITATION, customer=order.customer, sent_at=order.delivered_at
+    )
+    line = order.lines.get()
+    invitation.lines.add(line)
+    review = review_submit(
+        product=product,
+        author=None,
+        author_name="Lou",
+        rating=rating,
+        title=title,
+        body=GUEST_REVIEW_BODY,
+        language=language,
+        invitation_token=review_token(line.pk),
+    )
+    assert review.author_id is None and review.order_line_id == line.pk
+    return review

@@ -23,18 +23,13 @@ from desk import services
 from desk.bursts import burst_decide
 from notifications.delivery import outbox_deliver
 from notifications.models import DeliveryAttempt, OutboxMessage
-from orders.links import review_token
-from orders.models import Customer, Invitation, InvitationKind
+from orders.models import Customer
 from orders.services import customers_erase
-from products.models import Product
 from reviews.models import Review, ReviewReport, ReviewStatus
-from reviews.services import review_submit
-from tests.integration.desk.factories import Story, add_review
-from tests.orders_factories import order_create
+from tests.integration.desk.factories import Story, add_review, guest_review
 
 pytestmark = pytest.mark.django_db
 
-BODY = "The zip broke after a week and water came in through the seams on the first night."
 GUEST_SENTENCE = "without an account: there is no page from which to edit it, but you can contest the decision"
 GUEST_FOOTER = "because you reviewed a product on reviewgate through the invitation sent after your order"
 
@@ -43,29 +38,6 @@ GUEST_FOOTER = "because you reviewed a product on reviewgate through the invitat
 def _appeals(settings: Any) -> None:
     settings.MODERATION_APPEALS_EMAIL = "appeals@shop.example"
     settings.REVIEWS_PREMODERATION = True  # a guest's review waits for a first decision
-
-
-def guest_review(product: Product, *, email: str, language: str = "en", title: str = "Leaks") -> Review:
-    """A review written through an invitation link by a customer with no account."""
-    order = order_create(products=[product], email=email, name="Lou Bernard", language=language)
-    assert order.delivered_at is not None
-    invitation = Invitation.objects.create(
-        order=order, kind=InvitationKind.INVITATION, customer=order.customer, sent_at=order.delivered_at
-    )
-    line = order.lines.get()
-    invitation.lines.add(line)
-    review = review_submit(
-        product=product,
-        author=None,
-        author_name="Lou",
-        rating=2,
-        title=title,
-        body=BODY,
-        language=language,
-        invitation_token=review_token(line.pk),
-    )
-    assert review.author_id is None and review.order_line_id == line.pk
-    return review
 
 
 def delivered(kind: str) -> mail.EmailMessage:

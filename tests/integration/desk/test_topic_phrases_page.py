@@ -187,6 +187,49 @@ def test_a_director_removes_a_phrase_by_post_only(director_client: Client) -> No
     assert director_client.post(delete_url(phrase)).status_code == 404
 
 
+def test_the_page_removes_a_phrase_through_its_own_address(director_client: Client) -> None:
+    phrase = listed("arrived late", stems="arriv late")
+    page = text(director_client.get(PAGE))
+    assert 'name="form" value="remove"' in page and f'name="phrase_id" value="{phrase.pk}"' in page
+    assert delete_url(phrase) not in page  # the forms post to the page itself
+
+    response = director_client.post(PAGE, {"form": "remove", "phrase_id": phrase.pk})
+
+    assert (response.status_code, response["Location"]) == (302, PAGE)
+    assert not TopicPhrase.objects.filter(pk=phrase.pk).exists()
+    assert "“arrived late” no longer finds Delivery." in text(director_client.get(PAGE))
+
+
+@pytest.mark.parametrize("route", ["page", "own route"])
+def test_removing_a_phrase_removed_meanwhile_re_renders_the_page_with_the_reason(
+    director_client: Client, route: str
+) -> None:
+    gone = listed("arrived late", stems="arriv late")
+    kept = listed("parcel lost", stems="parcel lost")
+    gone_pk = gone.pk
+    gone.delete()  # another director removed it while this page was open
+
+    if route == "page":
+        response = director_client.post(PAGE, {"form": "remove", "phrase_id": gone_pk})
+    else:
+        response = director_client.post(reverse("desk:topic_phrase_delete", kwargs={"pk": gone_pk}))
+
+    page = text(response)
+    assert response.status_code == 404
+    assert 'id="removal-refused"' in page
+    assert "This phrase is no longer listed: someone removed it already." in page
+    # The topic page itself, lists and forms, not the desk's generic refusal page.
+    assert "<h1>Topic phrases</h1>" in page and "That did not work" not in page
+    assert f'id="phrase-{kept.pk}"' in page and 'name="phrase_id"' in page
+
+
+@pytest.mark.parametrize("posted", [{}, {"phrase_id": ""}, {"phrase_id": "x"}, {"phrase_id": "٣"}])
+def test_a_removal_without_a_phrase_number_is_not_found(director_client: Client, posted: dict[str, str]) -> None:
+    listed("arrived late")
+    assert director_client.post(PAGE, {"form": "remove", **posted}).status_code == 404
+    assert TopicPhrase.objects.count() == 1
+
+
 def test_the_forms_are_protected_against_cross_site_requests(quality_director: User) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(quality_director)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -37,14 +36,19 @@ from care.models import Case
 from care.services import case_message_send, case_open_if_owed
 from care.thanks import ThanksOwner, ThanksOwnerKind, thanks_unsubscribe_token
 from gate.models import GateEvent, ImprovementRequest, WithdrawalNotice
-from gate.policy import EventKind, GateState
 from notifications.models import WebhookEndpoint
 from notifications.webhooks import webhook_endpoint_create
 from orders.links import review_token, unsubscribe_token
 from orders.models import Invitation, InvitationKind, Order
 from products.models import Product
 from reviews.models import ReasonCode, Review, ReviewStatus
-from tests.integration.desk.factories import DESK_SETTINGS, add_review, make_product, user_create
+from tests.integration.desk.factories import (
+    DESK_SETTINGS,
+    add_review,
+    flagged_product_notice,
+    make_product,
+    user_create,
+)
 from tests.orders_factories import order_create
 from topics.models import TopicPhrase
 
@@ -154,20 +158,9 @@ def world(db: None) -> World:
     poster = user_create(MODERATOR, PRODUCT_MANAGER, QUALITY_DIRECTOR, CUSTOMER_CARE, username="poster")
     shopper = user_create(SHOPPER, username="shopper")
     other_manager = user_create(PRODUCT_MANAGER, username="other_manager")
-    p1 = make_product(
-        managers=[poster],
-        gate_state=GateState.FLAGGED,
-        flagged_on=FLAG_DAY,
-        withdrawal_deadline=FLAG_DAY + timedelta(days=30),
-    )
-    # The notice as the gate opens it (tests/api/test_gate.py does the same), without a
-    # gate run: the world is built for every test.
-    event = GateEvent.objects.create(
-        product=p1, day=FLAG_DAY, kind=EventKind.FLAGGED, average=Decimal("2.5"), count=30, policy={}
-    )
-    notice = WithdrawalNotice.objects.create(
-        product=p1, flag_event=event, opened_on=FLAG_DAY, deadline=FLAG_DAY + timedelta(days=30)
-    )
+    # The notice as the gate opens it, without a gate run: the world is built for every test.
+    notice = flagged_product_notice(managers=[poster], flagged_on=FLAG_DAY, average="2.5")
+    p1, event = notice.product, notice.flag_event
     p2 = make_product(managers=[other_manager])
     review = add_review(p1, rating=4, author=shopper, text="The shopper's own words about it.")
     own_review = add_review(p2, rating=3, author=poster, text="The poster's own words about P2.")
