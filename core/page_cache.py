@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -63,6 +64,28 @@ STATUS_HEADER = "X-Page-Cache"
 _RELEASE_TREES = ("templates", "locale")
 _RELEASE_SUFFIXES = (".py", ".html", ".mo")
 _SECRET_NAMES = re.compile("SECRET|PASSWORD|KEY|TOKEN|CREDENTIAL")
+
+
+logger = logging.getLogger(__name__)
+
+
+def cache_read(key: str) -> Any:
+    """The cached value, or None when there is none or the cache cannot be reached: a copy
+    is only a shortcut, so an outage of Redis renders pages instead of failing them
+    (docs/reliability.md)."""
+    try:
+        return cache.get(key)
+    except Exception:  # any backend's failure: redis-py's, the database's
+        logger.warning("cache read failed; rendering instead", exc_info=True)
+        return None
+
+
+def cache_write(key: str, value: Any) -> None:
+    """Keep a copy for PAGE_CACHE_SECONDS; a cache that cannot be reached keeps nothing."""
+    try:
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    except Exception:  # as cache_read
+        logger.warning("cache write failed; the page is served uncached", exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -248,14 +271,14 @@ def _answer(
     **kwargs: Any,
 ) -> HttpResponseBase:
     cache_key = f"page:{key}"
-    stored = cache.get(cache_key)
+    stored = cache_read(cache_key)
     if stored is None:
         response, shareable = _render_for_cache(view, request, *args, **kwargs)
         if not isinstance(response, HttpResponse) or response.streaming:
             return response
         content = response.content
         if shareable:
-            cache.set(cache_key, (content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+            cache_write(cache_key, (content, response["Content-Type"]))
         response.content = _with_visitor_token(request, content)
         if response.status_code != 200:
             return response  # an error page or a redirect, as the view made it

@@ -14,12 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.page_cache import code_release
+from core.page_cache import cache_read, cache_write, code_release
 from products.page_version import product_page_version
 
 
@@ -37,12 +36,12 @@ class VersionCachedRetrieveMixin:
         language = translation.get_language() or ""
         parts = (version.key, language, request.scheme or "", request.get_host(), code_release())
         key = "api:product:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-        stored = cache.get(key)
+        stored = cache_read(key)
         if stored is not None:
             data, self.cached_updated_at = stored
             return Response(data)
         response: Response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
         if response.status_code == 200:
             obj = getattr(self, "_object", None)
-            cache.set(key, (dict(response.data), getattr(obj, "updated_at", None)), settings.PAGE_CACHE_SECONDS)
+            cache_write(key, (dict(response.data), getattr(obj, "updated_at", None)))
         return response
