@@ -105,6 +105,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # A page rendered for the shared cache writes a placeholder for the CSRF token,
+                # each visitor's own put in its place when served (core/page_cache.py).
+                "core.page_cache.csrf_placeholder",
             ],
             # Every template writes figures, percentages and dates through these filters
             # (its `date` replaces Django's: "1er décembre" in French).
@@ -139,11 +142,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (shared by every worker process, so throttles hold across them) -------------
 REDIS_URL = env_str("REDIS_URL", "")
-if REDIS_URL:
+# CACHE_URL names a Redis for the cache alone (another database number, another server);
+# empty: REDIS_URL's.
+CACHE_URL = env_str("CACHE_URL", "") or REDIS_URL
+CACHES: dict[str, dict[str, Any]]
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
         }
     }
 else:
@@ -151,8 +158,19 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "reviewgate_cache",
+            # Django's default (300) would cull the cached pages of a few hundred products;
+            # a third of the rows go when it is passed.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
         }
     }
+
+# Anonymous product pages and the API's product figures come from this cache, keyed by the
+# product's page version (products.page_version, core.page_cache; docs/performance.md,
+# "Caching"). Seconds a copy is kept (0: never cached); each change starts a new key, so this
+# only bounds the memory of copies nobody asks for any more. The release is part of every
+# key: empty, a digest of the code and templates, so a deployment never serves old HTML.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+PAGE_CACHE_RELEASE = env_str("PAGE_CACHE_RELEASE", "")  # with the settings' digest (core.page_cache.code_release)
 
 # Rate-limit and throttle counters (core.ratelimit_counters): "redis" (atomic INCR with
 # expiry) or "database" (one upsert per request); empty: redis when REDIS_URL is set.

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from core.skus import is_valid_sku
 
 from .models import Category, Product, ProductImage
+from .page_version import category_page_versions_bump, page_version_bump
 
 
 # TranslationAdmin shows each translated field once per language ("name [en]", "name [fr]",
@@ -18,6 +22,11 @@ class CategoryAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ("name",)}
     # Every language's column: modeltranslation would narrow "name" to the active one.
     search_fields = ("name_en", "name_fr")
+
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Its name (in every language) is on its products' pages: products.page_version.
+        category_page_versions_bump(obj.pk)
 
 
 class ProductImageInline(admin.TabularInline):
@@ -63,6 +72,12 @@ class ProductAdmin(TranslationAdmin):
         "updated_at",
     )
     list_select_related = ("category",)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """After the product and its pictures are saved (the admin's one transaction): what
+        its page shows changed, names and translations included (products.page_version)."""
+        super().save_related(request, form, formsets, change)
+        page_version_bump(form.instance.pk)
 
     @admin.display(boolean=True, description=_("valid SKU"))
     def sku_is_valid(self, product: Product) -> bool:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.manager import MultilingualManager
@@ -138,6 +139,13 @@ class Product(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    # What the product page and its figures show, versioned: raised by
+    # products.page_version.page_version_bump in the transaction of every change that alters
+    # them (docs/performance.md, "Caching"). Cached pages and ETags are keyed by the pair;
+    # the moment also tells two products that reused a SKU or a restored database apart.
+    page_version = models.PositiveBigIntegerField(_("page version"), default=0, editable=False)
+    page_changed_at = models.DateTimeField(_("page changed at"), default=timezone.now, editable=False)
 
     objects: MultilingualManager[Product] = MultilingualManager()  # as Category's
     name_en: str  # the per-language columns, as Category's

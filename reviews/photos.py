@@ -35,6 +35,7 @@ from core import images
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from core.image_rules import ImageProblem
 from orders.events import OrdersAnonymising
+from products.page_version import page_version_bump
 from reviews import services
 from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus, ReviewStatusChange
 from reviews.photo_rules import (
@@ -417,9 +418,12 @@ def review_photo_sizes_make(*, photo_id: int, now: datetime | None = None) -> bo
     for size in DERIVED_SIZES:
         sized = _reencoded(full, LONGEST_SIDE[size])
         names[size.value] = _save_replacing(_photo_name(photo.review, token, size), sized.content)
-    updated = ReviewPhoto.objects.filter(pk=photo.pk, ready_at__isnull=True).update(
-        **names, ready_at=now or timezone.now()
-    )
+    with transaction.atomic():
+        updated = ReviewPhoto.objects.filter(pk=photo.pk, ready_at__isnull=True).update(
+            **names, ready_at=now or timezone.now()
+        )
+        if updated == 1:  # shown from now on (ReviewPhoto.objects.public()): products.page_version
+            page_version_bump(photo.review.product_id)
     if updated == 1:
         return True
     winner = ReviewPhoto.objects.filter(pk=photo.pk).values(*names).first() or {}

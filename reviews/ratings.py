@@ -23,6 +23,7 @@ from django.utils import timezone
 from core.batching import CHUNK_SIZE, chunked
 from gate.policy import AVERAGE_DECIMALS, average_of
 from products.models import STARS, Product
+from products.page_version import page_version_raised
 from reviews.models import COUNTED_FIELDS, Review, counted_q
 
 
@@ -78,7 +79,9 @@ def product_ratings_recompute(*, product_ids: list[int] | None = None) -> list[R
                     drifts.append(RatingDrift(row.sku, field, stored, actual))
                     changes[field] = actual
             average = average_of(count=row.actual_current_count, total=row.actual_current_sum)  # type: ignore[attr-defined]
-            Product.objects.filter(pk=pk).update(**changes, current_average=average, updated_at=timezone.now())
+            Product.objects.filter(pk=pk).update(
+                **changes, current_average=average, updated_at=timezone.now(), **page_version_raised()
+            )
     return drifts
 
 
@@ -119,8 +122,10 @@ def _rebuild_sql(placeholders: str) -> str:
     # keeps its row (LEFT JOIN) and gets zeros.
     # Table and column names come from the models; every value is a parameter.
     counted = " AND ".join(f"r.{column} = %s" for column in COUNTED_FIELDS)
+    # The figures on the products' pages change, and so their page versions (products.page_version).
     return (
-        f"UPDATE {product} SET {assignments}, current_average = {average}, updated_at = %s "  # noqa: S608  # nosec B608  # names from the models, values are parameters
+        f"UPDATE {product} SET {assignments}, current_average = {average}, updated_at = %s, "  # noqa: S608  # nosec B608  # names from the models, values are parameters
+        "page_version = page_version + 1, page_changed_at = %s "
         f"FROM (SELECT p.id AS product_id, {selected} FROM {product} p "
         f"LEFT JOIN {review} r ON r.product_id = p.id AND {counted} "
         f"WHERE p.id IN ({placeholders}) GROUP BY p.id) f "
@@ -143,6 +148,8 @@ def product_ratings_rebuild(*, product_ids: Iterable[int], now: datetime | None 
     with transaction.atomic(), connection.cursor() as cursor:
         for chunk in chunked(sorted(set(product_ids)), REBUILD_CHUNK_SIZE.get(connection.vendor, CHUNK_SIZE)):
             list(Product.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
-            cursor.execute(_rebuild_sql(", ".join(["%s"] * len(chunk))), [updated_at, *COUNTED_FIELDS.values(), *chunk])
+            cursor.execute(
+                _rebuild_sql(", ".join(["%s"] * len(chunk))), [updated_at, updated_at, *COUNTED_FIELDS.values(), *chunk]
+            )
             updated += cursor.rowcount
     return updated

@@ -20,6 +20,7 @@ from accounts.models import User
 from core.errors import Conflict, NotAllowed, ValidationFailed
 from core.local_formats import number_text
 from products.access import user_can_manage_product
+from products.page_version import page_version_bump
 from reviews.models import (
     BRAND_REPLY_MAX_LENGTH,
     REPORT_COMMENT_MAX_LENGTH,
@@ -58,6 +59,7 @@ def review_vote(*, review: Review, voter: User, helpful: bool) -> ReviewVote:
         vote.save(update_fields=["helpful"])
     if counters:
         Review.objects.filter(pk=review.pk).update(**counters)
+        page_version_bump(review.product_id)  # the counts are on the public page: products.page_version
     return vote
 
 
@@ -140,4 +142,5 @@ def brand_reply_post(*, review: Review, author: User, body: str, now: datetime |
         reply.body = body
         reply.updated_at = now
         reply.save(update_fields=["author", "body", "updated_at"])
+    page_version_bump(review.product_id)  # the reply is on the public page: products.page_version
     return reply

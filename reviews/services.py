@@ -30,6 +30,7 @@ from core.text_safety import validate_written_text
 from orders.invitation_use import purchase_verified
 from products.access import user_is_listed_manager
 from products.models import Product
+from products.page_version import page_version_bump
 from products.services import product_rating_apply
 from reviews.bursts import burst_reviews_to_hold
 from reviews.events import ReviewChange, ReviewChanged, review_changed
@@ -171,6 +172,8 @@ def _set_status(
     locked.status = to_status
     locked.status_reason = "" if to_status == ReviewStatus.PUBLISHED else reason
     locked.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
+    if was_published or to_status == ReviewStatus.PUBLISHED:
+        page_version_bump(locked.product_id)  # the public page changes: products.page_version
     if to_status == ReviewStatus.PUBLISHED:
         _announce(ReviewChange.PUBLISHED, locked, at=now)
     elif was_published:
@@ -518,6 +521,8 @@ def review_edit(
     if not isinstance(recommend, _Unchanged):
         locked.recommend = recommend
     locked.save(update_fields=["rating", "recommend", "title", "body", "language", "updated_at"])
+    if locked.status == ReviewStatus.PUBLISHED:
+        page_version_bump(locked.product_id)  # the public page changes: products.page_version
     needs_moderation = settings.REVIEWS_PREMODERATION or locked.status == ReviewStatus.REJECTED
     if needs_moderation and locked.status != ReviewStatus.PENDING:
         locked = _set_status(locked, ReviewStatus.PENDING, by=author, now=now)

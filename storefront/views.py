@@ -15,10 +15,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from care.public import nps_signed, product_nps, service_figures_by_month
+from core.page_cache import PageStamp, page_cached
 from core.strict_numbers import ascii_page_number
 from gate.public import gate_policy_public, product_gate_figures, product_public_gate_status
 from products.filters import ProductCatalogueFilter
 from products.models import Product
+from products.page_version import product_page_version
 from products.selectors import category_list, product_get_public, product_list_public, product_rating_summary
 from reviews.bursts import BASELINE_DAYS, burst_rule_from_settings
 from reviews.filters import ProductReviewFilter
@@ -106,7 +108,18 @@ def _reviews_marked(reviews: list[Review], search: str, *, filterset: ProductRev
         review.marked_body = marking.marked(review.body, language=review.language)  # type: ignore[attr-defined]
 
 
+def _product_page_stamp(request: HttpRequest, sku: str) -> PageStamp | None:
+    """The product page's cache key and Last-Modified: its page version (one query)."""
+    version = product_page_version(sku=sku)
+    return None if version is None else PageStamp(key=version.key, changed_at=version.changed_at)
+
+
+# The query parameters the product page reads: any other and it is rendered, not cached.
+PRODUCT_PAGE_QUERY_KEYS = ("page", "sort", *REVIEW_FILTER_KEYS)
+
+
 @require_safe
+@page_cached(stamp=_product_page_stamp, query_keys=PRODUCT_PAGE_QUERY_KEYS)
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     try:
         product = product_get_public(sku=sku)

@@ -19,6 +19,7 @@ from gate.notify import NotifyAudience, gate_event_notify
 from gate.policy import EventKind, GatePolicy, GateState, ProductGateState
 from gate.policy import GateEvent as DecidedEvent
 from products.models import Product
+from products.page_version import page_version_raised
 
 __all__ = ["LEGAL_MOVES", "gate_event_record", "product_gate_state_set", "product_policy_state"]
 
@@ -74,7 +75,8 @@ def product_gate_state_set(
         )
     if revision is not None and new.state is not GateState.ACTIVE:
         raise Conflict(_("An improvement always leaves the product active."), code="illegal_gate_move")
-    changes: dict[str, Any] = {"gate_state": new.state.value, "updated_at": timezone.now()}
+    # The product page shows the state: its version rises in the same UPDATE (products.page_version).
+    changes: dict[str, Any] = {"gate_state": new.state.value, "updated_at": timezone.now(), **page_version_raised()}
     if new.state is GateState.ACTIVE:
         changes.update(flagged_on=None, withdrawal_deadline=None, withdrawn_on=None, on_sale=True)
     elif new.state is GateState.FLAGGED:

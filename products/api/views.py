@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from core.api_http import CONDITIONAL_PARAMETERS, NOT_MODIFIED, ConditionalGetMixin, UpdatedAtCursorPagination
 from core.skus import SKU_URL_PATTERN
+from products.api.cached import VersionCachedRetrieveMixin
 from products.api.filters import ProductFilter, RatingFeedFilter
 from products.api.selectors import latest_updated_at, product_list_api, product_ratings_feed
 from products.api.serializers import ProductSerializer, RatingFeedItemSerializer
@@ -63,7 +64,7 @@ RATING_EXAMPLE = {
         examples=[OpenApiExample("A flagged product", value=PRODUCT_EXAMPLE, response_only=True, status_codes=["200"])],
     ),
 )
-class ProductViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class ProductViewSet(VersionCachedRetrieveMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Rating figures of the current revision (what the gate and the product page use) and
     of all time, the gate state, and whether the product is on sale."""
 
@@ -78,7 +79,7 @@ class ProductViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     def last_modified(self, request: Request, response: Response) -> datetime | None:
         if self.action == "retrieve":
-            return self._object.updated_at
+            return self.cached_updated_at or self._object.updated_at
         return latest_updated_at(Product.objects.all())
 
     def get_object(self) -> Product:

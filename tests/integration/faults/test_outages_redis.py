@@ -155,17 +155,33 @@ def test_counting_goes_back_to_redis_when_it_is_back(
         process_stop(server.process)
 
 
-def test_nothing_uses_the_redis_cache_on_a_request() -> None:
-    """The cache is Redis when REDIS_URL is set, but sessions are the database's and no
-    code reads the cache: a Redis outage cannot turn into 500s through it."""
+def test_only_the_page_cache_uses_the_redis_cache_on_a_request() -> None:
+    """The cache is Redis when REDIS_URL is set, but sessions are the database's and only
+    core.page_cache reads it, falling back to rendering (the next test): a Redis outage
+    cannot turn into 500s through it."""
     assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     uses = [
-        path
+        path.relative_to(django_settings.BASE_DIR).as_posix()
         for app in ("core", "accounts", "apikeys", "notifications", "products", "reviews", "gate", "storefront", "desk")
         for path in (Path(django_settings.BASE_DIR) / app).rglob("*.py")
         if "django.core.cache" in path.read_text(encoding="utf-8")
     ]
-    assert uses == []
+    assert uses == ["core/page_cache.py"]
+
+
+@pytest.mark.django_db
+def test_product_pages_and_answers_render_while_the_cache_is_unreachable(settings: Any) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": NOWHERE.format(port=free_port()),
+        }
+    }
+    product = product_create()
+    for _ in range(2):
+        page = Client().get(f"/products/{product.sku}/")
+        assert page.status_code == 200 and page["X-Page-Cache"] == "miss"
+        assert Client().get(f"/api/v1/products/{product.sku}/").status_code == 200
 
 
 # --- Slow: a real web server, worker and beat, and their Redis stopped for a minute ------

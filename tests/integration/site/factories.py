@@ -4,6 +4,8 @@ gate states on top of tests/factories.py (users, categories, products; re-export
 They write rows directly and then rebuild the products' derived figures with
 reviews.ratings.product_ratings_recompute, so a test can set up any status, date or
 gate state in one call; behaviour under test always goes through the pages and services.
+As the services do, each raises the product's page version (products.page_version), so a
+page cached before it is not served after it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from accounts.models import User
 from gate.models import GateEvent, Improvement
 from gate.policy import EventKind, GateState
 from products.models import Product
+from products.page_version import page_version_bump
 from reviews.models import BrandReply, ReasonCode, Review, ReviewStatus
 from reviews.ratings import product_ratings_recompute
 from tests import factories
@@ -117,6 +120,7 @@ def review_create(
     )
     review.save()
     product_ratings_recompute(product_ids=[product.pk])
+    page_version_bump(product.pk)
     product.refresh_from_db()
     return review
 
@@ -154,12 +158,14 @@ def reviews_bulk_create(
     ]
     created = Review.objects.bulk_create(rows)
     product_ratings_recompute(product_ids=[product.pk])
+    page_version_bump(product.pk)
     product.refresh_from_db()
     return created
 
 
 def brand_reply_create(*, review: Review, author: User, body: str = "Thank you for your feedback.") -> BrandReply:
     now = timezone.now()
+    page_version_bump(review.product_id)
     return BrandReply.objects.create(review=review, author=author, body=body, created_at=now, updated_at=now)
 
 
@@ -174,6 +180,7 @@ def _policy() -> dict[str, Any]:
 
 
 def gate_event_create(*, product: Product, kind: str, day: date, improvement: Improvement | None = None) -> GateEvent:
+    page_version_bump(product.pk)
     return GateEvent.objects.create(
         product=product,
         day=day,
@@ -230,5 +237,6 @@ def product_improve(product: Product, *, at: datetime | None = None, public_note
         improvement=improvement,
     )
     product_ratings_recompute(product_ids=[product.pk])
+    page_version_bump(product.pk)
     product.refresh_from_db()
     return improvement
