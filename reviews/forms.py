@@ -33,8 +33,9 @@ from reviews.models import (
     WrittenLengths,
     written_lengths,
 )
+from reviews.photo_edits import REMOVE_FIELD, too_many_kept_message
 from reviews.photo_rules import MAX_PHOTO_BYTES, MAX_PHOTOS_PER_REVIEW, photo_count_problem
-from reviews.photos import REMOVE_FIELD, too_many_kept_message, too_many_photos_message
+from reviews.photos import too_many_photos_message
 
 # Filled in by static/js/site.js as the shopper types.
 COUNTER_TEMPLATE = _("%(count)s of %(max)s characters")

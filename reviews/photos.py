@@ -32,7 +32,7 @@ from PIL import Image
 
 from accounts.models import User
 from core import images
-from core.errors import Conflict, NotAllowed, ValidationFailed
+from core.errors import ValidationFailed
 from core.image_rules import ImageProblem
 from orders.events import OrdersAnonymising
 from products.page_version import page_version_bump
@@ -57,7 +57,6 @@ logger = logging.getLogger(__name__)
 
 WEBP_QUALITY = 82
 FIELD = "photos"
-REMOVE_FIELD = "remove_photos"
 
 
 class Upload(Protocol):
@@ -199,7 +198,7 @@ def review_photos_store(
     return stored
 
 
-def _delete_files(names: Sequence[str]) -> None:
+def photo_files_delete(names: Sequence[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
@@ -207,7 +206,7 @@ def _delete_files(names: Sequence[str]) -> None:
             logger.warning("review photos: could not delete %s: %s", name, exc)
 
 
-def _queue_sizes_on_commit(photo_ids: Sequence[int], queue: Callable[[int], Any]) -> None:
+def sizes_queue_on_commit(photo_ids: Sequence[int], queue: Callable[[int], Any]) -> None:
     def kick() -> None:
         for photo_id in photo_ids:
             try:
@@ -245,145 +244,11 @@ def review_submit_with_photos(
         with transaction.atomic():
             review = services.review_submit(now=now, **fields)
             photos = review_photos_store(review=review, photos=prepared, now=now, written=written)
-            _queue_sizes_on_commit([photo.pk for photo in photos], queue_sizes)
+            sizes_queue_on_commit([photo.pk for photo in photos], queue_sizes)
     except BaseException:
-        _delete_files(written)
+        photo_files_delete(written)
         raise
     return review
-
-
-# --- Editing a review's photos ---------------------------------------------------------
-
-
-def too_many_kept_message(*, kept: int) -> str:
-    """An edit that would leave a review more than MAX_PHOTOS_PER_REVIEW photos."""
-    room = max(0, MAX_PHOTOS_PER_REVIEW - kept)
-    return _(
-        "A review has at most %(max)d photos: it keeps %(kept)d, so add at most %(room)d, or remove some first."
-    ) % {
-        "max": MAX_PHOTOS_PER_REVIEW,
-        "kept": kept,
-        "room": room,
-    }
-
-
-def _edit_photos_check(*, current: Sequence[int], remove_ids: Sequence[int], adding: int, held: int = 0) -> list[int]:
-    """The ids the review keeps, or the refusal: a removal naming a photo that is not this
-    review's (another's, gone meanwhile), or more photos than a review may have. ``held``:
-    photos a moderator took down, kept for the author's appeal; they hold their place among
-    the 5 (the database's position constraint) until review_photos_expired_delete."""
-    strangers = sorted(set(remove_ids) - set(current))
-    if strangers:
-        message = ngettext(
-            "Photo %(ids)s is not one of this review's photos.",
-            "Photos %(ids)s are not this review's photos.",
-            len(strangers),
-        ) % {"ids": ", ".join(str(pk) for pk in strangers)}
-        raise ValidationFailed(message, fields={REMOVE_FIELD: [message]})
-    if _reported_photo_ids(remove_ids):
-        # The report is the notice's record (the EU DSA), and deleting the photo would delete
-        # it (ReviewReport.photo cascades): a reported photo stays, as when the author deletes
-        # the whole review (_author_deleted_photos_delete keeps it for the appeal window).
-        message = _(
-            "A photo you chose was reported to our moderators, so it is kept with the report: you cannot "
-            "remove it. Deleting your whole review hides it at once."
-        )
-        raise ValidationFailed(message, fields={REMOVE_FIELD: [message]})
-    kept = [pk for pk in current if pk not in set(remove_ids)]
-    if photo_count_problem(held + len(kept) + adding) is not None:
-        message = too_many_kept_message(kept=held + len(kept))
-        raise PhotosRefused(message, fields={FIELD: [message]})
-    return kept
-
-
-def _reported_photo_ids(photo_ids: Sequence[int]) -> set[int]:
-    if not photo_ids:
-        return set()
-    return set(ReviewPhoto.objects.filter(pk__in=photo_ids, reports__isnull=False).values_list("pk", flat=True))
-
-
-def _photo_ids(review_id: int, *, taken_down: bool = True) -> list[int]:
-    """The review's photos in their order; without those a moderator took down
-    (``taken_down=False``): the author neither sees nor removes them, but they keep their
-    place until their appeal window ends."""
-    photos = ReviewPhoto.objects.filter(review_id=review_id)
-    if not taken_down:
-        photos = photos.filter(removed_at__isnull=True)
-    return list(photos.order_by("position", "pk").values_list("pk", flat=True))
-
-
-def review_photos_editable(review: Review) -> list[ReviewPhoto]:
-    """The photos an author's edit form lists: theirs, less any a moderator took down."""
-    return list(review.photos.filter(removed_at__isnull=True).order_by("position", "pk"))
-
-
-def _kept_photos_compact(kept: Sequence[int]) -> None:
-    """The kept photos renumbered 0, 1, 2... in their order. Each moves down or stays, taken
-    in ascending order, so it never lands on a position another still holds (the database's
-    one-photo-per-position constraint is checked row by row)."""
-    for position, pk in enumerate(kept):
-        ReviewPhoto.objects.filter(pk=pk).exclude(position=position).update(position=position)
-
-
-def review_edit_with_photos(
-    *,
-    review: Review,
-    author: Any,
-    uploads: Sequence[Upload],
-    remove_ids: Sequence[int],
-    queue_sizes: Callable[[int], Any],
-    now: datetime | None = None,
-    **fields: Any,
-) -> Review:
-    """An author's edit (reviews.services.review_edit, same fields; a field left out is
-    UNCHANGED) that may also remove some of the review's photos and add new ones.
-
-    1. before anything is written or decoded: the author, the removals (this review's photos
-       only), the count (kept + new at most MAX_PHOTOS_PER_REVIEW), every new file's header;
-       then the new photos decoded and re-encoded, stopping at the first refusal;
-    2. in one transaction, the review locked: the removals and the count checked again (an
-       edit saved meanwhile); the text edit through services.review_edit whenever the edit
-       changes the text or adds photos, so its moderation rule applies (with pre-moderation,
-       or a rejected review, it waits for a moderator); the removed rows deleted (their files
-       go once the deletion commits: _photo_files_delete_on_commit); the kept renumbered; the
-       new FULL files written after them. A removal alone changes what is shown by taking
-       away only, so it needs no moderation. Any refusal: the new files already written go;
-    3. once committed, ``queue_sizes(photo_id)`` for each new photo (the sizes task).
-    """
-    now = now or timezone.now()
-    if author is None or review.author_id != author.pk:
-        raise NotAllowed(_("Only the author can edit this review."))
-    remove_ids = list(dict.fromkeys(remove_ids))
-    every, shown = _photo_ids(review.pk), _photo_ids(review.pk, taken_down=False)
-    _edit_photos_check(current=shown, remove_ids=remove_ids, adding=len(uploads), held=len(every) - len(shown))
-    photos_check(uploads)
-    prepared = photos_prepare(uploads)
-    text_edit = {name: fields.get(name, services.UNCHANGED) for name in ("rating", "title", "body", "language")}
-    changes_text = any(value is not services.UNCHANGED for value in text_edit.values()) or "recommend" in fields
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            locked = Review.objects.select_for_update().get(pk=review.pk)
-            every, shown = _photo_ids(locked.pk), _photo_ids(locked.pk, taken_down=False)
-            _edit_photos_check(current=shown, remove_ids=remove_ids, adding=len(prepared), held=len(every) - len(shown))
-            # Positions run over every row left, taken-down photos included (one photo per position).
-            kept = [pk for pk in every if pk not in set(remove_ids)]
-            if changes_text or prepared:
-                extra = {"recommend": fields["recommend"]} if "recommend" in fields else {}
-                locked = services.review_edit(review=locked, author=author, now=now, **text_edit, **extra)
-            elif locked.status == ReviewStatus.REMOVED:
-                raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
-            for photo in ReviewPhoto.objects.filter(review_id=locked.pk, pk__in=remove_ids):
-                photo.delete()  # its files on commit (post_delete receiver)
-            _kept_photos_compact(kept)
-            stored = review_photos_store(
-                review=locked, photos=prepared, now=now, written=written, first_position=len(kept)
-            )
-            _queue_sizes_on_commit([photo.pk for photo in stored], queue_sizes)
-    except BaseException:
-        _delete_files(written)
-        raise
-    return locked
 
 
 def photos_count_against_limit(uploads: Sequence[Upload]) -> bool:
@@ -427,7 +292,7 @@ def review_photo_sizes_make(*, photo_id: int, now: datetime | None = None) -> bo
     if updated == 1:
         return True
     winner = ReviewPhoto.objects.filter(pk=photo.pk).values(*names).first() or {}
-    _delete_files([name for field, name in names.items() if winner.get(field) != name])
+    photo_files_delete([name for field, name in names.items() if winner.get(field) != name])
     return False
 
 
@@ -443,7 +308,7 @@ def _photo_files_delete_on_commit(sender: Any, instance: ReviewPhoto, **kwargs: 
     """A ReviewPhoto row deleted (by itself, with its review, in the admin): its files go
     once the deletion commits (never before: a rolled-back deletion keeps them)."""
     names = [field.name for field in (instance.full, instance.large, instance.thumb) if field and field.name]
-    transaction.on_commit(lambda: _delete_files(names), robust=True)
+    transaction.on_commit(lambda: photo_files_delete(names), robust=True)
 
 
 def _author_deleted_photos_delete(sender: Any, instance: ReviewStatusChange, created: bool, **kwargs: Any) -> None:

@@ -29,7 +29,7 @@ from core.strict_numbers import ascii_page_number
 from core.url_converters import sku_reverse
 from products.models import Product
 from products.selectors import product_get_public
-from reviews import photos, reactions, services
+from reviews import photo_edits, photos, reactions, services
 from reviews.forms import ReportForm, ReviewForm, VoteForm, form_add_domain_error
 from reviews.models import (
     BODY_MIN_LENGTH,
@@ -195,7 +195,7 @@ def review_create(request: HttpRequest, sku: str) -> HttpResponse:
 @login_required
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The author's edit: the text, and the photos (remove chosen ones, add new ones, at most
-    5 in all; reviews.photos.review_edit_with_photos applies the text edit's moderation rule)."""
+    5 in all; reviews.photo_edits.review_edit_with_photos applies the text edit's moderation rule)."""
     try:
         review = review_get_for_author(pk=pk, author=acting_user(request))
     except Review.DoesNotExist as exc:
@@ -204,7 +204,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form_options: dict[str, Any] = {
         "lengths": written_lengths(review),
         "accept_photos": True,
-        "photos_kept": photos.review_photos_editable(review),
+        "photos_kept": photo_edits.review_photos_editable(review),
     }
     status = 200
     if request.method == "POST":
@@ -219,7 +219,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
             refunded_on = () if photos.photos_count_against_limit(uploads) else (DomainError,)
             try:
                 with taken.refunded_on(*refunded_on):
-                    review = photos.review_edit_with_photos(
+                    review = photo_edits.review_edit_with_photos(
                         review=review,
                         author=acting_user(request),
                         uploads=uploads,

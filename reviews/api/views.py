@@ -25,7 +25,7 @@ from core.errors import DomainError
 from core.json_parser import StrictJSONParser
 from core.ratelimit import rate_limit_action, rate_limit_api_refusal
 from products.models import Product
-from reviews import photos, reactions
+from reviews import photo_edits, photos, reactions
 from reviews.api.filters import ReviewFilter
 from reviews.api.photo_input import (
     REVIEW_CHANGE_REQUEST,
@@ -307,7 +307,7 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             name: fields[name] for name in ("rating", "title", "body", "language", "recommend") if name in fields
         }
         with taken.refunded_on(*refunded_on):
-            edited = photos.review_edit_with_photos(
+            edited = photo_edits.review_edit_with_photos(
                 review=review,
                 author=acting_user(request),
                 uploads=uploads,

@@ -59,7 +59,7 @@ QUEUEING_CALLS = {
         "_queue_on_commit(lambda: phrase_lists_retag_task.delay(language, generation), what)",
     ): ON_COMMIT_IN_TOPICS,
     ("reviews/tasks.py", "review_photo_sizes_task.delay(photo_id)"): (
-        "in review_photo_sizes_queue, called only by reviews.photos._queue_sizes_on_commit's transaction.on_commit"
+        "in review_photo_sizes_queue, called only by reviews.photos.sizes_queue_on_commit's transaction.on_commit"
     ),
 }
 _QUEUEING = re.compile(r"\.delay\(|\.apply_async\(|\.send_task\(|\.signature\(|\.s\(|\.si\(")
