@@ -24,7 +24,6 @@ from products.filters import catalogue_sort
 from products.models import Product
 from products.selectors import product_list_public
 from reviews.api.filters import ReviewFilter
-from reviews.models import Review
 from reviews.selectors import REVIEW_SORTS, review_list_public, review_list_sorted
 from tests.integration.site.factories import product_create, reviews_bulk_create
 
