@@ -17,6 +17,7 @@ from modeltranslation.manager import MultilingualManager
 from core.skus import SKU_MAX_LENGTH, is_valid_sku
 from gate.policy import GateState, average_of
 from products.images import image_size, product_image_check, product_image_cleaned
+from products.indexes import NullsLastIndex
 
 STARS = (1, 2, 3, 4, 5)
 
@@ -175,7 +176,7 @@ class Product(models.Model):
             # incremental sort on the index's prefix (tests/integration/products/test_list_indexes.py).
             models.Index(F("name_en"), F("id"), name="products_product_name_en_id"),
             models.Index(NAME_FR_SHOWN, F("id"), name="products_product_name_fr_id"),
-            models.Index(
+            NullsLastIndex(
                 F("current_average").desc(nulls_last=True),
                 F("current_count").desc(),
                 F("name_en"),

@@ -6,6 +6,8 @@ import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
+import products.indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -34,7 +36,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="product",
-            index=models.Index(
+            index=products.indexes.NullsLastIndex(
                 models.OrderBy(models.F("current_average"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("current_count"), descending=True),
                 models.F("name_en"),
