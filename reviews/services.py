@@ -250,7 +250,7 @@ def _publish_or_hold(review: Review, *, now: datetime) -> Review:
     return _pending_reason_set(review, ReasonCode.BURST, now=now)
 
 
-def _published_pull_back(held_ids: list[int], *, exclude: int | None, now: datetime) -> None:
+def _published_pull_back(held_ids: list[int], *, exclude: int, now: datetime) -> None:
     """The burst's earlier reviews go back to pending with the reason ``burst``; only those
     still published: one withdrawn meanwhile stays as it is."""
     still_published = (
