@@ -23,7 +23,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from accounts.roles import PRODUCT_MANAGER, SHOPPER
 from gate.services import improvement_log
 from products.models import Product
