@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from modeltranslation.manager import MultilingualManager
 from core.skus import SKU_MAX_LENGTH, is_valid_sku
 from gate.policy import GateState, average_of
 from products.images import image_size, product_image_check, product_image_cleaned
+from products.indexes import NullsLastIndex
 
 STARS = (1, 2, 3, 4, 5)
 
@@ -74,6 +76,13 @@ GATE_STATE_LABELS = {
     GateState.WITHDRAWN: _("Withdrawn"),
 }
 GATE_STATE_CHOICES = [(state.value, GATE_STATE_LABELS[state]) for state in GateState]
+
+
+# A product's name as a French page shows it (its French name, else its English one): the
+# ordering expression of products.translated.localized, and its index's (Product.Meta).
+NAME_FR_SHOWN = Coalesce(
+    NullIf(F("name_fr"), Value(""), output_field=TextField()), F("name_en"), output_field=TextField()
+)
 
 
 class Product(models.Model):
@@ -166,6 +175,25 @@ class Product(models.Model):
             models.Index(fields=["category", "name"], name="products_product_cat_name"),
             models.Index(fields=["current_average"], name="products_product_cur_avg"),
             models.Index(fields=["gate_state"], name="products_product_gate_state"),
+            # An index per list ordering (products.selectors, products.filters.catalogue_sort,
+            # the API's ?ordering=): the top rows of a page are read from the index instead
+            # of sorting the whole catalogue. The name is the one the page shows: English,
+            # or in French its own name falling back to English, the very expression of
+            # products.translated.localized (the planner matches expressions, not meanings).
+            # A descending or tie-broken variant is served by a backward scan or by an
+            # incremental sort on the index's prefix (tests/integration/products/test_list_indexes.py).
+            models.Index(F("name_en"), F("id"), name="products_product_name_en_id"),
+            models.Index(NAME_FR_SHOWN, F("id"), name="products_product_name_fr_id"),
+            NullsLastIndex(
+                F("current_average").desc(nulls_last=True),
+                F("current_count").desc(),
+                F("name_en"),
+                F("id"),
+                name="products_product_by_rating",
+            ),
+            models.Index(F("current_count").desc(), F("name_en"), F("id"), name="products_product_by_count"),
+            models.Index(fields=["all_time_count", "id"], name="products_product_all_time_cnt"),
+            models.Index(fields=["created_at", "id"], name="products_product_created"),
         ]
         constraints = [
             models.CheckConstraint(

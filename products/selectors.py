@@ -16,11 +16,7 @@ from products.translated import localized
 def product_list_public() -> QuerySet[Product]:
     """In name order as the shopper reads the names (their language, else English), with
     categories (one join) and images (one query for the page)."""
-    return (
-        Product.objects.select_related("category")
-        .prefetch_related("images")
-        .order_by(localized("name").asc(), "pk")
-    )
+    return Product.objects.select_related("category").prefetch_related("images").order_by(localized("name").asc(), "pk")
 
 
 def product_get_public(*, sku: str) -> Product:

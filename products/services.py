@@ -6,51 +6,76 @@ so concurrent reviews never lose an update; `reviews.ratings.product_ratings_rec
 
 from __future__ import annotations
 
-from django.db.models import F
+from typing import Any
+
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 
-from gate.policy import average_of
+from gate.policy import AVERAGE_DECIMALS
 from products.models import STARS, Product
 
+_AVERAGE_SCALE = 10**AVERAGE_DECIMALS
 _FIGURES = ("count", "sum", *(f"{star}_star" for star in STARS))
 
 
 def product_rating_apply(*, product_id: int, revision: int, rating: int, delta: int) -> None:
-    """Adds (delta=+1) or withdraws (delta=-1) one published rating from the figures.
+    """Adds (delta=+1) or withdraws (delta=-1) one published rating from the figures, in
+    one UPDATE: the all-time figures, the current revision's when the review is about it
+    (a condition on `revision` inside the statement), and the current average computed by
+    the database from the new count and sum, so no other writer can slip in between.
 
-    The current-revision figures move only when the review is about the current revision;
-    the filter on `revision` makes that check and the update one atomic statement.
+    One statement also keeps the check "current <= all time" true at its end whatever the
+    direction (two statements had to be ordered for it).
     """
-    now = timezone.now()
     star = f"{rating}_star"
-    all_time = Product.objects.filter(pk=product_id)
-    current = Product.objects.filter(pk=product_id, revision=revision)
-    all_time_change = {
-        "all_time_count": F("all_time_count") + delta,
-        "all_time_sum": F("all_time_sum") + delta * rating,
-        f"all_time_{star}": F(f"all_time_{star}") + delta,
-        "updated_at": now,
-    }
-    current_change = {
-        "current_count": F("current_count") + delta,
-        "current_sum": F("current_sum") + delta * rating,
-        f"current_{star}": F(f"current_{star}") + delta,
-    }
-    # The database checks current <= all time after each statement: grow all time first,
-    # shrink it last.
-    if delta > 0:
-        all_time.update(**all_time_change)
-        current.update(**current_change)
-    else:
-        current.update(**current_change)
-        all_time.update(**all_time_change)
-    _product_average_refresh(product_id)
+    is_current = Q(revision=revision)
+
+    # Typed as whole numbers: a column plus a number mixes PositiveIntegerField and
+    # IntegerField, which Django refuses to type inside a CASE.
+    def moved(column: str, change: int) -> ExpressionWrapper:
+        return ExpressionWrapper(F(column) + change, output_field=IntegerField())
+
+    def current(column: str, change: int) -> Case:
+        return Case(When(is_current, then=moved(column, change)), default=F(column), output_field=IntegerField())
+
+    Product.objects.filter(pk=product_id).update(
+        all_time_count=F("all_time_count") + delta,
+        all_time_sum=F("all_time_sum") + delta * rating,
+        **{f"all_time_{star}": F(f"all_time_{star}") + delta},
+        current_count=current("current_count", delta),
+        current_sum=current("current_sum", delta * rating),
+        **{f"current_{star}": current(f"current_{star}", delta)},
+        current_average=Case(
+            When(
+                is_current,
+                then=_average_sql(count=moved("current_count", delta), total=moved("current_sum", delta * rating)),
+            ),
+            default=F("current_average"),
+            output_field=DecimalField(),
+        ),
+        updated_at=timezone.now(),
+    )
 
 
-def _product_average_refresh(product_id: int) -> None:
-    # The UPDATEs above hold the row lock until commit, so this read is consistent.
-    count, total = Product.objects.filter(pk=product_id).values_list("current_count", "current_sum").get()
-    Product.objects.filter(pk=product_id).update(current_average=average_of(count=count, total=total))
+def _average_sql(*, count: Any, total: Any) -> Case:
+    """gate.policy.average_of in SQL: ``total / count`` rounded half-even to AVERAGE_DECIMALS
+    decimals from the exact fraction (integer division and remainder, as average_of does),
+    NULL when ``count`` is 0. tests/integration/products/test_rating_figures_property.py
+    checks it against average_of on random sequences of reviews."""
+    scaled = total * _AVERAGE_SCALE
+    quotient = scaled / count  # integers: truncating division on PostgreSQL and SQLite alike
+    twice_remainder = (scaled - quotient * count) * 2
+    odd = quotient - (quotient / 2) * 2
+    rounded = quotient + Case(
+        When(GreaterThan(twice_remainder, count), then=Value(1)),
+        When(Exact(twice_remainder, count) & Exact(odd, Value(1)), then=Value(1)),
+        default=Value(0),
+    )
+    # The exact quotient k / 10^4 as a decimal: a float's error is far below half the last
+    # place, so the column's rounding to 4 places gives k / 10^4 exactly.
+    average = rounded / Value(float(_AVERAGE_SCALE))
+    return Case(When(Exact(count, Value(0)), then=Value(None)), default=average, output_field=DecimalField())
 
 
 def product_current_figures_reset(*, product_id: int) -> None:

@@ -184,6 +184,15 @@ class Review(models.Model):
                 name="reviews_review_gate",
             ),
             models.Index(fields=["status", "published_at"], name="reviews_review_status_pub"),
+            # The product page's and the API's other orderings (reviews.selectors.REVIEW_SORTS,
+            # reviews.api.filters): "helpful" exactly; "highest" is this rating index read
+            # backwards, "lowest" and the API's `rating` its prefix with an incremental sort.
+            # Two indexes, not four: each costs every review insert a write.
+            models.Index(
+                fields=["product", "status", "-helpful_yes", "helpful_no", "-created_at", "-id"],
+                name="reviews_review_prod_helpful",
+            ),
+            models.Index(fields=["product", "status", "rating", "created_at", "id"], name="reviews_review_prod_rating"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="reviews_review_rating_1_to_5"),

@@ -51,7 +51,6 @@ from reviews.models import (
     written_lengths,
 )
 from reviews.verified import (
-    Invited,
     duplicate_message,
     invitation_lock,
     invitation_open,
@@ -250,16 +249,21 @@ def _publish_or_hold(review: Review, *, now: datetime) -> Review:
         if settings.REVIEWS_PREMODERATION:
             return _pending_reason_set(review, "", now=now)
         return _set_status(review, ReviewStatus.PUBLISHED, by=None, now=now)
-    # Only those still published: one withdrawn meanwhile stays as it is.
+    _published_pull_back(held_ids, exclude=review.pk, now=now)
+    return _pending_reason_set(review, ReasonCode.BURST, now=now)
+
+
+def _published_pull_back(held_ids: list[int], *, exclude: int, now: datetime) -> None:
+    """The burst's earlier reviews go back to pending with the reason ``burst``; only those
+    still published: one withdrawn meanwhile stays as it is."""
     still_published = (
         Review.objects.select_for_update()
         .filter(pk__in=held_ids, status=ReviewStatus.PUBLISHED)
-        .exclude(pk=review.pk)
+        .exclude(pk=exclude)
         .order_by("pk")
     )
     for published in still_published:
         _set_status(published, ReviewStatus.PENDING, reason=ReasonCode.BURST, by=None, now=now)
-    return _pending_reason_set(review, ReasonCode.BURST, now=now)
 
 
 @transaction.atomic
@@ -286,12 +290,14 @@ def review_submit(
        site, None through the API), else a guest; a refused link raises
        reviews.verified.InvitationRefused;
     2. refused to the product's own managers (a conflict of interest), then validated;
-    3. stored pending; an employee review (user_is_employee) is marked so, for good;
-       verified purchase by the one rule (reviews.verified), and nothing else sets it;
-    4. an author whose email is not confirmed yet: it waits (reason ``email_unverified``),
-       counted nowhere, until accounts.email_verified (reviews_waiting_for_email_release);
-       a link used while signed in as the address's account confirms that address first;
-    5. otherwise the publication path (_publish_or_hold): pre-moderation, the burst rule.
+    3. an employee review (user_is_employee) is marked so, for good; verified purchase by
+       the one rule (reviews.verified), and nothing else sets it;
+    4. an author whose email is not confirmed yet: it is stored pending (reason
+       ``email_unverified``), counted nowhere, until accounts.email_verified
+       (reviews_waiting_for_email_release); a link used while signed in as the address's
+       account confirms that address first;
+    5. otherwise the publication path, decided before the row is written so that the row
+       is written once (_review_insert_published_or_held: the burst rule, pre-moderation).
     The caller tells the author which from the returned review's status and reason.
     """
     now = now or timezone.now()
@@ -323,68 +329,82 @@ def review_submit(
     review_duplicate_check(product=product, author=author, invited=invited)
     verified = invited is not None or (author is not None and purchase_verified(author, product, at=now))
     hold_reason = ReasonCode.EMAIL_UNVERIFIED if author is not None and not email_confirmed else ""
-    review = _review_create(
+    review = Review(
         product=product,
         author=author,
-        fields={
-            "author_name": name,
-            "rating": rating,
-            "recommend": recommend,
-            "title": title.strip(),
-            "body": body.strip(),
-        },
+        author_name=name,
+        rating=rating,
+        recommend=recommend,
+        title=title.strip(),
+        body=body.strip(),
         language=language,
-        verified=verified,
+        revision=product.revision,
+        verified_purchase=verified,
+        order_line=invited.line.line if invited is not None else None,
         source=source,
-        invited=invited,
-        hold_reason=hold_reason,
-        now=now,
+        employee=user_is_employee(author),
+        status_reason=hold_reason,
+        created_at=now,
     )
+    # Before the review's row, whose publication is announced as it is written: the lines
+    # are marked from the review's product, author and mark, not from its row.
     invited_lines_reviewed(review, invited=invited, now=now)
     if hold_reason:
-        return review
-    return _publish_or_hold(review, now=now)
+        _review_insert(review, by=author, now=now)
+    else:
+        _review_insert_published_or_held(review, by=author, now=now)
+    return review
 
 
-def _review_create(
-    *,
-    product: Product,
-    author: User | None,
-    fields: dict[str, Any],
-    language: str,
-    verified: bool,
-    source: str,
-    invited: Invited | None,
-    hold_reason: str,
-    now: datetime,
-) -> Review:
-    """The review's row, pending, and its first history row."""
+def _review_insert_published_or_held(review: Review, *, by: User | None, now: datetime) -> None:
+    """A new review that waits for nothing of its author's takes the publication path
+    (_publish_or_hold's rules) decided before its row is written, so that it is written once:
+
+    1. the burst rule, asked of the review not yet saved (the product's row is locked by
+       review_submit): in a burst it is stored pending with the reason ``burst``, and the
+       window's reviews go back to pending as _publish_or_hold does;
+    2. with pre-moderation on, it is stored pending for a moderator;
+    3. otherwise it is stored published, with one history row (from nothing to published,
+       by nobody: the site published it, as it would have from pending), the product's
+       figures moved by one UPDATE, and the publication announced.
+    """
+    held_ids = burst_reviews_to_hold(review=review, now=now)
+    if held_ids is not None:
+        review.status_reason = ReasonCode.BURST
+        _review_insert(review, by=by, now=now)
+        _published_pull_back(held_ids, exclude=review.pk, now=now)
+        return
+    if settings.REVIEWS_PREMODERATION:
+        _review_insert(review, by=by, now=now)
+        return
+    review.status, review.status_reason, review.published_at = ReviewStatus.PUBLISHED, "", now
+    _review_insert(review, by=None, now=now, from_status="")
+    if not review.employee:
+        product_rating_apply(product_id=review.product_id, revision=review.revision, rating=review.rating, delta=+1)
+    # No brand reply exists for a review this transaction has just written: said to the
+    # relation, so that whoever shows the new review does not ask the database.
+    Review.brand_reply.related.set_cached_value(review, None)
+    _announce(ReviewChange.PUBLISHED, review, at=now)
+
+
+def _review_insert(review: Review, *, by: User | None, now: datetime, from_status: str = "") -> None:
+    """The review's row as it stands (pending unless said) and its first history row.
+
+    No savepoint around the INSERT: a concurrent double submit breaks the one-review
+    constraint, and the Conflict raised then leaves review_submit's atomic block, which
+    rolls the whole submission back."""
     try:
-        with transaction.atomic():
-            review = Review.objects.create(
-                product=product,
-                author=author,
-                **fields,
-                language=language,
-                revision=product.revision,
-                verified_purchase=verified,
-                order_line=invited.line.line if invited is not None else None,
-                source=source,
-                employee=user_is_employee(author),
-                status_reason=hold_reason,
-                created_at=now,
-            )
+        review.save(force_insert=True)
     except IntegrityError as exc:  # a concurrent double submit: the constraint is the backstop
-        raise Conflict(duplicate_message(author), code="duplicate_review") from exc
+        raise Conflict(duplicate_message(review.author), code="duplicate_review") from exc
     ReviewStatusChange.objects.create(
         review=review,
-        from_status="",
-        to_status=ReviewStatus.PENDING,
-        reason=hold_reason,
-        changed_by=author,
+        from_status=from_status,
+        to_status=review.status,
+        reason=review.status_reason,
+        changed_by=by,
         changed_at=now,
     )
-    return review
 
 
 def _author_verified_locked(author: User) -> bool:

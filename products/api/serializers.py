@@ -126,10 +126,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_image_url(self, product: Product) -> str | None:
-        card = product.card_image
-        if card is not None:
-            return product_image_url(card, self.context.get("request"))
-        return product.image_url or None
+        return _image_url(product, self.context.get("request"))
 
     @extend_schema_field(ProductRatingSerializer)
     def get_rating(self, product: Product) -> dict[str, Any]:
@@ -139,6 +136,74 @@ class ProductSerializer(serializers.ModelSerializer):
                 "all_time": rating_figures(product.all_time_sum, product.all_time_count, product.all_time_histogram),
             }
         ).data
+
+
+# One instance each, unbound: their to_representation is DRF's own (time zone, `Z`, ISO
+# format), so the plain representation below writes dates exactly as the fields would.
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def _date_text(value: Any) -> str | None:
+    return None if value is None else _DATE.to_representation(value)
+
+
+def _datetime_text(value: Any) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def product_data(product: Product, request: Request | None) -> dict[str, Any]:
+    """What ProductSerializer writes for `product`, built as plain data: the same keys in the
+    same order, the same values (tests/api/test_product_plain_data.py compares the bytes).
+
+    A list of 50 products through ProductSerializer builds a nested serializer and about
+    thirty fields per product; this builds one dict (docs/performance.md). ProductSerializer
+    stays the schema's description of it."""
+    category = product.category
+    return {
+        "sku": product.sku,
+        "name": str(product.name),
+        "brand": product.brand,
+        "category": None if category is None else {"slug": category.slug, "name": str(category.name)},
+        "image_url": _image_url(product, request),
+        "images": [
+            {
+                "url": product_image_url(image, request),
+                "alt_text": image.alt_text,
+                "width": image.width,
+                "height": image.height,
+            }
+            for image in product.images.all()
+        ],
+        "on_sale": product.on_sale,
+        "gate": {
+            "state": str(product.gate_state),
+            "flagged_on": _date_text(product.flagged_on),
+            "withdrawal_deadline": _date_text(product.withdrawal_deadline),
+            "withdrawn_on": _date_text(product.withdrawn_on),
+        },
+        "revision": product.revision,
+        "revision_started_at": _datetime_text(product.revision_started_at),
+        "rating": {
+            "current": rating_figures(product.current_sum, product.current_count, product.current_histogram),
+            "all_time": rating_figures(product.all_time_sum, product.all_time_count, product.all_time_histogram),
+        },
+        "updated_at": _datetime_text(product.updated_at),
+    }
+
+
+def _image_url(product: Product, request: Request | None) -> str | None:
+    card = product.card_image
+    if card is not None:
+        return product_image_url(card, request)
+    return product.image_url or None
+
+
+class ProductDataSerializer(serializers.BaseSerializer):
+    """Read-only: ProductSerializer's output through product_data (no field per row)."""
+
+    def to_representation(self, instance: Product) -> dict[str, Any]:
+        return product_data(instance, self.context.get("request"))
 
 
 class RatingFeedItemSerializer(serializers.ModelSerializer):

@@ -5,29 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('products', '0005_company_reader_role'),
+        ("products", "0005_company_reader_role"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProductImage',
+            name="ProductImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', max_length=200, upload_to='products/%Y/%m/', verbose_name='image', width_field='width')),
-                ('width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('alt_text', models.CharField(help_text='What the picture shows, for shoppers who cannot see it (read by screen readers).', max_length=200, verbose_name='alternative text')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='products.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "image",
+                    models.ImageField(
+                        height_field="height",
+                        max_length=200,
+                        upload_to="products/%Y/%m/",
+                        verbose_name="image",
+                        width_field="width",
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "alt_text",
+                    models.CharField(
+                        help_text="What the picture shows, for shoppers who cannot see it (read by screen readers).",
+                        max_length=200,
+                        verbose_name="alternative text",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="images", to="products.product"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product image',
-                'verbose_name_plural': 'product images',
-                'ordering': ['position', 'id'],
-                'indexes': [models.Index(fields=['product', 'position', 'id'], name='products_productimage_order')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('alt_text', ''), _negated=True), name='products_productimage_alt_present')],
+                "verbose_name": "product image",
+                "verbose_name_plural": "product images",
+                "ordering": ["position", "id"],
+                "indexes": [models.Index(fields=["product", "position", "id"], name="products_productimage_order")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("alt_text", ""), _negated=True), name="products_productimage_alt_present"
+                    )
+                ],
             },
         ),
     ]

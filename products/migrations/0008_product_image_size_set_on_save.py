@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('products', '0007_translations'),
+        ("products", "0007_translations"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='productimage',
-            name='image',
-            field=models.ImageField(max_length=200, upload_to='products/%Y/%m/', verbose_name='image'),
+            model_name="productimage",
+            name="image",
+            field=models.ImageField(max_length=200, upload_to="products/%Y/%m/", verbose_name="image"),
         ),
     ]

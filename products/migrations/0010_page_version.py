@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("products", "0008_product_image_size_set_on_save"),
+        ("products", "0009_list_ordering_indexes"),
     ]
 
     operations = [

@@ -25,12 +25,12 @@ FRENCH: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 ENGLISH: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-
 def _found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
     """The pattern's first match in the page (the test fails here if there is none)."""
     match = re.search(pattern, text, flags)
     assert match is not None, f"{pattern!r} is not on the page"
     return match
+
 
 @pytest.fixture
 def pans() -> dict[str, Product]:
