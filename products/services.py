@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gate.policy import AVERAGE_DECIMALS
 from products.models import STARS, Product
+from products.page_version import page_version_raised
 
 _AVERAGE_SCALE = 10**AVERAGE_DECIMALS
 _FIGURES = ("count", "sum", *(f"{star}_star" for star in STARS))
@@ -26,7 +27,8 @@ def product_rating_apply(*, product_id: int, revision: int, rating: int, delta: 
     the database from the new count and sum, so no other writer can slip in between.
 
     One statement also keeps the check "current <= all time" true at its end whatever the
-    direction (two statements had to be ordered for it).
+    direction (two statements had to be ordered for it), and raises the product's page
+    version (the cached pages and API answers are keyed by it).
     """
     star = f"{rating}_star"
     is_current = Q(revision=revision)
@@ -55,6 +57,9 @@ def product_rating_apply(*, product_id: int, revision: int, rating: int, delta: 
             output_field=DecimalField(),
         ),
         updated_at=timezone.now(),
+        # The figures are on the product's public page: its version rises in the same
+        # statement (products.page_version).
+        **page_version_raised(),
     )
 
 

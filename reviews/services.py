@@ -171,8 +171,10 @@ def _set_status(
     locked.status = to_status
     locked.status_reason = "" if to_status == ReviewStatus.PUBLISHED else reason
     locked.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
-    if was_published or to_status == ReviewStatus.PUBLISHED:
-        page_version_bump(locked.product_id)  # the public page changes: products.page_version
+    if (was_published or to_status == ReviewStatus.PUBLISHED) and locked.employee:
+        # The public page changes; a counted review's figures raised the version already
+        # (product_rating_apply), an employee review's moved none (products.page_version).
+        page_version_bump(locked.product_id)
     if to_status == ReviewStatus.PUBLISHED:
         _announce(ReviewChange.PUBLISHED, locked, at=now)
     elif was_published:
@@ -379,8 +381,10 @@ def _review_insert_published_or_held(review: Review, *, by: User | None, now: da
         return
     review.status, review.status_reason, review.published_at = ReviewStatus.PUBLISHED, "", now
     _review_insert(review, by=None, now=now, from_status="")
-    if not review.employee:
+    if not review.employee:  # its figures' UPDATE raises the page version too
         product_rating_apply(product_id=review.product_id, revision=review.revision, rating=review.rating, delta=+1)
+    else:  # shown, never counted: only the page changes (products.page_version)
+        page_version_bump(review.product_id)
     # No brand reply exists for a review this transaction has just written: said to the
     # relation, so that whoever shows the new review does not ask the database.
     Review.brand_reply.related.set_cached_value(review, None)
@@ -531,7 +535,8 @@ def review_edit(
     if locked.status == ReviewStatus.REMOVED:
         raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
     previous_rating = locked.rating
-    if locked.status == ReviewStatus.PUBLISHED and not locked.employee and rating != locked.rating:
+    figures_moved = locked.status == ReviewStatus.PUBLISHED and not locked.employee and rating != locked.rating
+    if figures_moved:  # the two UPDATEs raise the page version too
         product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=locked.rating, delta=-1)
         product_rating_apply(product_id=locked.product_id, revision=locked.revision, rating=rating, delta=+1)
     locked.rating = rating
@@ -541,7 +546,7 @@ def review_edit(
     if not isinstance(recommend, _Unchanged):
         locked.recommend = recommend
     locked.save(update_fields=["rating", "recommend", "title", "body", "language", "updated_at"])
-    if locked.status == ReviewStatus.PUBLISHED:
+    if locked.status == ReviewStatus.PUBLISHED and not figures_moved:
         page_version_bump(locked.product_id)  # the public page changes: products.page_version
     needs_moderation = settings.REVIEWS_PREMODERATION or locked.status == ReviewStatus.REJECTED
     if needs_moderation and locked.status != ReviewStatus.PENDING:
