@@ -293,7 +293,7 @@ class PhotoRemoveForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"), choices=REASON_CHOICES, error_messages={"required": _("Choose a reason from the list.")}
     )
-    note = forms.CharField(
+    note = GroupedNumbersCharField(
         label=NOTE_LABEL,
         help_text=NOTE_HELP,
         required=False,

@@ -29,6 +29,7 @@ def moderation_pending(*, user: User) -> QuerySet[Review]:
         .exclude(product__in=products_listing_manager(user))
         .exclude(author=user)  # nobody moderates their own review
         .select_related("product")
+        .prefetch_related("photos")  # each review's photos in the queue, one query for the page
         .order_by("created_at", "id")
     )
 
@@ -45,6 +46,7 @@ def moderation_reported(*, user: User) -> QuerySet[Review]:
         .filter(first_report__isnull=False)
         .select_related("product")
         .prefetch_related(
+            "photos",  # each review's photos in the queue, one query for the page
             Prefetch(
                 "reports",
                 queryset=ReviewReport.objects.filter(handled_at__isnull=True).order_by("created_at", "id"),

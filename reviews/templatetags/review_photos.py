@@ -26,8 +26,9 @@ def customer_photos(product: Product) -> list[ReviewPhoto]:
 
 @register.simple_tag
 def review_photos_for_moderation(review: Review) -> list[ReviewPhoto]:
-    """Every photo of a review in the moderation queue, ready or not (one query per review:
-    a queue page is short). Moderators may open them all (reviews.photo_views)."""
+    """Every photo of a review in the moderation queue, ready or not, in their order (the
+    queue's querysets prefetch them: desk.selectors.moderation). Moderators may open them
+    all (reviews.photo_views)."""
     return list(review.photos.all())
 
 

@@ -101,13 +101,16 @@ ALL_URLS = MANAGER_URLS + MODERATOR_URLS
 # Quality directors only, on a waiting improvement: their matrix is in
 # tests/integration/gate/test_improvement_approval.py.
 DIRECTOR_URL_NAMES = {"desk:improvement_request_approve", "desk:improvement_request_reject"}
+# On a review's photo: its matrix is in tests/integration/desk/test_photo_takedown.py (only a
+# moderator who does not manage the product) and tests/integration/access/matrix.py.
+PHOTO_URL_NAMES = {"desk:moderation_photo_remove"}
 
 
 def test_every_desk_url_is_in_the_matrix() -> None:
     names = {f"desk:{pattern.name}" for pattern in desk_urls.urlpatterns if isinstance(pattern, URLPattern)}
-    assert names == {url.name for url in ALL_URLS} | DIRECTOR_URL_NAMES | CARE_URL_NAMES | TOPIC_PHRASES_URL_NAMES | {
-        "desk:topics"
-    }
+    assert names == {
+        url.name for url in ALL_URLS
+    } | DIRECTOR_URL_NAMES | PHOTO_URL_NAMES | CARE_URL_NAMES | TOPIC_PHRASES_URL_NAMES | {"desk:topics"}
 
 
 @pytest.mark.parametrize("url", ALL_URLS, ids=str)

@@ -100,6 +100,9 @@ class World:
             values["pk"] = str(self.improvement_request.pk)
         elif route.startswith("desk/moderation/bursts/"):
             values["product_id"] = str(self.p2.pk)
+        elif route.startswith("desk/moderation/photos/"):
+            # The world's reviews have no photo: the takedown page answers its 404 to everyone.
+            values["pk"] = str(self.review.pk)
         elif route.startswith("reviews/photos/"):
             # The world's review has no photo: a photo route answers its 404 to every caller.
             values.update(pk=str(self.review.pk), size="thumb")
