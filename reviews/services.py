@@ -33,21 +33,17 @@ from products.models import Product
 from products.page_version import page_version_bump
 from products.services import product_rating_apply
 from reviews.bursts import burst_reviews_to_hold
+from reviews.content import UNCHANGED, Unchanged, content_check
 from reviews.events import ReviewChange, ReviewChanged, review_changed
 from reviews.models import (
     AUTHOR_NAME_MAX_LENGTH,
-    BODY_MIN_LENGTH,
     DECISION_NOTE_MAX_LENGTH,
-    LANGUAGE_CODES,
-    RECOMMEND_MAX,
-    RECOMMEND_MIN,
     REPORT_REASONS,
     ReasonCode,
     Review,
     ReviewSource,
     ReviewStatus,
     ReviewStatusChange,
-    WrittenLengths,
     written_lengths,
 )
 from reviews.verified import (
@@ -65,53 +61,6 @@ _TRANSITIONS: dict[str, frozenset[str]] = {
     ReviewStatus.REJECTED: frozenset({ReviewStatus.PUBLISHED, ReviewStatus.PENDING, ReviewStatus.REMOVED}),
     ReviewStatus.REMOVED: frozenset(),
 }
-
-
-class _Unchanged:
-    """A field an edit does not touch (the API's PATCH without it): review_edit reads it from
-    the row it locked, so an edit committed in between is kept, never overwritten."""
-
-    def __repr__(self) -> str:
-        return "UNCHANGED"
-
-
-UNCHANGED = _Unchanged()
-
-
-def _recommend_valid(recommend: Any) -> bool:
-    if recommend is None:
-        return True
-    return (
-        not isinstance(recommend, bool) and isinstance(recommend, int) and RECOMMEND_MIN <= recommend <= RECOMMEND_MAX
-    )
-
-
-def _validate_content(
-    *, rating: Any, title: str, body: str, language: str, lengths: WrittenLengths, recommend: Any = None
-) -> None:
-    errors: dict[str, str] = {}
-    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        errors["rating"] = _("Choose a rating from 1 to 5 stars.")
-    if not isinstance(recommend, _Unchanged) and not _recommend_valid(recommend):
-        errors["recommend"] = _("Answer from 0 (not at all likely) to 10 (extremely likely), or leave it blank.")
-    title = title.strip()
-    if not title:
-        errors["title"] = _("Give your review a title.")
-    elif len(title) > lengths.title_max:
-        errors["title"] = _("The title can be at most %(max)s characters long.") % {
-            "max": number_text(lengths.title_max)
-        }
-    body = body.strip()
-    if len(body) < BODY_MIN_LENGTH:
-        errors["body"] = _("Tell other customers a little more: at least %(min)d characters.") % {
-            "min": BODY_MIN_LENGTH
-        }
-    elif len(body) > lengths.body_max:
-        errors["body"] = _("The text can be at most %(max)s characters long.") % {"max": number_text(lengths.body_max)}
-    if language not in LANGUAGE_CODES:
-        errors["language"] = _("Choose the language the review is written in.")
-    if errors:
-        raise ValidationFailed(_("The review could not be saved: please correct the fields shown."), fields=errors)
 
 
 def _hold_check(current: str, to_status: str, reason: str) -> None:
@@ -310,7 +259,7 @@ def review_submit(
         author, source = invited.author, ReviewSource.INVITATION
         author_name = (author_name or invited.guest_name) if author is None else ""
     _conflict_of_interest_check(product=product, author=author)
-    _validate_content(
+    content_check(
         rating=rating, title=title, body=body, language=language, lengths=written_lengths(), recommend=recommend
     )
     name = (author_name or (author.public_name if author is not None else "")).strip()[:AUTHOR_NAME_MAX_LENGTH]
@@ -512,10 +461,10 @@ def review_edit(
     review: Review,
     author: User | None,
     rating: Any,
-    title: str | _Unchanged,
-    body: str | _Unchanged,
-    language: str | _Unchanged,
-    recommend: int | _Unchanged | None = UNCHANGED,
+    title: str | Unchanged,
+    body: str | Unchanged,
+    language: str | Unchanged,
+    recommend: int | Unchanged | None = UNCHANGED,
     now: datetime | None = None,
 ) -> Review:
     """The author changes their review; with pre-moderation it waits for a moderator again.
@@ -524,12 +473,12 @@ def review_edit(
     if author is None or review.author_id != author.pk:
         raise NotAllowed(_("Only the author can edit this review."))
     locked = Review.objects.select_for_update().get(pk=review.pk)
-    rating = locked.rating if isinstance(rating, _Unchanged) else rating
-    title = locked.title if isinstance(title, _Unchanged) else title
-    body = locked.body if isinstance(body, _Unchanged) else body
-    language = locked.language if isinstance(language, _Unchanged) else language
+    rating = locked.rating if isinstance(rating, Unchanged) else rating
+    title = locked.title if isinstance(title, Unchanged) else title
+    body = locked.body if isinstance(body, Unchanged) else body
+    language = locked.language if isinstance(language, Unchanged) else language
     # Measured against the review as stored: an older, longer review keeps its length.
-    _validate_content(
+    content_check(
         rating=rating, title=title, body=body, language=language, lengths=written_lengths(locked), recommend=recommend
     )
     if locked.status == ReviewStatus.REMOVED:
@@ -543,7 +492,7 @@ def review_edit(
     locked.title = title.strip()
     locked.body = body.strip()
     locked.language = language
-    if not isinstance(recommend, _Unchanged):
+    if not isinstance(recommend, Unchanged):
         locked.recommend = recommend
     locked.save(update_fields=["rating", "recommend", "title", "body", "language", "updated_at"])
     if locked.status == ReviewStatus.PUBLISHED and not figures_moved:
