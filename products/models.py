@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Now, NullIf
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -153,8 +153,10 @@ class Product(models.Model):
     # products.page_version.page_version_bump in the transaction of every change that alters
     # them (docs/performance.md, "Caching"). Cached pages and ETags are keyed by the pair;
     # the moment also tells two products that reused a SKU or a restored database apart.
-    page_version = models.PositiveBigIntegerField(_("page version"), default=0, editable=False)
-    page_changed_at = models.DateTimeField(_("page changed at"), default=timezone.now, editable=False)
+    # Defaults in the database too: a row written outside the ORM (a bulk load, an ETL, the
+    # bench's seed) gets a version, not a NOT NULL error.
+    page_version = models.PositiveBigIntegerField(_("page version"), default=0, db_default=0, editable=False)
+    page_changed_at = models.DateTimeField(_("page changed at"), default=timezone.now, db_default=Now(), editable=False)
 
     objects: MultilingualManager[Product] = MultilingualManager()  # as Category's
     name_en: str  # the per-language columns, as Category's

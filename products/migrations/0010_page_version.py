@@ -1,6 +1,7 @@
 # The product page's version (products.page_version): cached pages and ETags are keyed by it.
-# Numbered 0010: 0009 is the speed work's index; the lead chains them at merge.
+# Defaults in the database too, for rows written outside the ORM.
 
+import django.db.models.functions.datetime
 import django.utils.timezone
 from django.db import migrations, models
 
@@ -14,13 +15,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="product",
             name="page_version",
-            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name="page version"),
+            field=models.PositiveBigIntegerField(db_default=0, default=0, editable=False, verbose_name="page version"),
         ),
         migrations.AddField(
             model_name="product",
             name="page_changed_at",
             field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="page changed at"
+                db_default=django.db.models.functions.datetime.Now(),
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="page changed at",
             ),
         ),
     ]
