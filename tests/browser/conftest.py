@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from config.celery_app import app as celery_app
 from tests.browser.axe_hook import AXE_WAIT_SECONDS, AxeFindings, axe_finish, axe_watch
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -98,6 +99,16 @@ class PageWatch:
     errors: list[str] = field(default_factory=list)
     console_csp: list[str] = field(default_factory=list)
     axe: AxeFindings = field(default_factory=AxeFindings)
+
+
+@pytest.fixture
+def worker_runs_tasks() -> Generator[None]:
+    """Celery tasks (a photo's sizes) run as soon as they are queued, as a worker would,
+    inside the live server's request."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ axe-core checks every page visited (tests/browser/axe_hook.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from config.celery_app import app as celery_app
 from orders.links import review_token
 from orders.models import Invitation, InvitationKind
 from reviews.models import Review
@@ -21,15 +19,6 @@ from tests.orders_factories import order_create
 from tests.photo_files import jpeg_with_gps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def worker_runs_tasks() -> Iterator[None]:
-    """The sizes task runs as soon as it is queued, as a worker would (in the live server)."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def test_an_invited_customer_adds_a_photo_to_their_review(

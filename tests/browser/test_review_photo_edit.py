@@ -6,14 +6,12 @@ the task), the removed one is gone, even by its address. axe-core checks every p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from config.celery_app import app as celery_app
 from reviews import photos
 from reviews.models import Review
 from tests.browser.conftest import screenshot, sign_in
@@ -21,15 +19,6 @@ from tests.integration.site.factories import PASSWORD, product_create, user_crea
 from tests.photo_files import image_bytes, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def worker_runs_tasks() -> Iterator[None]:
-    """The sizes task runs as soon as it is queued, as a worker would (in the live server)."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def _review_with_two_ready_photos() -> Review:

@@ -7,7 +7,6 @@ axe-core checks the product page, the form and the open gallery for WCAG 2.1 AA.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from config.celery_app import app as celery_app
 from reviews import services
 from reviews.models import Review, ReviewPhoto
 from tests.browser.conftest import screenshot, sign_in
@@ -30,15 +28,6 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 def assert_no_axe_violations(page: Any) -> None:
     results = Axe().run(page, options=WCAG_AA)
     assert results.violations_count == 0, results.generate_report()
-
-
-@pytest.fixture
-def worker_runs_tasks() -> Iterator[None]:
-    """The thumbnail task runs as soon as it is queued, as a worker would (in the live server)."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def _post_review_with_two_photos(page: Any, base: str, tmp_path: Path) -> None:
