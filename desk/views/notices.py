@@ -130,6 +130,7 @@ def _notice_context(
     *,
     comment_form: CommentForm | None = None,
     improvement_form: ImprovementForm | None = None,
+    handling_refused: str = "",
 ) -> dict[str, Any]:
     product = notice.product
     policy = selectors.desk_policy()
@@ -175,6 +176,8 @@ def _notice_context(
         # None for a legacy SKU outside the rule: the page names the product without links.
         "public_url": sku_reverse("product_detail", sku=product.sku),
         "product_reviews_url": sku_reverse("desk:product_reviews", sku=product.sku),
+        # Why an acknowledgement or an assignment was refused, shown in the Handling section.
+        "handling_refused": handling_refused,
     }
 
 
@@ -212,6 +215,14 @@ def _notice_url(notice: WithdrawalNotice, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _handling_refused(request: HttpRequest, notice: WithdrawalNotice, error: DomainError) -> HttpResponse:
+    """The notice page again, with why its acknowledgement or assignment was refused in the
+    Handling section (a refused form re-renders at its page: desk.views.common.page_with_forms)."""
+    notice = notice_or_404(request, notice.pk)  # as it stands now: the refusal may say why
+    context = _notice_context(request, notice, handling_refused=error.message)
+    return render_desk(request, "desk/notice_detail.html", context, error.http_status)
+
+
 @manager_required
 @require_POST
 def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
@@ -219,7 +230,7 @@ def notice_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.notice_acknowledge(notice=notice, by=acting_user(request))
     except DomainError as error:
-        return refused(request, error, back_url=_notice_url(notice))
+        return _handling_refused(request, notice, error)
     messages.success(request, _("Notice acknowledged."))
     return redirect(_notice_url(notice, "handling"))
 
@@ -231,17 +242,15 @@ def notice_assign(request: HttpRequest, pk: int) -> HttpResponse:
     people = services.notice_assignees(product=notice.product)
     form = AssignForm(request.POST, people=people)
     if not form.is_valid():
-        return refused(
-            request,
-            DomainError(_("Choose one of the product's managers or a quality director.")),
-            back_url=_notice_url(notice, "handling"),
+        return _handling_refused(
+            request, notice, DomainError(_("Choose one of the product's managers or a quality director."))
         )
     chosen = form.cleaned_data["assignee"]
     assignee = next((person for person in people if person.pk == chosen), None)
     try:
         services.notice_assign(notice=notice, assignee=assignee, by=acting_user(request))
     except DomainError as error:
-        return refused(request, error, back_url=_notice_url(notice, "handling"))
+        return _handling_refused(request, notice, error)
     if assignee is None:
         messages.success(request, _("The notice is no longer assigned."))
     else:

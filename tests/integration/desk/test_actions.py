@@ -493,3 +493,22 @@ def test_the_audit_trail_is_append_only_and_outlives_its_actor(story: Story, man
     manager.delete()
     [entry] = AuditEntry.objects.all()
     assert entry.actor is None and entry.actor_name == "Julia"
+
+
+def test_a_refused_acknowledgement_or_assignment_re_renders_the_notice_page(
+    client: Client, story: Story, manager: User
+) -> None:
+    """Sent from the notice page (its own address, the form named), a refusal shows the page
+    again with why, in its Handling section: not a separate refusal page."""
+    WithdrawalNotice.objects.filter(pk=story.notice.pk).update(state=WithdrawalNotice.State.RECOVERED)
+    client.force_login(manager)
+    page_url = reverse("desk:notice", kwargs={"pk": story.notice.pk})
+    acknowledged = client.post(page_url, {"form": "acknowledge"})
+    assert acknowledged.status_code == 409
+    assert "desk/notice_detail.html" in [t.name for t in acknowledged.templates]
+    assert 'id="handling-refused"' in acknowledged.content.decode()
+
+    WithdrawalNotice.objects.filter(pk=story.notice.pk).update(state=WithdrawalNotice.State.OPEN)
+    assigned = client.post(page_url, {"form": "assign", "assignee": "999999"})
+    assert assigned.status_code == 400 and "desk/notice_detail.html" in [t.name for t in assigned.templates]
+    assert "Choose one of the product" in assigned.content.decode()
