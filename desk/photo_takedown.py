@@ -66,7 +66,7 @@ def _statement_email(photo: ReviewPhoto, *, reason: str, note: str, reported: bo
             "product_sku": review.product.sku,
             "product_url": product_page_url(review.product),
             "review_title": review.title,
-            "photo_number": photo.position + 1,
+            "photo_number": photo.number_shown(),  # as the author saw it numbered
             "decided_on": now.date().isoformat(),
             "reason": reason,
             "note": note,

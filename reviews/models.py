@@ -424,3 +424,12 @@ class ReviewPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"photo {self.position + 1} of review {self.review_id}"
+
+    def number_shown(self) -> int:
+        """Its number as the review shows its photos, 1 first (the strip, the gallery, the edit
+        form): photos taken down or withdrawn before it keep their stored position but are not
+        shown, so they are not counted."""
+        earlier = ReviewPhoto.objects.filter(
+            review_id=self.review_id, position__lt=self.position, removed_at__isnull=True
+        )
+        return 1 + earlier.count()

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.errors import Conflict, NotAllowed, ValidationFailed
+from products.page_version import page_version_bump
 from reviews import services
-from reviews.models import Review, ReviewPhoto, ReviewStatus
+from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewStatus
 from reviews.photo_rules import MAX_PHOTOS_PER_REVIEW, photo_count_problem
 from reviews.photos import (
     FIELD,
@@ -57,15 +58,9 @@ def _edit_photos_check(*, current: Sequence[int], remove_ids: Sequence[int], add
             len(strangers),
         ) % {"ids": ", ".join(str(pk) for pk in strangers)}
         raise ValidationFailed(message, fields={REMOVE_FIELD: [message]})
-    if _reported_photo_ids(remove_ids):
-        # The report is the notice's record (the EU DSA), and deleting the photo would delete
-        # it (ReviewReport.photo cascades): a reported photo stays, as when the author deletes
-        # the whole review (_author_deleted_photos_delete keeps it for the appeal window).
-        message = _(
-            "A photo you chose was reported to our moderators, so it is kept with the report: you cannot "
-            "remove it. Deleting your whole review hides it at once."
-        )
-        raise ValidationFailed(message, fields={REMOVE_FIELD: [message]})
+    # A reported photo the author removes is withdrawn, not deleted (_photos_withdraw): it
+    # holds its place like a taken-down one.
+    held += len(_reported_photo_ids(remove_ids))
     kept = [pk for pk in current if pk not in set(remove_ids)]
     if photo_count_problem(held + len(kept) + adding) is not None:
         message = too_many_kept_message(kept=held + len(kept))
@@ -77,6 +72,17 @@ def _reported_photo_ids(photo_ids: Sequence[int]) -> set[int]:
     if not photo_ids:
         return set()
     return set(ReviewPhoto.objects.filter(pk__in=photo_ids, reports__isnull=False).values_list("pk", flat=True))
+
+
+def _photos_withdraw(review: Review, photo_ids: Sequence[int], *, by: Any, now: datetime) -> None:
+    """Reported photos the author removes: hidden at once, as a moderator's takedown hides
+    one (removed_at: never shown again, served to the author and moderators alone), and kept
+    with their reports, the notice's record (EU DSA), which moderators still close; deleting
+    one would delete its report (ReviewReport.photo cascades). Their files go with the
+    appeal window (reviews.photos.review_photos_expired_delete)."""
+    ReviewPhoto.objects.filter(review_id=review.pk, pk__in=photo_ids, removed_at__isnull=True).update(
+        removed_at=now, removed_by=by, removed_reason=ReasonCode.AUTHOR_DELETED, removed_note=""
+    )
 
 
 def _photo_ids(review_id: int, *, taken_down: bool = True) -> list[int]:
@@ -143,14 +149,19 @@ def review_edit_with_photos(
             locked = Review.objects.select_for_update().get(pk=review.pk)
             every, shown = _photo_ids(locked.pk), _photo_ids(locked.pk, taken_down=False)
             _edit_photos_check(current=shown, remove_ids=remove_ids, adding=len(prepared), held=len(every) - len(shown))
-            # Positions run over every row left, taken-down photos included (one photo per position).
-            kept = [pk for pk in every if pk not in set(remove_ids)]
+            withdrawn = _reported_photo_ids(remove_ids)
+            deleted = set(remove_ids) - withdrawn
+            # Positions run over every row left, hidden photos included (one photo per position).
+            kept = [pk for pk in every if pk not in deleted]
             if changes_text or prepared:
                 extra = {"recommend": fields["recommend"]} if "recommend" in fields else {}
                 locked = services.review_edit(review=locked, author=author, now=now, **text_edit, **extra)
             elif locked.status == ReviewStatus.REMOVED:
                 raise Conflict(_("This review was removed and can no longer be edited."), code="review_removed")
-            for photo in ReviewPhoto.objects.filter(review_id=locked.pk, pk__in=remove_ids):
+            _photos_withdraw(locked, sorted(withdrawn), by=author, now=now)
+            if remove_ids:  # photos leave the product page: products.page_version
+                page_version_bump(locked.product_id)
+            for photo in ReviewPhoto.objects.filter(review_id=locked.pk, pk__in=deleted):
                 photo.delete()  # its files on commit (post_delete receiver)
             _kept_photos_compact(kept)
             stored = review_photos_store(

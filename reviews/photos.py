@@ -328,11 +328,12 @@ def review_photo_take_down(*, photo: ReviewPhoto, reason: str, note: str, by: Us
     True if this call took it down, False if it was down already. The checks (moderator,
     reason, note) and the author's statement of reasons are the desk's
     (desk.photo_takedown)."""
-    return bool(
-        ReviewPhoto.objects.filter(pk=photo.pk, removed_at__isnull=True).update(
-            removed_at=now, removed_by=by, removed_reason=reason, removed_note=note
-        )
+    taken = ReviewPhoto.objects.filter(pk=photo.pk, removed_at__isnull=True).update(
+        removed_at=now, removed_by=by, removed_reason=reason, removed_note=note
     )
+    if taken:  # no longer on the product page: products.page_version
+        page_version_bump(Review.objects.values_list("product_id", flat=True).get(pk=photo.review_id))
+    return bool(taken)
 
 
 def review_photos_expired_delete(*, now: datetime | None = None) -> int:

@@ -51,7 +51,7 @@ def moderation_reported(*, user: User) -> QuerySet[Review]:
                 "reports",
                 queryset=ReviewReport.objects.filter(handled_at__isnull=True).order_by("created_at", "id"),
                 to_attr="open_reports",
-            )
+            ),
         )
         .order_by("first_report", "id")
     )

@@ -29,17 +29,20 @@ def _page(request: HttpRequest, photo: ReviewPhoto, form: PhotoRemoveForm, statu
 
 
 def _confirmation(photo: ReviewPhoto, emailed: bool) -> str:
+    number = photo.number_shown()  # as the author and shoppers numbered it
     text = _("Photo %(n)d of “%(title)s” removed: it is no longer shown; the review stays published.") % {
-        "n": photo.position + 1,
+        "n": number,
         "title": photo.review.title or _("(no title)"),
     }
     if photo.review.status != ReviewStatus.PUBLISHED:
         text = _("Photo %(n)d of “%(title)s” removed: it will not be shown.") % {
-            "n": photo.position + 1,
+            "n": number,
             "title": photo.review.title or _("(no title)"),
         }
     if emailed:
-        return f"{text} {_('Its author is emailed the statement of reasons.')}"
+        # Its own gettext call, outside the f-string: makemessages does not read into one.
+        told = _("Its author is emailed the statement of reasons.")
+        return f"{text} {told}"
     unemailed = _("Its author has no address on file (an erased customer, a closed account): nothing was emailed.")
     return f"{text} {unemailed}"
 

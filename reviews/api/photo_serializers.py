@@ -41,7 +41,9 @@ class ReviewPhotoSerializer(serializers.Serializer):
     sizes = PhotoSizesSerializer()
 
 
-def review_photo_data(photo: ReviewPhoto, request: Any) -> dict[str, Any]:
+def review_photo_data(photo: ReviewPhoto, request: Any, *, position: int | None = None) -> dict[str, Any]:
+    """``position``: its place among the photos the answer lists (a photo a moderator took
+    down keeps its stored position, but is neither listed nor counted)."""
     plan = size_plan(Dimensions(photo.width, photo.height))
     available = list(PhotoSize) if photo.ready_at is not None else [PhotoSize.FULL]
     sizes = {}
@@ -49,17 +51,19 @@ def review_photo_data(photo: ReviewPhoto, request: Any) -> dict[str, Any]:
         path = reverse("review_photo", kwargs={"pk": photo.pk, "size": size.value})
         url = request.build_absolute_uri(path) if request is not None else path
         sizes[size.value] = {"url": url, "width": plan[size].width, "height": plan[size].height}
-    return {"id": photo.pk, "position": photo.position, "ready": photo.ready_at is not None, "sizes": sizes}
+    shown_at = photo.position if position is None else position
+    return {"id": photo.pk, "position": shown_at, "ready": photo.ready_at is not None, "sizes": sizes}
 
 
 def review_photos_data(review: Review, request: Any, *, only_ready: bool) -> list[dict[str, Any]]:
     """A listed review's ready photos (prefetched as ``ready_photos`` by its selector), or
-    every photo of a review just written, for its author."""
+    every photo of a review just written or edited, for its author (ready or not, but never
+    one taken down or withdrawn: removed_at)."""
     photos = getattr(review, "ready_photos", None) if only_ready else None
     if photos is None:
         queryset = review.photos.all()
-        photos = list(queryset.ready() if only_ready else queryset)
-    return [review_photo_data(photo, request) for photo in photos]
+        photos = list(queryset.ready() if only_ready else queryset.filter(removed_at__isnull=True))
+    return [review_photo_data(photo, request, position=index) for index, photo in enumerate(photos)]
 
 
 PHOTOS_FIELD_SCHEMA = extend_schema_field(ReviewPhotoSerializer(many=True))

@@ -5,6 +5,7 @@ its files deleted once the appeal window closes (docs/photos.md)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,20 @@ def test_a_removed_photos_files_go_when_the_appeal_window_closes(
         assert photos.review_photos_expired_delete(now=removed_at + timedelta(days=APPEAL_WINDOW_DAYS + 1)) == 1
     assert not any((media_root / name).exists() for name in names)
     assert list(review.photos.all()) == [other] and (media_root / other.thumb.name).exists()
+
+
+def test_after_one_takedown_the_next_photo_is_named_by_the_number_shoppers_saw(
+    client: Client, review: Review, moderator: User
+) -> None:
+    """The first photo taken down keeps its stored position (the appeal window); the second
+    is photo 1 on the page now, so the confirmation and the author's email say 1, not 2."""
+    photo, other = list(review.photos.order_by("position"))
+    client.force_login(moderator)
+    client.post(reverse("desk:moderation_photo_remove", kwargs={"pk": photo.pk}), {"reason": "spam", "note": ""})
+    response = client.post(
+        reverse("desk:moderation_photo_remove", kwargs={"pk": other.pk}), {"reason": "spam", "note": ""}
+    )
+    message = [str(m) for m in get_messages(response.wsgi_request)][-1]
+    assert message.startswith("Photo 1 of “Bright lamp” removed")
+    second = OutboxMessage.objects.get(kind="photo_removed", dedupe_key=f"user:photo_removed:{other.pk}")
+    assert '"photo_number": 1' in json.dumps(second.payload)

@@ -356,20 +356,34 @@ def test_patch_refuses_another_users_photo_id_and_changes_nothing(product: Produ
     assert mine.title == "Warm and light" and theirs.photos.count() == 1
 
 
-def test_a_reported_photo_is_kept_with_its_report(product: Product, author: User, media_root: Path) -> None:
-    """Deleting it would delete the report (the notice's record): refused, as documented."""
-    review = review_with_photos(product, author, 2)
-    reported, other = review.photos.order_by("position")
+def test_a_reported_photo_the_author_removes_is_withdrawn_with_its_report_kept(
+    product: Product, author: User, media_root: Path
+) -> None:
+    """Deleting it would delete the report (the notice's record): it is hidden at once
+    instead, kept with its report for the moderators, its files until the appeal window ends;
+    the unreported one is deleted. The answer lists neither, numbered from 0."""
+    review = review_with_photos(product, author, 3)
+    reported, other, last = review.photos.order_by("position")
     report = reactions.review_report(
         review=review, reporter=user_create(SHOPPER), reason=ReasonCode.OFFENSIVE, photo=reported
     )
+    version = Product.objects.values_list("page_version", flat=True).get(pk=product.pk)
     response = api_as(author).patch(
         f"/api/v1/reviews/{review.pk}/", {"remove_photos": [reported.pk, other.pk]}, format="json"
     )
-    assert response.status_code == 400 and "reported" in response.json()["error"]["fields"]["remove_photos"][0]
-    assert photo_ids(review) == [reported.pk, other.pk]
-    assert ReviewReport.objects.filter(pk=report.pk, photo=reported).exists()
+    assert response.status_code == 200, response.content
+    assert [(p["id"], p["position"]) for p in response.json()["photos"]] == [(last.pk, 0)]
+    reported.refresh_from_db()
+    assert reported.removed_at is not None and reported.removed_reason == ReasonCode.AUTHOR_DELETED
+    assert reported.removed_by == author
+    assert not ReviewPhoto.objects.filter(pk=other.pk).exists()
+    assert ReviewReport.objects.filter(pk=report.pk, photo=reported, handled_at__isnull=True).exists()
     assert reported.full.name in files_under(media_root)
+    assert Product.objects.values_list("page_version", flat=True).get(pk=product.pk) > version
+    last.refresh_from_db()
+    assert last.number_shown() == 1
+    public = Client().get(f"/products/{product.sku}/").content.decode()
+    assert f"/reviews/photos/{reported.pk}/" not in public
 
 
 def test_patch_keeps_a_review_at_five_photos_at_most(product: Product, author: User, media_root: Path) -> None:
