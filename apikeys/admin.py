@@ -21,7 +21,7 @@ class ApiKeyCreationForm(forms.ModelForm):
     """A key's scopes as checkboxes (a JSONField's own widget is a text box of JSON)."""
 
     scopes = forms.MultipleChoiceField(
-        label=gettext_lazy("scopes"),
+        label=gettext_lazy("Scopes"),
         choices=ApiKeyScope.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[ApiKeyScope.READ],

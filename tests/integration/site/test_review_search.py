@@ -60,6 +60,7 @@ def test_search_finds_reviews_by_title_or_text_with_every_word(client: Client, p
     html = _get(client, product, q="Waterproof  TENT")
     assert sorted(_review_ids(html)) == sorted([by_title.pk, by_text.pk])
     assert "2 reviews match “Waterproof  TENT”" in html
+    assert "1 review matches “stove”" in _get(client, product, q="stove")  # the verb agrees too
 
 
 def test_found_words_are_marked_in_title_and_text_and_user_markup_stays_text(client: Client, product: Product) -> None:
