@@ -5,6 +5,8 @@ first name). No address, no phone number: care writes through the platform."""
 
 from __future__ import annotations
 
+from devtools.demo.typography import french_pools
+
 Pool = dict[str, list[str]]
 
 FIRST: Pool = {
@@ -122,3 +124,13 @@ EFFORT_REPLIES: Pool = {
     "en": ["Quick and easy, thank you.", "It took a couple of messages but it was fine.", "Very helpful."],
     "fr": ["Rapide et simple, merci.", "Il a fallu quelques messages, mais ça s'est bien passé.", "Très efficace."],
 }
+
+
+# The French texts typeset as the site's French strings are (devtools.demo.typography).
+FIRST = french_pools(FIRST)
+REPLIES = french_pools(REPLIES)
+FOLLOW_UP = french_pools(FOLLOW_UP)
+SECOND_REPLIES = french_pools(SECOND_REPLIES)
+REMINDER = french_pools(REMINDER)
+CLOSING = french_pools(CLOSING)
+EFFORT_REPLIES = french_pools(EFFORT_REPLIES)

@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from devtools.demo import texts
 from devtools.demo.catalogue import ProductSpec
+from devtools.demo.typography import french
 
 # The fragments a poor product's reviews use: its complaints, and the praise after a fix.
 Issue = dict[str, list[str]]
@@ -260,7 +261,10 @@ def compose_review(
         rng, spec=spec, language=language, rating=rating, phase=phase, age_days=age_days
     )
     values = _fill_values(rng, spec, language)
-    return title.text, " ".join(_joined(phrases, language)).format(**values)
+    body = " ".join(_joined(phrases, language)).format(**values)
+    if language == "fr":  # typeset as the site's French (devtools.demo.typography)
+        return french(title.text), french(body)
+    return title.text, body
 
 
 def compose_review_phrases(

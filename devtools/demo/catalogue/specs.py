@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from devtools.demo.typography import french
+
 
 @dataclass(frozen=True)
 class CategorySpec:
@@ -13,6 +15,9 @@ class CategorySpec:
     # headphones before Christmas.
     season: tuple[float, ...]
     name_fr: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name_fr", french(self.name_fr))  # typeset, as the site's French
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,8 @@ class ProductSpec:
     # fragment of devtools.demo.texts (a kettle's "louder than I expected") is for a product
     # with the trait "noisy", never for a lunch box.
     traits: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        # The French texts typeset as the site's French strings are (devtools.demo.typography).
+        object.__setattr__(self, "name_fr", french(self.name_fr))
+        object.__setattr__(self, "description_fr", french(self.description_fr))
