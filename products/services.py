@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import BigIntegerField, Case, DecimalField, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 
@@ -68,6 +69,9 @@ def _average_sql(*, count: Any, total: Any) -> Case:
     decimals from the exact fraction (integer division and remainder, as average_of does),
     NULL when ``count`` is 0. tests/integration/products/test_rating_figures_property.py
     checks it against average_of on random sequences of reviews."""
+    # In 64 bits: the sum of a product's ratings times 10**4 passes 2**31 at about 43,000
+    # five-star reviews, and PostgreSQL's integer arithmetic would fail the write there.
+    total, count = Cast(total, BigIntegerField()), Cast(count, BigIntegerField())
     scaled = total * _AVERAGE_SCALE
     quotient = scaled / count  # integers: truncating division on PostgreSQL and SQLite alike
     twice_remainder = (scaled - quotient * count) * 2

@@ -29,6 +29,8 @@ HISTOGRAMS = [
     (3, 0, 0, 0, 7),
     (0, 0, 0, 11, 21),
     (5, 4, 3, 2, 1),
+    # A large product: its sum times 10**4 passes 2**31 (PostgreSQL's integer failed there).
+    (1_000, 0, 0, 3_000, 45_001),
 ]
 
 
