@@ -22,6 +22,7 @@ from PIL import Image
 from core.images import webp_is_clean
 from products.images import LONGEST_SIDE, product_image_cleaned
 from products.models import ProductImage
+from products.page_version import page_version_bump
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def product_image_reencode(*, image_id: int, dry_run: bool = False) -> Reencoded
         try:
             image.width, image.height = cleaned.width, cleaned.height
             image.save(update_fields=["image", "width", "height"])
+            page_version_bump(image.product_id)  # the page and API name the new file
         except BaseException:
             _delete_quietly(new_name)
             raise

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from core.text_limits import GroupedLengthsAdminMixin
+from products.page_version import page_version_bump, page_versions_bump
 
 from .models import BrandReply, Review, ReviewReport, ReviewStatusChange, ReviewVote
 
@@ -57,3 +62,19 @@ class BrandReplyAdmin(GroupedLengthsAdminMixin, admin.ModelAdmin):
     list_display = ("review", "author", "created_at")
     raw_id_fields = ("review",)
     autocomplete_fields = ("author",)
+
+    # A reply is on its product's public page: an edit or deletion here raises the page's
+    # version in its transaction, as reviews.reactions.brand_reply_post does.
+    def save_model(self, request: HttpRequest, obj: BrandReply, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        page_version_bump(obj.review.product_id)
+
+    def delete_model(self, request: HttpRequest, obj: BrandReply) -> None:
+        product_id = obj.review.product_id
+        super().delete_model(request, obj)
+        page_version_bump(product_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[BrandReply]) -> None:
+        product_ids = list(queryset.values_list("review__product_id", flat=True))
+        super().delete_queryset(request, queryset)
+        page_versions_bump(product_ids)

@@ -35,7 +35,7 @@ from core import images
 from core.errors import ValidationFailed
 from core.image_rules import ImageProblem
 from orders.events import OrdersAnonymising
-from products.page_version import page_version_bump
+from products.page_version import page_version_bump, page_versions_bump
 from reviews import services
 from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus, ReviewStatusChange
 from reviews.photo_rules import (
@@ -365,6 +365,8 @@ def _photos_erase(photos: QuerySet[ReviewPhoto]) -> int:
     photo_ids = list(photos.order_by("pk").values_list("pk", flat=True))
     if not photo_ids:
         return 0
+    # Their products' pages showed them: products.page_version.
+    page_versions_bump(ReviewPhoto.objects.filter(pk__in=photo_ids).values_list("review__product_id", flat=True))
     ReviewReport.objects.filter(photo_id__in=photo_ids).update(photo=None)
     for photo in ReviewPhoto.objects.filter(pk__in=photo_ids).order_by("pk"):
         photo.delete()  # one by one: post_delete queues each photo's files for after commit

@@ -21,6 +21,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils.timezone import now
 
 from accounts.roles import MODERATOR, PRODUCT_MANAGER
 from core.page_cache import CSRF_PLACEHOLDER, STATUS_HEADER
@@ -28,8 +29,8 @@ from gate.configured import gate_policy_from_settings
 from gate.policy import ACTIVE, GateState, ProductGateState
 from gate.services import improvement_log, product_gate_state_set
 from products.models import Category, Product
-from reviews import photos
-from reviews.models import ReasonCode, Review
+from reviews import photo_edits, photos
+from reviews.models import BrandReply, ReasonCode, Review, ReviewPhoto
 from reviews.ratings import product_ratings_rebuild
 from reviews.reactions import brand_reply_post, review_vote
 from reviews.services import review_edit, review_remove, review_submit
@@ -293,6 +294,68 @@ def test_a_cached_page_never_shows_a_page_older_than_the_last_change(
     assert expected not in before
     after = client.get(_url(product))
     assert after[STATUS_HEADER] == "miss" and expected in after.content.decode()
+
+
+# Changes that take something off the page: the cached copy must not keep showing it.
+
+
+def _shown_photo(product: Product) -> ReviewPhoto:
+    posted = photos.review_submit_with_photos(
+        uploads=[upload(image_bytes("JPEG", (400, 300), (90, 90, 200)), "door.jpg")],
+        queue_sizes=lambda photo_id: None,
+        product=product,
+        author=user_create(display_name="Noé"),
+        rating=5,
+        title="Roomy",
+        body="Four of us and the dog, dry after a night of rain.",
+        language="en",
+    )
+    photo = posted.photos.get()
+    assert photos.review_photo_sizes_make(photo_id=photo.pk)
+    return photo
+
+
+def _photo_taken_down(photo: ReviewPhoto) -> None:
+    photos.review_photo_take_down(photo=photo, reason=ReasonCode.SPAM, note="", by=user_create(MODERATOR), now=now())
+
+
+def _photo_removed_by_its_author(photo: ReviewPhoto) -> None:
+    photo_edits.review_edit_with_photos(
+        review=photo.review, author=photo.review.author, uploads=[], remove_ids=[photo.pk], queue_sizes=print
+    )
+
+
+def _photos_author_account_deleted(photo: ReviewPhoto) -> None:
+    assert photo.review.author is not None
+    photo.review.author.delete()
+
+
+@pytest.mark.usefixtures("bursts_off")
+@pytest.mark.parametrize(
+    "change",
+    [_photo_taken_down, _photo_removed_by_its_author, _photos_author_account_deleted],
+)
+def test_a_cached_page_never_shows_what_was_taken_off_it(
+    change: Callable[[ReviewPhoto], None], product: Product
+) -> None:
+    photo = _shown_photo(product)
+    client = Client()
+    link = reverse("review_photo", args=[photo.pk, "large"])
+    assert link in _primed(client, product)
+    change(photo)
+    after = client.get(_url(product))
+    assert after[STATUS_HEADER] == "miss" and link not in after.content.decode()
+
+
+def test_a_brand_reply_deleted_in_the_admin_leaves_the_cached_page(product: Product, review: Review) -> None:
+    manager = user_create(PRODUCT_MANAGER)
+    product.managers.add(manager)
+    reply = brand_reply_post(review=review, author=manager, body="Thank you from the brand")
+    client = Client()
+    assert "Thank you from the brand" in _primed(client, product)
+    admin.site._registry[BrandReply].delete_model(RequestFactory().post("/"), reply)
+    after = client.get(_url(product))
+    assert after[STATUS_HEADER] == "miss" and "Thank you from the brand" not in after.content.decode()
 
 
 def test_a_change_rolled_back_leaves_the_cached_page_in_use(product: Product, review: Review, author: Any) -> None:
