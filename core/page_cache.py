@@ -151,6 +151,16 @@ def _settings_changed(**kwargs: Any) -> None:
     _settings_digest.cache_clear()
 
 
+_NOT_STORED = "_page_cache_not_stored"
+
+
+def page_cache_not_stored(request: HttpRequest) -> None:
+    """This request's answer is served but not stored: the view says it is not the canonical
+    address of its page (a search, a refused filter, a page number other than the page shown,
+    a repeated parameter), so that nobody fills the shared cache with variants of one page."""
+    setattr(request, _NOT_STORED, True)
+
+
 def may_be_served_from_cache(request: HttpRequest, *, query_keys: Collection[str]) -> bool:
     """Anonymous for certain (no session, so no user and no session messages), no messages
     cookie, a read, and only query parameters the page reads."""
@@ -224,6 +234,7 @@ def _render_for_cache(
     session = getattr(request, "session", None)
     shareable = (
         response.status_code == 200
+        and not getattr(request, _NOT_STORED, False)
         and not response.cookies
         and not token_read
         and not (session is not None and session.modified)

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from care.public import nps_signed, product_nps, service_figures_by_month
-from core.page_cache import PageStamp, page_cached
+from core.page_cache import PageStamp, page_cache_not_stored, page_cached
 from core.strict_numbers import ascii_page_number
 from gate.public import gate_policy_public, product_gate_figures, product_public_gate_status
 from products.filters import ProductCatalogueFilter
@@ -118,6 +118,18 @@ def _product_page_stamp(request: HttpRequest, sku: str) -> PageStamp | None:
 PRODUCT_PAGE_QUERY_KEYS = ("page", "sort", *REVIEW_FILTER_KEYS)
 
 
+def _canonical_review_page(request: HttpRequest, *, filterset: ProductReviewFilter, page_number: int) -> bool:
+    """Whether the address is the one way of asking for this list: valid filters written as
+    they are read, each once, no search (its words are anyone's), the page number of the
+    page shown. Only such answers are stored in the page cache (core.page_cache)."""
+    if "q" in request.GET or not filterset.is_valid():
+        return False
+    if any(len(values) > 1 or values[0] != values[0].strip() for _key, values in request.GET.lists()):
+        return False
+    requested = request.GET.get("page")
+    return requested is None or requested == str(page_number)
+
+
 @require_safe
 @page_cached(stamp=_product_page_stamp, query_keys=PRODUCT_PAGE_QUERY_KEYS)
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
@@ -128,6 +140,8 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     filterset = ProductReviewFilter(request.GET, queryset=review_list_public(product=product), product=product)
     page = Paginator(filterset.qs, REVIEWS_PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     reviews = list(page.object_list)
+    if not _canonical_review_page(request, filterset=filterset, page_number=page.number):
+        page_cache_not_stored(request)
     review_ids = [review.pk for review in reviews]
     votes = review_votes_by_user(user=request.user, review_ids=review_ids)
     reported = review_reported_by_user(user=request.user, review_ids=review_ids)

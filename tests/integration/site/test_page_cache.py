@@ -364,3 +364,22 @@ def test_a_change_rolled_back_leaves_the_cached_page_in_use(product: Product, re
     with pytest.raises(Exception, match="Only the author"):
         review_edit(review=review, author=user_create(), rating=1, title="Nope", body=review.body, language="en")
     assert client.get(_url(product))[STATUS_HEADER] == "hit"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?q=zz0", "?q=%20", "?stars=9", "?stars=%205", "?page=01", "?page=999", "?page=1&page=2", "?sort=nope"],
+)
+def test_only_the_canonical_address_of_a_page_is_stored(product: Product, review: Review, query: str) -> None:
+    """Anyone could otherwise fill the shared cache with variants of one page (a new search,
+    a refused filter, a page number that shows another page): rendered, never stored."""
+    client = Client()
+    first = client.get(_url(product) + query)
+    assert first.status_code == 200 and first[STATUS_HEADER] == "bypass"
+    assert client.get(_url(product) + query)[STATUS_HEADER] == "bypass"
+
+
+def test_a_canonical_filtered_page_is_stored(product: Product, review: Review) -> None:
+    client = Client()
+    assert client.get(_url(product) + "?stars=4&page=1")[STATUS_HEADER] == "miss"
+    assert client.get(_url(product) + "?stars=4&page=1")[STATUS_HEADER] == "hit"
