@@ -87,7 +87,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("GET /api/v1/products/ 20 rows / minimal DRF list 20 rows", "api_list_20", "base_list_20", 0.8),
     Comparison("review POST through the API / minimal DRF insert", "api_post", "base_insert", 0.7),
     Comparison("home page / minimal page", "home", "base_page", 0.8),
-    Comparison("stretch: product page, 100 reviews / bare JSON view", "product_100", "base_json", 0.5),
+    Comparison("stretch: cached anonymous product page / bare JSON view", "product_100_cached", "base_json", 0.5),
 )
 
 

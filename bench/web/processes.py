@@ -114,12 +114,13 @@ def throwaway_cluster(tmp: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
     )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data}"
-    subprocess.run(
-        [*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "log"), "-w", "start"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
     try:
+        # Inside the try: a start that times out may leave a postmaster still starting.
+        subprocess.run(
+            [*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "log"), "-w", "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         yield f"postgres://bench@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
