@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from core.skus import SKU_URL_PATTERN
 from products.models import Product
 from reviews.history_import import history_keeper
-from reviews.models import Review
-from reviews.services import LANGUAGE_CODES
+from reviews.models import LANGUAGE_CODES, Review
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

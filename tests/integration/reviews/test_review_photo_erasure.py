@@ -47,6 +47,7 @@ def sized(review: Review) -> Review:
 def guest_review_with_photos(email: str, capture: Any) -> tuple[Order, Review]:
     """An invited guest's review of two photos, sized (three files each)."""
     order = order_create(products=[product_create()], email=email, name="Lou Bernard")
+    assert order.delivered_at is not None  # the sweep invites after delivery
     invitation = Invitation.objects.create(
         order=order, kind=InvitationKind.INVITATION, customer=order.customer, sent_at=order.delivered_at
     )
