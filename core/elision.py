@@ -85,8 +85,10 @@ def elide_before(text: str, words: Iterable[object], *, language: str | None = N
         # what is looked for, and what decides.
         if not begins_with_vowel_sound(value):
             continue
+        # The eliding word in any case ("De", "de"); the value exactly as written and whole
+        # (not the start of a longer word): "me everything" must not elide before a name "Ev".
         pattern = re.compile(
-            rf"(?<![\w{APOSTROPHE}'-])({_ELIDING_WORD})[ \u00a0](?={re.escape(value.rstrip('.'))})", re.IGNORECASE
+            rf"(?<![\w{APOSTROPHE}'-])((?i:{_ELIDING_WORD}))[ \u00a0](?={re.escape(value.rstrip('.'))}(?!\w))"
         )
         text = pattern.sub(lambda match: _elided(match[1]), text)
     return text

@@ -143,3 +143,10 @@ def test_the_tag_finds_a_name_written_without_its_final_full_stop() -> None:
     )
     with translation.override("fr"):
         assert _render(source, name="Alex P.") == "Connecté en tant qu’Alex P."
+
+
+def test_only_the_whole_value_as_written_elides_never_a_word_it_begins() -> None:
+    """Found by review: a title quoted before the name ("Give me everything" by "Ev")."""
+    assert elide_before("“Give me everything” de Ev", ["Ev"], language="fr") == "“Give me everything” d’Ev"
+    assert elide_before("de Evan", ["Ev"], language="fr") == "de Evan"
+    assert elide_before("de ev", ["Ev"], language="fr") == "de ev"
