@@ -199,11 +199,35 @@ def _conjoining_jamo(char: str) -> bool:
     return 0x1100 <= code <= 0x11FF or 0xA960 <= code <= 0xA97F or 0xD7B0 <= code <= 0xD7FF
 
 
+_MONGOLIAN_SELECTORS = frozenset("\u180b\u180c\u180d\u180f")
+_GRAPHEME_JOINER = "\u034f"
+_KEYCAP_BASES = frozenset("0123456789#*")
+
+
+def _selects_nothing(text: str, index: int) -> bool:
+    """A variation selector, a Mongolian one or the grapheme joiner at ``index`` that selects
+    or joins nothing, so draws nothing: "Alex" + U+FE0F reads "Alex" (found by review). A
+    selector follows an emoji or symbol (So) or a keycap's digit, once; a
+    Mongolian one, a Mongolian letter; the joiner stands between two letters or marks."""
+    char, before = text[index], text[index - 1] if index else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    if char in _VARIATION_SELECTORS:
+        return not before or not (unicodedata.category(before) == "So" or before in _KEYCAP_BASES)
+    if char in _MONGOLIAN_SELECTORS:
+        return not before or not 0x1820 <= ord(before) <= 0x18AF
+    if char == _GRAPHEME_JOINER:
+        return not (
+            before and after and unicodedata.category(before)[0] in "LM" and unicodedata.category(after)[0] in "LM"
+        )
+    return False
+
+
 def has_blank_character(text: str) -> bool:
     """True when ``text`` holds a character that draws nothing though Unicode calls it a
-    letter or symbol (see the module's docstring), or has nothing visible at all."""
+    letter or symbol (see the module's docstring), a selector or joiner that selects or
+    joins nothing, or has nothing visible at all."""
     for index, char in enumerate(text):
-        if char in _HANGUL_FILLERS or char in _BLANK_SYMBOLS:
+        if char in _HANGUL_FILLERS or char in _BLANK_SYMBOLS or _selects_nothing(text, index):
             return True
         if char in _CONJOINING_FILLERS:
             neighbours = text[max(index - 1, 0) : index] + text[index + 1 : index + 2]

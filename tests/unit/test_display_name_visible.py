@@ -34,6 +34,13 @@ REFUSED = [
     ("\u200d\U0001f466", "zero_width_character"),  # a joiner with no emoji before it
     ("\U0001f468\u200d", "zero_width_character"),  # ... or after it
     ("\U000e0041dmin", "control_character"),  # tags outside a flag
+    # Selectors and joiners that select or join nothing pad a name (found by review):
+    ("Alex\ufe0f", "blank_character"),
+    ("Alex\ufe00\ufe00\ufe00", "blank_character"),
+    ("Alex\U000e0100", "blank_character"),
+    ("\u2764\ufe0f\ufe0f\ufe0f", "blank_character"),  # one selector selects; the rest pad
+    ("Alex\u034f\u034f", "blank_character"),  # grapheme joiners at the end
+    ("Alex\u180b", "blank_character"),  # a Mongolian selector after a Latin letter
 ]
 
 ACCEPTED = [
@@ -53,6 +60,7 @@ ACCEPTED = [
     "Zoë",
     "Élodie D.",
     "李雷",
+    "\u182a\u180b\u1820",  # Mongolian with its free variation selector
 ]
 
 
