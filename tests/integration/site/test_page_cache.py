@@ -147,7 +147,10 @@ def test_a_query_parameter_the_page_does_not_read_is_rendered_not_cached(product
 
 
 def test_an_unknown_sku_is_a_404_and_not_cached() -> None:
-    assert Client().get("/products/NOPE-1/").status_code == 404
+    with mock.patch("core.page_cache.cache_write") as written:
+        assert Client().get("/products/NOPE-1/").status_code == 404
+        assert Client().get("/products/NOPE-1/").status_code == 404
+    written.assert_not_called()
 
 
 # --- Revalidation -----------------------------------------------------------------------
