@@ -335,10 +335,12 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
                 form_add_domain_error(form, exc)
                 status = exc.http_status  # 403 for a move not allowed (own product, own review)
             else:
-                messages.success(
-                    request,
-                    _("Thank you. A moderator will look at this review; it stays visible until they decide."),
+                thanks = (
+                    _("Thank you. A moderator will look at this photo; it stays visible until they decide.")
+                    if photo is not None
+                    else _("Thank you. A moderator will look at this review; it stays visible until they decide.")
                 )
+                messages.success(request, thanks)
                 return HttpResponseRedirect(anchored)
         status = max(status, 400)  # the form again: input to correct, or the refusal's own status
     else:

@@ -76,6 +76,6 @@ def test_product_pictures_on_the_card_and_page_and_a_customer_photo_reported(
     assert_no_axe_violations(page)
     screenshot(page, "review-photo-report")
     page.get_by_role("button", name="Send the report").click()
-    expect(page.locator(".messages")).to_contain_text("A moderator will look at this review")
+    expect(page.locator(".messages")).to_contain_text("A moderator will look at this photo")
     report = ReviewReport.objects.get()
     assert (report.review_id, report.photo_id, report.reason) == (review.pk, photo.pk, "personal_data")
