@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from products.models import Product, ProductImage
+from reviews import photos
 from tests.browser.conftest import screenshot
 from tests.browser.test_review_photos import assert_no_axe_violations
-from tests.integration.site.factories import product_create
-from tests.photo_files import image_bytes
+from tests.integration.site.factories import product_create, user_create
+from tests.photo_files import image_bytes, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -54,3 +55,37 @@ def test_a_one_photo_gallery_has_no_previous_next_or_position(
     expect(gallery.locator(".photo-gallery-position")).to_have_text("1 of 2")
     gallery.get_by_role("button", name="Next photo").click()
     expect(page.get_by_role("dialog", name="Lantern picture 2")).to_be_visible()
+
+
+def test_a_tall_photo_leaves_the_gallerys_buttons_inside_it_on_a_720_pixel_screen(
+    page: Any, live_server: Any, settings: Any, tmp_path: Path
+) -> None:
+    """Found by the try from outside: at 1280 x 720, a customer's square photo (its gallery
+    has a caption, a position and a report link too) pushed Previous, Next and Close through
+    the dialog's bottom edge."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.REVIEWS_PREMODERATION = False
+    review = photos.review_submit_with_photos(
+        uploads=[upload(image_bytes("PNG", (1400, 1400), (200, 60, 40)), f"{n}.png", "image/png") for n in range(2)],
+        queue_sizes=lambda photo_id: None,
+        product=product_create(sku="DUFFEL-7", name="Duffel"),
+        author=user_create(username="alex", display_name="Alex P."),
+        rating=5,
+        title="Great duffel with photos",
+        body="Took it on three trips; the zips and the straps held up well.",
+        language="en",
+    )
+    for photo in review.photos.all():
+        photos.review_photo_sizes_make(photo_id=photo.pk)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server.url}/products/DUFFEL-7/")
+    page.get_by_role("region", name="Customer photos").get_by_role("link").first.click()
+    gallery = page.get_by_role("dialog")
+    expect(gallery.get_by_role("link", name="Report this photo")).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.photo-gallery-image').naturalWidth > 0")
+    dialog_box = gallery.bounding_box()
+    assert dialog_box is not None
+    for name in ("Previous photo", "Next photo", "Close"):
+        button = gallery.get_by_role("button", name=name).bounding_box()
+        assert button is not None and button["y"] + button["height"] <= dialog_box["y"] + dialog_box["height"], name
+    screenshot(page, "gallery-tall-photo-720", full_page=False)
