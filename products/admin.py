@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from core.skus import is_valid_sku
 
@@ -29,7 +29,7 @@ class CategoryAdmin(TranslationAdmin):
         category_page_versions_bump(obj.pk)
 
 
-class ProductImageInline(admin.TabularInline):
+class ProductImageInline(TranslationTabularInline):
     """The product's pictures, in position order (the first is the catalogue card's).
     Staff uploads: Django's ImageField checks each is an image Pillow can open."""
 

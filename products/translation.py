@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from modeltranslation.translator import TranslationOptions, register
 
-from products.models import Category, Product
+from products.models import Category, Product, ProductImage
 
 
 @register(Category)
@@ -23,3 +23,11 @@ class CategoryTranslationOptions(TranslationOptions):
 class ProductTranslationOptions(TranslationOptions):
     fields = ("name", "description")
     required_languages = {"en": ("name",)}
+
+
+@register(ProductImage)
+class ProductImageTranslationOptions(TranslationOptions):
+    # What a picture shows is read by screen readers and shown as its caption: in the
+    # shopper's language, like the product's name (English when no French was written).
+    fields = ("alt_text",)
+    required_languages = ("en",)

@@ -58,8 +58,16 @@ def _drawing(key: str, label: str, size: tuple[int, int], shape: int = 0) -> byt
 def _product_images_write(products: list[Product], created: Counter[str]) -> None:
     without = [p for p in products if not ProductImage.objects.filter(product=p).exists()]
     for product in without:
-        image = ProductImage(product=product, alt_text=product.name, position=0)
-        content = ContentFile(_drawing(product.sku, product.name, IMAGE_SIZE))
+        # The picture's text in each language, as the product's name; the drawing holds its
+        # SKU only, which reads the same in both.
+        image = ProductImage(
+            product=product,
+            alt_text=product.name_en,
+            alt_text_en=product.name_en,
+            alt_text_fr=product.name_fr,
+            position=0,
+        )
+        content = ContentFile(_drawing(product.sku, product.sku, IMAGE_SIZE))
         image.image.save(f"{product.sku.lower()}.webp", content, save=True)
         created["product images"] += 1
 

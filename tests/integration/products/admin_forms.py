@@ -18,5 +18,15 @@ def product_add_form(**image: object) -> dict[str, object]:
         "image_url": "",
         "images-TOTAL_FORMS": "1",
         "images-INITIAL_FORMS": "0",
-        **{f"images-0-{name}": value for name, value in image.items()},
+        **{f"images-0-{name}": value for name, value in _per_language(image).items()},
     }
+
+
+def _per_language(image: dict[str, object]) -> dict[str, object]:
+    """``alt_text`` as the inline writes it: a field per language (products/translation.py),
+    English required, French left empty unless given."""
+    fields = dict(image)
+    if "alt_text" in fields:
+        fields["alt_text_en"] = fields.pop("alt_text")
+    fields.setdefault("alt_text_fr", "")
+    return fields
