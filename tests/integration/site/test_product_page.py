@@ -233,16 +233,17 @@ def test_a_product_page_with_1000_reviews_runs_a_fixed_number_of_queries(
     client.force_login(voter)
     url = reverse("product_detail", kwargs={"sku": product.sku})
     # session, user, product, improvement, count, page of reviews, JSON-LD sample, votes, reports, own review,
-    # the user's and groups' permissions (the header's desk link), the highlights (unfiltered first page),
-    # the product's images, the page's review photos and the customer photos strip (one query each)
-    with django_assert_max_num_queries(16):
+    # the user's and groups' permissions (the header's desk link), the highlights (unfiltered first page:
+    # one query a side), the product's images, the page's review photos and the customer photos strip
+    with django_assert_max_num_queries(17):
         assert client.get(url, {"sort": "helpful"}).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(url, {"page": "50", "language": "fr"}).status_code == 200
     client.logout()
-    # Anonymous: the render's 10, the page version, and the database cache's read and write
-    # (a count, a savepoint, a read and an insert; Redis in production makes none of them).
-    with django_assert_max_num_queries(16):
+    # Anonymous: the render's 11 (the highlights' two sides), the page version, and the database
+    # cache's read and write (a count, a savepoint, a read and an insert; Redis in production
+    # makes none of them).
+    with django_assert_max_num_queries(17):
         assert client.get(url).status_code == 200
     # From the cache (core.page_cache): the page version and the database cache's read.
     with django_assert_max_num_queries(2):
