@@ -351,11 +351,13 @@ def review_photos_expired_delete(*, now: datetime | None = None) -> int:
     )
     # A photo a moderator took down alone (review_photo_take_down) has its own window.
     expired = Q(review_id__in=decided) | Q(removed_at__lt=cutoff)
-    deleted = 0
-    for photo in ReviewPhoto.objects.filter(expired).order_by("pk")[:1000]:
+    batch = list(ReviewPhoto.objects.filter(expired).order_by("pk")[:1000])
+    # A report that named one keeps its review, reason and comment (the moderators' record),
+    # without the photo: ReviewReport.photo would cascade.
+    ReviewReport.objects.filter(photo__in=batch).update(photo=None)
+    for photo in batch:
         photo.delete()
-        deleted += 1
-    return deleted
+    return len(batch)
 
 
 def _photos_erase(photos: QuerySet[ReviewPhoto]) -> int:

@@ -8,6 +8,7 @@ import io
 import json
 import os
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from orders.models import Invitation, InvitationKind
 from products.models import Product
 from reviews import photos, reactions
 from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus
+from reviews.photo_rules import APPEAL_WINDOW_DAYS
 from tests.factories import REVIEW_TEXT, product_create, user_create
 from tests.orders_factories import order_create
 from tests.photo_files import bomb_png, image_bytes, jpeg_with_gps, upload
@@ -384,6 +386,10 @@ def test_a_reported_photo_the_author_removes_is_withdrawn_with_its_report_kept(
     assert last.number_shown() == 1
     public = Client().get(f"/products/{product.sku}/").content.decode()
     assert f"/reviews/photos/{reported.pk}/" not in public
+    # The appeal window closed: the photo goes, its report stays (without the photo).
+    photos.review_photos_expired_delete(now=reported.removed_at + timedelta(days=APPEAL_WINDOW_DAYS + 1))
+    assert not ReviewPhoto.objects.filter(pk=reported.pk).exists()
+    assert ReviewReport.objects.filter(pk=report.pk, photo__isnull=True).exists()
 
 
 def test_patch_keeps_a_review_at_five_photos_at_most(product: Product, author: User, media_root: Path) -> None:
