@@ -39,6 +39,8 @@ def review_body_and_photos(request: Request, *, review_part_required: bool = Tru
     if not isinstance(part, str):
         raise ParseError(_("A multipart review needs a “review” part holding the review's JSON object."))
     body = StrictJSONParser().parse(io.BytesIO(part.encode("utf-8")))
+    if body is None and not review_part_required:
+        body = {}  # an edit's optional part sent as JSON null: no field to change, as when left out
     return body, list(request.FILES.getlist("photos"))
 
 
