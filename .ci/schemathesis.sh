@@ -196,6 +196,17 @@ checks.positive_data_acceptance.enabled = false
 [[operations]]
 include-path-regex = '^/api/v1/gate/improvement-requests/[^/]+/reject/'
 checks.negative_data_rejection.enabled = false
+
+# positive_data_acceptance is off for posting and editing a review, and only there: their
+# multipart form (photos) carries the review as a JSON document in one part, which the schema
+# can only type as "any JSON" (reviews.api.photo_input), so a part holding a number, or an
+# edit that changes nothing, is schema-valid and rightly a 400. Every other check runs; the
+# multipart bodies are tested in tests/api/test_photos_api.py and
+# tests/integration/reviews/test_review_photo_edits.py. To do: type the part with the input
+# serializer and an `encoding` content type, and turn the check back on.
+[[operations]]
+include-path-regex = '^/api/v1/(products/[^/]+/reviews/|reviews/[^/]+/)$'
+checks.positive_data_acceptance.enabled = false
 """
     )
 PYEOF
