@@ -233,18 +233,7 @@ def _vote(product: Product, review: Review, author: Any) -> str:
 
 
 def _photo(product: Product, review: Review, author: Any) -> str:
-    posted = photos.review_submit_with_photos(
-        uploads=[upload(image_bytes("JPEG", (400, 300), (90, 90, 200)), "door.jpg")],
-        queue_sizes=lambda photo_id: None,
-        product=product,
-        author=user_create(display_name="Noé"),
-        rating=5,
-        title="Roomy",
-        body="Four of us and the dog, dry after a night of rain.",
-        language="en",
-    )
-    photo = posted.photos.get()
-    assert photos.review_photo_sizes_make(photo_id=photo.pk)
+    photo = _shown_photo(product)  # a review posted with a photo, its sizes made
     return reverse("review_photo", args=[photo.pk, "large"])
 
 
