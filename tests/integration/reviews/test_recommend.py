@@ -15,13 +15,13 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import SHOPPER
-from apikeys.services import api_key_create
 from care.models import Case, CaseReason
 from orders.links import review_token
 from orders.models import Invitation, InvitationKind
 from products.models import Product
 from reviews.models import Review
 from tests.care_factories import review_post
+from tests.clients import api_as, site_as
 from tests.factories import REVIEW_TEXT, product_create, user_create
 from tests.orders_factories import order_create
 
@@ -50,20 +50,6 @@ def product() -> Product:
 @pytest.fixture
 def shopper() -> User:
     return user_create(SHOPPER)
-
-
-def site_as(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_as(user: User) -> APIClient:
-    """Through an API key holding `write`, as an integrator would."""
-    key = api_key_create(name="shop", owner=user, scopes=["read", "write"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key.plaintext}")
-    return client
 
 
 def html_of(response: Any) -> str:

@@ -12,11 +12,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import MODERATOR, SHOPPER
-from apikeys.services import api_key_create
 from core.api_errors import error_body
 from core.errors import ValidationFailed
 from reviews.api import views as review_api_views
@@ -24,6 +22,7 @@ from reviews.events import ReviewChanged, review_changed
 from reviews.models import ReasonCode, Review, ReviewStatus
 from reviews.services import UNCHANGED, review_edit, review_reject, review_remove
 from tests.care_factories import review_post
+from tests.clients import api_as
 from tests.factories import REVIEW_TEXT, product_create, user_create
 
 pytestmark = pytest.mark.django_db
@@ -61,13 +60,6 @@ def heard() -> Iterator[list[ReviewChanged]]:
     review_changed.subscribe(facts.append)
     yield facts
     review_changed.unsubscribe(facts.append)
-
-
-def api_as(user: User) -> APIClient:
-    key = api_key_create(name="shop", owner=user, scopes=["read", "write"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key.plaintext}")
-    return client
 
 
 def url_of(review: Review) -> str:

@@ -21,7 +21,6 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import SHOPPER
-from apikeys.services import api_key_create
 from core.request_limits import body_limit_for
 from orders.links import review_token
 from orders.models import Invitation, InvitationKind
@@ -29,6 +28,7 @@ from products.models import Product
 from reviews import photos, reactions
 from reviews.models import ReasonCode, Review, ReviewPhoto, ReviewReport, ReviewStatus
 from reviews.photo_rules import APPEAL_WINDOW_DAYS
+from tests.clients import api_as, site_as
 from tests.factories import REVIEW_TEXT, product_create, user_create
 from tests.orders_factories import order_create
 from tests.photo_files import bomb_png, image_bytes, jpeg_with_gps, upload
@@ -88,19 +88,6 @@ def review_with_photos(product: Product, author: User, count: int) -> Review:
 
 def photo_ids(review: Review) -> list[int]:
     return list(review.photos.order_by("position").values_list("pk", flat=True))
-
-
-def site_as(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_as(user: User) -> APIClient:
-    key = api_key_create(name="shop", owner=user, scopes=["read", "write"])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key.plaintext}")
-    return client
 
 
 def invitation_url(product: Product) -> tuple[str, str]:
