@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How long a worker's claim on an outbox message hides it from others; a message whose
 # worker died mid-send goes out again after it (notifications.delivery.claim_lease).
 OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 600)
+# The named worker queues (docs/deploy.md, "Queues"): every task is routed to one of them
+# (config/celery_app.py), so a slow webhook receiver never delays the gate's day or its
+# notice emails. A worker consumes the queues its `-Q` names; `make run`'s consumes them all.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+WORKER_QUEUES = ("default", "gate", "email", "webhooks")
 
 # --- Django REST framework --------------------------------------------------------------
 # API keys first: its WWW-Authenticate header makes DRF answer 401 (not 403) to a caller
