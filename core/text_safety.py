@@ -104,6 +104,10 @@ def validate_written_text(text: str) -> None:
 _ZWJ = "\u200d"
 _BLACK_FLAG = "\U0001f3f4"
 _TAG_END = "\U000e007f"
+# The subdivision flags Unicode recommends for general interchange (RGI, UTS #51), the only
+# ones platforms draw as flags: any other tag run after the black flag draws a black flag and
+# hides its tags, a way to pad a name invisibly (found by review).
+_DRAWN_FLAG_TAGS = frozenset({"gbeng", "gbsct", "gbwls"})
 # Shown after an emoji as part of it: text/emoji presentation selectors, skin tones.
 _EMOJI_MODIFIERS = frozenset("\ufe0e\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")
 # Symbols (So) that draw nothing: never an emoji.
@@ -119,7 +123,8 @@ def _is_emoji(char: str) -> bool:
 def without_emoji_sequences(text: str) -> str:
     """``text`` less the joiners and tag characters that belong to emoji sequences (a ZWJ
     between two emoji, after the first one's selector or skin tone; the tags of a flag
-    after U+1F3F4, up to their U+E007F): what is left is checked for invisible characters."""
+    after U+1F3F4, up to their U+E007F, for the flags platforms draw): what is left is
+    checked for invisible characters."""
     kept: list[str] = []
     index = 0
     while index < len(text):
@@ -135,7 +140,8 @@ def without_emoji_sequences(text: str) -> str:
             end = index + 1
             while end < len(text) and "\U000e0020" <= text[end] <= "\U000e007e":
                 end += 1
-            if end > index + 1 and end < len(text) and text[end] == _TAG_END:
+            tags = "".join(chr(ord(tag) - 0xE0000) for tag in text[index + 1 : end])
+            if tags in _DRAWN_FLAG_TAGS and end < len(text) and text[end] == _TAG_END:
                 kept.append(char)
                 index = end + 1
                 continue

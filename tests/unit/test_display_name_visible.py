@@ -34,6 +34,10 @@ REFUSED = [
     ("\u200d\U0001f466", "zero_width_character"),  # a joiner with no emoji before it
     ("\U0001f468\u200d", "zero_width_character"),  # ... or after it
     ("\U000e0041dmin", "control_character"),  # tags outside a flag
+    # A black flag hides any tags after it; only the drawn subdivision flags may have them:
+    ("\U0001f3f4\U000e0061\U000e0064\U000e006d\U000e0069\U000e006e\U000e007f Al", "control_character"),
+    ("\U0001f3f4\U000e0075\U000e0073\U000e0063\U000e0061\U000e007f Al", "control_character"),
+    ("\U0001f3f4\U000e007f Al", "control_character"),
     # Selectors and joiners that select or join nothing pad a name (found by review):
     ("Alex\ufe0f", "blank_character"),
     ("Alex\ufe00\ufe00\ufe00", "blank_character"),
@@ -52,6 +56,8 @@ ACCEPTED = [
     "\u2764\ufe0f\u200d\U0001f525",  # heart on fire
     "\U0001f3f3\ufe0f\u200d\U0001f308 Lou",  # rainbow flag
     "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f Iain",  # Scotland
+    "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f Dai",  # Wales
+    "\U0001f3f4 Jo",  # the black flag alone
     "1\ufe0f\u20e3 fan",  # keycap
     "Nguyễn Thị Ệ",  # Vietnamese: two marks on one letter
     "Nguye\u0323\u0302n",  # the same, decomposed
