@@ -7,6 +7,7 @@ DATABASE_URL at PostgreSQL and CELERY_BROKER_URL / REDIS_URL at Redis.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Literal
 
@@ -532,3 +533,7 @@ LOGGING = {
         "django.request": {"filters": ["no_traceback_for_client_errors"]},
     },
 }
+if LOG_FORMAT == "json":
+    # Python's warnings (a deprecation, a missing static folder) as log lines too: a JSON
+    # stream must hold nothing else.
+    logging.captureWarnings(True)

@@ -77,5 +77,5 @@ class RequestIdMiddleware:
         response[REQUEST_ID_HEADER] = request_id
         # Run by response.close(), which the WSGI server (or the test client) calls once
         # the body is sent: the same hook Django uses to close the request's files.
-        response._resource_closers.append(lambda: _reset_quietly(token))
+        response._resource_closers.append(lambda: _reset_quietly(token))  # type: ignore[attr-defined]
         return response

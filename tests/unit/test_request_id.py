@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -150,9 +151,10 @@ def test_the_plain_line_shows_the_request_id_in_brackets_or_a_dash() -> None:
 def test_the_filter_is_on_the_settings_handler_and_the_format_follows_log_format() -> None:
     from django.conf import settings
 
-    console = settings.LOGGING["handlers"]["console"]
+    config: dict[str, Any] = settings.LOGGING
+    console = config["handlers"]["console"]
     assert "request_id" in console["filters"]
-    assert settings.LOGGING["filters"]["request_id"]["()"] == "core.log_filters.RequestIdFilter"
+    assert config["filters"]["request_id"]["()"] == "core.log_filters.RequestIdFilter"
     assert console["formatter"] == settings.LOG_FORMAT
 
 

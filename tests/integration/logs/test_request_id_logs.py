@@ -32,7 +32,7 @@ def json_lines() -> Iterator[JsonLines]:
     """The project's LOGGING as LOG_FORMAT=json configures it (its handler, filters and
     formatter), writing to a buffer: returns the lines written so far, each parsed."""
     buffer = io.StringIO()
-    config = copy.deepcopy(django_settings.LOGGING)
+    config: dict[str, Any] = copy.deepcopy(django_settings.LOGGING)
     config["handlers"]["console"].update({"formatter": "json", "stream": buffer})
     logging.config.dictConfig(config)
     try:

@@ -69,7 +69,7 @@ def app_on_private_redis(redis_server: RedisServer | None, monkeypatch: pytest.M
     try:
         yield url
     finally:
-        celery_app.pool.force_close_all()
+        celery_app.pool.force_close_all()  # type: ignore[attr-defined]  # kombu's Resource; not in the stubs
 
 
 def _worker_start(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
