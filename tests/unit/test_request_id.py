@@ -17,17 +17,20 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from core.log_filters import RequestIdFilter
 from core.log_format import JsonLineFormatter, log_format_checked, plain_formatter
-from core.request_id import request_id_current, request_id_from_header, request_id_var
+from core.request_id import RequestIdMiddleware, request_id_current, request_id_from_header, request_id_var
 from core.task_context import (
     TASK_HEADER,
     request_id_header_add,
     request_id_task_reset,
     request_id_task_set,
+    worker_logging_setup,
 )
 from tests.conftest import REPO_ROOT
 
@@ -149,8 +152,6 @@ def test_the_plain_line_shows_the_request_id_in_brackets_or_a_dash() -> None:
 
 
 def test_the_filter_is_on_the_settings_handler_and_the_format_follows_log_format() -> None:
-    from django.conf import settings
-
     config: dict[str, Any] = settings.LOGGING
     console = config["handlers"]["console"]
     assert "request_id" in console["filters"]
@@ -266,10 +267,6 @@ def test_a_task_without_a_header_outside_a_request_runs_under_a_fresh_id() -> No
 
 
 def test_worker_logging_goes_through_the_settings_logging_at_celerys_level() -> None:
-    from django.conf import settings
-
-    from core.task_context import worker_logging_setup
-
     root = logging.getLogger()
     level = root.level
     try:
@@ -285,3 +282,31 @@ def test_worker_logging_goes_through_the_settings_logging_at_celerys_level() -> 
     finally:
         logging.config.dictConfig(settings.LOGGING)
         root.setLevel(level)
+
+
+# --- The middleware, called directly --------------------------------------------------
+
+
+def test_the_middleware_sets_the_id_for_the_view_echoes_it_and_resets_it_when_the_response_closes() -> None:
+    seen: list[str | None] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.append(request_id_current())
+        return HttpResponse("ok")
+
+    response = RequestIdMiddleware(view)(RequestFactory().get("/", headers={"X-Request-ID": "lb-1"}))
+    assert seen == ["lb-1"]
+    assert response["X-Request-ID"] == "lb-1"
+    # Still set for Django's own line about the answer, written after the middleware chain.
+    assert request_id_current() == "lb-1"
+    response.close()
+    assert request_id_current() is None
+
+
+def test_the_middleware_resets_the_id_when_an_exception_leaves_the_chain() -> None:
+    def view(request: HttpRequest) -> HttpResponse:
+        raise RuntimeError("escaped")
+
+    with pytest.raises(RuntimeError):
+        RequestIdMiddleware(view)(RequestFactory().get("/", headers={"X-Request-ID": "lb-2"}))
+    assert request_id_current() is None
