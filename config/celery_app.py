@@ -9,6 +9,8 @@ from celery import Celery
 from celery.schedules import crontab
 from django.conf import settings
 
+import core.task_context  # noqa: F401  (its signal handlers: the request id in tasks, workers log through LOGGING)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("reviewgate")

@@ -7,6 +7,7 @@ DATABASE_URL at PostgreSQL and CELERY_BROKER_URL / REDIS_URL at Redis.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from core.log_format import log_format_checked
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from reviews.burst_rule import burst_rule_checked
 from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES
@@ -65,7 +67,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so every answer carries the policy, even those made by the middleware below
+    # Outermost, so every line logged while a request is handled (by the middleware below
+    # too: a refused Host, the 503 of an unreachable database) carries its id, and every
+    # answer echoes it in X-Request-ID (core/request_id.py, docs/logging.md).
+    "core.request_id.RequestIdMiddleware",
+    # Before the rest, so every answer carries the policy, even those made by the middleware below
     # (the trailing-slash redirect, a refused Host, WhiteNoise's files, the HTTPS redirect).
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -502,17 +508,32 @@ GATE_IMPROVEMENT_APPROVAL = env_str("GATE_IMPROVEMENT_APPROVAL", "none")
 improvement_approval_checked(GATE_IMPROVEMENT_APPROVAL)
 
 # --- Logging ----------------------------------------------------------------------------
+# "plain" (for people) or "json" (one object per line for a log collector); both carry the
+# request id, which follows a request into the tasks it queues (docs/logging.md). Checked
+# here, so a typo stops start-up.
+LOG_FORMAT = log_format_checked(env_str("LOG_FORMAT", "plain"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # A 403 or 400 is an answer, not a fault: its one-line warning without the traceback
-    # Django attaches (core/log_filters.py).
-    "filters": {"no_traceback_for_client_errors": {"()": "core.log_filters.NoTracebackForClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"()": "core.log_format.plain_formatter"},
+        "json": {"()": "core.log_format.JsonLineFormatter"},
+    },
+    "filters": {
+        # A 403 or 400 is an answer, not a fault: its one-line warning without the traceback
+        # Django attaches (core/log_filters.py).
+        "no_traceback_for_client_errors": {"()": "core.log_filters.NoTracebackForClientErrors"},
+        # On the handler, not a logger: a handler sees every logger's records.
+        "request_id": {"()": "core.log_filters.RequestIdFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["no_traceback_for_client_errors"]},
     },
 }
+if LOG_FORMAT == "json":
+    # Python's warnings (a deprecation, a missing static folder) as log lines too: a JSON
+    # stream must hold nothing else.
+    logging.captureWarnings(True)

@@ -1,8 +1,11 @@
-"""Logging filters named in settings.LOGGING (loaded before the apps: standard library only)."""
+"""Logging filters named in settings.LOGGING (loaded before the apps: standard library and
+core.request_id only)."""
 
 from __future__ import annotations
 
 import logging
+
+from core.request_id import request_id_current
 
 
 class NoTracebackForClientErrors(logging.Filter):
@@ -14,4 +17,16 @@ class NoTracebackForClientErrors(logging.Filter):
         if isinstance(status, int) and 400 <= status < 500:
             record.exc_info = None
             record.exc_text = None
+        return True
+
+
+class RequestIdFilter(logging.Filter):
+    """On the handlers: puts the current request's id (core.request_id) on every record,
+    whichever logger wrote it; a task run by a worker has its request's id (core.task_context).
+    Outside both the record gets none: the plain format shows "-", JSON null."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request_id = request_id_current()
+        if request_id is not None:
+            record.request_id = request_id
         return True
