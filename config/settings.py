@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from core import queues as worker_queues
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from reviews.burst_rule import burst_rule_checked
 from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES
@@ -335,15 +336,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The beat schedule (daily gate run, reminders, outbox sweep) is in config/celery_app.py.
+# The beat schedule (daily gate run, reminders, outbox sweeps) is in config/celery_app.py.
 # How long a worker's claim on an outbox message hides it from others; a message whose
 # worker died mid-send goes out again after it (notifications.delivery.claim_lease).
 OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 600)
-# The named worker queues (docs/deploy.md, "Queues"): every task is routed to one of them
+# The named worker queues (docs/queues.md; defined in core/queues.py, which `make run`
+# reads before Django is set up): every task is routed to one of them
 # (config/celery_app.py), so a slow webhook receiver never delays the gate's day or its
 # notice emails. A worker consumes the queues its `-Q` names; `make run`'s consumes them all.
-CELERY_TASK_DEFAULT_QUEUE = "default"
-WORKER_QUEUES = ("default", "gate", "email", "webhooks")
+CELERY_TASK_DEFAULT_QUEUE = worker_queues.DEFAULT_QUEUE
+WORKER_QUEUES = worker_queues.WORKER_QUEUES
 
 # --- Django REST framework --------------------------------------------------------------
 # API keys first: its WWW-Authenticate header makes DRF answer 401 (not 403) to a caller
