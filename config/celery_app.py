@@ -8,6 +8,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 from django.conf import settings
+from kombu import Exchange, Queue
 
 import core.task_context  # noqa: F401  (its signal handlers: the request id in tasks, workers log through LOGGING)
 
@@ -15,6 +16,39 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("reviewgate")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# --- Queues and routes (docs/queues.md) ---------------------------------------------------
+# Every task of ours is named here, on one of settings.WORKER_QUEUES (a test fails for a
+# task without a route): the gate's day on `gate`, each outbox channel's deliveries and
+# sweep on that channel's queue, the rest on `default`. A slow webhook receiver then holds
+# only the `webhooks` workers, never the gate's day or its notice emails.
+TASK_ROUTES: dict[str, str] = {
+    "gate.tasks.gate_evaluate_task": "gate",
+    "gate.tasks.notice_reminders_task": "gate",
+    "notifications.tasks.outbox_email_deliver_task": "email",
+    "notifications.tasks.outbox_email_sweep_task": "email",
+    "notifications.tasks.outbox_webhook_deliver_task": "webhooks",
+    "notifications.tasks.outbox_webhook_sweep_task": "webhooks",
+    # These write outbox rows (invitations, digests) or change data; the emails they cause
+    # are delivered on `email` like every other.
+    "orders.tasks.invitations_sweep_task": "default",
+    "orders.tasks.orders_anonymise_task": "default",
+    "care.tasks.care_digest_task": "default",
+    "topics.digest_tasks.team_digests_send": "default",
+    "topics.tasks.review_tag_task": "default",
+    "topics.tasks.phrase_lists_retag_task": "default",
+    "topics.tasks.phrase_added_retag_task": "default",
+    "topics.tasks.phrase_removed_retag_task": "default",
+    "reviews.tasks.review_photo_sizes_task": "default",
+    "reviews.tasks.review_photo_sizes_sweep_task": "default",
+    "reviews.tasks.review_photos_expired_delete_task": "default",
+}
+app.conf.task_routes = {name: {"queue": queue} for name, queue in TASK_ROUTES.items()}
+# Declared, so that a worker started without -Q consumes every queue (as `make run`'s does
+# with its -Q); a deployment gives each worker pool the queues it serves.
+app.conf.task_queues = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name) for name in settings.WORKER_QUEUES
+)
 app.conf.beat_schedule = {
     # Shortly after midnight in the policy time zone: evaluate yesterday (and any missed day).
     "gate-evaluate-daily": {
@@ -26,9 +60,15 @@ app.conf.beat_schedule = {
         "task": "gate.tasks.notice_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
-    # Sweep the outbox: anything a lost broker message left unsent goes out here.
-    "outbox-sweep": {
-        "task": "notifications.tasks.outbox_sweep_task",
+    # Sweep the outbox, one channel per entry, each on its channel's queue (TASK_ROUTES): a
+    # lost kick, or a retry that fell due, goes out here; a stuck webhook receiver holds
+    # the webhook sweep only, never the email one.
+    "outbox-email-sweep": {
+        "task": "notifications.tasks.outbox_email_sweep_task",
+        "schedule": 60.0,
+    },
+    "outbox-webhook-sweep": {
+        "task": "notifications.tasks.outbox_webhook_sweep_task",
         "schedule": 60.0,
     },
     # Review invitations and reminders that fell due (docs/invitations.md).

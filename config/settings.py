@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from core import queues as worker_queues
 from core.log_format import log_format_checked
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from reviews.burst_rule import burst_rule_checked
@@ -290,6 +291,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP connection may block: without a limit, a relay that stops answering holds an
+# `email` worker process for good, and past the outbox's claim lease its message goes twice.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "reviewgate <no-reply@reviewgate.local>")
 # Where an author contests a moderation decision: named in every rejection's statement of
 # reasons (EU Digital Services Act Art. 17 and 20; docs/desk.md). Set it to a read mailbox.
@@ -341,15 +345,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The beat schedule (daily gate run, reminders, outbox sweep) is in config/celery_app.py.
+# The beat schedule (daily gate run, reminders, outbox sweeps) is in config/celery_app.py.
 # How long a worker's claim on an outbox message hides it from others; a message whose
 # worker died mid-send goes out again after it (notifications.delivery.claim_lease).
 OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 600)
-# The named worker queues (docs/deploy.md, "Queues"): every task is routed to one of them
+# The named worker queues (docs/queues.md; defined in core/queues.py, which `make run`
+# reads before Django is set up): every task is routed to one of them
 # (config/celery_app.py), so a slow webhook receiver never delays the gate's day or its
 # notice emails. A worker consumes the queues its `-Q` names; `make run`'s consumes them all.
-CELERY_TASK_DEFAULT_QUEUE = "default"
-WORKER_QUEUES = ("default", "gate", "email", "webhooks")
+CELERY_TASK_DEFAULT_QUEUE = worker_queues.DEFAULT_QUEUE
+WORKER_QUEUES = worker_queues.WORKER_QUEUES
 
 # --- Django REST framework --------------------------------------------------------------
 # API keys first: its WWW-Authenticate header makes DRF answer 401 (not 403) to a caller

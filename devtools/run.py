@@ -14,7 +14,8 @@ signalled beside it logged its shutdown again and again, orphaned until its own 
 
 The processes inherit `SITE_URL` (where emails' links point) from the environment, or
 `http://<host>:<port>` of this very site when it is not set, so that `PORT=8100 make run`
-sends links to port 8100. Standard library only: it runs before Django is set up.
+sends links to port 8100. Standard library only (and core.queues, itself standard library
+only): it runs before Django is set up.
 
 The demo is served as production serves it (`demo_environ`): DEBUG off, so an unknown
 address gets the site's own 404 page (core/error_pages.py) rather than Django's technical
@@ -38,6 +39,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+
+from core.queues import WORKER_QUEUES
 
 POLL_SECONDS = 0.1
 DEFAULT_GRACE_SECONDS = 10.0
@@ -105,12 +108,23 @@ def demo_environ(environ: Mapping[str, str], *, host: str, port: int) -> dict[st
 
 def site_commands(*, python: str, host: str, port: int) -> list[Command]:
     celery = [python, "-m", "celery", "-A", "config.celery_app"]
+    # One worker consumes every queue (docs/queues.md): a deployment gives each its own pool.
+    queues = ",".join(WORKER_QUEUES)
     return [
         Command(
             "worker",
-            [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "--without-mingle", "--without-gossip"],
+            [
+                *celery,
+                "worker",
+                f"--queues={queues}",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-mingle",
+                "--without-gossip",
+            ],
             signal_group=False,
         ),
+        # Beat runs once (docs/queues.md); a second one by mistake sends nothing twice.
         Command("beat", [*celery, "beat", "--loglevel=INFO"], signal_group=False),
         Command("site", [python, "manage.py", "runserver", f"{host}:{port}"], signal_group=True),
     ]

@@ -76,11 +76,21 @@ SWEEP_BATCH = 200
 SWEEP_SECONDS = 50.0
 
 
-def outbox_pending_due(now: datetime | None = None, *, limit: int = SWEEP_BATCH) -> list[int]:
-    """Ids of pending messages whose next attempt is due, oldest first."""
+def _of_channel(channel: str | None) -> dict[str, str]:
+    """The filter on a message's channel: none when ``channel`` is None (every channel)."""
+    return {} if channel is None else {"channel": channel}
+
+
+def outbox_pending_due(
+    now: datetime | None = None, *, limit: int = SWEEP_BATCH, channel: str | None = None
+) -> list[int]:
+    """Ids of pending messages whose next attempt is due, oldest first (of one channel
+    when ``channel`` is given)."""
     now = now or timezone.now()
     return list(
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+        OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now, **_of_channel(channel)
+        )
         .order_by("next_attempt_at", "id")
         .values_list("id", flat=True)[:limit]
     )
@@ -89,7 +99,9 @@ def outbox_pending_due(now: datetime | None = None, *, limit: int = SWEEP_BATCH)
 def claim_lease() -> timedelta:
     """How long a claimed message is hidden from other workers (OUTBOX_CLAIM_LEASE_SECONDS,
     10 minutes by default): longer than any send can take, since a message whose lease ran
-    out is sent again; the wait before a killed worker's message goes out again."""
+    out is sent again; the wait before a killed worker's message goes out again. It is what
+    makes two sweeps (two beats, or a sweep and a kick) safe: each message is claimed by
+    one of them (docs/queues.md)."""
     return timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
 
 
@@ -392,12 +404,12 @@ def _outcome(*, error: str, number: int, now: datetime) -> tuple[str, dict[str, 
     return OutboxMessage.Status.PENDING, {"last_error": error, "next_attempt_at": now + retry_delay(number)}
 
 
-def _claim(*, message_id: int, now: datetime) -> DeliveryAttempt | None:
+def _claim(*, message_id: int, now: datetime, channel: str | None) -> DeliveryAttempt | None:
     """Claim the message and log the attempt as begun, in one transaction: a worker that
     dies afterwards, even mid-send, leaves its attempt in the log (with no outcome)."""
     with transaction.atomic():
         claimed = OutboxMessage.objects.filter(
-            pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
+            pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now, **_of_channel(channel)
         ).update(attempts=F("attempts") + 1, next_attempt_at=now + claim_lease())
         if claimed != 1:
             return None
@@ -417,13 +429,14 @@ def _send(message: OutboxMessage) -> tuple[str, int | None]:
         return str(exc)[:2000], exc.http_status
 
 
-def outbox_deliver(*, message_id: int, now: datetime | None = None) -> str | None:
+def outbox_deliver(*, message_id: int, now: datetime | None = None, channel: str | None = None) -> str | None:
     """Send one due message, at most once at a time across every worker.
 
-    1. Claim: a compare-and-swap on (pending, due) that counts the attempt and pushes the
-       due time forward by the lease, and, in the same transaction, the attempt's log row
-       (no outcome yet). Zero rows updated: it is sent, dead, not due, or another worker
-       has it; return None and do nothing.
+    1. Claim: a compare-and-swap on (pending, due, and of ``channel`` when given) that
+       counts the attempt and pushes the due time forward by the lease, and, in the same
+       transaction, the attempt's log row (no outcome yet). Zero rows updated: it is sent,
+       dead, not due, another worker has it, or it is another channel's (a worker of the
+       email queue never waits on a webhook receiver); return None and do nothing.
     2. Send, outside any transaction (no database lock is held across the network).
     3. Complete the attempt's row, and record the outcome: sent; or pending again after
        the backoff; or failed after MAX_ATTEMPTS (or at once for an endpoint revoked /
@@ -431,7 +444,7 @@ def outbox_deliver(*, message_id: int, now: datetime | None = None) -> str | Non
     Returns the message's new status, or None when it was not ours to send.
     """
     now = now or timezone.now()
-    attempt = _claim(message_id=message_id, now=now)
+    attempt = _claim(message_id=message_id, now=now, channel=channel)
     if attempt is None:
         return None
     number = attempt.number
@@ -465,14 +478,17 @@ def outbox_deliver(*, message_id: int, now: datetime | None = None) -> str | Non
     return str(status)
 
 
-def outbox_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
-    """Deliver every due pending message (up to ``limit``) in this process; returns how many
-    were sent. What the broker lost, or what waits for a retry, goes out here."""
+def outbox_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH, channel: str | None = None) -> int:
+    """Deliver every due pending message (up to ``limit``; of ``channel`` only when given)
+    in this process; returns how many were sent. What the broker lost, or what waits for a
+    retry, goes out here. Beat runs one sweep per channel, each on its channel's queue, so
+    a slow webhook receiver holds only the webhook sweep. Two sweeps at once (two beats)
+    send nothing twice: each message goes to whichever claims it first."""
     sent = 0
     stop_at = time.monotonic() + SWEEP_SECONDS
-    for message_id in outbox_pending_due(now, limit=limit):
+    for message_id in outbox_pending_due(now, limit=limit, channel=channel):
         if time.monotonic() > stop_at:
             break
-        if outbox_deliver(message_id=message_id, now=now) == OutboxMessage.Status.SENT:
+        if outbox_deliver(message_id=message_id, now=now, channel=channel) == OutboxMessage.Status.SENT:
             sent += 1
     return sent

@@ -21,7 +21,7 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 from notifications.context import context_to_json
 from notifications.models import EMAIL_TEMPLATE_KEY, WEBHOOK_EVENT_ID_KEY, OutboxMessage, WebhookEndpoint
-from notifications.tasks import outbox_deliver_task
+from notifications.tasks import outbox_deliver_task_for
 
 __all__ = [
     "email_message_build",
@@ -91,16 +91,16 @@ def outbox_insert(rows: Sequence[OutboxMessage]) -> list[int]:
         return []
     # ON CONFLICT DO NOTHING: a concurrent writer of the same key cannot fail the caller.
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
+    pending = list(
         OutboxMessage.objects.filter(
             dedupe_key__in=[row.dedupe_key for row in rows], status=OutboxMessage.Status.PENDING
-        ).values_list("id", flat=True)
+        ).values_list("id", "channel")
     )
-    if ids:
+    if pending:
         # robust: whatever goes wrong in the kick is logged, never raised into the request
         # whose transaction has already committed; the sweep delivers regardless.
-        transaction.on_commit(lambda: outbox_kick(message_ids=ids), robust=True)
-    return ids
+        transaction.on_commit(lambda: outbox_kick(messages=pending), robust=True)
+    return [message_id for message_id, _channel in pending]
 
 
 def user_email_enqueue(
@@ -128,13 +128,15 @@ def user_email_enqueue(
     return ids[0] if ids else None
 
 
-def outbox_kick(*, message_ids: Sequence[int]) -> None:
-    """Queue a delivery task per message. Never raises for a broker outage: the message is
-    safe in the outbox and the beat sweep delivers it when the broker is back."""
-    for message_id in message_ids:
+def outbox_kick(*, messages: Sequence[tuple[int, str]]) -> None:
+    """Queue a delivery task per (message id, channel): the channel's own task, which its
+    route puts on the channel's queue (`email` or `webhooks`, docs/queues.md). Never raises
+    for a broker outage: the message is safe in the outbox and the beat sweep of its
+    channel delivers it when the broker is back."""
+    for message_id, channel in messages:
         try:
-            outbox_deliver_task.delay(message_id)
+            outbox_deliver_task_for(channel).delay(message_id)
         except (OperationalError, ConnectionError, OSError) as exc:
             # Every further publish would wait for the same dead broker: stop here.
-            logger.warning("outbox: broker unavailable, %d message(s) left to the sweep: %s", len(message_ids), exc)
+            logger.warning("outbox: broker unavailable, %d message(s) left to the sweep: %s", len(messages), exc)
             return

@@ -96,6 +96,17 @@ def test_the_site_runs_under_the_autoreloader_and_is_stopped_as_a_group() -> Non
     assert not names["worker"].signal_group  # the worker stops its own pool children
 
 
+def test_the_one_worker_consumes_every_named_queue() -> None:
+    """`make run` has a single worker: it must take the gate's, the emails' and the webhooks'
+    tasks too, or they would wait in their queues for a worker that never comes."""
+    from django.conf import settings
+
+    worker = {command.name: command for command in site_commands(python="py", host="h", port=1)}["worker"]
+    queues = [arg.removeprefix("--queues=") for arg in worker.argv if arg.startswith("--queues=")]
+    assert len(queues) == 1
+    assert sorted(queues[0].split(",")) == sorted(settings.WORKER_QUEUES) == ["default", "email", "gate", "webhooks"]
+
+
 # --- The stop, with stand-in processes ------------------------------------------------------
 # Each writes its pid (and a child's: a process group of two, like runserver's reloader) and
 # logs one line per SIGTERM it receives; "stubborn" ignores SIGTERM until killed.

@@ -20,7 +20,7 @@ from kombu.exceptions import OperationalError
 
 from accounts.models import User
 from notifications.models import DeliveryAttempt, OutboxMessage
-from notifications.tasks import outbox_deliver_task
+from notifications.tasks import outbox_email_deliver_task
 from tests.factories import user_create
 from tests.integration.accounts.conftest import (
     PASSWORD,
@@ -120,7 +120,7 @@ def test_nothing_is_lost_while_the_broker_is_down(
     def broker_down(*args: Any) -> None:
         raise OperationalError("broker unreachable")
 
-    monkeypatch.setattr(outbox_deliver_task, "delay", broker_down)
+    monkeypatch.setattr(outbox_email_deliver_task, "delay", broker_down)
     user_create(email="sam@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         response = _ask_reset("sam@example.com", 1)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from celery import Celery
 
+from config.celery_app import app as celery_app
 from gate.policy import GatePolicy
 from tests.integration.gate.helpers import policy_settings
 
@@ -56,8 +57,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 @pytest.fixture
 def broker(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Celery]:
-    """A Celery client of the private Redis, to send tasks as beat does (by name), with the
-    queues emptied before the test."""
+    """A Celery client of the private Redis, to send tasks as beat does (by name, routed to
+    their queues by config/celery_app.py's routes), with the queues emptied before the test."""
     import redis
 
     stack_required()
@@ -67,5 +68,10 @@ def broker(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     redis.Redis.from_url(redis_server.url).flushdb()
     client = Celery("faults-client", broker=redis_server.url)
+    client.conf.update(
+        task_routes=celery_app.conf.task_routes,
+        task_queues=celery_app.conf.task_queues,
+        task_default_queue=celery_app.conf.task_default_queue,
+    )
     yield client
     client.close()

@@ -8,7 +8,8 @@ Shared by the fault tests (tests/integration/faults/): keep these names stable.
   our own on a free port (never the shared 6379), so queues can be read and flushed.
 * ``child_env(broker_url=..., extra=...)``: the environment of a worker or beat on the test
   database, with the test-only settings module ``tests.integration.faults.worker_settings``.
-* ``celery_worker_start(env, log_path=...)`` / ``celery_beat_start(env, log_path=..., schedule_path=...)``.
+* ``celery_worker_start(env, log_path=..., queues=...)`` / ``celery_beat_start(env, log_path=..., schedule_path=...)``:
+  a worker consumes every named queue (config/celery_app.py declares them), or ``queues`` only.
 * ``wait_until(condition, timeout=..., what=...)``: poll until truthy, else AssertionError.
 * ``kill_hard(proc)``: SIGKILL to the whole process group (the worker and its pool children),
   as when the machine dies; ``freeze(proc)`` / ``thaw(proc)``: SIGSTOP / SIGCONT, to look at
@@ -25,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -160,10 +161,12 @@ def celery_worker_start(
     pool: str = "prefork",
     name: str = "faults",
     ready_timeout: float = 60,
+    queues: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
     """``celery -A config.celery_app worker`` as in production (prefork); returns once it
-    says it is ready to take tasks."""
+    says it is ready to take tasks. Without ``queues`` it consumes every named queue."""
     start = log_path.stat().st_size if log_path.exists() else 0
+    only = [f"--queues={','.join(queues)}"] if queues else []
     process = _spawn(
         [
             str(CELERY_BIN),
@@ -177,6 +180,7 @@ def celery_worker_start(
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            *only,
         ],
         env,
         log_path,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.roles import QUALITY_DIRECTOR
@@ -44,10 +45,16 @@ from .report import figures_write
 
 HISTORY_DAYS = 10
 
+
+def _queued(url: str) -> int:
+    """Task messages waiting in every named queue (config/celery_app.py routes them there)."""
+    return sum(redis_queue_length(url, queue) for queue in settings.WORKER_QUEUES)
+
+
 # Each call that queues a Celery task, and why it cannot run for a rolled-back transaction.
 ON_COMMIT_IN_TOPICS = "in topics.services._queue_on_commit, run only by transaction.on_commit"
 QUEUEING_CALLS = {
-    ("notifications/outbox.py", "outbox_deliver_task.delay(message_id)"): (
+    ("notifications/outbox.py", "outbox_deliver_task_for(channel).delay(message_id)"): (
         "in outbox_kick, called only from transaction.on_commit in outbox_insert"
     ),
     (
@@ -80,7 +87,7 @@ def test_every_task_queued_by_the_project_is_queued_on_commit() -> None:
     assert found == set(QUEUEING_CALLS)
     outbox = (REPO_ROOT / "notifications" / "outbox.py").read_text(encoding="utf-8")
     assert outbox.count("outbox_kick(") == 2  # its definition and the on_commit call
-    assert "transaction.on_commit(lambda: outbox_kick(message_ids=ids)" in outbox
+    assert "transaction.on_commit(lambda: outbox_kick(messages=pending)" in outbox
 
 
 def _probe(mode: str, env: dict[str, str]) -> str:
@@ -122,7 +129,7 @@ def test_a_rolled_back_evaluation_queues_nothing_and_delivers_nothing(
     assert WithdrawalNotice.objects.count() == 0
     assert OutboxMessage.objects.count() == 0
     assert GateClock.objects.filter(last_evaluated_day__isnull=False).count() == 0
-    assert redis_queue_length(redis_server.url) == 0
+    assert _queued(redis_server.url) == 0
 
     # Committed: one queued delivery per outbox row (the probe sees the queue).
     committed = _probe("commit", env)
@@ -130,13 +137,13 @@ def test_a_rolled_back_evaluation_queues_nothing_and_delivers_nothing(
     assert GateEvent.objects.count() == decided
     messages = OutboxMessage.objects.count()
     assert messages > 0
-    assert redis_queue_length(redis_server.url) == messages
+    assert _queued(redis_server.url) == messages
 
     # A real worker delivers those, once each, and nothing else.
     worker = celery_worker_start(env, log_path=tmp_path / "worker.log")
     try:
         wait_until(lambda: OutboxMessage.objects.filter(status="sent").count() == messages, timeout=60, what="sent")
-        wait_until(lambda: redis_queue_length(redis_server.url) == 0, timeout=10, what="queue drained")
+        wait_until(lambda: _queued(redis_server.url) == 0, timeout=10, what="queues drained")
     finally:
         process_stop(worker)
     assert DeliveryAttempt.objects.count() == messages

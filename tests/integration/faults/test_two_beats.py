@@ -2,7 +2,7 @@
 each message once.
 
 Two real ``celery beat`` processes (each with its own schedule file, as two hosts that both
-believe they are the scheduler) send the gate run and the outbox sweep every two seconds
+believe they are the scheduler) send the gate run and the outbox sweeps every two seconds
 and the deadline reminders (CELERY_BEAT_FAST_SCHEDULE_SECONDS, config/celery_app.py) to one prefork worker with two
 processes, so gate runs and sweeps really overlap, for at least 15 seconds. Days are
 serialised by the gate clock's row lock; messages by the outbox's claim.
@@ -108,7 +108,10 @@ def test_two_beats_evaluate_each_day_once_and_send_each_message_once(
     messages, emails = assert_notices_sent_once(email_dir, notify_days=HISTORY_DAYS, recipients=DIRECTORS)
     # Both schedulers did send, over and over, and the worker ran what they sent.
     gate_sends = [_beat_sends(log, "gate-evaluate-daily") for log in beat_logs]
-    sweep_sends = [_beat_sends(log, "outbox-sweep") for log in beat_logs]
+    # Each channel's sweep: the email sweep delivers the notices, the webhook sweep finds none.
+    sweep_sends = [
+        min(_beat_sends(log, "outbox-email-sweep"), _beat_sends(log, "outbox-webhook-sweep")) for log in beat_logs
+    ]
     reminder_sends = [_beat_sends(log, "notice-reminders-daily") for log in beat_logs]
     assert min(gate_sends) >= 3
     assert min(sweep_sends) >= 3
@@ -153,14 +156,16 @@ def test_the_fast_schedule_exists_only_when_asked_for() -> None:
 
     assert schedule({}) == (
         "{'gate-evaluate-daily': '<crontab: 10 0 * * * (m/h/dM/MY/d)>', "
-        "'notice-reminders-daily': '<crontab: 0 8 * * * (m/h/dM/MY/d)>', 'outbox-sweep': '60.0', "
+        "'notice-reminders-daily': '<crontab: 0 8 * * * (m/h/dM/MY/d)>', 'outbox-email-sweep': '60.0', "
+        "'outbox-webhook-sweep': '60.0', "
         "'invitations-sweep': '300.0', 'orders-anonymise-daily': '<crontab: 30 3 * * * (m/h/dM/MY/d)>', "
         "'care-digest-daily': '<crontab: 0 8 * * * (m/h/dM/MY/d)>', 'review-photo-sizes-sweep': '300.0', "
         "'review-photos-expired-delete-daily': '<crontab: 10 4 * * * (m/h/dM/MY/d)>', "
         "'topics-digest-daily': '<crontab: 0 8 * * * (m/h/dM/MY/d)>'}"
     )
     assert schedule({"CELERY_BEAT_FAST_SCHEDULE_SECONDS": "2"}) == (
-        "{'gate-evaluate-daily': '2.0', 'notice-reminders-daily': '2.0', 'outbox-sweep': '2.0', "
+        "{'gate-evaluate-daily': '2.0', 'notice-reminders-daily': '2.0', 'outbox-email-sweep': '2.0', "
+        "'outbox-webhook-sweep': '2.0', "
         "'invitations-sweep': '2.0', 'orders-anonymise-daily': '2.0', 'care-digest-daily': '2.0', "
         "'review-photo-sizes-sweep': '2.0', 'review-photos-expired-delete-daily': '2.0', 'topics-digest-daily': '2.0'}"
     )

@@ -45,7 +45,8 @@ def test_when_the_broker_is_down_the_event_commits_and_the_sweep_delivers_everyt
         calls.append(message_id)
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.outbox_deliver_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.outbox_email_deliver_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.outbox_webhook_deliver_task, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         event = evaluation_event(product, "withdrawn", day=timezone.localdate(), average="2.4000")
         gate_event_notify(event=event)
@@ -57,12 +58,13 @@ def test_when_the_broker_is_down_the_event_commits_and_the_sweep_delivers_everyt
     assert OutboxMessage.objects.filter(status="pending").count() == 3
     assert mail.outbox == [] and receiver.deliveries == []
 
-    # The broker is back; beat runs the sweep.
-    assert tasks.outbox_sweep_task() == 3
+    # The broker is back; beat runs the sweeps, one per channel.
+    assert tasks.outbox_email_sweep_task() == 2
+    assert tasks.outbox_webhook_sweep_task() == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted([manager.email, director.email])
     assert [d.verified for d in receiver.deliveries] == [True]
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
-    assert tasks.outbox_sweep_task() == 0
+    assert tasks.outbox_email_sweep_task() == tasks.outbox_webhook_sweep_task() == 0
 
 
 def test_a_real_unreachable_broker_does_not_raise_from_the_kick() -> None:
@@ -70,7 +72,7 @@ def test_a_real_unreachable_broker_does_not_raise_from_the_kick() -> None:
     script = (
         "import django; django.setup()\n"
         "from notifications.outbox import outbox_kick\n"
-        "outbox_kick(message_ids=[1, 2, 3])\n"
+        "outbox_kick(messages=[(1, 'email'), (2, 'webhook'), (3, 'email')])\n"
         "print('kick returned')\n"
     )
     env = {

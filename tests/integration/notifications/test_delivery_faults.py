@@ -208,9 +208,10 @@ def worker_stack(smtp_server: BlockingSmtp, tmp_path: Path, monkeypatch: pytest.
             pytest.fail("the killed-worker test needs " + " and ".join(missing))
         pytest.skip("needs " + " and ".join(missing))
     assert not celery_app.conf.task_always_eager
-    # The on-commit kicks would go to the shared default queue; this test's workers listen
+    # The on-commit kicks would go to the shared channel queues; this test's workers listen
     # on a queue of their own, and the test queues the tasks there itself.
-    monkeypatch.setattr(tasks.outbox_deliver_task, "delay", lambda message_id: None)
+    for task in tasks.DELIVER_TASKS.values():
+        monkeypatch.setattr(task, "delay", lambda message_id: None)
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     env = {
         **os.environ,
@@ -272,7 +273,7 @@ def test_a_worker_killed_mid_webhook_and_mid_email_delivers_each_once_more_and_l
     first = worker_stack.start()
     try:
         for message in messages:
-            worker_stack.send(tasks.outbox_deliver_task, message.pk)
+            worker_stack.send(tasks.outbox_deliver_task_for(message.channel), message.pk)
         wait_until(lambda: len(receiver.deliveries) == 1 and len(smtp_server.held) == 2, timeout=30, what="sends")
         in_flight = DeliveryAttempt.objects.filter(message__in=messages, number=1, finished_at__isnull=True)
         assert in_flight.count() == 3  # logged at the claim, before anything was sent
@@ -283,17 +284,19 @@ def test_a_worker_killed_mid_webhook_and_mid_email_delivers_each_once_more_and_l
     smtp_server.release.set()
     release_webhook.set()
 
-    # 3. A new worker; once the lease has passed, the sweep (beat's, queued here) sends again.
+    # 3. A new worker; once the lease has passed, the sweeps (beat's, queued here) send again.
     second = worker_stack.start()
     try:
         time.sleep(max(0.0, LEASE_SECONDS + 0.5 - (time.monotonic() - killed_at)))
-        worker_stack.send(tasks.outbox_sweep_task)
+        worker_stack.send(tasks.outbox_email_sweep_task)
+        worker_stack.send(tasks.outbox_webhook_sweep_task)
         wait_until(
             lambda: OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], status="sent").count() == 3,
             timeout=30,
             what="the three messages to be sent after the lease",
         )
-        worker_stack.send(tasks.outbox_sweep_task)  # a later sweep finds nothing to send again
+        worker_stack.send(tasks.outbox_email_sweep_task)  # later sweeps find nothing to send again
+        worker_stack.send(tasks.outbox_webhook_sweep_task)
         time.sleep(1)
     finally:
         process_stop(second)

@@ -25,7 +25,7 @@ from notifications.delivery import (
     retry_delay,
 )
 from notifications.models import DeliveryAttempt, OutboxMessage
-from notifications.tasks import outbox_sweep_task
+from notifications.tasks import outbox_email_sweep_task
 from products.models import Product
 
 from .factories import NOW, TODAY, YESTERDAY, evaluation_event, flag, improvement_event
@@ -118,7 +118,7 @@ def test_delivering_a_message_twice_sends_it_once(product: Product, manager: Use
     assert outbox_deliver(message_id=message.pk, now=NOW) == "sent"
     assert outbox_deliver(message_id=message.pk, now=NOW) is None
     assert outbox_deliver(message_id=message.pk, now=NOW + timedelta(days=1)) is None
-    assert outbox_sweep_task() == 1  # the director's message only
+    assert outbox_email_sweep_task() == 1  # the director's message only
 
     assert len([m for m in mail.outbox if m.to == [manager.email]]) == 1
     message.refresh_from_db()

@@ -92,7 +92,8 @@ def test_delivery_is_kicked_only_once_the_transaction_commits(
     from notifications import tasks
 
     kicked: list[int] = []
-    monkeypatch.setattr(tasks.outbox_deliver_task, "delay", kicked.append)
+    monkeypatch.setattr(tasks.outbox_email_deliver_task, "delay", kicked.append)
+    monkeypatch.setattr(tasks.outbox_webhook_deliver_task, "delay", kicked.append)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         gate_event_notify(event=flag(product), now=NOW)
         assert kicked == []
