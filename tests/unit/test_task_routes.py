@@ -102,3 +102,14 @@ def test_each_outbox_channel_has_its_own_sweep_in_beat() -> None:
         notification_tasks.outbox_email_sweep_task.name,
         notification_tasks.outbox_webhook_sweep_task.name,
     }
+
+
+def test_an_smtp_connection_gives_up_before_the_claim_lease_runs_out() -> None:
+    """A relay that stops answering must free its `email` worker, and well before the outbox
+    hands the message to another worker (docs/queues.md, "The claim lease")."""
+    from django.conf import settings
+    from django.core.mail import get_connection
+
+    connection = get_connection("django.core.mail.backends.smtp.EmailBackend")
+    assert connection.timeout is not None
+    assert 0 < connection.timeout < settings.OUTBOX_CLAIM_LEASE_SECONDS / 2
