@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.proxies import trusted_proxy_count
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from reviews.burst_rule import burst_rule_checked
 from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES
@@ -306,6 +307,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies (load balancer, TLS terminator) append to X-Forwarded-For in front of the
+# web servers: every limit, the API's throttles and /metrics key on the address they report
+# (core.ratelimit.client_address), never on a proxy's own. 0 (the default): REMOTE_ADDR, the
+# header ignored. The old API_NUM_PROXIES with BEHIND_TLS_PROXY still counts when this is
+# unset (config/proxies.py; docs/deploy.md, "Proxies").
+TRUSTED_PROXY_COUNT = trusted_proxy_count()
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 # No inline script or style: templates load static files only, JSON-LD excepted (data).
 CONTENT_SECURITY_POLICY = env_str(
@@ -367,9 +374,9 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "300/min"),
         "api_key": env_str("API_THROTTLE_API_KEY", "1200/min"),
     },
-    # Behind a proxy, the client's address is the last one it appended to X-Forwarded-For;
-    # otherwise 0, so that a client cannot dodge its limit by sending that header itself.
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 1) if env_bool("BEHIND_TLS_PROXY", False) else 0,
+    # DRF's own reading of X-Forwarded-For; the throttles key on core.ratelimit.client_address
+    # instead (which never takes a forgeable entry), with this same count.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.json_parser.StrictJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
