@@ -7,6 +7,7 @@ DATABASE_URL at PostgreSQL and CELERY_BROKER_URL / REDIS_URL at Redis.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.proxies import trusted_proxy_count
+from config.static_files import static_files_backend, static_manifest_default
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from reviews.burst_rule import burst_rule_checked
 from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES
@@ -266,15 +268,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
+# Static files under hashed names from collectstatic's manifest in production (a year's
+# caching, the same names on every web server), plain names with DEBUG and in tests
+# (config/static_files.py). `make run` collects first, as a deployment does; a server that
+# has not (a test's subprocess) serves plain names for what the manifest lacks.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", static_manifest_default(debug=DEBUG, under_tests="pytest" in sys.modules))
 STORAGES = {
     "default": _media_storage,
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": static_files_backend(debug=DEBUG, manifest=STATIC_MANIFEST)},
 }
 WHITENOISE_USE_FINDERS = True
 
