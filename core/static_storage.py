@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.staticfiles import finders
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 logger = logging.getLogger(__name__)
@@ -24,19 +25,25 @@ logger = logging.getLogger(__name__)
 
 class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     manifest_strict = False  # a name the manifest lacks: hashed from the collected file, if any
-    _warned: set[str]
 
     def stored_name(self, name: str) -> str:
         try:
             return str(super().stored_name(name))
         except ValueError:  # not collected: neither in the manifest nor under STATIC_ROOT
-            warned = self.__dict__.setdefault("_warned", set())
-            if name not in warned:
-                warned.add(name)
+            if not self._uncollected(name):
+                raise  # no such static file at all (WhiteNoise asks about made-up names too)
+            return name
+
+    def _uncollected(self, name: str) -> bool:
+        """Whether an app or STATICFILES_DIRS has the file; said in the log once per name."""
+        known: dict[str, bool] = self.__dict__.setdefault("_uncollected_names", {})
+        if name not in known:
+            known[name] = finders.find(name) is not None
+            if known[name]:
                 logger.warning(
                     "static file %r is not in %s's manifest: served under its plain name "
                     "(run `manage.py collectstatic`)",
                     name,
                     self.location,
                 )
-            return name
+        return known[name]

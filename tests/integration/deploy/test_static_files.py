@@ -65,6 +65,12 @@ def test_without_collectstatic_pages_link_plain_names_and_say_so(
     # WhiteNoise serves it from the app's static directory (WHITENOISE_USE_FINDERS).
     css = Client().get("/static/css/site.css")
     assert css.status_code == 200
+    # A file that exists nowhere is still an error (WhiteNoise asks about made-up names,
+    # "bootstrap.css" for "bootstrap.min.css", and expects one), and not a warning.
+    caplog.clear()
+    with pytest.raises(ValueError):
+        static("css/no-such-file.css")
+    assert "no-such-file" not in caplog.text
 
 
 @pytest.mark.django_db
