@@ -19,7 +19,7 @@ ALICE = "198.51.100.4"
 BOB = "198.51.100.5"
 
 
-def through_the_balancer(client_says: str | None, client: str) -> dict[str, str]:
+def through_the_balancer(client_says: str | None, client: str) -> dict[str, Any]:
     """The WSGI environ of a request the balancer passed on: `option forwardfor` appends
     the address it was connected from to whatever the client sent."""
     forwarded = f"{client_says}, {client}" if client_says else client
