@@ -19,6 +19,8 @@ settings, no code change:
     RATELIMITS = {"vote": (60, 600)}   # per scope: (requests, seconds)
     RATELIMIT_ENABLED = False           # e.g. for a load test
     RATELIMIT_STORE = "database"        # or "redis"; default: redis when REDIS_URL is set
+    TRUSTED_PROXY_COUNT = 1             # behind one load balancer: per-address limits key on
+                                        # the address it reports (core.client_address)
 """
 
 from __future__ import annotations
