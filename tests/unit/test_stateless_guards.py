@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "apikeys", "care", "config", "core", "desk", "gate", "notifications", "orders", "products")
-APPS += ("reviews", "storefront", "topics", "devtools")
+# The project's own apps (config/settings.py's, bottom layer first), and the config package.
+APPS = (
+    *("core", "accounts", "apikeys", "notifications", "products", "orders", "reviews"),
+    *("gate", "care", "topics", "storefront", "desk", "devtools", "config"),
+)
 
 
 def app_sources() -> list[Path]:
