@@ -28,6 +28,9 @@ DEMO := $(PY) -m devtools.run --host $(HOST) --port $(PORT)
 run: export REVIEW_INVITE_SWEEP_SECONDS ?= 60
 run: install
 	$(DEMO) --exec $(PY) manage.py migrate --noinput
+	@# Static files under hashed names, as in production (STATIC_MANIFEST; docs/deploy.md):
+	@# their manifest in var/static, refreshed on every start so it names every current file.
+	$(DEMO) --exec $(PY) manage.py collectstatic --noinput -v0
 	@# The seed writes emails too (the demo's gate notices): their links need the same SITE_URL,
 	@# and its signed links the same key. --force: seed_demo refuses DEBUG off without it
 	@# (its accounts have known passwords; this is the demo, on this machine).

@@ -18,11 +18,12 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from apikeys.models import ApiKey
+from core.client_address import client_address
 from core.ratelimit_counters import RateLimitResult, counter_hit
 
 
 class _AtomicRateThrottle(SimpleRateThrottle, ABC):
-    """DRF's rate strings ("60/min") and client address (NUM_PROXIES), on an atomic counter."""
+    """DRF's rate strings ("60/min") on an atomic counter, keyed on the site's client address."""
 
     result: RateLimitResult | None = None
     # Set by SimpleRateThrottle.__init__ from the rate ("60/min" -> 60, 60).
@@ -39,6 +40,12 @@ class _AtomicRateThrottle(SimpleRateThrottle, ABC):
     @abstractmethod
     def client_ident(self, request: Request) -> str | None:
         """Who is counted, or None when this throttle does not apply to the request."""
+
+    def get_ident(self, request: Request) -> str:
+        # The site's limits' address (TRUSTED_PROXY_COUNT), not DRF's reading of NUM_PROXIES,
+        # which takes X-Forwarded-For's leftmost entry (the client's own) when the header has
+        # fewer entries than proxies, and the whole header, spaces removed, with NUM_PROXIES unset.
+        return client_address(request)
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         return self.client_ident(request)

@@ -8,6 +8,7 @@ DATABASE_URL at PostgreSQL and CELERY_BROKER_URL / REDIS_URL at Redis.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.proxies import trusted_proxy_count
+from config.static_files import static_files_backend, static_manifest_default
 from core import queues as worker_queues
 from core.log_format import log_format_checked
 from gate.configured import gate_policy_checked, improvement_approval_checked
@@ -272,15 +275,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
+# Static files under hashed names from collectstatic's manifest in production (a year's
+# caching, the same names on every web server), plain names with DEBUG and in tests
+# (config/static_files.py). `make run` collects first, as a deployment does; a server that
+# has not (a test's subprocess) serves plain names for what the manifest lacks.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", static_manifest_default(debug=DEBUG, under_tests="pytest" in sys.modules))
 STORAGES = {
     "default": _media_storage,
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": static_files_backend(debug=DEBUG, manifest=STATIC_MANIFEST)},
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -316,6 +318,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies (load balancer, TLS terminator) append to X-Forwarded-For in front of the
+# web servers: every limit, the API's throttles and /metrics key on the address they report
+# (core.ratelimit.client_address), never on a proxy's own. 0 (the default): REMOTE_ADDR, the
+# header ignored. The old API_NUM_PROXIES with BEHIND_TLS_PROXY still counts when this is
+# unset (config/proxies.py; docs/deploy.md, "Proxies").
+TRUSTED_PROXY_COUNT = trusted_proxy_count()
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 # No inline script or style: templates load static files only, JSON-LD excepted (data).
 CONTENT_SECURITY_POLICY = env_str(
@@ -378,9 +386,9 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "300/min"),
         "api_key": env_str("API_THROTTLE_API_KEY", "1200/min"),
     },
-    # Behind a proxy, the client's address is the last one it appended to X-Forwarded-For;
-    # otherwise 0, so that a client cannot dodge its limit by sending that header itself.
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 1) if env_bool("BEHIND_TLS_PROXY", False) else 0,
+    # DRF's own reading of X-Forwarded-For; the throttles key on core.ratelimit.client_address
+    # instead (which never takes a forgeable entry), with this same count.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.json_parser.StrictJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

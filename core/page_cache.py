@@ -60,9 +60,11 @@ MESSAGES_COOKIE = "messages"
 # stored ("miss"), or rendered for this visitor only ("bypass": not anonymous, or not storable).
 STATUS_HEADER = "X-Page-Cache"
 # Trees whose content the pages' HTML comes from: a deployment that changes them starts
-# new keys (the release), so no page from the previous code is served after it.
-_RELEASE_TREES = ("templates", "locale")
-_RELEASE_SUFFIXES = (".py", ".html", ".mo")
+# new keys (the release), so no page from the previous code is served after it. Stylesheets
+# and scripts too: a page links them by a name hashed from their content (core.static_storage),
+# and a copy kept from before a deployment would link a file the new servers no longer have.
+_RELEASE_TREES = ("templates", "locale", "static")
+_RELEASE_SUFFIXES = (".py", ".html", ".mo", ".css", ".js")
 _SECRET_NAMES = re.compile("SECRET|PASSWORD|KEY|TOKEN|CREDENTIAL")
 
 

@@ -19,6 +19,8 @@ settings, no code change:
     RATELIMITS = {"vote": (60, 600)}   # per scope: (requests, seconds)
     RATELIMIT_ENABLED = False           # e.g. for a load test
     RATELIMIT_STORE = "database"        # or "redis"; default: redis when REDIS_URL is set
+    TRUSTED_PROXY_COUNT = 1             # behind one load balancer: per-address limits key on
+                                        # the address it reports (core.client_address)
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 
 from core.api_errors import error_body
+from core.client_address import client_address as client_address  # re-exported: the contract's name
 from core.ratelimit_counters import (
     Counter,
     RateLimitResult,
@@ -118,12 +121,6 @@ def rate_for(scope: str) -> tuple[int, int]:
         return DEFAULT_RATES[scope]
     except KeyError as exc:
         raise ValueError(f"unknown rate-limit scope {scope!r}") from exc
-
-
-def client_address(request: AnyRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites
-    # it, and a limit a client can dodge by sending a header protects nothing.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def client_key(request: AnyRequest) -> str:
