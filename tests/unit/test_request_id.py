@@ -287,6 +287,9 @@ def test_worker_logging_goes_through_the_settings_logging_at_celerys_level() -> 
 # --- The middleware, called directly --------------------------------------------------
 
 
+# Closing a response sends request_finished, whose handler looks at the database connection
+# another test in this process may have opened.
+@pytest.mark.django_db
 def test_the_middleware_sets_the_id_for_the_view_echoes_it_and_resets_it_when_the_response_closes() -> None:
     seen: list[str | None] = []
 

@@ -65,6 +65,7 @@ def test_without_collectstatic_pages_link_plain_names_and_say_so(
     # WhiteNoise serves it from the app's static directory (WHITENOISE_USE_FINDERS).
     css = Client().get("/static/css/site.css")
     assert css.status_code == 200
+    css.close()  # a file is streamed: the server closes it once sent (the request's id goes with it)
     # A file that exists nowhere is still an error (WhiteNoise asks about made-up names,
     # "bootstrap.css" for "bootstrap.min.css", and expects one), and not a warning.
     caplog.clear()
@@ -84,6 +85,7 @@ def test_after_collectstatic_pages_link_hashed_names_served_for_a_year(manifest_
     served = Client().get(hashed)  # a new client: WhiteNoise reads STATIC_ROOT when it starts
     assert served.status_code == 200
     assert "immutable" in served["Cache-Control"]
+    served.close()  # streamed, as above
 
 
 def test_a_changed_stylesheet_starts_new_page_cache_keys(settings: Any, tmp_path: Path) -> None:

@@ -40,6 +40,8 @@ def test_gunicorn_and_the_app_write_only_json_lines_carrying_the_request_id(tmp_
         # A 404 touches no table: an empty database of its own is enough.
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "REVIEWGATE_VAR_DIR": str(tmp_path / "var"),
+        # Plain static names: no collectstatic here, whose absence the manifest storage logs.
+        "STATIC_MANIFEST": "0",
     }
     stderr_path = tmp_path / "gunicorn.err"
     with stderr_path.open("wb") as stderr:
