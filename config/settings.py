@@ -15,8 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
-from core.read_replica_settings import REPLICA_ALIAS, middleware_with_replica, replica_database
-from core.read_replica_settings import ROUTER as REPLICA_ROUTER
+from core.read_replica_settings import REPLICA_ALIAS, REPLICA_ROUTER, middleware_with_replica, replica_database
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from reviews.burst_rule import burst_rule_checked
 from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES

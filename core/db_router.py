@@ -2,7 +2,7 @@
 
 Installed only when ``DATABASE_REPLICA_URL`` is set (config/settings.py, "Read replica").
 The decision is made once per request by core.read_replica_middleware and kept in
-:data:`read_alias`, a context variable whose default is the primary: code that runs
+:data:`current_read_alias`, a context variable whose default is the primary: code that runs
 outside a request (Celery tasks, management commands, the gate's engine, imports, tests, a
 thread a request starts) never reads from the replica, since nothing set it there.
 
@@ -28,7 +28,7 @@ from django.db.models import Model
 
 from core.read_replica import PRIMARY, REPLICA, Alias
 
-read_alias: ContextVar[Alias] = ContextVar("read_alias", default=PRIMARY)
+current_read_alias: ContextVar[Alias] = ContextVar("current_read_alias", default=PRIMARY)
 
 # Read from (and written to) the primary only. "django_cache" is the database cache's
 # table (django.core.cache.backends.db routes it by that app label).
@@ -47,7 +47,7 @@ class ReplicaRouter:
     """DATABASE_ROUTERS entry: see the module."""
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str:
-        if read_alias.get() != REPLICA or primary_only(model):
+        if current_read_alias.get() != REPLICA or primary_only(model):
             return PRIMARY
         if connections[PRIMARY].in_atomic_block:
             return PRIMARY

@@ -111,6 +111,4 @@ def statement_writes(sql: str, *, unreplicated_tables: frozenset[str]) -> bool:
     if _READ_ONLY_STATEMENTS.match(sql):
         return False
     target = _WRITE_TARGET.match(sql)
-    if target is not None and target.group(1).lower() in unreplicated_tables:
-        return False
-    return True
+    return target is None or target.group(1).lower() not in unreplicated_tables

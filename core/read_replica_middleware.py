@@ -5,7 +5,7 @@ Installed right after AuthenticationMiddleware when ``DATABASE_REPLICA_URL`` is 
 
 1. Before the view: the facts (method, path, signed in on the site?, the ``rg_wal_lsn``
    cookie, and only when that cookie is sent, the replica's ``pg_last_wal_replay_lsn()``) go
-   to core.read_replica.read_alias, and the answer into core.db_router.read_alias for the
+   to core.read_replica.read_alias, and the answer into core.db_router.current_read_alias for the
    router. Whether the visitor is signed in is looked up before that, so the session and the
    user come from the primary; without a session cookie nobody can be signed in and nothing
    is looked up.
@@ -39,13 +39,13 @@ from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponseBase
 
 from core.cache_headers import request_is_signed_in
-from core.db_router import primary_only, read_alias
+from core.db_router import current_read_alias, primary_only
 from core.read_replica import (
     LSN_COOKIE,
     PRIMARY,
     REPLICA,
     Alias,
-    read_alias as decided_read_alias,
+    read_alias,
     replica_allowed,
     statement_writes,
 )
@@ -171,12 +171,12 @@ class ReadReplicaMiddleware:
         cookie_lsn = request.COOKIES.get(LSN_COOKIE)
         alias = self._chosen_alias(request, cookie_lsn)
         tracker = _WriteTracker(self.unreplicated)
-        token = read_alias.set(alias)
+        token = current_read_alias.set(alias)
         try:
             with connections[PRIMARY].execute_wrapper(tracker):
                 response = self._response(request, alias)
         finally:
-            read_alias.reset(token)
+            current_read_alias.reset(token)
         if tracker.wrote:
             self._set_lsn_cookie(response)
         elif cookie_lsn is not None and alias == REPLICA:
@@ -199,7 +199,7 @@ class ReadReplicaMiddleware:
             replica_health.failed(exc)
             return PRIMARY
         replica_health.worked()
-        return decided_read_alias(
+        return read_alias(
             method=request.method or "",
             path=request.path,
             signed_in=signed_in,
@@ -218,7 +218,7 @@ class ReadReplicaMiddleware:
         # The replica failed mid-view (the view's error became a 503 or 500 further in).
         # A GET changes nothing: answer it again from the primary.
         replica_health.failed(watch.error)
-        read_alias.set(PRIMARY)
+        current_read_alias.set(PRIMARY)
         return self.get_response(request)
 
     def _set_lsn_cookie(self, response: HttpResponseBase) -> None:

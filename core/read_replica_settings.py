@@ -17,8 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 POSTGRESQL = "django.db.backends.postgresql"
 REPLICA_ALIAS = "replica"
-ROUTER = "core.db_router.ReplicaRouter"
-MIDDLEWARE = "core.read_replica_middleware.ReadReplicaMiddleware"
+REPLICA_ROUTER = "core.db_router.ReplicaRouter"
+REPLICA_MIDDLEWARE = "core.read_replica_middleware.ReadReplicaMiddleware"
 # It needs request.user, so it comes after this one.
 AFTER_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 
@@ -48,6 +48,6 @@ def replica_database(url: str, *, primary: dict[str, Any]) -> dict[str, Any]:
 def middleware_with_replica(middleware: list[str]) -> list[str]:
     """The middleware list with the replica's, right after authentication."""
     if AFTER_MIDDLEWARE not in middleware:
-        raise ImproperlyConfigured(f"{MIDDLEWARE} needs {AFTER_MIDDLEWARE} before it in MIDDLEWARE.")
+        raise ImproperlyConfigured(f"{REPLICA_MIDDLEWARE} needs {AFTER_MIDDLEWARE} before it in MIDDLEWARE.")
     position = middleware.index(AFTER_MIDDLEWARE) + 1
-    return [*middleware[:position], MIDDLEWARE, *middleware[position:]]
+    return [*middleware[:position], REPLICA_MIDDLEWARE, *middleware[position:]]
