@@ -59,7 +59,10 @@ LSN_COOKIE_SECONDS = 300
 # unreachable replica costs one connect timeout per process, not one per request.
 RETRY_REPLICA_AFTER_SECONDS = 10.0
 
-_REPLAY_LSN_SQL = "SELECT pg_last_wal_replay_lsn()::text"
+# NULL unless the server is replaying now: a server started out of crash recovery (or a
+# promoted replica) keeps answering the last position it replayed then, which says nothing
+# about the primary's writes since.
+_REPLAY_LSN_SQL = "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END"
 _CURRENT_LSN_SQL = "SELECT pg_current_wal_lsn()::text"
 
 
@@ -92,7 +95,7 @@ replica_health = _ReplicaHealth()
 
 
 def replica_replay_lsn() -> str | None:
-    """The replica's replay position (None: NULL, i.e. not replaying; or not PostgreSQL)."""
+    """The replica's replay position (None: not replaying, or not PostgreSQL)."""
     replica = connections[REPLICA]
     if replica.vendor != "postgresql":
         return None

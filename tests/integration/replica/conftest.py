@@ -72,8 +72,9 @@ def replica_routing(settings: Any) -> Iterator[QueryLog]:
 
         return record
 
-    with connections[PRIMARY].execute_wrapper(recorder(PRIMARY)), connections[REPLICA].execute_wrapper(
-        recorder(REPLICA)
+    with (
+        connections[PRIMARY].execute_wrapper(recorder(PRIMARY)),
+        connections[REPLICA].execute_wrapper(recorder(REPLICA)),
     ):
         yield log
     # The mirror's own connection to the test database: closed, or dropping it at the end fails.

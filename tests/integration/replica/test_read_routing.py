@@ -179,7 +179,11 @@ def _visit_with_cookie(product: Product, cookie_lsn: str) -> Any:
     ],
 )
 def test_a_writer_reads_the_replica_once_it_replayed_past_the_write(
-    monkeypatch: pytest.MonkeyPatch, replica_routing: QueryLog, replay_lsn: str | None, expected: str, cookie_dropped: bool
+    monkeypatch: pytest.MonkeyPatch,
+    replica_routing: QueryLog,
+    replay_lsn: str | None,
+    expected: str,
+    cookie_dropped: bool,
 ) -> None:
     monkeypatch.setattr(read_replica_middleware, "replica_replay_lsn", lambda: replay_lsn)
     product = product_create()
@@ -203,7 +207,7 @@ def test_a_broken_cookie_reads_the_primary(monkeypatch: pytest.MonkeyPatch, repl
 
 
 def test_a_replica_that_is_not_replaying_keeps_a_writer_on_the_primary(replica_routing: QueryLog) -> None:
-    # The mirror is the primary itself: pg_last_wal_replay_lsn() is NULL there (None on SQLite).
+    # The mirror is the primary itself, not in recovery: no replay position (None on SQLite).
     product = product_create()
     replica_routing.clear()
     assert _visit_with_cookie(product, "0/1").status_code == 200
@@ -224,7 +228,8 @@ def test_after_posting_the_writer_reads_the_primary_until_replay_passes_the_cook
     written = response.cookies[LSN_COOKIE].value
     high, low = (int(part, 16) for part in written.split("/"))
     just_before = f"{high:X}/{low - 1:X}" if low else f"{high - 1:X}/FFFFFFFF"
-    client.logout()  # now anonymous, still carrying the cookie
+    client.logout()  # now anonymous (the test client forgets every cookie then)...
+    client.cookies[LSN_COOKIE] = written  # ...still carrying the write's position
     for replay, expected in ((just_before, PRIMARY), (written, REPLICA)):
         monkeypatch.setattr(read_replica_middleware, "replica_replay_lsn", lambda replay=replay: replay)
         replica_routing.clear()
@@ -274,7 +279,9 @@ def test_a_replica_failing_mid_page_is_answered_again_from_the_primary(
     product = product_create()
     replica = connections[REPLICA]
     replica.ensure_connection()  # connected: the failure comes with the page's first query
-    monkeypatch.setattr(replica, "create_cursor", lambda name=None: _ClosedByServerCursor(replica.Database.OperationalError))
+    monkeypatch.setattr(
+        replica, "create_cursor", lambda name=None: _ClosedByServerCursor(replica.Database.OperationalError)
+    )
     replica_routing.clear()
     response = Client().get(product_page(product))
     assert response.status_code == 200
