@@ -10,9 +10,9 @@ than routing reads to a database that does not follow the primary.
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import dj_database_url
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 POSTGRESQL = "django.db.backends.postgresql"
@@ -23,7 +23,7 @@ REPLICA_MIDDLEWARE = "core.read_replica_middleware.ReadReplicaMiddleware"
 AFTER_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 
 
-def replica_database(url: str, *, primary: dict[str, Any]) -> dict[str, Any]:
+def replica_database(url: str, *, primary: DBConfig) -> DBConfig:
     """The replica's DATABASES entry; tests run it as a mirror of the primary's test database."""
     if primary.get("ENGINE") != POSTGRESQL:
         raise ImproperlyConfigured(

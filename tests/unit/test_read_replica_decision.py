@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 from core.read_replica import PRIMARY, REPLICA, lsn_parsed, read_alias, statement_writes
 from core.read_replica_settings import middleware_with_replica, replica_database
-
-ANON_PAGE = {"method": "GET", "path": "/products/SKU00001/", "signed_in": False}
 
 
 @pytest.mark.parametrize(
@@ -70,7 +69,10 @@ def test_reads_go_to_the_replica_only_for_anonymous_gets_outside_the_desk(
 def test_a_writer_reads_the_replica_only_once_it_replayed_past_the_write(
     cookie_lsn: str | None, replay_lsn: str | None, expected: str
 ) -> None:
-    assert read_alias(**ANON_PAGE, cookie_lsn=cookie_lsn, replay_lsn=replay_lsn) == expected
+    page = read_alias(
+        method="GET", path="/products/SKU00001/", signed_in=False, cookie_lsn=cookie_lsn, replay_lsn=replay_lsn
+    )
+    assert page == expected
 
 
 def test_the_cookie_never_sends_a_signed_in_visitor_or_a_post_to_the_replica() -> None:
@@ -118,7 +120,7 @@ def test_statement_writes(sql: str, writes: bool) -> None:
     assert statement_writes(sql, unreplicated_tables=UNREPLICATED) is writes
 
 
-PG_PRIMARY = {
+PG_PRIMARY: DBConfig = {
     "ENGINE": "django.db.backends.postgresql",
     "NAME": "reviewgate",
     "CONN_MAX_AGE": 60,
@@ -144,7 +146,7 @@ def test_the_replica_url_may_add_options_of_its_own() -> None:
 
 
 def test_a_replica_needs_a_postgresql_primary_and_a_postgresql_url() -> None:
-    sqlite_primary = {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}
+    sqlite_primary: DBConfig = {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL is not a PostgreSQL database"):
         replica_database("postgres://r@replica/reviewgate", primary=sqlite_primary)
     with pytest.raises(ImproperlyConfigured, match="must be a postgres:// URL"):

@@ -280,7 +280,9 @@ def test_a_replica_failing_mid_page_is_answered_again_from_the_primary(
     replica = connections[REPLICA]
     replica.ensure_connection()  # connected: the failure comes with the page's first query
     monkeypatch.setattr(
-        replica, "create_cursor", lambda name=None: _ClosedByServerCursor(replica.Database.OperationalError)
+        replica,
+        "create_cursor",
+        lambda name=None: _ClosedByServerCursor(replica.Database.OperationalError),  # type: ignore[attr-defined]
     )
     replica_routing.clear()
     response = Client().get(product_page(product))
