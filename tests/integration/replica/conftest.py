@@ -23,7 +23,7 @@ from django.db import connections
 
 from core import read_replica_middleware
 from core.read_replica import PRIMARY, REPLICA
-from core.read_replica_settings import REPLICA_ROUTER, middleware_with_replica
+from core.read_replica_settings import REPLICA_MIDDLEWARE, REPLICA_ROUTER, middleware_with_replica
 
 
 def _replica_alias_added() -> None:
@@ -60,7 +60,8 @@ class QueryLog:
 def replica_routing(settings: Any) -> Iterator[QueryLog]:
     """The router and middleware installed; yields the log of which alias ran what."""
     settings.DATABASE_ROUTERS = [REPLICA_ROUTER]
-    settings.MIDDLEWARE = middleware_with_replica(list(settings.MIDDLEWARE))
+    if REPLICA_MIDDLEWARE not in settings.MIDDLEWARE:  # DATABASE_REPLICA_URL set: already there
+        settings.MIDDLEWARE = middleware_with_replica(list(settings.MIDDLEWARE))
     settings.RATELIMIT_ENABLED = False
     read_replica_middleware.replica_health.__init__()  # type: ignore[misc]  # a fresh process
     log = QueryLog()
