@@ -216,10 +216,11 @@ class ReadReplicaMiddleware:
         watch = _FailureWatch()
         with connections[REPLICA].execute_wrapper(watch):
             response = self.get_response(request)
-        if watch.error is None:
+        if watch.error is None or response.status_code < 500:
             return response
-        # The replica failed mid-view (the view's error became a 503 or 500 further in).
-        # A GET changes nothing: answer it again from the primary.
+        # The replica failed mid-view (a server gone, a query cancelled by a conflict with
+        # recovery) and the view's error became a 503 or 500 further in. A GET changes
+        # nothing: answer it again from the primary.
         replica_health.failed(watch.error)
         current_read_alias.set(PRIMARY)
         return self.get_response(request)
