@@ -195,6 +195,10 @@ class ReadReplicaMiddleware:
         signed_in = request_is_signed_in(request)  # the session and user: still the primary
         if signed_in or not replica_health.usable():
             return PRIMARY
+        if connections[PRIMARY].in_atomic_block:
+            # The whole request runs inside a transaction (a test's, ATOMIC_REQUESTS): the
+            # router reads the primary throughout, so the replica need not even be asked.
+            return PRIMARY
         try:
             replica_connected()
             replay_lsn = replica_replay_lsn() if cookie_lsn is not None else None

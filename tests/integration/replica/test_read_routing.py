@@ -138,6 +138,24 @@ def test_reads_inside_a_transaction_use_the_primary(replica_routing: QueryLog) -
         current_read_alias.reset(token)
 
 
+def test_a_request_inside_a_transaction_never_asks_the_replica(
+    monkeypatch: pytest.MonkeyPatch, replica_routing: QueryLog
+) -> None:
+    # ATOMIC_REQUESTS, or a test's transaction: every read is the primary's, so not even
+    # the replica's connection is checked.
+    checked: list[bool] = []
+    monkeypatch.setattr(read_replica_middleware, "replica_connected", lambda: checked.append(True))
+    product = product_create()
+    assert Client().get(product_page(product)).status_code == 200
+    assert checked == [True]  # outside a transaction it is
+    replica_routing.clear()
+    with transaction.atomic():
+        assert Client().get(product_page(product)).status_code == 200
+    assert checked == [True]
+    assert replica_routing.on(PRIMARY, PRODUCTS)
+    assert replica_routing.statements[REPLICA] == []
+
+
 def test_sessions_cache_users_and_keys_are_never_read_from_the_replica(replica_routing: QueryLog) -> None:
     from django.contrib.sessions.models import Session
     from django.core.cache import cache
