@@ -312,3 +312,40 @@ def test_a_replica_failing_mid_page_is_answered_again_from_the_primary(
     replica_routing.clear()
     assert Client().get(product_page(product)).status_code == 200
     assert replica_routing.statements[REPLICA] == []
+
+
+def test_only_tables_the_replica_serves_count_as_writes(settings: Any) -> None:
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "reviewgate_cache"}
+    }
+    unreplicated = read_replica_middleware.unreplicated_tables()
+    for table in ("django_session", "reviewgate_cache", "core_ratelimitcounter", "apikeys_apikey", "accounts_user"):
+        assert table in unreplicated
+    for table in ("reviews_review", "products_product", "reviews_reviewvote", "gate_gateevent"):
+        assert table not in unreplicated
+
+
+def test_a_write_sets_the_cookie_and_filling_the_cache_or_the_session_does_not(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, replica_routing: QueryLog
+) -> None:
+    # The primary's position stood in for, so that this runs on SQLite too.
+    monkeypatch.setattr(read_replica_middleware, "primary_current_lsn", lambda: "0/ABC")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "reviewgate_cache"}
+    }
+    settings.PAGE_CACHE_SECONDS = 3600
+    product = product_create()
+    replica_routing.clear()
+    anonymous = Client().get(product_page(product))  # stores the page in the database cache
+    assert anonymous.status_code == 200
+    assert replica_routing.on(PRIMARY, "reviewgate_cache")
+    assert LSN_COOKIE not in anonymous.cookies
+    shopper = site_as(user_create(SHOPPER))
+    viewed = shopper.get(product_page(product))  # signed in: the session is read, nothing written
+    assert LSN_COOKIE not in viewed.cookies
+    posted = shopper.post(
+        reverse("review_create", kwargs={"sku": product.sku}),
+        {"rating": 4, "title": "Good", "body": REVIEW_TEXT, "language": "en"},
+    )
+    assert posted.status_code == 302
+    assert posted.cookies[LSN_COOKIE].value == "0/ABC"
