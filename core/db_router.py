@@ -20,9 +20,10 @@ Even inside a request routed to the replica, these read the primary:
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
+from celery.signals import task_postrun, task_prerun
 from django.db import connections
 from django.db.models import Model
 
@@ -41,6 +42,23 @@ PRIMARY_ONLY_MODELS = frozenset({"core.ratelimitcounter"})
 
 def primary_only(model: type[Model]) -> bool:
     return model._meta.app_label in PRIMARY_ONLY_APP_LABELS or model._meta.label_lower in PRIMARY_ONLY_MODELS
+
+
+# A task run eagerly inside a request (CELERY_TASK_ALWAYS_EAGER, or .apply()) shares the
+# request's context: it is put back on the primary for its run, as a worker would be.
+_task_tokens: dict[str, Token[Alias]] = {}
+
+
+@task_prerun.connect(weak=False)
+def _task_reads_the_primary(task_id: str = "", **kwargs: Any) -> None:
+    _task_tokens[task_id] = current_read_alias.set(PRIMARY)
+
+
+@task_postrun.connect(weak=False)
+def _task_done(task_id: str = "", **kwargs: Any) -> None:
+    token = _task_tokens.pop(task_id, None)
+    if token is not None:
+        current_read_alias.reset(token)
 
 
 class ReplicaRouter:

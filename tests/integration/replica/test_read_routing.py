@@ -181,6 +181,21 @@ def test_outside_a_request_everything_reads_the_primary(replica_routing: QueryLo
     assert router.db_for_write(Product) == PRIMARY
 
 
+def test_a_task_run_inside_a_replica_request_reads_the_primary(replica_routing: QueryLog) -> None:
+    from config.celery_app import app
+
+    @app.task(name="tests.replica.where_reads_go")
+    def where_reads_go() -> str:
+        return router.db_for_read(Product)
+
+    token = current_read_alias.set(REPLICA)  # as during an anonymous page
+    try:
+        assert where_reads_go.apply().get() == PRIMARY  # an eager task, in the request's context
+        assert router.db_for_read(Product) == REPLICA  # the request's own reads again after it
+    finally:
+        current_read_alias.reset(token)
+
+
 def _visit_with_cookie(product: Product, cookie_lsn: str) -> Any:
     client = Client()
     client.cookies[LSN_COOKIE] = cookie_lsn
