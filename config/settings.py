@@ -21,6 +21,7 @@ from config.proxies import trusted_proxy_count
 from config.static_files import static_files_backend, static_manifest_default
 from core import queues as worker_queues
 from core.log_format import log_format_checked
+from core.read_replica_settings import REPLICA_ALIAS, REPLICA_ROUTER, middleware_with_replica, replica_database
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from reviews.burst_rule import burst_rule_checked
 from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES
@@ -149,6 +150,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # then answers 503 within seconds (core.db_unavailable) instead of holding the request.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replica (docs/read-replica.md) ------------------------------------------------
+# DATABASE_REPLICA_URL: a PostgreSQL streaming replica of DATABASE_URL. When set, anonymous
+# pages' and API GETs' reads go to it (core.db_router, core.read_replica_middleware); writes,
+# the desk, tasks, commands and signed-in pages stay on the primary. Unset: nothing of it is
+# installed. The middleware goes right after authentication: it asks whether the visitor is
+# signed in (and that session and user lookup must read the primary, before any routing).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES[REPLICA_ALIAS] = replica_database(DATABASE_REPLICA_URL, primary=DATABASES["default"])
+    DATABASE_ROUTERS = [REPLICA_ROUTER]
+    MIDDLEWARE = middleware_with_replica(MIDDLEWARE)
 
 # --- Cache (shared by every worker process, so throttles hold across them) -------------
 REDIS_URL = env_str("REDIS_URL", "")
