@@ -15,8 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
-from ops.address_rules import networks_parsed
 from gate.configured import gate_policy_checked, improvement_approval_checked
+from ops.address_rules import networks_parsed
 from reviews.burst_rule import burst_rule_checked
 from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES
 

@@ -10,7 +10,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def networks_parsed(entries: Iterable[str]) -> tuple[Network, ...]:
-    """"10.0.0.0/8", "127.0.0.1" or "::1" as networks; a malformed entry raises ValueError
+    """ "10.0.0.0/8", "127.0.0.1" or "::1" as networks; a malformed entry raises ValueError
     naming it (a typo must stop start-up, not silently lock Prometheus out)."""
     networks: list[Network] = []
     for entry in entries:
@@ -32,4 +32,6 @@ def address_allowed(address: str, networks: Iterable[Network]) -> bool:
     # A dual-stack socket reports an IPv4 client as ::ffff:a.b.c.d: judge the IPv4 address.
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         candidates.append(ip.ipv4_mapped)
-    return any(candidate in network for candidate in candidates for network in networks if candidate.version == network.version)
+    return any(
+        candidate in network for candidate in candidates for network in networks if candidate.version == network.version
+    )

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+from ops.db_metrics import db_metrics_install
+
 
 class OpsConfig(AppConfig):
     """Health probes and metrics (docs/health-and-metrics.md)."""
@@ -10,6 +12,4 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from ops.db_metrics import db_metrics_install
-
         db_metrics_install()

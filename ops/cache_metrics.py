@@ -46,4 +46,3 @@ class RedisCache(CountedGets, DjangoRedisCache):
 
 class DatabaseCache(CountedGets, DjangoDatabaseCache):
     backend_label = "database"
-

@@ -113,7 +113,10 @@ class Replica(ThreadCheck):
         except Exception as exc:
             raise unreachable(exc) from exc
         self.outcome = replica_outcome(
-            in_recovery=bool(in_recovery), lag_seconds=float(lag), paused=bool(paused), max_lag_seconds=self.max_lag_seconds
+            in_recovery=bool(in_recovery),
+            lag_seconds=float(lag),
+            paused=bool(paused),
+            max_lag_seconds=self.max_lag_seconds,
         )
         if self.outcome.status == FAILING:
             raise ServiceUnavailable(self.outcome.detail)

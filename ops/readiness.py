@@ -37,7 +37,7 @@ def overall_status(outcomes: Mapping[str, CheckOutcome]) -> str:
     """ok, degraded or failing (see the module's docstring). An essential check that is
     missing counts as failing: an answer that forgot the database is not a healthy one."""
     failing = {name for name, outcome in outcomes.items() if outcome.status == FAILING}
-    if failing & ESSENTIAL_CHECKS or not ESSENTIAL_CHECKS <= outcomes.keys():
+    if failing & ESSENTIAL_CHECKS or not outcomes.keys() >= ESSENTIAL_CHECKS:
         return FAILING
     if failing:
         return DEGRADED
