@@ -67,13 +67,17 @@ def unreachable(exc: BaseException) -> ServiceUnavailable:
 
 class ThreadCheck(HealthCheck):
     """A synchronous check run in a pool thread: the thread's database connections (the
-    database cache's, the replica's) are closed after it, as a request's would be."""
+    database cache's, the replica's) are closed after it, as a request's would be, and
+    forgotten, so the next check reads the settings afresh (nothing of one check's
+    connection is left in a pool thread for another)."""
 
     def run(self) -> None:
         try:
             self.probe()
         finally:
-            connections.close_all()
+            for connection in connections.all(initialized_only=True):
+                connection.close()
+                del connections[connection.alias]
 
     def probe(self) -> None:
         raise NotImplementedError
@@ -197,13 +201,18 @@ class Workers(ThreadCheck):
         connection = broker_connection()
         try:
             broker_connected(connection)
-            inspect = current_app.control.inspect(timeout=WORKER_PING_SECONDS, connection=connection)
-            replies = inspect.active_queues() or {}
+            replies = active_queues(connection)
         except Exception as exc:
             raise unreachable(exc) from exc
         finally:
             release_later(connection)
         self.consumers = dict(consumers_by_queue(replies))
+
+
+def active_queues(connection: kombu.Connection) -> dict[str, Any]:
+    """The one broadcast: {worker: [queue, ...]} of the workers that answered in time."""
+    inspect = current_app.control.inspect(timeout=WORKER_PING_SECONDS, connection=connection)
+    return inspect.active_queues() or {}
 
 
 def consumers_by_queue(replies: dict[str, Any]) -> Counter[str]:
