@@ -114,5 +114,5 @@ def test_metrics_addresses(address: str, allowed: bool) -> None:
 
 
 def test_a_malformed_metrics_address_names_itself() -> None:
-    with pytest.raises(ValueError, match="'10.0.0.300'"):
+    with pytest.raises(ValueError, match=r"'10\.0\.0\.300'"):
         networks_parsed(["127.0.0.1", "10.0.0.300"])

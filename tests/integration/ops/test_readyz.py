@@ -82,10 +82,15 @@ def test_an_unreachable_cache_fails_with_503(services_ok: None, settings: Any, d
     assert elapsed < 2
 
 
-def test_a_hung_cache_is_reported_within_the_deadline(services_ok: None, settings: Any, db: None, silent_server: int) -> None:
+def test_a_hung_cache_is_reported_within_the_deadline(
+    services_ok: None, settings: Any, db: None, silent_server: int
+) -> None:
     # Redis' client has no timeout of its own here: only the deadline ends the wait.
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{silent_server}/7"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{silent_server}/7",
+        }
     }
     status, body, _, elapsed = readyz()
     assert status == 503
@@ -106,7 +111,9 @@ def test_an_unreachable_broker_fails_with_503_and_its_workers_too(services_ok: N
     assert elapsed < 2
 
 
-def test_a_filesystem_broker_without_its_folders_fails(services_ok: None, settings: Any, db: None, tmp_path: Path) -> None:
+def test_a_filesystem_broker_without_its_folders_fails(
+    services_ok: None, settings: Any, db: None, tmp_path: Path
+) -> None:
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
         **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
         "control_folder": str(tmp_path / "gone"),
@@ -140,10 +147,13 @@ def test_an_unreachable_primary_database_fails_with_503(services_ok: None, db: N
     assert elapsed < 2
 
 
-def test_a_replica_mirroring_the_primary_is_ok_with_no_lag(services_ok: None, db: None, any_alias_in_threads: None) -> None:
+def test_a_replica_mirroring_the_primary_is_ok_with_no_lag(
+    services_ok: None, db: None, any_alias_in_threads: None
+) -> None:
     mirror = dict(connections.settings["default"])
-    with mock.patch.dict(connections.settings, {"replica": mirror}), mock.patch.dict(
-        django_settings.DATABASES, {"replica": mirror}
+    with (
+        mock.patch.dict(connections.settings, {"replica": mirror}),
+        mock.patch.dict(django_settings.DATABASES, {"replica": mirror}),
     ):
         status, body, _, _ = readyz()
     assert (status, body["status"]) == (200, "ok")
@@ -155,10 +165,13 @@ def test_a_replica_mirroring_the_primary_is_ok_with_no_lag(services_ok: None, db
     }
 
 
-def test_an_unreachable_replica_degrades_but_answers_200(services_ok: None, db: None, any_alias_in_threads: None) -> None:
+def test_an_unreachable_replica_degrades_but_answers_200(
+    services_ok: None, db: None, any_alias_in_threads: None
+) -> None:
     dead = _dead(connections.settings["default"])
-    with mock.patch.dict(connections.settings, {"replica": dead}), mock.patch.dict(
-        django_settings.DATABASES, {"replica": dead}
+    with (
+        mock.patch.dict(connections.settings, {"replica": dead}),
+        mock.patch.dict(django_settings.DATABASES, {"replica": dead}),
     ):
         status, body, text, _ = readyz()
     assert (status, body["status"]) == (200, "degraded")
