@@ -27,6 +27,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from health_check import HealthCheck
 from health_check import checks as library_checks
 from health_check.base import HealthCheckResult
@@ -71,16 +72,39 @@ class ThreadCheck(HealthCheck):
     forgotten, so the next check reads the settings afresh (nothing of one check's
     connection is left in a pool thread for another)."""
 
+    # Connections of the request's thread the check must use (shared_in_memory_connections).
+    shared_connections: dict[str, BaseDatabaseWrapper] = {}  # replaced per instance, never mutated
+
     def run(self) -> None:
+        for alias, connection in self.shared_connections.items():
+            connection.inc_thread_sharing()
+            connections[alias] = connection
         try:
             self.probe()
         finally:
             for connection in connections.all(initialized_only=True):
-                connection.close()
+                if connection.alias in self.shared_connections:
+                    connection.dec_thread_sharing()
+                else:
+                    connection.close()
                 del connections[connection.alias]
 
     def probe(self) -> None:
         raise NotImplementedError
+
+
+def shared_in_memory_connections() -> dict[str, BaseDatabaseWrapper]:
+    """An in-memory SQLite database (tests only) lives in its one connection, whose open
+    transaction locks the tables it wrote (the database cache's) against any other: the
+    checks' threads use the request thread's connection, as Django's live server does.
+    Only while it is what the settings name (a test that repoints the alias gets a new one)."""
+    return {
+        connection.alias: connection
+        for connection in connections.all(initialized_only=True)
+        if connection.vendor == "sqlite"
+        and connection.is_in_memory_db()
+        and connection.settings_dict is connections.settings.get(connection.alias)
+    }
 
 
 @dataclasses.dataclass
@@ -156,8 +180,9 @@ def broker_connection() -> kombu.Connection:
 
 
 def broker_connected(connection: kombu.Connection) -> None:
-    """Connect now, one retry at most, at once: the caller reports, it does not wait."""
-    connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CONNECT_TIMEOUT)
+    """Connect now, one retry at most, at once (each within BROKER_CONNECT_TIMEOUT): the
+    caller reports, it does not wait."""
+    connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
 
 
 def release_later(connection: kombu.Connection) -> None:
@@ -219,7 +244,7 @@ def consumers_by_queue(replies: dict[str, Any]) -> Counter[str]:
     """{worker: [{"name": queue, ...}, ...]} -> how many workers consume each queue."""
     counts: Counter[str] = Counter()
     for queues in replies.values():
-        counts.update({queue.get("name") for queue in queues or () if isinstance(queue, dict) and queue.get("name")})
+        counts.update({str(queue["name"]) for queue in queues or () if isinstance(queue, dict) and queue.get("name")})
     return counts
 
 
@@ -258,6 +283,10 @@ async def _results(checks: dict[str, HealthCheck], deadline: float) -> dict[str,
 def readiness_outcomes(deadline: float = DEADLINE_SECONDS) -> dict[str, CheckOutcome]:
     """Every check's outcome, by name, within ``deadline`` seconds."""
     checks = readiness_checks()
+    shared = shared_in_memory_connections()
+    for check in checks.values():
+        if isinstance(check, ThreadCheck):
+            check.shared_connections = shared
     results = asyncio.run(_results(checks, deadline))
     late = CheckOutcome(FAILING, f"no answer within {deadline:g} s")
     outcomes: dict[str, CheckOutcome] = {}

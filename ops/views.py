@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import prometheus_client
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_safe
 from prometheus_client import multiprocess
 from prometheus_client.core import Metric
@@ -26,7 +26,11 @@ from ops.readiness import readiness_body
 
 
 def _never_cached(response: HttpResponse) -> HttpResponse:
+    """Never stored (no-store, private). Vary: Cookie too, though no probe reads one: every
+    answer of the site that a signed-in person may get says so (core.cache_headers, and
+    tests/integration/security/test_cache_headers.py holds every route to it)."""
     add_never_cache_headers(response)
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
