@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 from health_check import HealthCheck
 from health_check import checks as library_checks
 from health_check.base import HealthCheckResult
@@ -101,7 +102,7 @@ def shared_in_memory_connections() -> dict[str, BaseDatabaseWrapper]:
     return {
         connection.alias: connection
         for connection in connections.all(initialized_only=True)
-        if connection.vendor == "sqlite"
+        if isinstance(connection, SQLiteDatabaseWrapper)
         and connection.is_in_memory_db()
         and connection.settings_dict is connections.settings.get(connection.alias)
     }
