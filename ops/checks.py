@@ -236,9 +236,20 @@ class Workers(ThreadCheck):
 
 
 def active_queues(connection: kombu.Connection) -> dict[str, Any]:
-    """The one broadcast: {worker: [queue, ...]} of the workers that answered in time."""
-    inspect = current_app.control.inspect(timeout=WORKER_PING_SECONDS, connection=connection)
-    return inspect.active_queues() or {}
+    """The one broadcast: {worker: [queue, ...]} of the workers that answered in time.
+
+    Through ``connection`` both ways. Celery's ``inspect(connection=...)`` would wait for
+    the answers on it but publish the question through the app's producer pool: the broker
+    the app was configured with at start-up, with its own connection retries. Without a
+    producer pool, kombu's mailbox publishes on the connection it is bound to.
+    """
+    mailbox: Any = current_app.control.mailbox(connection)  # type: ignore[attr-defined]
+    mailbox._producer_pool = None  # the bound copy's, not the app's
+    replies = mailbox._broadcast("active_queues", {}, reply=True, timeout=WORKER_PING_SECONDS) or []
+    answers: dict[str, Any] = {}
+    for reply in replies:
+        answers.update(reply)
+    return answers
 
 
 def consumers_by_queue(replies: dict[str, Any]) -> Counter[str]:
