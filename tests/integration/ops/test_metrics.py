@@ -13,11 +13,18 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from gate.models import GateClock
 from notifications.models import DeliveryAttempt, OutboxMessage, WebhookEndpoint
+from ops.project_metrics import webhook_delivery_failures_forget
 from reviews.models import ReasonCode, Review, ReviewStatus
 from tests.care_factories import review_post
 from tests.factories import user_create
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _failures_counted_afresh() -> None:
+    webhook_delivery_failures_forget()
+
 
 PROJECT_METRICS = (
     "reviewgate_outbox_backlog",
@@ -155,3 +162,11 @@ def test_webhook_failures_are_counted_from_the_attempts(client: Client) -> None:
 
     assert samples[("reviewgate_webhook_delivery_failures_total", ())] == 2
     assert samples[("reviewgate_webhook_messages_retrying", ())] == 1
+    # Counted once a minute: a new failure shows at the next count, the retrying one at once.
+    DeliveryAttempt.objects.create(message=sent, number=2, attempted_at=now, succeeded=False, **finished)
+    OutboxMessage.objects.filter(pk=sent.pk).update(status=OutboxMessage.Status.PENDING, sent_at=None, attempts=2)
+    samples = scrape(client)
+    assert samples[("reviewgate_webhook_delivery_failures_total", ())] == 2
+    assert samples[("reviewgate_webhook_messages_retrying", ())] == 2
+    webhook_delivery_failures_forget()
+    assert scrape(client)[("reviewgate_webhook_delivery_failures_total", ())] == 3

@@ -75,7 +75,9 @@ def test_a_worker_consuming_one_queue_answers_the_ping(settings: Any, tmp_path: 
             # The worker says "ready" a moment before it listens to broadcasts: ask again.
             return (response.status_code, body, elapsed) if body["checks"]["workers:gate"]["status"] == "ok" else None
 
-        status, body, elapsed = wait_until(gate_answered, timeout=20, interval=0.2, what="the worker's answer")
+        answer = wait_until(gate_answered, timeout=20, interval=0.2, what="the worker's answer")
+        assert answer is not None
+        status, body, elapsed = answer
         assert (status, body["status"]) == (200, "degraded"), (body, log_tail(log_path))
         assert body["checks"]["workers:gate"] == {"status": "ok", "detail": "1 worker(s) answered", "workers": 1}
         assert {body["checks"][f"workers:{queue}"]["status"] for queue in ("default", "email", "webhooks")} == {
