@@ -42,6 +42,7 @@ DEADLINE_SECONDS = 1.2
 # A worker's answer to the one control broadcast (all queues at once, not one per queue).
 WORKER_PING_SECONDS = 0.5
 BROKER_CONNECT_TIMEOUT = 0.4
+BROKER_SOCKET_TIMEOUT = 3.0
 REPLICA_ALIAS = "replica"
 # The filesystem transport (the default configuration) has no server: it works when its
 # folders exist.
@@ -173,10 +174,13 @@ class CacheReadBack(ThreadCheck):
 def broker_connection() -> kombu.Connection:
     """A connection to CELERY_BROKER_URL with a short connect timeout. Read from the
     settings each time (not from the Celery app, configured once at start-up)."""
+    options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {})
+    # Redis' transport waits on a socket for ever by default: a hung broker would hold the
+    # check's thread (the answer has its deadline; the thread would not come back). Longer
+    # than its 1 s BRPOP, which a healthy broker takes to answer an empty queue.
+    options.setdefault("socket_timeout", BROKER_SOCKET_TIMEOUT)
     return kombu.Connection(
-        settings.CELERY_BROKER_URL,
-        connect_timeout=BROKER_CONNECT_TIMEOUT,
-        transport_options=dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}),
+        settings.CELERY_BROKER_URL, connect_timeout=BROKER_CONNECT_TIMEOUT, transport_options=options
     )
 
 

@@ -111,6 +111,20 @@ def test_an_unreachable_broker_fails_with_503_and_its_workers_too(services_ok: N
     assert elapsed < 2
 
 
+def test_a_hung_broker_is_reported_within_the_deadline(
+    services_ok: None, settings: Any, db: None, silent_server: int
+) -> None:
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{silent_server}/8"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    status, body, _, elapsed = readyz()
+    assert status == 503
+    late = {"status": "failing", "detail": f"no answer within {checks.DEADLINE_SECONDS:g} s"}
+    assert body["checks"]["broker"] == late
+    assert body["checks"]["workers:gate"] == late
+    assert elapsed < 2
+
+
 def test_a_filesystem_broker_without_its_folders_fails(
     services_ok: None, settings: Any, db: None, tmp_path: Path
 ) -> None:
