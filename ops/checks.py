@@ -5,7 +5,8 @@ message fit to publish: a kind of failure, never a URL, host or password). They 
 once in a small thread pool, and whatever has not answered when the deadline passes is
 reported failing: a hung PostgreSQL or Redis (accepting connections, answering nothing)
 costs /readyz the deadline, never the client's own timeouts. A thread left behind finishes
-on its own client timeout (DATABASE_CONNECT_TIMEOUT, BROKER_CONNECT_TIMEOUT) and is reused.
+on its own client timeout (DATABASE_CONNECT_TIMEOUT; the broker's connect and socket
+timeouts below; the Redis cache's only if CACHES' OPTIONS set one) and is reused.
 
 The library's own view is not used: its JSON names checks by their repr and answers 500;
 the contract (docs/health-and-metrics.md) names them `database`, `replica`, `cache`,
