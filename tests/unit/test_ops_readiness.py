@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from ops.address_rules import address_allowed, networks_parsed
@@ -116,3 +118,22 @@ def test_metrics_addresses(address: str, allowed: bool) -> None:
 def test_a_malformed_metrics_address_names_itself() -> None:
     with pytest.raises(ValueError, match=r"'10\.0\.0\.300'"):
         networks_parsed(["127.0.0.1", "10.0.0.300"])
+
+
+class _Connection:
+    alias = "default"
+    vendor = "postgresql"
+
+
+def test_the_query_counter_never_consumes_an_iterator_of_parameters() -> None:
+    from ops.db_metrics import query_observed
+
+    received: list[tuple[int]] = []
+
+    def execute(sql: str, params: Iterator[tuple[int]], many: bool, context: dict[str, object]) -> str:
+        received.extend(params)
+        return "done"
+
+    rows = ((n,) for n in range(3))
+    assert query_observed(execute, "INSERT", rows, True, {"connection": _Connection()}) == "done"
+    assert received == [(0,), (1,), (2,)]
