@@ -23,6 +23,7 @@ from core import queues as worker_queues
 from core.log_format import log_format_checked
 from core.read_replica_settings import REPLICA_ALIAS, REPLICA_ROUTER, middleware_with_replica, replica_database
 from gate.configured import gate_policy_checked, improvement_approval_checked
+from ops.address_rules import networks_parsed
 from reviews.burst_rule import burst_rule_checked
 from reviews.photo_rules import REVIEW_PHOTO_REQUEST_MAX_BYTES
 
@@ -68,13 +69,21 @@ INSTALLED_APPS = [
     "storefront",
     "desk",
     "devtools",
+    # Probes and metrics (docs/health-and-metrics.md): top layer beside devtools.
+    "ops",
     "config",
 ]
 
 MIDDLEWARE = [
-    # Outermost, so every line logged while a request is handled (by the middleware below
-    # too: a refused Host, the 503 of an unreachable database) carries its id, and every
-    # answer echoes it in X-Request-ID (core/request_id.py, docs/logging.md).
+    # Before everything: /healthz, /readyz and (allowed addresses) /metrics answered to load
+    # balancers and Prometheus, which call the server's address over plain HTTP: no Host
+    # check, HTTPS redirect, session or CSRF for them (ops/middleware.py says why).
+    "ops.middleware.ProbeMiddleware",
+    # Request counts and latencies for /metrics (django-prometheus): Before first, After last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Outermost of the site's own, so every line logged while a request is handled (by the
+    # middleware below too: a refused Host, the 503 of an unreachable database) carries its
+    # id, and every answer echoes it in X-Request-ID (core/request_id.py, docs/logging.md).
     "core.request_id.RequestIdMiddleware",
     # Before the rest, so every answer carries the policy, even those made by the middleware below
     # (the trailing-slash redirect, a refused Host, WhiteNoise's files, the HTTPS redirect).
@@ -96,6 +105,7 @@ MIDDLEWARE = [
     "core.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -533,6 +543,28 @@ gate_policy_checked(
 # see docs/gate-production.md). Checked here too, so a typo stops start-up.
 GATE_IMPROVEMENT_APPROVAL = env_str("GATE_IMPROVEMENT_APPROVAL", "none")
 improvement_approval_checked(GATE_IMPROVEMENT_APPROVAL)
+
+# --- Health and metrics (ops app, docs/health-and-metrics.md) ---------------------------
+# Who may read /metrics: addresses or networks (CIDR), matched against the client's address
+# as core.ratelimit.client_address reports it (TRUSTED_PROXY_COUNT). Others get a 404.
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
+try:
+    networks_parsed(METRICS_ALLOWED_ADDRESSES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_ADDRESSES: {exc}") from exc
+# /readyz reports the replica failing (degraded, still 200) past this replay lag in seconds.
+READYZ_REPLICA_MAX_LAG_SECONDS = env_int("READYZ_REPLICA_MAX_LAG_SECONDS", 60)
+# Probes are called over plain HTTP by the server's address (ops.middleware answers them
+# before SecurityMiddleware; this keeps them out of the HTTPS redirect should it not).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Cache gets, hits and misses counted for /metrics: Django's backends, subclassed
+# (ops/cache_metrics.py); any other backend is left as it is.
+_COUNTED_CACHE_BACKENDS = {
+    "django.core.cache.backends.redis.RedisCache": "ops.cache_metrics.RedisCache",
+    "django.core.cache.backends.db.DatabaseCache": "ops.cache_metrics.DatabaseCache",
+}
+for _cache in CACHES.values():
+    _cache["BACKEND"] = _COUNTED_CACHE_BACKENDS.get(_cache["BACKEND"], _cache["BACKEND"])
 
 # --- Logging ----------------------------------------------------------------------------
 # "plain" (for people) or "json" (one object per line for a log collector); both carry the

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from ops import views as ops_views
 
 urlpatterns = [
     path("", include("storefront.urls")),
@@ -18,6 +19,10 @@ urlpatterns = [
     path("desk/", include("desk.urls")),
     path("api/", include("config.api_router")),
     path("admin/", admin.site.urls),
+    # Probes and metrics; answered first by ops.middleware.ProbeMiddleware (docs/health-and-metrics.md).
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
 ]
 # The site's error pages in its layout; the API's paths keep JSON (core/error_pages.py).
 handler400 = "core.error_pages.bad_request"
