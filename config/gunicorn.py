@@ -1,4 +1,5 @@
-"""gunicorn's configuration: `gunicorn -c config/gunicorn.py` (docs/health-and-metrics.md).
+"""gunicorn's configuration: `gunicorn -c config/gunicorn.py` (docs/health-and-metrics.md,
+docs/logging.md).
 
 Command-line options and GUNICORN_CMD_ARGS still override what is set here; the bind
 address and the number of workers are the deployment's (GUNICORN_BIND, WEB_CONCURRENCY).
@@ -14,8 +15,15 @@ run would be counted again) and, when a worker exits, marks its gauges dead.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
+
+# gunicorn reads this file by path, before it puts its working directory on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# Gunicorn's own lines (boot, worker exits, access) in LOG_FORMAT, beside the app's (docs/logging.md).
+from core.gunicorn_logging import access_log_format, logconfig_dict  # noqa: E402, F401
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")

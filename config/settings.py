@@ -185,6 +185,12 @@ if CACHE_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
+            # A Redis that stops answering fails a request in seconds instead of holding its
+            # worker for good (pages, throttles and /readyz's cache check alike).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("CACHE_CONNECT_TIMEOUT", 2),
+                "socket_timeout": env_int("CACHE_SOCKET_TIMEOUT", 2),
+            },
         }
     }
 else:

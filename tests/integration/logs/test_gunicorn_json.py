@@ -1,4 +1,4 @@
-"""Gunicorn run as docs/logging.md says (``-c python:core.gunicorn_logging``, LOG_FORMAT=json):
+"""Gunicorn run as docs/logging.md says (``-c config/gunicorn.py``, LOG_FORMAT=json):
 every line on its stderr is one JSON object, gunicorn's own lines included, and its access
 line and Django's line for a request carry the id the answer echoed, without the query string."""
 
@@ -46,7 +46,7 @@ def test_gunicorn_and_the_app_write_only_json_lines_carrying_the_request_id(tmp_
     stderr_path = tmp_path / "gunicorn.err"
     with stderr_path.open("wb") as stderr:
         server = subprocess.Popen(
-            [str(GUNICORN), "-c", "python:core.gunicorn_logging", "-b", f"127.0.0.1:{port}", "-w", "1", "config.wsgi"],
+            [str(GUNICORN), "-c", "config/gunicorn.py", "-b", f"127.0.0.1:{port}", "-w", "1", "config.wsgi"],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
