@@ -23,7 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # Gunicorn's own lines (boot, worker exits, access) in LOG_FORMAT, beside the app's (docs/logging.md).
-from core.gunicorn_logging import access_log_format, logconfig_dict  # noqa: E402, F401
+from core.gunicorn_logging import access_log_format, logconfig_dict  # noqa: F401
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
