@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import F
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from products.models import Product
 
@@ -70,7 +71,7 @@ class PageVersion:
 
 def _version_by_sku_sql() -> str:
     meta = Product._meta
-    column = {name: meta.get_field(name).column for name in ("sku", "page_version", "page_changed_at")}
+    column = {field.name: field.column for field in meta.concrete_fields}
     return (
         f'SELECT "{meta.pk.column}", "{column["page_version"]}", "{column["page_changed_at"]}" '  # noqa: S608  # nosec B608  # names from the model, the sku a parameter
         f'FROM "{meta.db_table}" WHERE "{column["sku"]}" = %s'
@@ -93,9 +94,8 @@ def product_page_version(*, sku: str) -> PageVersion | None:
     if row is None:
         return None
     product_id, version, changed_at = row
-    if changed_at is not None and not connection.features.supports_timezones:
-        # SQLite keeps naive UTC text: the ORM makes it aware; a raw cursor does not.
-        changed_at = connection.ops.convert_datetimefield_value(
-            changed_at, Product._meta.get_field("page_changed_at"), connection
-        )
+    if isinstance(changed_at, str):  # SQLite's text, when its type converters are off
+        changed_at = datetime.fromisoformat(changed_at)
+    if timezone.is_naive(changed_at):  # SQLite keeps UTC without an offset (the ORM adds it)
+        changed_at = changed_at.replace(tzinfo=UTC)
     return PageVersion(product_id=product_id, version=version, changed_at=changed_at)
