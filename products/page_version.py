@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -99,44 +99,3 @@ def product_page_version(*, sku: str) -> PageVersion | None:
     if timezone.is_naive(changed_at):  # SQLite keeps UTC without an offset (the ORM adds it)
         changed_at = changed_at.replace(tzinfo=UTC)
     return PageVersion(product_id=product_id, version=version, changed_at=changed_at)
-
-
-@dataclass(frozen=True)
-class CatalogueStamp:
-    """What an answer spanning the whole catalogue (the ratings feed) is keyed by, and the
-    latest change among the rows it serves (its Last-Modified)."""
-
-    key: str
-    settled_updated_at: datetime | None
-
-
-def catalogue_figures_stamp(*, settled_before: datetime) -> CatalogueStamp:
-    """One aggregate over every product that changes with every committed change of any
-    product's figures, gate state or listing, so a copy keyed by it is never older than the
-    last change (docs/performance.md, "The ratings feed from the cache"):
-
-    * the sum of the page versions: every change that alters a product's figures raises its
-      version by one in its own transaction, and versions never go down, so the sum rises
-      with each such commit (the largest version, or the latest `page_changed_at`, would
-      not: a product below the largest, or a transaction that took its moment before
-      another committed, changes neither);
-    * the number of products and the largest id: a product added or deleted changes one of
-      them (ids are never reused), even when its version was 0;
-    * the latest `updated_at`: a save outside the services (the shell) stamps it;
-    * the latest `updated_at` at or before `settled_before`: a feed leaves out the last
-      seconds' rows, and a row that settles into it changes this (a row stamped earlier
-      than the latest settled one committed, hence changed the sum, after it settled).
-
-    A scan of the products' table (about 1 ms for 10,000 products), not of their reviews;
-    a catalogue of millions would want a counter of its own instead."""
-    row = Product.objects.order_by().aggregate(
-        products=Count("pk"),
-        last_id=Max("pk"),
-        versions=Sum("page_version"),
-        last_change=Max("page_changed_at"),
-        last_update=Max("updated_at"),
-        settled=Max("updated_at", filter=Q(updated_at__lte=settled_before)),
-    )
-    moments = [row[name].timestamp() if row[name] else 0 for name in ("last_change", "last_update", "settled")]
-    key = f"{row['products']}.{row['last_id'] or 0}.{row['versions'] or 0}." + ".".join(f"{m:.6f}" for m in moments)
-    return CatalogueStamp(key=key, settled_updated_at=row["settled"])

@@ -20,8 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.page_cache import cache_read, cache_write, code_release
-from products.api.selectors import ratings_feed_settled_before
-from products.page_version import catalogue_figures_stamp, product_page_version
+from products.page_version import product_page_version
 
 
 class VersionCachedRetrieveMixin:
@@ -52,20 +51,28 @@ class VersionCachedRetrieveMixin:
 # The feed's parameters. A request with any other is answered but not stored, so invented
 # parameters cannot fill the shared cache with copies of one page.
 FEED_QUERY_KEYS = frozenset({"cursor", "page_size", "updated_since"})
-_NOT_STAMPED = object()
+# What a served row of a list is at: every change a service makes to what the row shows
+# raises its page version, and any save (the shell's too) moves its updated_at.
+_ROW_STAMP_FIELDS = ("pk", "page_version", "updated_at")
 
 
-class CatalogueCachedListMixin:
-    """`list` from the cache, keyed by the catalogue's figures stamp at the view's `now`
-    (`catalogue_figures_stamp`: one aggregate over the products, never older than the last
-    change), the address with its query string, the language, the scheme and host (the
-    `next` and `previous` links are absolute) and the code's release. The feed is public
-    data, the same for every caller; authentication and throttles run first. The ETag stays
-    core.api_http's, from the data; `feed_last_modified` is the stamp's latest settled row
-    (the view's Last-Modified), read by the same query."""
+class PageRowsCachedListMixin:
+    """`list` (the ratings feed) from the cache, keyed by the rows of the page asked for:
+    the same filters and keyset pagination run on a narrow query (id, page version,
+    updated_at; the page's size from the index, whatever the catalogue's), and the copy of
+    the page is found under those rows, whether a next page exists, the address with its
+    query string, the language, the scheme and host (the links are absolute) and the code's
+    release. A change to any row served raises its version or moves it, a row that settles
+    or arrives enters the narrow query, and one that leaves drops out of it: the key is
+    new exactly when the page is. The feed is public data, the same for every caller;
+    authentication and throttles run first; the ETag stays core.api_http's, from the data.
 
-    now: datetime
-    feed_last_modified: Any = _NOT_STAMPED
+    Not a catalogue-wide version: the largest page version, or the latest page_changed_at,
+    does not move when a transaction that took its moment before another commits after it;
+    a sum of every version costs a scan of the products on each request; a single counter
+    row would make every review post in the shop wait for the one before it."""
+
+    pagination_class: Any
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         params = request.query_params
@@ -74,11 +81,7 @@ class CatalogueCachedListMixin:
         )
         if not storable:
             return super().list(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
-        stamp = catalogue_figures_stamp(settled_before=ratings_feed_settled_before(self.now))
-        self.feed_last_modified = stamp.settled_updated_at
-        language = translation.get_language() or ""
-        parts = (stamp.key, language, request.scheme or "", request.get_host(), request.get_full_path(), code_release())
-        key = "api:ratings:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        key = "api:list:" + self._page_rows_key(request)
         stored = cache_read(key)
         if stored is not None:
             return Response(stored)
@@ -87,5 +90,21 @@ class CatalogueCachedListMixin:
             cache_write(key, response.data)
         return response
 
-    def feed_stamped(self) -> bool:
-        return self.feed_last_modified is not _NOT_STAMPED
+    def _page_rows_key(self, request: Request) -> str:
+        # Tuples, not model instances: a hundred deferred instances cost more than the query.
+        queryset = self.filter_queryset(self.get_queryset()).values_list(*_ROW_STAMP_FIELDS)  # type: ignore[attr-defined]
+        probe = self.pagination_class()
+        rows = probe.paginate_queryset(queryset, request, view=self)
+        digest = hashlib.sha256()
+        for pk, version, updated_at in rows:
+            digest.update(f"{pk}.{version}.{updated_at.timestamp():.6f};".encode())
+        parts = (
+            digest.hexdigest(),
+            str(bool(probe.has_next)),
+            translation.get_language() or "",
+            request.scheme or "",
+            request.get_host(),
+            request.get_full_path(),
+            code_release(),
+        )
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

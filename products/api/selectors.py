@@ -39,15 +39,10 @@ def product_list_api() -> QuerySet[Product]:
     return product_list_public().annotate(name_shown=localized("name")).order_by("name_shown", "pk")
 
 
-def ratings_feed_settled_before(now: datetime | None = None) -> datetime:
-    """The latest `updated_at` the feed serves at `now`: the last few seconds wait."""
-    settle = getattr(settings, "API_RATINGS_FEED_SETTLE_SECONDS", RATINGS_FEED_SETTLE_SECONDS_DEFAULT)
-    return (now or timezone.now()) - timedelta(seconds=settle)
-
-
 def product_ratings_feed(*, now: datetime | None = None) -> QuerySet[Product]:
     """Every product's figures that have settled, for the (updated_at, id) keyset feed."""
-    settled_before = ratings_feed_settled_before(now)
+    settle = getattr(settings, "API_RATINGS_FEED_SETTLE_SECONDS", RATINGS_FEED_SETTLE_SECONDS_DEFAULT)
+    settled_before = (now or timezone.now()) - timedelta(seconds=settle)
     return Product.objects.filter(updated_at__lte=settled_before).only(*RATING_FEED_FIELDS).order_by("updated_at", "pk")
 
 

@@ -16,7 +16,7 @@ from rest_framework.serializers import BaseSerializer
 
 from core.api_http import CONDITIONAL_PARAMETERS, NOT_MODIFIED, ConditionalGetMixin, UpdatedAtCursorPagination
 from core.skus import SKU_URL_PATTERN
-from products.api.cached import CatalogueCachedListMixin, VersionCachedRetrieveMixin
+from products.api.cached import PageRowsCachedListMixin, VersionCachedRetrieveMixin
 from products.api.filters import ProductFilter, RatingFeedFilter
 from products.api.selectors import latest_updated_at, product_list_api, product_ratings_feed
 from products.api.serializers import ProductDataSerializer, ProductSerializer, RatingFeedItemSerializer
@@ -113,7 +113,7 @@ class ProductViewSet(VersionCachedRetrieveMixin, ConditionalGetMixin, viewsets.R
         ],
     ),
 )
-class RatingFeedViewSet(CatalogueCachedListMixin, ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class RatingFeedViewSet(PageRowsCachedListMixin, ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = RatingFeedItemSerializer
     filterset_class = RatingFeedFilter
     pagination_class = UpdatedAtCursorPagination
@@ -129,7 +129,4 @@ class RatingFeedViewSet(CatalogueCachedListMixin, ConditionalGetMixin, mixins.Li
 
     def last_modified(self, request: Request, response: Response) -> datetime | None:
         # Of the settled rows only: a row that settles later raises it, so a 304 is never stale.
-        # Read with the cache's key when the feed went through the cache (the same query).
-        if self.feed_stamped():
-            return self.feed_last_modified  # type: ignore[no-any-return]
         return latest_updated_at(product_ratings_feed(now=self.now))

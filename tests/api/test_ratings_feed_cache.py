@@ -1,7 +1,7 @@
-"""GET /api/v1/ratings/ from the cache, keyed by the catalogue's figures stamp
-(products.page_version.catalogue_figures_stamp, products.api.cached): never older than the
-last change of any product, nor than the rows that settled since; one query on a hit; 304
-on revalidation."""
+"""GET /api/v1/ratings/ from the cache, keyed by the rows of the page asked for (their ids,
+page versions and updated_at, read by a narrow query: products.api.cached): never older
+than the last change of any product, nor than the rows that settled since; the same few
+queries on a hit however many products; 304 on revalidation."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from tests.factories import user_create
 pytestmark = pytest.mark.django_db
 
 FEED = "/api/v1/ratings/"
-# The feed's rows are read with their SKU; the stamp's aggregate reads no SKU.
+# The feed's rows are read with their SKU; the key's narrow query reads no SKU.
 ROWS_READ = '"products_product"."sku"'
 
 
@@ -178,7 +178,7 @@ def test_each_address_has_its_own_copy_and_other_parameters_are_not_stored(world
         assert response.status_code == 200 and any(ROWS_READ in sql for sql in statements)
 
 
-def test_a_cached_feed_reads_the_products_once_however_many_there_are(
+def test_a_cached_feed_reads_the_products_twice_however_many_there_are(
     world: dict[str, Any], make_product: Callable[..., Product]
 ) -> None:
     client = APIClient()
@@ -189,7 +189,8 @@ def test_a_cached_feed_reads_the_products_once_however_many_there_are(
     _primed(client)
     _, many = _get(client)
     assert len(many) == len(few)
-    assert len([sql for sql in many if '"products_product"' in sql]) == 1
+    # The page's rows, narrow (the key), and the feed's Last-Modified.
+    assert len([sql for sql in many if '"products_product"' in sql]) == 2
 
 
 def test_a_cached_feed_revalidates_with_304_until_it_changes(
