@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -127,6 +127,12 @@ class RatingFeedViewSet(PageRowsCachedListMixin, ConditionalGetMixin, mixins.Lis
         # Schema generation builds the view without a request, hence without `now`.
         return product_ratings_feed(now=getattr(self, "now", None))
 
+    def list_last_modified_expression(self) -> Subquery:
+        latest = product_ratings_feed(now=self.now).order_by("-updated_at").values("updated_at")[:1]
+        return Subquery(latest)
+
     def last_modified(self, request: Request, response: Response) -> datetime | None:
         # Of the settled rows only: a row that settles later raises it, so a 304 is never stale.
+        if self.list_last_modified_read:  # read with the page's key (products.api.cached)
+            return self.list_last_modified
         return latest_updated_at(product_ratings_feed(now=self.now))
