@@ -33,7 +33,7 @@ import logging
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -174,12 +174,12 @@ def may_be_served_from_cache(request: HttpRequest, *, query_keys: Collection[str
     return all(key in query_keys for key in request.GET)
 
 
-def _page_key(request: HttpRequest, view_name: str, stamp: PageStamp) -> str:
+def _page_key(request: HttpRequest, view_name: str, stamp: PageStamp, today: date) -> str:
     parts = (
         view_name,
         stamp.key,
         translation.get_language() or "",
-        timezone.localdate().isoformat(),
+        today.isoformat(),
         request.scheme or "",
         request.get_host(),
         request.get_full_path(),
@@ -195,8 +195,8 @@ def _etag(page_key: str, request: HttpRequest) -> str:
     return 'W/"' + hashlib.sha256(f"{page_key}:{secret}".encode()).hexdigest()[:32] + '"'
 
 
-def _last_modified(stamp: PageStamp) -> int:
-    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+def _last_modified(stamp: PageStamp, today: date) -> int:
+    start_of_today = timezone.make_aware(datetime.combine(today, time.min))
     return int(max(stamp.changed_at, start_of_today).timestamp())
 
 
@@ -262,11 +262,13 @@ def page_cached(
             page_stamp = stamp(request, *args, **kwargs)
             if page_stamp is None:
                 return view(request, *args, **kwargs)
-            key = _page_key(request, view_name, page_stamp)
-            last_modified = _last_modified(page_stamp)
-            not_modified = get_conditional_response(request, etag=_etag(key, request), last_modified=last_modified)
+            today = timezone.localdate()  # once: the key and Last-Modified must agree on it
+            key = _page_key(request, view_name, page_stamp, today)
+            last_modified = _last_modified(page_stamp, today)
+            etag = _etag(key, request)
+            not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if not_modified is not None:
-                _validators_set(not_modified, etag=_etag(key, request), last_modified=last_modified)
+                _validators_set(not_modified, etag=etag, last_modified=last_modified)
                 return not_modified
             return _answer(view, request, key, last_modified, *args, **kwargs)
 

@@ -2,8 +2,9 @@
 
 Run by bench/web/run.py with the bench's environment (DJANGO_SETTINGS_MODULE=bench.web.settings):
 the review post timed in-process (Django's test client: the whole middleware stack and view,
-no HTTP server), beside the minimal DRF insert; and with --profile, pyinstrument profiles of
-the product page, the API list and the review post, written as text.
+no HTTP server), beside the minimal DRF insert; and with --profile-prefix, pyinstrument
+profiles (text) of the product page rendered and from the page cache, the bare JSON view, the
+home page, the API list, the ratings feed (from its cache) and the review post.
 """
 
 from __future__ import annotations
@@ -111,10 +112,26 @@ def main(argv: list[str] | None = None) -> int:
         "profiles": [],
     }
     if args.profile_prefix:
+
+        def fresh(path: str) -> Callable[[], Any]:
+            # As wrk asks: a new visitor each time (no cookies kept), so the cached page's
+            # CSRF token and cookie are made for every request, as they are under the bench.
+            def get() -> Any:
+                client.cookies.clear()
+                return client.get(path)
+
+            return get
+
         targets: list[tuple[str, Callable[[], Any], int]] = [
-            ("product-page-100", lambda: client.get(f"/products/{seeded['sku_100']}/"), 200),
-            ("product-page-1016", lambda: client.get(f"/products/{seeded['sku_1016']}/"), 200),
-            ("api-list-50", lambda: client.get("/api/v1/products/"), 200),
+            # Rendered: a parameter the page does not read bypasses the page cache (run.py).
+            ("product-page-100", fresh(f"/products/{seeded['sku_100']}/?render=1"), 200),
+            ("product-page-1016", fresh(f"/products/{seeded['sku_1016']}/?render=1"), 200),
+            ("product-page-100-cached", fresh(f"/products/{seeded['sku_100']}/"), 200),
+            ("bare-json", fresh("/bench/baseline/json/"), 200),
+            ("home", fresh("/"), 200),
+            ("api-list-50", fresh("/api/v1/products/"), 200),
+            ("api-list-20", fresh("/api/v1/products/?page_size=20"), 200),
+            ("ratings-feed", fresh("/api/v1/ratings/"), 200),
             ("review-post", poster.api, 201),
         ]
         for name, call, expected in targets:

@@ -113,6 +113,8 @@ def endpoints(seeded: dict[str, Any]) -> list[Endpoint]:
         Endpoint("home", "/"),
         Endpoint("api_list_50", "/api/v1/products/"),
         Endpoint("api_list_20", "/api/v1/products/?page_size=20"),
+        # From its cache after the warm-up (products.api.cached), keyed by the page's rows.
+        Endpoint("ratings_feed", "/api/v1/ratings/"),
         Endpoint("api_post", "api", post=True),
         Endpoint("base_json", "/bench/baseline/json/"),
         Endpoint("base_page", f"/bench/baseline/products/{seeded['sku_100']}/"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -16,7 +16,7 @@ from rest_framework.serializers import BaseSerializer
 
 from core.api_http import CONDITIONAL_PARAMETERS, NOT_MODIFIED, ConditionalGetMixin, UpdatedAtCursorPagination
 from core.skus import SKU_URL_PATTERN
-from products.api.cached import VersionCachedRetrieveMixin
+from products.api.cached import PageRowsCachedListMixin, VersionCachedRetrieveMixin
 from products.api.filters import ProductFilter, RatingFeedFilter
 from products.api.selectors import latest_updated_at, product_list_api, product_ratings_feed
 from products.api.serializers import ProductDataSerializer, ProductSerializer, RatingFeedItemSerializer
@@ -113,7 +113,7 @@ class ProductViewSet(VersionCachedRetrieveMixin, ConditionalGetMixin, viewsets.R
         ],
     ),
 )
-class RatingFeedViewSet(ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class RatingFeedViewSet(PageRowsCachedListMixin, ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = RatingFeedItemSerializer
     filterset_class = RatingFeedFilter
     pagination_class = UpdatedAtCursorPagination
@@ -127,6 +127,12 @@ class RatingFeedViewSet(ConditionalGetMixin, mixins.ListModelMixin, viewsets.Gen
         # Schema generation builds the view without a request, hence without `now`.
         return product_ratings_feed(now=getattr(self, "now", None))
 
+    def list_last_modified_expression(self) -> Subquery:
+        latest = product_ratings_feed(now=self.now).order_by("-updated_at").values("updated_at")[:1]
+        return Subquery(latest)
+
     def last_modified(self, request: Request, response: Response) -> datetime | None:
         # Of the settled rows only: a row that settles later raises it, so a 304 is never stale.
+        if self.list_last_modified_read:  # read with the page's key (products.api.cached)
+            return self.list_last_modified
         return latest_updated_at(product_ratings_feed(now=self.now))

@@ -141,8 +141,10 @@ def test_feed_last_modified_counts_only_settled_rows(
 
 
 def test_feed_runs_a_fixed_number_of_queries(
-    make_product: Callable[..., Product], django_assert_max_num_queries: Any
+    make_product: Callable[..., Product], django_assert_max_num_queries: Any, settings: Any
 ) -> None:
+    # The feed as rendered (the copy from the cache: tests/api/test_ratings_feed_cache.py).
+    settings.PAGE_CACHE_SECONDS = 0
     client = APIClient()
     make_product("FIRST")
     client.get("/api/v1/ratings/")
