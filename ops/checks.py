@@ -20,8 +20,9 @@ import dataclasses
 import os
 import uuid
 from collections import Counter
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import kombu
 from celery import current_app
@@ -36,6 +37,8 @@ from health_check.base import HealthCheckResult
 from health_check.exceptions import ServiceUnavailable
 
 from ops.readiness import FAILING, NOT_CONFIGURED, OK, CheckOutcome, replica_outcome, worker_outcomes
+
+_T = TypeVar("_T")
 
 # The whole of /readyz answers within this (plus building the JSON): well under the 2 s
 # a load balancer's health check usually allows.
@@ -297,6 +300,17 @@ async def _results(checks: dict[str, HealthCheck], deadline: float) -> dict[str,
     return results
 
 
+def _run_outside_any_loop(work: Coroutine[Any, Any, _T]) -> _T:
+    """asyncio.run(work), also from a thread whose event loop is already running (a view
+    called from async code), where asyncio.run refuses: then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz-loop") as runner:
+        return runner.submit(asyncio.run, work).result()
+
+
 def readiness_outcomes(deadline: float = DEADLINE_SECONDS) -> dict[str, CheckOutcome]:
     """Every check's outcome, by name, within ``deadline`` seconds."""
     checks = readiness_checks()
@@ -304,7 +318,7 @@ def readiness_outcomes(deadline: float = DEADLINE_SECONDS) -> dict[str, CheckOut
     for check in checks.values():
         if isinstance(check, ThreadCheck):
             check.shared_connections = shared
-    results = asyncio.run(_results(checks, deadline))
+    results = _run_outside_any_loop(_results(checks, deadline))
     late = CheckOutcome(FAILING, f"no answer within {deadline:g} s")
     outcomes: dict[str, CheckOutcome] = {}
     for name in ("database", "replica", "cache", "broker"):

@@ -166,6 +166,11 @@ def _first_topic_phrase() -> int:
 
 
 SITE_ROWS = [
+    # Probes and metrics answer anyone by address, signed in or not (/metrics: the allowed
+    # addresses only, the test client's 127.0.0.1 among them; docs/health-and-metrics.md).
+    *_page("healthz", named("healthz"), PUBLIC_PAGE, EVERYONE_405),
+    *_page("readyz", named("readyz"), PUBLIC_PAGE, EVERYONE_405),
+    *_page("metrics", named("metrics"), PUBLIC_PAGE, EVERYONE_405),
     *_page("home", named("home"), PUBLIC_PAGE, EVERYONE_405),
     *_page("product_list", named("product_list"), PUBLIC_PAGE, EVERYONE_405),
     *_page("product_detail", named("product_detail", sku=lambda w: w.p1.sku), PUBLIC_PAGE, EVERYONE_405),

@@ -9,6 +9,7 @@ slow test stops the Redis of a real web server, Celery worker and beat for OUTAG
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -164,7 +165,7 @@ def test_only_the_page_cache_uses_the_redis_cache_on_a_request() -> None:
         path.relative_to(django_settings.BASE_DIR).as_posix()
         for app in ("core", "accounts", "apikeys", "notifications", "products", "reviews", "gate", "storefront", "desk")
         for path in (Path(django_settings.BASE_DIR) / app).rglob("*.py")
-        if "django.core.cache" in path.read_text(encoding="utf-8")
+        if re.search(r"^\s*(from django\.core\.cache import|import django\.core\.cache)", path.read_text(), re.M)
     ]
     assert uses == ["core/page_cache.py"]
 

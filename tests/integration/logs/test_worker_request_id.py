@@ -128,6 +128,7 @@ def _task_lines(path: Path, task: str) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.slow  # a real worker on PostgreSQL and Redis: CI's PostgreSQL pass runs it (--run-slow)
 @pytest.mark.django_db(transaction=True)
 def test_a_task_queued_by_a_request_logs_its_id_in_a_real_worker(
     settings: Any, tmp_path: Path, app_on_private_redis: str

@@ -28,7 +28,9 @@ from tests.integration.faults.processes import (
     wait_until,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Real processes on PostgreSQL and Redis, like the fault tests: CI runs them in its PostgreSQL
+# pass (--run-slow); elsewhere they skip.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def _spawn(args: list[str], env: dict[str, str], log_path: Path) -> Any:

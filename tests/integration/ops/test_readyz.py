@@ -222,3 +222,21 @@ def test_with_eager_tasks_there_are_no_workers_to_ask(services_ok: None, db: Non
         status, body, _, _ = readyz()
     assert status == 200
     assert {statuses(body)[f"workers:{queue}"] for queue in QUEUES} == {"not_configured"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_answers_from_a_thread_whose_event_loop_is_running(settings: Any, tmp_path: Path) -> None:
+    """A sync view called from async code (or beside a running loop) cannot asyncio.run its
+    checks in that thread: they run in one of their own (found by the whole suite, where
+    the browser tests' loop runs)."""
+    import asyncio
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    if str(settings.CELERY_BROKER_URL).startswith("filesystem://"):
+        filesystem_broker(settings, tmp_path)
+
+    async def inside_a_loop() -> dict[str, checks.CheckOutcome]:
+        return checks.readiness_outcomes()
+
+    outcomes = asyncio.run(inside_a_loop())
+    assert outcomes["database"].status == "ok"
