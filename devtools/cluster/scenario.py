@@ -1,0 +1,296 @@
+"""The cluster test's story: posts read back at once (replica live, then paused), the gate's
+day with a web server and the gate's worker killed, the outbox drained, and the checks."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from datetime import date
+from typing import Any
+
+from devtools.cluster import postgres
+from devtools.cluster.checks import (
+    Figures,
+    OutboxRow,
+    Verdicts,
+    figure_mismatches,
+    outbox_problems,
+    repeated_event_ids,
+    unseen_event_ids,
+    until,
+)
+from devtools.cluster.client import SiteError, Visitor
+from devtools.cluster.haproxy import server_states
+from devtools.cluster.processes import log, run
+from devtools.cluster.stack import REPO, WORKER_A_QUEUES, Stack
+
+READ_YOUR_WRITES_COOKIE = "rg_wal_lsn"
+OUTBOX_DEADLINE_SECONDS = 120
+
+
+class Scenario:
+    def __init__(self, stack: Stack, verdicts: Verdicts) -> None:
+        self.stack = stack
+        self.v = verdicts
+        self.shoppers: list[Visitor] = []
+        self.anonymous = Visitor(stack.base)
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _primary_rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        assert self.stack.primary
+        with self.stack.primary.admin() as conn:
+            return list(conn.execute(sql, params or []).fetchall())
+
+    def _readyz_check(self, name: str) -> dict[str, Any]:
+        status, body = self.anonymous.readyz()
+        return {"http": status, **body}
+
+    def _check_name(self, body: dict[str, Any], name: str) -> dict[str, Any]:
+        checks = body.get("checks") or {}
+        return checks.get(name) or {}
+
+    # --- 1. posts, read back at once -------------------------------------------------------
+    def sign_in(self) -> None:
+        seeded = self.stack.seeded
+        for username in seeded["shoppers"]:
+            visitor = Visitor(self.stack.base)
+            visitor.sign_in(username, self.stack.password)
+            self.shoppers.append(visitor)
+        self.manager = Visitor(self.stack.base)
+        self.manager.sign_in(seeded["manager"], self.stack.password)
+        log(f"signed in: {', '.join(seeded['shoppers'])} and {seeded['manager']} (through HAProxy)")
+
+    def posts(self, *, sku: str, authors: list[Visitor], voters: list[Visitor], paused: bool) -> None:
+        """Each author posts a review and sees it at once; another shopper votes it helpful
+        and sees the vote at once. While replay is paused, the anonymous reader (no cookie:
+        the replica) must not see them: the proof that reads really go to the replica."""
+        when = "replay paused" if paused else "replica live"
+        posted: list[int] = []
+        for author, voter in zip(authors, voters, strict=True):
+            review_id = author.review_post(sku, rating=4, title=f"Good, by {author.name}")
+            seen = review_id in author.review_ids(sku)
+            self.v.check(f"{when}: {author.name} sees their review {review_id} at once", seen)
+            if paused:
+                self.v.check(
+                    f"{when}: {author.name} holds the {READ_YOUR_WRITES_COOKIE} cookie after writing",
+                    bool(author.http.cookies.get(READ_YOUR_WRITES_COOKIE)),
+                )
+            yes = voter.vote(review_id, helpful=True)
+            seen_yes = voter.helpful_yes(review_id)
+            self.v.check(f"{when}: {voter.name} sees their helpful vote at once", seen_yes == yes >= 1,
+                         f"answered {yes}, read {seen_yes}")  # fmt: skip
+            posted.append(review_id)
+        if paused:
+            stale = posted and not (set(posted) & self.anonymous.review_ids(sku))
+            self.v.check(f"{when}: an anonymous reader is served the stale replica (none of {posted})", bool(stale))
+            status = self.anonymous.http.get(f"{self.stack.base}/api/v1/reviews/{posted[0]}/", timeout=15).status_code
+            self.v.check(f"{when}: review {posted[0]} is not found by an anonymous reader yet (404)", status == 404,
+                         f"answered {status}")  # fmt: skip
+        self.posted = posted
+
+    def replica_paused_phase(self, sku: str, authors: list[Visitor], voters: list[Visitor]) -> None:
+        assert self.stack.replica and self.stack.primary
+        postgres.replay_pause(self.stack.replica)
+        log("replay paused on the replica (pg_wal_replay_pause)")
+        try:
+            self.posts(sku=sku, authors=authors, voters=voters, paused=True)
+            body = until(lambda: self._paused_readyz(), seconds=10)
+            self.v.check("replay paused: /readyz reports the replica paused", bool(body), str(self.last_readyz))
+        finally:
+            postgres.replay_resume(self.stack.replica)
+            log("replay resumed")
+        postgres.replica_caught_up(self.stack.primary, self.stack.replica)
+        seen = until(lambda: set(self.posted) <= self.anonymous.review_ids(sku), seconds=15)
+        self.v.check("replay resumed: the anonymous reader now sees every review posted meanwhile", bool(seen))
+
+    def _paused_readyz(self) -> bool:
+        body = self.last_readyz = self._readyz_check("replica")
+        replica = self._check_name(body, "replica")
+        return body.get("http") == 200 and replica.get("paused") is True
+
+    # --- 2. the gate's day, with faults ------------------------------------------------------
+    def _clock(self) -> date | None:
+        rows = self._primary_rows("SELECT last_evaluated_day FROM gate_gateclock WHERE id = 1")
+        return rows[0][0] if rows else None
+
+    def _django(self, *args: str) -> str:
+        return run([sys.executable, "-m", "devtools.cluster.django_side", *args], env=self.stack.env(), cwd=REPO,
+                   log_path=self.stack.root / "logs" / "django_side.log")  # fmt: skip
+
+    def gate_day_with_faults(self) -> None:
+        stack = self.stack
+        failures: list[str] = []
+        served = [0]
+        stop = threading.Event()
+
+        def traffic() -> None:  # an anonymous shopper reading all along, through HAProxy
+            reader = Visitor(stack.base, "traffic")
+            while not stop.is_set():
+                try:
+                    reader.get("/api/v1/products/CLUSTER-S1/")
+                    served[0] += 1
+                except Exception as error:
+                    failures.append(str(error)[:200])
+                time.sleep(0.05)
+
+        reader = threading.Thread(target=traffic, daemon=True)
+        reader.start()
+        try:
+            self._django("gate")
+            log("gate_evaluate_task queued (worker A: queues " + WORKER_A_QUEUES + ")")
+            # One web server dies at once (SIGKILL: no goodbye to HAProxy).
+            stack.webs["web1"].kill_group()
+            log("web1 killed (SIGKILL)")
+            down = until(lambda: server_states(stack.stats_socket).get("web1", "").startswith("DOWN"), seconds=5,
+                         every=0.1)  # fmt: skip
+            self.v.check(
+                "HAProxy took the killed web1 out within 5 s", bool(down), str(server_states(stack.stats_socket))
+            )
+            # Worker A is killed while the day runs: once the clock moved, before it ends.
+            first = self._clock()
+            moved = until(lambda: (self._clock() or date.min) > (first or date.min), seconds=60, every=0.05)
+            stack.workers["worker-a"].kill_group()
+            at = self._clock()
+            log(f"worker A killed (SIGKILL) with the gate's clock at {at}")
+            yesterday = self._expected_through()
+            self.v.check("worker A was killed mid-day (the gate's clock had moved, not reached yesterday)",
+                         bool(moved) and at is not None and at < yesterday, f"clock {at}, through {yesterday}")  # fmt: skip
+            time.sleep(1.5)
+        finally:
+            stop.set()
+            reader.join(timeout=20)
+        self.v.check(f"requests kept succeeding through HAProxy while web1 died ({served[0]} served)",
+                     not failures, "; ".join(failures[:3]))  # fmt: skip
+        # /readyz reports the gate's queue without a worker (degraded, still 200).
+        body = until(lambda: self._gate_workers_failing(), seconds=15)
+        self.v.check("/readyz reports workers:gate failing after worker A died (degraded, HTTP 200)", bool(body),
+                     str(self.last_readyz))  # fmt: skip
+        # The rerun finishes the day; the day killed half-way was rolled back, not half-written.
+        output = stack.manage("gate_evaluate")
+        log("manage.py gate_evaluate: " + output.strip().splitlines()[-1] if output.strip() else "(no output)")
+        self.v.check("after the rerun the gate's clock reached yesterday", self._clock() == self._expected_through(),
+                     f"clock {self._clock()}")  # fmt: skip
+        duplicates = self._primary_rows(
+            "SELECT product_id, day, count(*) FROM gate_gateevent GROUP BY product_id, day, kind HAVING count(*) > 1"
+        )
+        self.v.check("no gate event written twice", not duplicates, str(duplicates[:3]))
+        # A new worker A takes the gate's, default and email queues again (emails queued meanwhile).
+        stack.worker("worker-a2", WORKER_A_QUEUES)
+
+    def _gate_workers_failing(self) -> bool:
+        body = self.last_readyz = self._readyz_check("workers:gate")
+        return body.get("http") == 200 and self._check_name(body, "workers:gate").get("status") == "failing"
+
+    def _expected_through(self) -> date:
+        rows = self._primary_rows("SELECT (now() AT TIME ZONE 'Europe/Paris')::date - 1")
+        return rows[0][0]
+
+    # --- 3. the product manager's improvement -----------------------------------------------
+    def improvements(self) -> None:
+        stack = self.stack
+        assert stack.replica and stack.primary
+        bad = stack.seeded["bad_skus"]
+        before = self.manager.product_revision(bad[0])
+        self.manager.improvement_log(bad[0], "Seams re-taped and the zip replaced after the gate withdrew it.")
+        after = self.manager.product_revision(bad[0])
+        self.v.check("replica live: the manager sees their improvement at once", after == before + 1,
+                     f"revision {before} -> {after}")  # fmt: skip
+        postgres.replay_pause(stack.replica)
+        try:
+            before = self.anonymous.product_revision(bad[1])
+            self.manager.improvement_log(bad[1], "Outsole compound changed to a harder rubber (supplier ticket 4411).")
+            after = self.manager.product_revision(bad[1])
+            self.v.check("replay paused: the manager sees their improvement at once", after == before + 1,
+                         f"revision {before} -> {after}")  # fmt: skip
+            stale = self.anonymous.product_revision(bad[1])
+            self.v.check("replay paused: an anonymous reader still sees the old revision", stale == before,
+                         f"anonymous revision {stale}")  # fmt: skip
+        finally:
+            postgres.replay_resume(stack.replica)
+
+    # --- 4. outbox, receiver, recount --------------------------------------------------------
+    def _outbox(self) -> list[OutboxRow]:
+        rows = self._primary_rows(
+            "SELECT dedupe_key, channel, status, CASE WHEN channel = 'webhook' THEN payload->>'id' END "
+            "FROM notifications_outboxmessage ORDER BY id"
+        )
+        return [OutboxRow(*row) for row in rows]
+
+    def outbox_drained(self) -> None:
+        receiver = self.stack.receiver
+        assert receiver
+
+        def drained() -> bool:
+            rows = self._outbox()
+            if not outbox_problems(rows) and not unseen_event_ids(rows, receiver.received()):
+                return True
+            self._django("sweep")
+            return False
+
+        ok = until(drained, seconds=OUTBOX_DEADLINE_SECONDS, every=3)
+        rows = self._outbox()
+        webhooks = [r for r in rows if r.channel == "webhook"]
+        emails = [r for r in rows if r.channel == "email"]
+        log(f"outbox: {len(webhooks)} webhooks, {len(emails)} emails")
+        problems = outbox_problems(rows)
+        self.v.check(f"every outbox message ends sent, once (within {OUTBOX_DEADLINE_SECONDS} s)",
+                     bool(ok) and not problems, "; ".join(problems[:5]))  # fmt: skip
+        events = self._primary_rows("SELECT kind, count(*) FROM gate_gateevent GROUP BY kind ORDER BY kind")
+        log(f"gate events: {dict(events)}")
+        bad = len(self.stack.seeded["bad_skus"])
+        # flagged + withdrawn for each bad product, and the two improvements' events.
+        self.v.check(f"the gate's events made webhooks (at least {2 * bad + 2})", len(webhooks) >= 2 * bad + 2,
+                     f"{len(webhooks)} webhooks")  # fmt: skip
+        unseen = unseen_event_ids(rows, receiver.received())
+        self.v.check("the receiver saw every event id (de-duplicated by Reviewgate-Event-Id)", not unseen,
+                     f"missing {unseen[:10]}")  # fmt: skip
+        self.v.check("every delivery's signature checked out", not receiver.bad_signatures,
+                     str(receiver.bad_signatures[:5]))  # fmt: skip
+        repeats = repeated_event_ids(receiver.received())
+        log(f"deliveries received: {len(receiver.received())}; repeated (allowed, at least once): {repeats or 'none'}")
+
+    def figures_equal_recount(self) -> None:
+        stored = {
+            sku: Figures(count, total)
+            for sku, count, total in self._primary_rows("SELECT sku, current_count, current_sum FROM products_product")
+        }
+        recount = {
+            sku: Figures(count, total)
+            for sku, count, total in self._primary_rows(
+                "SELECT p.sku, count(r.id), coalesce(sum(r.rating), 0) FROM reviews_review r "
+                "JOIN products_product p ON p.id = r.product_id "
+                "WHERE r.status = 'published' AND NOT r.employee AND r.revision = p.revision GROUP BY p.sku"
+            )
+        }
+        problems = figure_mismatches(stored, recount)
+        self.v.check(f"stored figures equal a recount of the reviews ({len(stored)} products)", not problems,
+                     "; ".join(problems[:5]))  # fmt: skip
+        all_time = self._primary_rows(
+            "SELECT p.sku FROM products_product p LEFT JOIN (SELECT product_id, count(*) n FROM reviews_review "
+            "WHERE status = 'published' AND NOT employee GROUP BY product_id) r ON r.product_id = p.id "
+            "WHERE p.all_time_count <> coalesce(r.n, 0)"
+        )
+        self.v.check("all-time counts equal a recount", not all_time, str(all_time[:5]))
+
+    # --- the whole story ---------------------------------------------------------------------
+    def play(self, step) -> None:  # type: ignore[no-untyped-def]
+        skus = self.stack.seeded["scenario_skus"]
+        with step("sign in through the load balancer"):
+            self.sign_in()
+        s = self.shoppers
+        with step("posts read back at once, replica live"):
+            self.posts(sku=skus[0], authors=s[0:3], voters=s[3:6], paused=False)
+        with step("posts read back at once, replay paused"):
+            self.replica_paused_phase(skus[1], authors=s[3:6], voters=s[0:3])
+        with step("the gate's day: web1 and worker A killed, gate_evaluate rerun"):
+            self.gate_day_with_faults()
+        with step("improvements read back at once, replica live then paused"):
+            self.improvements()
+        with step("outbox drained, receiver complete"):
+            self.outbox_drained()
+        with step("figures equal a recount"):
+            self.figures_equal_recount()
+
+
+__all__ = ["Scenario", "SiteError"]
