@@ -34,7 +34,7 @@ class Visitor:
         return self._check(self.http.get(self.base + path, timeout=TIMEOUT), *(expected or (200,)))
 
     def _post_json(self, path: str, data: dict[str, Any], *expected: int) -> Any:
-        headers = {"X-CSRFToken": self.http.cookies.get("csrftoken", ""), "Referer": self.base + "/"}
+        headers = {"X-CSRFToken": self.http.cookies.get("csrftoken") or "", "Referer": self.base + "/"}
         response = self.http.post(self.base + path, json=data, headers=headers, timeout=TIMEOUT)
         return self._check(response, *expected).json()
 

@@ -14,6 +14,9 @@ The seed (a few seconds):
 Figures are set from the reviews by reviews.ratings.product_ratings_rebuild, as an import does.
 """
 
+# Django's modules are imported inside the functions, after django.setup() in main().
+# ruff: noqa: PLC0415
+
 from __future__ import annotations
 
 import json

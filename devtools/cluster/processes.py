@@ -119,10 +119,8 @@ class Processes:
         """Asks once (the group), waits up to ``grace`` seconds, then kills the group."""
         if proc.alive():
             proc.kill_group(proc.stop_signal)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.popen.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                pass
         # Whatever is left in its group (a pool child, a postgres backend) goes too.
         proc.kill_group(signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):

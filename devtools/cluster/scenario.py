@@ -154,8 +154,11 @@ class Scenario:
             at = self._clock()
             log(f"worker A killed (SIGKILL) with the gate's clock at {at}")
             yesterday = self._expected_through()
-            self.v.check("worker A was killed mid-day (the gate's clock had moved, not reached yesterday)",
-                         bool(moved) and at is not None and at < yesterday, f"clock {at}, through {yesterday}")  # fmt: skip
+            self.v.check(
+                "worker A was killed mid-day (the gate's clock had moved, not reached yesterday)",
+                bool(moved) and at is not None and at < yesterday,
+                f"clock {at}, through {yesterday}",
+            )
             time.sleep(1.5)
         finally:
             stop.set()

@@ -19,6 +19,7 @@ import requests
 
 from devtools.cluster import postgres
 from devtools.cluster.configs import Backend, haproxy_config
+from devtools.cluster.haproxy import server_states
 from devtools.cluster.processes import Proc, Processes, free_port, log, run, wait_for
 from devtools.cluster.receiver import Receiver
 
@@ -165,8 +166,6 @@ class Stack:
         haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
         run([haproxy, "-c", "-q", "-f", str(path)], log_path=self.root / "logs" / "haproxy-check.log")
         proc = self.processes.start("haproxy", [haproxy, "-f", str(path), "-db"])
-        from devtools.cluster.haproxy import server_states
-
         wait_for("haproxy with every server up",
                  lambda: all(s.startswith("UP") for s in server_states(self.stats_socket).values()),
                  seconds=30, process=proc)  # fmt: skip
