@@ -141,7 +141,8 @@ def seed(out: Path, *, receiver_url: str, password: str) -> dict[str, object]:
 def sweep() -> list[str]:
     """Queues every outbox sweep of the beat schedule (one per channel once the queues are
     split), as beat would: routed by the app's own routes."""
-    from config.celery_app import app
+    # The project's app, loaded by django.setup() (apps never import config/).
+    from celery import current_app as app
 
     names = []
     for entry in app.conf.beat_schedule.values():
