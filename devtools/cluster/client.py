@@ -52,6 +52,20 @@ class Visitor:
         if response.status_code != 302 or "sessionid" not in self.http.cookies:
             raise SiteError(f"{username} could not sign in: {response.status_code}")
 
+    def sign_out(self) -> None:
+        """Signs out, keeping the browser's other cookies (rg_wal_lsn among them): the
+        visitor's reads are then an anonymous visitor's, routed by the cookie alone."""
+        token = self.http.cookies.get("csrftoken") or ""
+        response = self.http.post(
+            self.base + "/accounts/logout/",
+            data={"csrfmiddlewaretoken": token},
+            headers={"Referer": self.base + "/", "Accept": "text/html"},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        if response.status_code not in (200, 302) or "sessionid" in self.http.cookies:
+            raise SiteError(f"{self.name} could not sign out: {response.status_code}")
+
     # --- writes ----------------------------------------------------------------------------
     def review_post(self, sku: str, *, rating: int, title: str) -> int:
         data = {"rating": rating, "title": title, "body": REVIEW_BODY, "language": "en"}

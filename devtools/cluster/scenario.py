@@ -82,12 +82,26 @@ class Scenario:
                          f"answered {yes}, read {seen_yes}")  # fmt: skip
             posted.append(review_id)
         if paused:
+            self.signed_out_reads(sku, authors=authors, voters=voters, posted=posted)
             stale = posted and not (set(posted) & self.anonymous.review_ids(sku))
             self.v.check(f"{when}: an anonymous reader is served the stale replica (none of {posted})", bool(stale))
             status = self.anonymous.http.get(f"{self.stack.base}/api/v1/reviews/{posted[0]}/", timeout=15).status_code
             self.v.check(f"{when}: review {posted[0]} is not found by an anonymous reader yet (404)", status == 404,
                          f"answered {status}")  # fmt: skip
         self.posted = posted
+
+    def signed_out_reads(self, sku: str, *, authors: list[Visitor], voters: list[Visitor], posted: list[int]) -> None:
+        """Signed in, a visitor reads the primary anyway (docs/read-replica.md); signed out,
+        the same browser reads as anyone does, and only its `rg_wal_lsn` cookie keeps it
+        on the primary while the replica has not replayed its write."""
+        for author, voter, review_id in zip(authors, voters, posted, strict=True):
+            author.sign_out()
+            seen = review_id in author.review_ids(sku)
+            self.v.check(f"replay paused: {author.name}, signed out, still sees their review at once (cookie)", seen)
+            voter.sign_out()
+            votes = voter.helpful_yes(review_id) if review_id in voter.review_ids(sku) else 0
+            self.v.check(f"replay paused: {voter.name}, signed out, still sees their vote at once (cookie)",
+                         votes >= 1, f"read {votes}")  # fmt: skip
 
     def replica_paused_phase(self, sku: str, authors: list[Visitor], voters: list[Visitor]) -> None:
         assert self.stack.replica and self.stack.primary
@@ -206,6 +220,10 @@ class Scenario:
             after = self.manager.product_revision(bad[1])
             self.v.check("replay paused: the manager sees their improvement at once", after == before + 1,
                          f"revision {before} -> {after}")  # fmt: skip
+            self.manager.sign_out()
+            signed_out = self.manager.product_revision(bad[1])
+            self.v.check("replay paused: the manager, signed out, still sees their improvement (cookie)",
+                         signed_out == after, f"revision {signed_out}")  # fmt: skip
             stale = self.anonymous.product_revision(bad[1])
             self.v.check("replay paused: an anonymous reader still sees the old revision", stale == before,
                          f"anonymous revision {stale}")  # fmt: skip
