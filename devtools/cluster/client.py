@@ -21,6 +21,7 @@ class Visitor:
         self.name = name
         self.http = requests.Session()
         self.http.headers["Accept"] = "application/json"
+        self.echoed_request_id = ""
 
     def _check(self, response: requests.Response, *expected: int) -> requests.Response:
         if response.status_code not in expected:
@@ -33,9 +34,12 @@ class Visitor:
     def get(self, path: str, *expected: int) -> requests.Response:
         return self._check(self.http.get(self.base + path, timeout=TIMEOUT), *(expected or (200,)))
 
-    def _post_json(self, path: str, data: dict[str, Any], *expected: int) -> Any:
+    def _post_json(self, path: str, data: dict[str, Any], *expected: int, request_id: str = "") -> Any:
         headers = {"X-CSRFToken": self.http.cookies.get("csrftoken") or "", "Referer": self.base + "/"}
+        if request_id:
+            headers["X-Request-ID"] = request_id
         response = self.http.post(self.base + path, json=data, headers=headers, timeout=TIMEOUT)
+        self.echoed_request_id = response.headers.get("X-Request-ID", "")
         return self._check(response, *expected).json()
 
     # --- signing in ------------------------------------------------------------------------
@@ -67,9 +71,9 @@ class Visitor:
             raise SiteError(f"{self.name} could not sign out: {response.status_code}")
 
     # --- writes ----------------------------------------------------------------------------
-    def review_post(self, sku: str, *, rating: int, title: str) -> int:
+    def review_post(self, sku: str, *, rating: int, title: str, request_id: str = "") -> int:
         data = {"rating": rating, "title": title, "body": REVIEW_BODY, "language": "en"}
-        return int(self._post_json(f"/api/v1/products/{sku}/reviews/", data, 201)["id"])
+        return int(self._post_json(f"/api/v1/products/{sku}/reviews/", data, 201, request_id=request_id)["id"])
 
     def vote(self, review_id: int, *, helpful: bool = True) -> int:
         answer = self._post_json(f"/api/v1/reviews/{review_id}/votes/", {"helpful": helpful}, 200)

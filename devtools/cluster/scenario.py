@@ -3,6 +3,8 @@ day with a web server and the gate's worker killed, the outbox drained, and the 
 
 from __future__ import annotations
 
+import json
+import secrets
 import sys
 import threading
 import time
@@ -35,6 +37,8 @@ class Scenario:
         self.v = verdicts
         self.shoppers: list[Visitor] = []
         self.anonymous = Visitor(stack.base)
+        self.request_id = "cluster-" + secrets.token_hex(8)
+        self.request_id_echoed: str | None = None
 
     # --- helpers ---------------------------------------------------------------------------
     def _primary_rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -68,7 +72,11 @@ class Scenario:
         when = "replay paused" if paused else "replica live"
         posted: list[int] = []
         for author, voter in zip(authors, voters, strict=True):
-            review_id = author.review_post(sku, rating=4, title=f"Good, by {author.name}")
+            # The first post carries a request id of ours: followed into the tasks it queues.
+            request_id = "" if self.request_id_echoed is not None else self.request_id
+            review_id = author.review_post(sku, rating=4, title=f"Good, by {author.name}", request_id=request_id)
+            if request_id:
+                self.request_id_echoed = author.echoed_request_id
             seen = review_id in author.review_ids(sku)
             self.v.check(f"{when}: {author.name} sees their review {review_id} at once", seen)
             if paused:
@@ -294,6 +302,42 @@ class Scenario:
         )
         self.v.check("all-time counts equal a recount", not all_time, str(all_time[:5]))
 
+    # --- 5. observability: the request id into the tasks, /metrics behind the proxy ------
+    def _json_lines_with(self, proc_names: list[str], request_id: str) -> list[dict[str, Any]]:
+        found = []
+        for proc in self.stack.processes.started:
+            if proc.name not in proc_names or not proc.log_path.exists():
+                continue
+            for line in proc.log_path.read_text(errors="replace").splitlines():
+                if request_id in line and line.lstrip().startswith("{"):
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        continue
+                    if record.get("request_id") == request_id:
+                        found.append(record)
+        return found
+
+    def observability(self) -> None:
+        rid = self.request_id
+        self.v.check("the web server echoed our X-Request-ID", self.request_id_echoed == rid,
+                     f"echoed {self.request_id_echoed!r}")  # fmt: skip
+        web_lines = self._json_lines_with(["web1", "web2"], rid)
+        self.v.check("a web server's JSON log lines carry the request's id", bool(web_lines))
+        task_lines = self._json_lines_with(["worker-a", "worker-a2", "worker-b"], rid)
+        self.v.check("the request id followed the review's post into a worker's JSON log lines", bool(task_lines),
+                     f"{len(task_lines)} lines")  # fmt: skip
+        # The client's address is the one HAProxy appended (TRUSTED_PROXY_COUNT=1): an
+        # X-Forwarded-For the client made up is not believed, so 127.0.0.1 may read /metrics.
+        response = self.anonymous.http.get(
+            f"{self.stack.base}/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=15
+        )
+        text = response.text
+        self.v.check("/metrics answers 127.0.0.1 behind HAProxy (a forged X-Forwarded-For ignored)",
+                     response.status_code == 200, f"answered {response.status_code}")  # fmt: skip
+        self.v.check("/metrics holds request and project figures (gunicorn multi-process)",
+                     "django_http_" in text and "reviewgate_" in text, text[:200])  # fmt: skip
+
     # --- the whole story ---------------------------------------------------------------------
     def play(self, step) -> None:  # type: ignore[no-untyped-def]
         skus = self.stack.seeded["scenario_skus"]
@@ -312,6 +356,8 @@ class Scenario:
             self.outbox_drained()
         with step("figures equal a recount"):
             self.figures_equal_recount()
+        with step("request id into the tasks, /metrics behind the proxy"):
+            self.observability()
 
 
 __all__ = ["Scenario", "SiteError"]
