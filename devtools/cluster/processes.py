@@ -134,13 +134,14 @@ class Processes:
                 out.close()
 
     def leftovers(self) -> list[str]:
-        """Processes of ours still running after stop_all (`ps`, by session id): none expected."""
+        """Processes of ours still running after stop_all (`ps`, by session id): none expected.
+        A zombie (state Z: ended, waiting for init to reap it) is not running."""
         ours = {proc.pid for proc in self.started}
-        result = subprocess.run(["ps", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=False)  # noqa: S607
+        result = subprocess.run(["ps", "-eo", "pid=,sid=,stat=,args="], capture_output=True, text=True, check=False)  # noqa: S607
         left = []
         for line in result.stdout.splitlines():
-            parts = line.split(None, 2)
-            if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) in ours:
+            parts = line.split(None, 3)
+            if len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) in ours and not parts[2].startswith("Z"):
                 left.append(line.strip())
         return left
 

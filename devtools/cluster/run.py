@@ -113,7 +113,8 @@ class Run:
             print(f"\nLogs of every process kept in {self.kept_logs}/logs")
         passed = not self.error and not self.verdicts.failed
         total, failed = len(self.verdicts.results), len(self.verdicts.failed)
-        print(f"\ncluster-test: {'PASS' if passed else 'FAIL'} ({total} checks, {failed} failed)")
+        stopped = "; the run did not finish" if self.error else ""
+        print(f"\ncluster-test: {'PASS' if passed else 'FAIL'} ({total} checks, {failed} failed{stopped})")
         return passed
 
 
