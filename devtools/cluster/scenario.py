@@ -39,6 +39,8 @@ class Scenario:
         self.anonymous = Visitor(stack.base)
         self.request_id = "cluster-" + secrets.token_hex(8)
         self.request_id_echoed: str | None = None
+        self.last_readyz: dict[str, Any] = {}
+        self.posted: list[int] = []
 
     # --- helpers ---------------------------------------------------------------------------
     def _primary_rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -46,11 +48,13 @@ class Scenario:
         with self.stack.primary.admin() as conn:
             return list(conn.execute(sql, params or []).fetchall())
 
-    def _readyz_check(self, name: str) -> dict[str, Any]:
+    def _readyz(self) -> dict[str, Any]:
+        """/readyz through HAProxy: its JSON and, under "http", the status code."""
         status, body = self.anonymous.readyz()
         return {"http": status, **body}
 
-    def _check_name(self, body: dict[str, Any], name: str) -> dict[str, Any]:
+    @staticmethod
+    def _check_name(body: dict[str, Any], name: str) -> dict[str, Any]:
         checks = body.get("checks") or {}
         return checks.get(name) or {}
 
@@ -127,7 +131,7 @@ class Scenario:
         self.v.check("replay resumed: the anonymous reader now sees every review posted meanwhile", bool(seen))
 
     def _paused_readyz(self) -> bool:
-        body = self.last_readyz = self._readyz_check("replica")
+        body = self.last_readyz = self._readyz()
         replica = self._check_name(body, "replica")
         return body.get("http") == 200 and replica.get("paused") is True
 
@@ -204,7 +208,7 @@ class Scenario:
         stack.worker("worker-a2", WORKER_A_QUEUES)
 
     def _gate_workers_failing(self) -> bool:
-        body = self.last_readyz = self._readyz_check("workers:gate")
+        body = self.last_readyz = self._readyz()
         return body.get("http") == 200 and self._check_name(body, "workers:gate").get("status") == "failing"
 
     def _expected_through(self) -> date:
