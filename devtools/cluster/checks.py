@@ -39,12 +39,21 @@ class OutboxRow:
     channel: str
     status: str
     event_id: str | None  # a webhook's Reviewgate-Event-Id; None for an email
+    # Delivery attempts that ended in success (an attempt cut short by a killed worker has
+    # no outcome and is not one).
+    succeeded_attempts: int = 1
 
 
 def outbox_problems(rows: Sequence[OutboxRow]) -> list[str]:
-    """Every message sent, and once only in the outbox (one row per de-duplication key)."""
+    """Every message sent, once: one row per de-duplication key, status `sent`, and one
+    successful delivery attempt."""
     problems = [f"{key}: {n} rows" for key, n in Counter(r.dedupe_key for r in rows).items() if n > 1]
     problems += [f"{r.dedupe_key}: {r.status}" for r in rows if r.status != "sent"]
+    problems += [
+        f"{r.dedupe_key}: {r.succeeded_attempts} successful attempts"
+        for r in rows
+        if r.status == "sent" and r.succeeded_attempts != 1
+    ]
     return problems
 
 

@@ -245,8 +245,9 @@ class Scenario:
     # --- 4. outbox, receiver, recount --------------------------------------------------------
     def _outbox(self) -> list[OutboxRow]:
         rows = self._primary_rows(
-            "SELECT dedupe_key, channel, status, CASE WHEN channel = 'webhook' THEN payload->>'id' END "
-            "FROM notifications_outboxmessage ORDER BY id"
+            "SELECT m.dedupe_key, m.channel, m.status, CASE WHEN m.channel = 'webhook' THEN m.payload->>'id' END, "
+            "(SELECT count(*) FROM notifications_deliveryattempt a WHERE a.message_id = m.id AND a.succeeded) "
+            "FROM notifications_outboxmessage m ORDER BY m.id"
         )
         return [OutboxRow(*row) for row in rows]
 

@@ -47,6 +47,15 @@ def test_outbox_message_left_pending_or_failed_is_a_problem():
     assert problems == ["webhook:1:1: pending", "email:2:7: failed"]
 
 
+def test_outbox_message_delivered_twice_or_never_is_a_problem():
+    twice = OutboxRow("webhook:1:1", "webhook", "sent", "1", succeeded_attempts=2)
+    never = OutboxRow("email:2:7", "email", "sent", None, succeeded_attempts=0)
+    assert outbox_problems([twice, never]) == [
+        "webhook:1:1: 2 successful attempts",
+        "email:2:7: 0 successful attempts",
+    ]
+
+
 def test_outbox_key_twice_is_a_problem():
     assert outbox_problems([_row("webhook:1:1"), _row("webhook:1:1")]) == ["webhook:1:1: 2 rows"]
 
