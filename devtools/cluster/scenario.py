@@ -163,8 +163,7 @@ class Scenario:
         reader = threading.Thread(target=traffic, daemon=True)
         reader.start()
         try:
-            self._django("gate")
-            log("gate_evaluate_task queued (worker A: queues " + WORKER_A_QUEUES + ")")
+            self._gate_day_killed_mid_run()
             # One web server dies at once (SIGKILL: no goodbye to HAProxy).
             stack.webs["web1"].kill_group()
             log("web1 killed (SIGKILL)")
@@ -172,18 +171,6 @@ class Scenario:
                          every=0.1)  # fmt: skip
             self.v.check(
                 "HAProxy took the killed web1 out within 5 s", bool(down), str(server_states(stack.stats_socket))
-            )
-            # Worker A is killed while the day runs: once the clock moved, before it ends.
-            first = self._clock()
-            moved = until(lambda: (self._clock() or date.min) > (first or date.min), seconds=60, every=0.05)
-            stack.workers["worker-a"].kill_group()
-            at = self._clock()
-            log(f"worker A killed (SIGKILL) with the gate's clock at {at}")
-            yesterday = self._expected_through()
-            self.v.check(
-                "worker A was killed mid-day (the gate's clock had moved, not reached yesterday)",
-                bool(moved) and at is not None and at < yesterday,
-                f"clock {at}, through {yesterday}",
             )
             time.sleep(1.5)
         finally:
@@ -206,6 +193,31 @@ class Scenario:
         self.v.check("no gate event written twice", not duplicates, str(duplicates[:3]))
         # A new worker A takes the gate's, default and email queues again (emails queued meanwhile).
         stack.worker("worker-a2", WORKER_A_QUEUES)
+
+    def _gate_day_killed_mid_run(self) -> None:
+        """Queues the gate's day on worker A and kills worker A (SIGKILL, pool and all) as
+        soon as the gate's clock moves: the first days are committed, months are still to
+        go, and the day in progress is rolled back with the worker's connection."""
+        assert self.stack.primary
+        first = self._clock()
+        self._django("gate")
+        log("gate_evaluate_task queued (worker A: queues " + WORKER_A_QUEUES + ")")
+        with self.stack.primary.admin() as conn:
+
+            def clock() -> date | None:
+                row = conn.execute("SELECT last_evaluated_day FROM gate_gateclock WHERE id = 1").fetchone()
+                return row[0] if row else None
+
+            moved = until(lambda: (clock() or date.min) > (first or date.min), seconds=60, every=0.02)
+            self.stack.workers["worker-a"].kill_group()
+            at = clock()
+        log(f"worker A killed (SIGKILL) with the gate's clock at {at}")
+        yesterday = self._expected_through()
+        self.v.check(
+            "worker A was killed mid-day (the gate's clock had moved, not reached yesterday)",
+            bool(moved) and at is not None and at < yesterday,
+            f"clock {at}, through {yesterday}",
+        )
 
     def _gate_workers_failing(self) -> bool:
         body = self.last_readyz = self._readyz()
