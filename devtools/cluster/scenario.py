@@ -197,25 +197,39 @@ class Scenario:
     def _gate_day_killed_mid_run(self) -> None:
         """Queues the gate's day on worker A and kills worker A (SIGKILL, pool and all) as
         soon as the gate's clock moves: the first days are committed, months are still to
-        go, and the day in progress is rolled back with the worker's connection."""
+        go, and the day in progress is rolled back with the worker's connection. The clock
+        is watched from before the task is queued (queueing takes a Django start-up, during
+        which the worker may already run the first days)."""
         assert self.stack.primary
         first = self._clock()
+        seen: dict[str, Any] = {}
+        watching = threading.Event()
+
+        def watch() -> None:
+            assert self.stack.primary
+            with self.stack.primary.admin() as conn:
+
+                def clock() -> date | None:
+                    row = conn.execute("SELECT last_evaluated_day FROM gate_gateclock WHERE id = 1").fetchone()
+                    return row[0] if row else None
+
+                watching.set()
+                seen["moved"] = until(lambda: (clock() or date.min) > (first or date.min), seconds=90, every=0.01)
+                self.stack.workers["worker-a"].kill_group()
+                seen["at"] = clock()
+
+        watcher = threading.Thread(target=watch, name="gate-clock-watcher", daemon=True)
+        watcher.start()
+        watching.wait(timeout=10)
         self._django("gate")
         log("gate_evaluate_task queued (worker A: queues " + WORKER_A_QUEUES + ")")
-        with self.stack.primary.admin() as conn:
-
-            def clock() -> date | None:
-                row = conn.execute("SELECT last_evaluated_day FROM gate_gateclock WHERE id = 1").fetchone()
-                return row[0] if row else None
-
-            moved = until(lambda: (clock() or date.min) > (first or date.min), seconds=60, every=0.02)
-            self.stack.workers["worker-a"].kill_group()
-            at = clock()
+        watcher.join(timeout=100)
+        at = seen.get("at")
         log(f"worker A killed (SIGKILL) with the gate's clock at {at}")
         yesterday = self._expected_through()
         self.v.check(
             "worker A was killed mid-day (the gate's clock had moved, not reached yesterday)",
-            bool(moved) and at is not None and at < yesterday,
+            bool(seen.get("moved")) and at is not None and at < yesterday,
             f"clock {at}, through {yesterday}",
         )
 
