@@ -76,7 +76,7 @@ bench: install
 ## primary and streaming replica, Redis, two gunicorn servers behind HAProxy and two Celery
 ## workers, all on 127.0.0.1 in a temporary directory; posts read back at once (also with the
 ## replica's replay paused), the gate's day with a web server and the gate's worker killed,
-## then the checks. Runs as root (PostgreSQL as `postgres`), about 3 minutes, 10 at most.
+## then the checks. Runs as root (PostgreSQL as `postgres`), about 2 minutes, 10 at most.
 cluster-test: install
 	$(PY) -m devtools.cluster.run
 
