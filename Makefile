@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint typecheck checks bench clean security
+.PHONY: install run test lint typecheck checks bench clean security cluster-test
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,14 @@ bench: install
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(PY) bench/bench_gate_db.py && $(PY) bench/bench_import.py; \
 	else echo "bench_gate_db.py and bench_import.py skipped: set BENCH_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/bench"; fi
 	$(PY) -m bench.web.run
+
+## Issue 20's multi-machine shape on this machine (docs/cluster-test.md): its own PostgreSQL
+## primary and streaming replica, Redis, two gunicorn servers behind HAProxy and two Celery
+## workers, all on 127.0.0.1 in a temporary directory; posts read back at once (also with the
+## replica's replay paused), the gate's day with a web server and the gate's worker killed,
+## then the checks. Runs as root (PostgreSQL as `postgres`), about 2 minutes, 10 at most.
+cluster-test: install
+	$(PY) -m devtools.cluster.run
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
