@@ -75,16 +75,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Before everything: /healthz, /readyz and (allowed addresses) /metrics answered to load
+    # Outermost, so every line logged while a request is handled (by the middleware below
+    # too: a refused Host, the 503 of an unreachable database) carries its id, and every
+    # answer, the probes' included, echoes it in X-Request-ID (core/request_id.py, docs/logging.md).
+    "core.request_id.RequestIdMiddleware",
+    # Then, before the rest: /healthz, /readyz and (allowed addresses) /metrics answered to load
     # balancers and Prometheus, which call the server's address over plain HTTP: no Host
     # check, HTTPS redirect, session or CSRF for them (ops/middleware.py says why).
     "ops.middleware.ProbeMiddleware",
     # Request counts and latencies for /metrics (django-prometheus): Before first, After last.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    # Outermost of the site's own, so every line logged while a request is handled (by the
-    # middleware below too: a refused Host, the 503 of an unreachable database) carries its
-    # id, and every answer echoes it in X-Request-ID (core/request_id.py, docs/logging.md).
-    "core.request_id.RequestIdMiddleware",
     # Before the rest, so every answer carries the policy, even those made by the middleware below
     # (the trailing-slash redirect, a refused Host, WhiteNoise's files, the HTTPS redirect).
     "core.middleware.ContentSecurityPolicyMiddleware",
@@ -374,6 +374,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # Seconds between looks at the folders (kombu's default: 1). A control broadcast's
+        # answer is read at the next look: /readyz gives the workers 0.5 s to answer its ping.
+        "polling_interval": 0.1,
     }
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -44,3 +44,21 @@ def client_address(request: HttpRequest | Request) -> str:
         request.META.get("HTTP_X_FORWARDED_FOR"),
         trusted_proxies=getattr(settings, "TRUSTED_PROXY_COUNT", 0),
     )
+
+
+def addresses_vouched_for(request: HttpRequest | Request) -> tuple[str, ...]:
+    """Every address a request must come from, all of them, for a privilege given by address
+    (/metrics): the connection's own and each entry the trusted proxies appended (with fewer
+    entries than proxies, those there are: `client_address` would fall back to the last
+    proxy's own address, lending its privilege to whoever skipped the proxies before it).
+    With no proxy trusted, a request carrying X-Forwarded-For came through a proxy nobody
+    declared (a same-host proxy would lend it 127.0.0.1): nothing vouches for it then."""
+    remote_addr = str(request.META.get("REMOTE_ADDR") or "unknown")
+    forwarded_for = str(request.META.get("HTTP_X_FORWARDED_FOR") or "")
+    trusted_proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if not forwarded_for:
+        return (remote_addr,)
+    if trusted_proxies <= 0:
+        return ("unknown",)
+    entries = [entry.strip() for entry in forwarded_for.split(",")]
+    return (remote_addr, *entries[-trusted_proxies:])

@@ -7,6 +7,7 @@ Loaded while the settings are configured: no app and no Django setting is import
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ LOG_FORMATS = ("plain", "json")
 
 # The plain line: what the project always wrote, with the request id in brackets ("-"
 # outside a request or task; core.log_filters.RequestIdFilter sets it inside).
-PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+PLAIN_FORMAT = "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s [%(request_id)s] %(message)s"
 NO_REQUEST_ID = "-"
 
 
@@ -31,7 +32,13 @@ def log_format_checked(value: object) -> str:
 
 
 def plain_formatter() -> logging.Formatter:
-    return logging.Formatter(PLAIN_FORMAT, defaults={"request_id": NO_REQUEST_ID})
+    # UTC, said so: processes that loaded Django run in TIME_ZONE and those that did not
+    # (gunicorn's master) in the machine's zone, which made one log's times go backwards.
+    formatter = logging.Formatter(
+        PLAIN_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S", defaults={"request_id": NO_REQUEST_ID}
+    )
+    formatter.converter = time.gmtime
+    return formatter
 
 
 class JsonLineFormatter(JsonFormatter):

@@ -16,8 +16,10 @@ Installed right after AuthenticationMiddleware when ``DATABASE_REPLICA_URL`` is 
    lock (select_for_update, get_or_create) or writes that then roll back. The wrapper sees
    what the primary actually ran.
 3. After the view, once the request's transactions are committed: a request that wrote gets
-   ``rg_wal_lsn`` = the primary's ``pg_current_wal_lsn()``, which is past its commit. A
-   cookie the replica has replayed past is dropped.
+   ``rg_wal_lsn`` = the primary's ``pg_current_wal_insert_lsn()``, which is past its commit
+   record even with asynchronous commit (``pg_current_wal_lsn()``, the write position, may
+   not be yet). The cookie is left to expire, never deleted: concurrent answers could delete
+   a newer one.
 
 The replica failing never fails the request: a replica that cannot be reached sends the
 request to the primary (a warning is logged once per outage, and the replica is not tried
@@ -65,7 +67,7 @@ RETRY_REPLICA_AFTER_SECONDS = 10.0
 # promoted replica) keeps answering the last position it replayed then, which says nothing
 # about the primary's writes since.
 _REPLAY_LSN_SQL = "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END"
-_CURRENT_LSN_SQL = "SELECT pg_current_wal_lsn()::text"
+_CURRENT_LSN_SQL = "SELECT pg_current_wal_insert_lsn()::text"
 
 
 class _ReplicaHealth:
@@ -178,22 +180,26 @@ class ReadReplicaMiddleware:
         alias = self._chosen_alias(request, cookie_lsn)
         tracker = _WriteTracker(self.unreplicated)
         token = current_read_alias.set(alias)
+        # Added and removed by identity, not with execute_wrapper()'s context manager, which
+        # pops whatever wrapper is last (another one installed meanwhile, on a reconnection).
+        wrappers = connections[PRIMARY].execute_wrappers
+        wrappers.append(tracker)
         try:
-            with connections[PRIMARY].execute_wrapper(tracker):
-                response = self._response(request, alias)
+            response = self._response(request, alias)
         finally:
             current_read_alias.reset(token)
+            if tracker in wrappers:
+                wrappers.remove(tracker)
         if tracker.wrote:
             self._set_lsn_cookie(response)
-        elif cookie_lsn is not None and alias == REPLICA:
-            # Replayed past the write: the cookie has done its work.
-            response.delete_cookie(LSN_COOKIE, samesite="Lax")
+        # A replayed cookie is left to expire, never deleted: an answer that deletes it may
+        # arrive after a concurrent write's answer that set a newer one.
         return response
 
     def _chosen_alias(self, request: HttpRequest, cookie_lsn: str | None) -> Alias:
         # The cheap facts first: a POST or a desk page never looks at the replica (nor at the
         # session: that stays as lazy as without a replica).
-        if not replica_allowed(method=request.method or "", path=request.path, signed_in=False):
+        if not replica_allowed(method=request.method or "", path=request.path_info, signed_in=False):
             return PRIMARY
         signed_in = request_is_signed_in(request)  # the session and user: still the primary
         if signed_in or not replica_health.usable():
@@ -211,7 +217,7 @@ class ReadReplicaMiddleware:
         replica_health.worked()
         return read_alias(
             method=request.method or "",
-            path=request.path,
+            path=request.path_info,
             signed_in=signed_in,
             cookie_lsn=cookie_lsn,
             replay_lsn=replay_lsn,

@@ -53,8 +53,11 @@ def query_observed(execute: Callable[..., Any], sql: str, params: Any, many: boo
 def _connection_opened(sender: Any, connection: Any, **kwargs: Any) -> None:
     connections_total.labels(connection.alias, connection.vendor).inc()
     # Sent on every (re)connection of the same wrapper: install once.
+    # First in the list, not last: Django's execute_wrapper() context manager pops the *last*
+    # wrapper on exit, so one appended inside such a block (a connection opened within the
+    # replica middleware's) would be popped in its place and the block's own left for good.
     if query_observed not in connection.execute_wrappers:
-        connection.execute_wrappers.append(query_observed)
+        connection.execute_wrappers.insert(0, query_observed)
 
 
 def db_metrics_install() -> None:

@@ -15,14 +15,14 @@ The figures are read from the primary: they describe what workers did a moment a
 
 from __future__ import annotations
 
-import threading
-import time as monotonic_clock
+import contextlib
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 from django.db.models import Count, Min
 from django.utils import timezone
@@ -35,10 +35,9 @@ from reviews.models import Review
 
 PREFIX = "reviewgate_"
 DATABASE = DEFAULT_DB_ALIAS
-FAILURES_RECOUNT_SECONDS = 60.0
+FAILURES_RECOUNT_SECONDS = 60
+FAILURES_CACHE_KEY = "ops:webhook-delivery-failures"
 # (monotonic time, count) of the last count of webhook failures, shared by this process' threads.
-_failures_counted: tuple[float, int] | None = None
-_failures_lock = threading.Lock()
 
 
 def outbox_pending_by_channel() -> dict[str, tuple[int, datetime | None]]:
@@ -68,27 +67,31 @@ def webhook_delivery_failures() -> int:
     """Webhook delivery attempts that ended in failure, ever: only grows, so a counter
     (rate() of it is failures per second). No index serves it (a scan of the attempts
     joined to their messages: 0.36 s at a million attempts), so it is counted at most once
-    a minute per process (FAILURES_RECOUNT_SECONDS) and the scrapes between reuse it."""
-    global _failures_counted
-    now = monotonic_clock.monotonic()
-    with _failures_lock:
-        if _failures_counted is not None and now - _failures_counted[0] < FAILURES_RECOUNT_SECONDS:
-            return _failures_counted[1]
-    count = (
-        DeliveryAttempt.objects.using(DATABASE)
-        .filter(succeeded=False, message__channel=OutboxMessage.Channel.WEBHOOK)
-        .count()
-    )
-    with _failures_lock:
-        _failures_counted = (now, count)
-    return count
+    a minute (FAILURES_RECOUNT_SECONDS) and the scrapes between reuse it. Kept in the shared
+    cache, not per process (found by review): two gunicorn workers holding counts of
+    different ages made the counter go down between scrapes, which Prometheus reads as a
+    reset. A cache that cannot be reached: counted afresh, per scrape."""
+
+    def recount() -> int:
+        return (
+            DeliveryAttempt.objects.using(DATABASE)
+            .filter(succeeded=False, message__channel=OutboxMessage.Channel.WEBHOOK)
+            .count()
+        )
+
+    try:
+        counted = cache.get_or_set(FAILURES_CACHE_KEY, recount, FAILURES_RECOUNT_SECONDS)
+    except DatabaseError:
+        raise
+    except Exception:  # the cache down must not take the metric with it
+        return recount()
+    return int(counted or 0)
 
 
 def webhook_delivery_failures_forget() -> None:
     """The next scrape counts again (tests, after writing attempts)."""
-    global _failures_counted
-    with _failures_lock:
-        _failures_counted = None
+    with contextlib.suppress(Exception):  # a cache down kept nothing to forget
+        cache.delete(FAILURES_CACHE_KEY)
 
 
 def webhook_messages_retrying() -> int:

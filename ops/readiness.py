@@ -18,8 +18,11 @@ FAILING = "failing"
 NOT_CONFIGURED = "not_configured"
 DEGRADED = "degraded"
 
-# Without these no request can be served as it should: the load balancer must stop sending.
-ESSENTIAL_CHECKS = frozenset({"database", "cache", "broker"})
+# Without it no request can be served: the load balancer must stop sending. A cache or
+# broker outage is "degraded", not this: pages render without the cache, rate limits count
+# in the database and posts still commit their outbox rows (docs/reliability.md, "Redis
+# stopped"); a 503 there would let the load balancer take every server out at once.
+ESSENTIAL_CHECKS = frozenset({"database"})
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from prometheus_client import multiprocess
 from prometheus_client.core import Metric
 
-from core.ratelimit import client_address
+from core.client_address import addresses_vouched_for
 from ops.address_rules import address_allowed, networks_parsed
 from ops.checks import readiness_outcomes
 from ops.project_metrics import ProjectCollector
@@ -47,7 +47,11 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 
 def metrics_allowed(request: HttpRequest) -> bool:
-    return address_allowed(client_address(request), networks_parsed(settings.METRICS_ALLOWED_ADDRESSES))
+    # The connection and the client behind the trusted proxies must both be allowed (found by
+    # review): the client's address alone let a same-host proxy, or a forged X-Forwarded-For
+    # sent straight to a server, borrow an allowed address.
+    allowed = networks_parsed(settings.METRICS_ALLOWED_ADDRESSES)
+    return all(address_allowed(address, allowed) for address in addresses_vouched_for(request))
 
 
 class _Collectors:

@@ -313,3 +313,24 @@ def test_the_middleware_resets_the_id_when_an_exception_leaves_the_chain() -> No
     with pytest.raises(RuntimeError):
         RequestIdMiddleware(view)(RequestFactory().get("/", headers={"X-Request-ID": "lb-2"}))
     assert request_id_current() is None
+
+
+def test_plain_lines_are_stamped_in_utc_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Processes that loaded Django run in TIME_ZONE, gunicorn's master in the machine's zone:
+    one log's times must not jump between them (found by a try from outside)."""
+    import logging
+    import time
+
+    from core.log_format import plain_formatter
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: a local stamp could not pass
+    time.tzset()
+    try:
+        record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", None, None)
+        record.created = 0.25
+        record.msecs = 250.0
+        line = plain_formatter().format(record)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert line.startswith("1970-01-01T00:00:00.250Z INFO x [-] hello")

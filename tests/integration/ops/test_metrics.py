@@ -61,6 +61,32 @@ def test_an_address_not_allowed_gets_the_sites_404(settings: Any) -> None:
     assert Client(REMOTE_ADDR="10.20.30.40").get("/metrics").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("trusted_proxies", "remote_addr", "forwarded_for"),
+    [
+        (0, "127.0.0.1", "203.0.113.9"),  # an undeclared proxy on the server's host lends its 127.0.0.1
+        (1, "203.0.113.9", "10.0.0.5"),  # a client calling the server directly forges an allowed address
+        (2, "10.0.0.2", "203.0.113.9"),  # a client skipping the CDN: too few entries, the balancer's own
+        (1, "10.0.0.2", "203.0.113.9"),  # through the balancer from outside: the client is not allowed
+    ],
+)
+def test_metrics_need_the_connection_and_the_client_both_allowed(
+    settings: Any, trusted_proxies: int, remote_addr: str, forwarded_for: str
+) -> None:
+    """Found by review: the client's address alone was judged."""
+    settings.METRICS_ALLOWED_ADDRESSES = ["127.0.0.1", "10.0.0.0/8"]
+    settings.TRUSTED_PROXY_COUNT = trusted_proxies
+    response = Client(REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=forwarded_for).get("/metrics")
+    assert response.status_code == 404
+    assert b"reviewgate_" not in response.content
+
+
+def test_a_scraper_behind_the_trusted_balancer_is_answered(settings: Any) -> None:
+    settings.METRICS_ALLOWED_ADDRESSES = ["10.0.0.0/8"]
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="10.0.7.7").get("/metrics").status_code == 200
+
+
 def test_an_allowed_scraper_calling_the_servers_address_over_http_is_answered(settings: Any) -> None:
     settings.SECURE_SSL_REDIRECT = True
     settings.METRICS_ALLOWED_ADDRESSES = ["10.0.9.0/24"]
@@ -203,3 +229,17 @@ def test_webhook_failures_are_counted_from_the_attempts(client: Client) -> None:
     assert samples[("reviewgate_webhook_messages_retrying", ())] == 2
     webhook_delivery_failures_forget()
     assert scrape(client)[("reviewgate_webhook_delivery_failures_total", ())] == 3
+
+
+def test_every_process_reports_the_one_shared_failure_count(client: Client) -> None:
+    """Found by review: a count kept per process made the counter go down between scrapes
+    landing on different gunicorn workers (Prometheus reads that as a reset). The count is
+    the shared cache's: what one process counted, the next scrape anywhere reports."""
+    from django.core.cache import cache
+
+    from ops.project_metrics import FAILURES_CACHE_KEY
+
+    assert scrape(client)[("reviewgate_webhook_delivery_failures_total", ())] == 0
+    assert cache.get(FAILURES_CACHE_KEY) == 0
+    cache.set(FAILURES_CACHE_KEY, 41, 60)  # as another worker counted a moment later
+    assert scrape(client)[("reviewgate_webhook_delivery_failures_total", ())] == 41

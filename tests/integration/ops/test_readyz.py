@@ -38,6 +38,7 @@ def test_healthz_answers_by_address_over_http_without_the_database(settings: Any
     response = Client(HTTP_HOST=LOAD_BALANCER_HOST).get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+    assert response["X-Request-ID"]  # the probes' lines and answers carry an id too
     assert "no-cache" in response["Cache-Control"]
     assert not response.cookies
 
@@ -67,7 +68,8 @@ def test_readyz_ok_with_the_configured_cache_and_database(settings: Any, tmp_pat
     assert elapsed < 2
 
 
-def test_an_unreachable_cache_fails_with_503(services_ok: None, settings: Any, db: None) -> None:
+def test_an_unreachable_cache_degrades_but_answers_200(services_ok: None, settings: Any, db: None) -> None:
+    # Pages render without the cache (docs/reliability.md): a 503 would empty the pool.
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -75,7 +77,7 @@ def test_an_unreachable_cache_fails_with_503(services_ok: None, settings: Any, d
         }
     }
     status, body, text, elapsed = readyz()
-    assert (status, body["status"]) == (503, "failing")
+    assert (status, body["status"]) == (200, "degraded")
     assert statuses(body)["cache"] == "failing"
     assert statuses(body)["database"] == "ok"
     assert SECRET not in text and "127.0.0.1" not in text
@@ -93,18 +95,18 @@ def test_a_hung_cache_is_reported_within_the_deadline(
         }
     }
     status, body, _, elapsed = readyz()
-    assert status == 503
+    assert status == 200
     assert body["checks"]["cache"] == {"status": "failing", "detail": f"no answer within {checks.DEADLINE_SECONDS:g} s"}
     assert statuses(body)["database"] == "ok"
     assert elapsed < 2
 
 
-def test_an_unreachable_broker_fails_with_503_and_its_workers_too(services_ok: None, settings: Any, db: None) -> None:
+def test_an_unreachable_broker_degrades_with_its_workers(services_ok: None, settings: Any, db: None) -> None:
     settings.CELERY_BROKER_URL = f"redis://:{SECRET}@127.0.0.1:{closed_port()}/8"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     status, body, text, elapsed = readyz()
-    assert (status, body["status"]) == (503, "failing")
+    assert (status, body["status"]) == (200, "degraded")  # posts keep their outbox rows
     assert statuses(body)["broker"] == "failing"
     assert {statuses(body)[f"workers:{queue}"] for queue in QUEUES} == {"failing"}
     assert SECRET not in text
@@ -118,7 +120,7 @@ def test_a_hung_broker_is_reported_within_the_deadline(
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     status, body, _, elapsed = readyz()
-    assert status == 503
+    assert status == 200
     late = {"status": "failing", "detail": f"no answer within {checks.DEADLINE_SECONDS:g} s"}
     assert body["checks"]["broker"] == late
     assert body["checks"]["workers:gate"] == late
@@ -133,7 +135,7 @@ def test_a_filesystem_broker_without_its_folders_fails(
         "control_folder": str(tmp_path / "gone"),
     }
     status, body, text, _ = readyz()
-    assert status == 503
+    assert (status, body["status"]) == (200, "degraded")
     assert body["checks"]["broker"] == {"status": "failing", "detail": "folders missing: control_folder"}
     assert str(tmp_path) not in text
 
