@@ -68,6 +68,13 @@ QUEUEING_CALLS = {
     ("reviews/tasks.py", "review_photo_sizes_task.delay(photo_id)"): (
         "in review_photo_sizes_queue, called only by reviews.photos.sizes_queue_on_commit's transaction.on_commit"
     ),
+    (
+        "devtools/cluster/django_side.py",
+        'app.send_task(task, args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))',
+    ): "make cluster-test's own process queueing beat's sweeps, outside any transaction",
+    ("devtools/cluster/django_side.py", "gate_evaluate_task.delay()  # routed as beat's would be (the gate's queue)"): (
+        "make cluster-test's own process queueing the gate's day as beat does, outside any transaction"
+    ),
 }
 _QUEUEING = re.compile(r"\.delay\(|\.apply_async\(|\.send_task\(|\.signature\(|\.s\(|\.si\(")
 # Every app and config: the packages the layers contract names (pyproject.toml), so an app

@@ -232,6 +232,7 @@ def test_readyz_answers_from_a_thread_whose_event_loop_is_running(settings: Any,
     checks in that thread: they run in one of their own (found by the whole suite, where
     the browser tests' loop runs)."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     if str(settings.CELERY_BROKER_URL).startswith("filesystem://"):
@@ -240,5 +241,7 @@ def test_readyz_answers_from_a_thread_whose_event_loop_is_running(settings: Any,
     async def inside_a_loop() -> dict[str, checks.CheckOutcome]:
         return checks.readiness_outcomes()
 
-    outcomes = asyncio.run(inside_a_loop())
+    # The loop of its own in a thread of its own: this test's thread may have one running.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        outcomes = thread.submit(asyncio.run, inside_a_loop()).result()
     assert outcomes["database"].status == "ok"
