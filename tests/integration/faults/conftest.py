@@ -67,7 +67,10 @@ def broker(redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> Iterat
     # and the private one's worker never saw them.
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     redis.Redis.from_url(redis_server.url).flushdb()
-    client = Celery("faults-client", broker=redis_server.url)
+    # Not the current app: a new Celery app becomes it by default, and every @shared_task of
+    # the project (review_tag_task...) would then publish through this client, to a Redis that
+    # stops with the test, in the later tests of the same process (found in the whole suite).
+    client = Celery("faults-client", broker=redis_server.url, set_as_current=False)
     client.conf.update(
         task_routes=celery_app.conf.task_routes,
         task_queues=celery_app.conf.task_queues,
