@@ -20,7 +20,7 @@ from config.env import env_bool, env_int, env_list, env_str
 from config.proxies import trusted_proxy_count
 from config.static_files import static_files_backend, static_manifest_default
 from core import queues as worker_queues
-from core.log_format import log_format_checked
+from core.log_format import log_format_checked, logging_config
 from core.read_replica_settings import REPLICA_ALIAS, REPLICA_ROUTER, middleware_with_replica, replica_database
 from gate.configured import gate_policy_checked, improvement_approval_checked
 from ops.address_rules import networks_parsed
@@ -580,27 +580,7 @@ for _cache in CACHES.values():
 # request id, which follows a request into the tasks it queues (docs/logging.md). Checked
 # here, so a typo stops start-up.
 LOG_FORMAT = log_format_checked(env_str("LOG_FORMAT", "plain"))
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"()": "core.log_format.plain_formatter"},
-        "json": {"()": "core.log_format.JsonLineFormatter"},
-    },
-    "filters": {
-        # A 403 or 400 is an answer, not a fault: its one-line warning without the traceback
-        # Django attaches (core/log_filters.py).
-        "no_traceback_for_client_errors": {"()": "core.log_filters.NoTracebackForClientErrors"},
-        # On the handler, not a logger: a handler sees every logger's records.
-        "request_id": {"()": "core.log_filters.RequestIdFilter"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["no_traceback_for_client_errors"]},
-    },
-}
+LOGGING = logging_config(LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
 if LOG_FORMAT == "json":
     # Python's warnings (a deprecation, a missing static folder) as log lines too: a JSON
     # stream must hold nothing else.

@@ -10,10 +10,11 @@ Read by gunicorn's master before Django is set up: no Django setting is read her
 
 from __future__ import annotations
 
+import copy
 import os
 from typing import Any
 
-from core.log_format import log_format_checked
+from core.log_format import FORMATTERS, REQUEST_ID_FILTER, log_format_checked
 
 _LOG_FORMAT = log_format_checked(os.environ.get("LOG_FORMAT") or "plain")
 
@@ -31,7 +32,7 @@ logconfig_dict: dict[str, Any] = {
         name: {"level": "INFO", "handlers": ["stderr"], "propagate": False, "qualname": name}
         for name in ("gunicorn.error", "gunicorn.access")
     },
-    "filters": {"request_id": {"()": "core.log_filters.RequestIdFilter"}},
+    "filters": {"request_id": dict(REQUEST_ID_FILTER)},
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
@@ -40,8 +41,5 @@ logconfig_dict: dict[str, Any] = {
             "stream": "ext://sys.stderr",
         }
     },
-    "formatters": {
-        "plain": {"()": "core.log_format.plain_formatter"},
-        "json": {"()": "core.log_format.JsonLineFormatter"},
-    },
+    "formatters": copy.deepcopy(FORMATTERS),  # dictConfig takes its entries apart
 }

@@ -6,6 +6,7 @@ Loaded while the settings are configured: no app and no Django setting is import
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from datetime import UTC, datetime
@@ -21,6 +22,36 @@ LOG_FORMATS = ("plain", "json")
 PLAIN_FORMAT = "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s [%(request_id)s] %(message)s"
 NO_REQUEST_ID = "-"
 
+# The formatters by LOG_FORMAT's names, and the filter that stamps every record with the
+# request id: shared by Django's LOGGING and gunicorn's own (core.gunicorn_logging).
+FORMATTERS: dict[str, dict[str, str]] = {
+    "plain": {"()": "core.log_format.plain_formatter"},
+    "json": {"()": "core.log_format.JsonLineFormatter"},
+}
+REQUEST_ID_FILTER = {"()": "core.log_filters.RequestIdFilter"}
+
+
+def logging_config(log_format: str, *, level: str) -> dict[str, Any]:
+    """settings.LOGGING: one console handler writing ``log_format`` lines at ``level``."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": copy.deepcopy(FORMATTERS),  # dictConfig takes its entries apart
+        "filters": {
+            # A 403 or 400 is an answer, not a fault: its one-line warning without the
+            # traceback Django attaches (core/log_filters.py).
+            "no_traceback_for_client_errors": {"()": "core.log_filters.NoTracebackForClientErrors"},
+            # On the handler, not a logger: a handler sees every logger's records.
+            "request_id": dict(REQUEST_ID_FILTER),
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["request_id"]}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "django.request": {"filters": ["no_traceback_for_client_errors"]},
+        },
+    }
+
 
 def log_format_checked(value: object) -> str:
     """``value`` when it is one of LOG_FORMATS; anything else stops start-up (a typo must not
@@ -34,9 +65,7 @@ def log_format_checked(value: object) -> str:
 def plain_formatter() -> logging.Formatter:
     # UTC, said so: processes that loaded Django run in TIME_ZONE and those that did not
     # (gunicorn's master) in the machine's zone, which made one log's times go backwards.
-    formatter = logging.Formatter(
-        PLAIN_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S", defaults={"request_id": NO_REQUEST_ID}
-    )
+    formatter = logging.Formatter(PLAIN_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S", defaults={"request_id": NO_REQUEST_ID})
     formatter.converter = time.gmtime
     return formatter
 

@@ -15,6 +15,7 @@ the contract (docs/health-and-metrics.md) names them `database`, `replica`, `cac
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import dataclasses
 import os
@@ -95,8 +96,9 @@ class ThreadCheck(HealthCheck):
                     connection.close()
                 del connections[connection.alias]
 
+    @abc.abstractmethod
     def probe(self) -> None:
-        raise NotImplementedError
+        """The check itself, in the pool thread: returns when ok, raises ServiceUnavailable."""
 
 
 def shared_in_memory_connections() -> dict[str, BaseDatabaseWrapper]:
