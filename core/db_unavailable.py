@@ -26,10 +26,10 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -60,6 +60,10 @@ TASK_RETRY_ON_DATABASE_ERRORS: dict[str, Any] = {
 _last_logged = 0.0
 _log_lock = threading.Lock()
 
+T = TypeVar("T")
+# The pauses between tries of until_the_database_answers: about a restart's length in all.
+DATABASE_WAIT_PAUSES: Sequence[float] = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0, 8.0)
+
 
 def is_database_unavailable(exc: BaseException | None) -> bool:
     """Django's OperationalError or InterfaceError, or the driver's own: a few code paths
@@ -76,6 +80,36 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
             return True
         exc, seen = exc.__cause__, seen + 1
     return False
+
+
+def until_the_database_answers(
+    call: Callable[[], T], *, within: float, what: str, pause: Callable[[float], None] = time.sleep
+) -> T:
+    """``call()``, tried again while the database is unavailable (a restart), for about
+    ``within`` seconds at most; then its error is raised.
+
+    For a worker that holds something only it knows, such as whether a message went out:
+    retrying the whole task would lose it. Not inside a transaction (a broken connection
+    inside one cannot be replaced), where the first error is raised at once."""
+    database = connections[DEFAULT_DB_ALIAS]
+    pauses = iter(DATABASE_WAIT_PAUSES)
+    waited = 0.0
+    while True:
+        try:
+            return call()
+        except Exception as exc:
+            seconds = next(pauses, None)
+            if seconds is None or waited + seconds > within or database.in_atomic_block:
+                raise
+            if not is_database_unavailable(exc):
+                raise
+            logger.warning("database unavailable while %s; trying again in %.1f s: %s", what, seconds, exc)
+        # The broken connection is closed (we are in no transaction), so that the next try
+        # opens a new one.
+        if database.connection is not None:
+            database.close()
+        pause(seconds)
+        waited += seconds
 
 
 def _log_outage(request: HttpRequest, exc: BaseException) -> None:

@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 
 from accounts.emails import email_to_user
 from accounts.models import User
+from core.db_unavailable import is_database_unavailable, until_the_database_answers
 from notifications.builders import (
     TO_ADDRESS_KEY,
     TO_LANGUAGE_KEY,
@@ -427,6 +428,12 @@ def _send(message: OutboxMessage) -> tuple[str, int | None]:
         return "", _send_webhook(message)
     except _DeliveryFailed as exc:
         return str(exc)[:2000], exc.http_status
+    except Exception as exc:
+        # A restart while the email's content was read (an email builder's queries): nothing
+        # went out, so the attempt failed and is retried after the backoff, not the lease.
+        if not is_database_unavailable(exc):
+            raise
+        return f"database unavailable: {exc}"[:2000], None
 
 
 def outbox_deliver(*, message_id: int, now: datetime | None = None, channel: str | None = None) -> str | None:
@@ -448,25 +455,39 @@ def outbox_deliver(*, message_id: int, now: datetime | None = None, channel: str
     if attempt is None:
         return None
     number = attempt.number
-    message = OutboxMessage.objects.select_related("recipient", "endpoint").get(pk=message_id)
+    # Claimed: from here a database restart is waited out (within half the lease) rather
+    # than raised, since a retried task finds the message claimed and leaves it hidden for
+    # the whole lease, and only this worker knows whether it went out.
+    patience = claim_lease().total_seconds() / 2
+    message = until_the_database_answers(
+        lambda: OutboxMessage.objects.select_related("recipient", "endpoint").get(pk=message_id),
+        within=patience,
+        what=f"loading outbox message {message_id}",
+    )
     started = time.monotonic()
     error, http_status = _send(message)
     duration = timedelta(seconds=time.monotonic() - started)
 
     status, updates = _outcome(error=error, number=number, now=now)
-    with transaction.atomic():
-        DeliveryAttempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
-            succeeded=not error,
-            http_status=http_status,
-            error=error,
-            duration_ms=int(duration.total_seconds() * 1000),
-            finished_at=now + duration,
-        )
-        # Guarded by the attempt number we claimed: if our lease ran out and another worker
-        # re-claimed the row, its outcome stands and ours is only logged.
-        recorded = OutboxMessage.objects.filter(
-            pk=message_id, status=OutboxMessage.Status.PENDING, attempts=number
-        ).update(status=status, **updates)
+
+    def record() -> int:
+        with transaction.atomic():
+            DeliveryAttempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+                succeeded=not error,
+                http_status=http_status,
+                error=error,
+                duration_ms=int(duration.total_seconds() * 1000),
+                finished_at=now + duration,
+            )
+            # Guarded by the attempt number we claimed: if our lease ran out and another
+            # worker re-claimed the row, its outcome stands and ours is only logged.
+            return OutboxMessage.objects.filter(
+                pk=message_id, status=OutboxMessage.Status.PENDING, attempts=number
+            ).update(status=status, **updates)
+
+    recorded = until_the_database_answers(
+        record, within=patience, what=f"recording outbox message {message_id}'s attempt {number}"
+    )
     if recorded != 1:
         logger.warning(
             "outbox: message %s attempt %s finished after its lease; outcome not recorded", message_id, number

@@ -202,20 +202,24 @@ def pg_reviews_stored(tag: str) -> int:
     return Review.objects.filter(product__sku__startswith=tag.upper()).count()
 
 
-def pg_outbox_state() -> dict[str, int] | bool:
-    """Run in the faults database: False while a message waits, else how many were sent and
-    how many were sent more than once (more than one successful attempt)."""
+def pg_outbox_state(since: str) -> dict[str, int] | bool:
+    """Run in the faults database: of the messages written since ``since`` (ISO 8601; the
+    cluster keeps an earlier run's), False while one waits, else how many were sent and how
+    many were sent more than once (more than one successful attempt)."""
+    from datetime import datetime
+
     from django.db.models import Count
 
     from notifications.models import DeliveryAttempt, OutboxMessage
 
-    if OutboxMessage.objects.exclude(status="sent").exists():
+    messages = OutboxMessage.objects.filter(created_at__gte=datetime.fromisoformat(since))
+    if messages.exclude(status="sent").exists():
         return False
     twice = (
-        DeliveryAttempt.objects.filter(succeeded=True)
+        DeliveryAttempt.objects.filter(succeeded=True, message__in=messages)
         .values("message")
         .annotate(successes=Count("id"))
         .filter(successes__gt=1)
         .count()
     )
-    return {"sent": OutboxMessage.objects.filter(status="sent").count(), "twice": twice}
+    return {"sent": messages.filter(status="sent").count(), "twice": twice}
