@@ -43,10 +43,11 @@ run: install
 ## The whole suite (on SQLite by default; on PostgreSQL + Redis when DATABASE_URL and
 ## CELERY_BROKER_URL point at them), in TEST_WORKERS processes (pytest-xdist; 2: the
 ## machines' cores): each has its own test database and Redis databases
-## (devtools/pytest_workers.py). TEST_WORKERS=0 runs it in one process.
+## (devtools/pytest_workers.py); tests of one xdist_group run in one of them, one after the
+## other (the outage tests). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## ruff, and the apps' one-way layers (import-linter, contracts in pyproject.toml).
 lint: install

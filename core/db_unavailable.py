@@ -22,6 +22,7 @@ Celery tasks retry the same errors with back-off: :data:`TASK_RETRY_ON_DATABASE_
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -29,7 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connection, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ _last_logged = 0.0
 _log_lock = threading.Lock()
 
 T = TypeVar("T")
-# The pauses between tries of until_the_database_answers: about a restart's length in all.
+# The pauses between tries of until_the_database_answers: 47.5 s in all, a restart's length.
 DATABASE_WAIT_PAUSES: Sequence[float] = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0, 8.0)
 
 
@@ -83,33 +84,39 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
 
 
 def until_the_database_answers(
-    call: Callable[[], T], *, within: float, what: str, pause: Callable[[float], None] = time.sleep
+    call: Callable[[], T],
+    *,
+    deadline: float,
+    what: str,
+    pause: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
-    """``call()``, tried again while the database is unavailable (a restart), for about
-    ``within`` seconds at most; then its error is raised.
+    """``call()``, tried again while the database is unavailable (a restart) until the
+    ``clock`` reaches ``deadline`` (a time.monotonic() value), the tries' own time
+    counted; then its error is raised. No pause would end past the deadline, but a last
+    try may (by up to DATABASE_CONNECT_TIMEOUT): a caller that must stop at it checks.
 
     For a worker that holds something only it knows, such as whether a message went out:
     retrying the whole task would lose it. Not inside a transaction (a broken connection
     inside one cannot be replaced), where the first error is raised at once."""
     database = connections[DEFAULT_DB_ALIAS]
     pauses = iter(DATABASE_WAIT_PAUSES)
-    waited = 0.0
     while True:
         try:
             return call()
         except Exception as exc:
             seconds = next(pauses, None)
-            if seconds is None or waited + seconds > within or database.in_atomic_block:
+            if seconds is None or clock() + seconds > deadline or database.in_atomic_block:
                 raise
             if not is_database_unavailable(exc):
                 raise
             logger.warning("database unavailable while %s; trying again in %.1f s: %s", what, seconds, exc)
         # The broken connection is closed (we are in no transaction), so that the next try
-        # opens a new one.
+        # opens a new one; closing a dead one may fail too, and it is gone either way.
         if database.connection is not None:
-            database.close()
+            with contextlib.suppress(DatabaseError):
+                database.close()
         pause(seconds)
-        waited += seconds
 
 
 def _log_outage(request: HttpRequest, exc: BaseException) -> None:

@@ -455,30 +455,37 @@ def outbox_deliver(*, message_id: int, now: datetime | None = None, channel: str
     if attempt is None:
         return None
     number = attempt.number
-    # Claimed: from here a database restart is waited out (within half the lease) rather
-    # than raised, since a retried task finds the message claimed and leaves it hidden for
-    # the whole lease, and only this worker knows whether it went out.
-    patience = claim_lease().total_seconds() / 2
+    # Claimed: from here a database restart is waited out rather than raised, since a
+    # retried task would find the message claimed and leave it hidden for the whole lease,
+    # and only this worker knows whether it went out. Half the lease at most, loading and
+    # recording together: past it another worker may claim the message again.
+    deadline = time.monotonic() + claim_lease().total_seconds() / 2
     message = until_the_database_answers(
         lambda: OutboxMessage.objects.select_related("recipient", "endpoint").get(pk=message_id),
-        within=patience,
+        deadline=deadline,
         what=f"loading outbox message {message_id}",
     )
+    if time.monotonic() > deadline:
+        logger.warning("outbox: message %s loaded past half its lease; left to a later attempt", message_id)
+        return None
     started = time.monotonic()
     error, http_status = _send(message)
     duration = timedelta(seconds=time.monotonic() - started)
+    finished_at = now + duration
 
     status, updates = _outcome(error=error, number=number, now=now)
 
     def record() -> int:
         with transaction.atomic():
-            DeliveryAttempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+            finished = DeliveryAttempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
                 succeeded=not error,
                 http_status=http_status,
                 error=error,
                 duration_ms=int(duration.total_seconds() * 1000),
-                finished_at=now + duration,
+                finished_at=finished_at,
             )
+            if not finished and DeliveryAttempt.objects.filter(pk=attempt.pk, finished_at=finished_at).exists():
+                return 1  # an earlier try of ours committed, and its answer was lost
             # Guarded by the attempt number we claimed: if our lease ran out and another
             # worker re-claimed the row, its outcome stands and ours is only logged.
             return OutboxMessage.objects.filter(
@@ -486,7 +493,7 @@ def outbox_deliver(*, message_id: int, now: datetime | None = None, channel: str
             ).update(status=status, **updates)
 
     recorded = until_the_database_answers(
-        record, within=patience, what=f"recording outbox message {message_id}'s attempt {number}"
+        record, deadline=deadline, what=f"recording outbox message {message_id}'s attempt {number}"
     )
     if recorded != 1:
         logger.warning(

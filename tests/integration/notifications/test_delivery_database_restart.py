@@ -8,19 +8,20 @@ The real restart under load: tests/integration/faults/test_outages_postgres.py.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-from django.db import OperationalError, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.transaction import Atomic
 
 from accounts.models import User
 from core import db_unavailable
 from gate.notify import gate_event_notify
 from notifications import delivery
-from notifications.delivery import outbox_deliver, retry_delay
+from notifications.delivery import claim_lease, outbox_deliver, retry_delay
 from notifications.models import DeliveryAttempt, OutboxMessage
 from products.models import Product
 
@@ -109,14 +110,72 @@ def test_a_restart_while_an_email_is_built_is_a_failed_attempt_retried_after_the
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_that_stays_down_past_half_the_lease_raises_and_the_lease_resends(
-    product: Product, manager: User, monkeypatch: pytest.MonkeyPatch, settings: Any
+def test_a_database_down_past_half_the_lease_raises_and_the_message_goes_out_after_the_lease(
+    product: Product, manager: User, settings: Any, mailoutbox: list[Any]
 ) -> None:
     message = an_email(product)
-    settings.OUTBOX_CLAIM_LEASE_SECONDS = 0.05  # half the lease: less than the pauses' 0.09 s
-    monkeypatch.setattr(transaction, "atomic", atomic_failing_on(set(range(2, 100)), transaction.atomic))
-    with pytest.raises(OperationalError):
-        outbox_deliver(message_id=message.pk, now=NOW)
-    monkeypatch.undo()
+    settings.OUTBOX_CLAIM_LEASE_SECONDS = 0.05  # half of it: less than the pauses' 0.09 s
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transaction, "atomic", atomic_failing_on(set(range(2, 100)), transaction.atomic))
+        with pytest.raises(OperationalError):
+            outbox_deliver(message_id=message.pk, now=NOW)
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("pending", 1)  # hidden until the lease ends
+    assert len(mailoutbox) == 1  # it went out; the outcome was never recorded
+    # After the lease a sweep sends it again (at least once: what the outbox promises).
+    assert outbox_deliver(message_id=message.pk, now=NOW + claim_lease()) == "sent"
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recording_whose_commit_answer_was_lost_is_recognised_as_done(
+    product: Product, manager: User, monkeypatch: pytest.MonkeyPatch, mailoutbox: list[Any]
+) -> None:
+    # The commit went through but its answer never came back: the next try finds the
+    # attempt finished by us, and reports the message sent instead of "after its lease".
+    message = an_email(product)
+    real_atomic = transaction.atomic
+    uses = [0]
+
+    class CommitAnswerLost:
+        def __init__(self) -> None:
+            self.inner = real_atomic()
+
+        def __enter__(self) -> Any:
+            return self.inner.__enter__()
+
+        def __exit__(self, *exc: Any) -> None:
+            self.inner.__exit__(*exc)
+            if exc == (None, None, None):
+                raise OperationalError("server closed the connection unexpectedly")
+
+    def atomic(*args: Any, **kwargs: Any) -> Any:
+        uses[0] += 1
+        return CommitAnswerLost() if uses[0] == 2 else real_atomic(*args, **kwargs)
+
+    monkeypatch.setattr(transaction, "atomic", atomic)
+    assert outbox_deliver(message_id=message.pk, now=NOW) == "sent"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 1) and len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_cut_by_the_server_between_send_and_record_is_replaced(
+    product: Product, manager: User, monkeypatch: pytest.MonkeyPatch, mailoutbox: list[Any]
+) -> None:
+    """A real broken connection (PostgreSQL only): the server ends this worker's session
+    while the email goes out, as a restart does; the record opens a new one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_terminate_backend is PostgreSQL's (DATABASE_URL=postgres://...)")
+    message = an_email(product)
+    send_email = delivery._send_email
+
+    def send_then_lose_the_connection(message: OutboxMessage) -> None:
+        send_email(message)
+        with connection.cursor() as cursor, contextlib.suppress(DatabaseError):
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+    monkeypatch.setattr(delivery, "_send_email", send_then_lose_the_connection)
+    assert outbox_deliver(message_id=message.pk, now=NOW) == "sent"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 1) and len(mailoutbox) == 1
