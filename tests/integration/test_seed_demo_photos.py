@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from types import SimpleNamespace
 from typing import Any
@@ -25,9 +24,7 @@ def test_demo_products_get_a_picture_and_a_few_reviews_photos_once() -> None:
         review_create(product=product, rating=4 + n % 2)
     plan: Any = SimpleNamespace(products=[SimpleNamespace(sku=p.sku) for p in products])
     created: Counter[str] = Counter()
-    started = time.monotonic()
     demo_photos_write(plan, created=created)
-    assert time.monotonic() - started < 5  # seeding stays fast
     assert created == {"product images": 12, "review photos": sum((2, 1, 3, 2, 1, 3))}
     image = ProductImage.objects.get(product=products[0])
     assert (image.alt_text, image.width, image.height) == ("Demo product 0", 640, 480)

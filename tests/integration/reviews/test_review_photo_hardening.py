@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -80,11 +79,9 @@ def test_a_jpeg_of_thousands_of_scans_is_refused_from_its_markers_without_decodi
 ) -> None:
     crafted = many_scans_jpeg()
     assert (jpeg_scan_count(crafted, stop_after=10**6) or 0) > 2000  # the crafted file does have them
-    started = time.monotonic()
     with pytest.raises(photos.PhotosRefused) as refused:
         submit(product, [upload(crafted, "scans.jpg")])
-    assert time.monotonic() - started < 1
-    assert no_decoding == []
+    assert no_decoding == []  # refused from its markers: never handed to the decoder
     message = refused.value.fields["photos"][0]
     assert "“scans.jpg”" in message and f"more than {MAX_JPEG_SCANS} scans" in message
     assert stored_files(media_root) == [] and not Review.objects.exists()
