@@ -196,7 +196,8 @@ def test_sign_up_confirm_the_address_post_a_review_and_see_it_published(
     page.goto(f"{live_server.url}/products/STOVE-1/review/")
 
     page.get_by_role("button", name="Publish my review").click()  # empty: the errors come back
-    assert page.get_by_role("alert").is_visible()
+    # expect() waits for the answer's page: is_visible() could read the page still shown.
+    expect(page.get_by_role("alert")).to_be_visible()
     assert "Choose a rating from 1 to 5 stars." in page.get_by_role("alert").inner_text()
     screenshot(page, "review-form-errors")
     page.locator('label[for="id_rating_3"]').click()
@@ -464,11 +465,13 @@ def test_rate_limit_shows_a_clear_page(page: Any, live_server: Any, shop: Shop, 
         with response_promise as info:
             page.get_by_role("button", name="Sign in").click()
         status = info.value.status
+        # The answer is in, its page maybe not yet: expect() waits for it (is_visible() and
+        # inner_text() could read the form still shown, and failed so once under load).
         if attempt < 2:
             assert status == 200
-            assert page.get_by_role("alert").is_visible()
+            expect(page.get_by_role("alert")).to_be_visible()
     assert status == 429
-    assert page.get_by_role("heading", level=1).inner_text() == "Too many requests"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many requests")
     screenshot(page, "rate-limited")
 
 
