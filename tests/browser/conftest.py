@@ -208,6 +208,15 @@ def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
+def expect_image_loaded(image: Any, *, timeout_ms: float = 15_000) -> None:
+    """Waits until the <img> (a locator) shows a real picture: loaded, with a width. Visible
+    is not enough: its box shows (from its width and height) while the file still loads,
+    and a broken image is `complete` too, with no width (it then fails at the timeout)."""
+    image.page.wait_for_function(
+        "i => i.complete && i.naturalWidth > 0", arg=image.element_handle(), timeout=timeout_ms
+    )
+
+
 def sign_in(page: Any, base_url: str, username: str, password: str) -> None:
     """Through the sign-in page, in whatever language it is shown."""
     page.goto(f"{base_url}/accounts/login/")

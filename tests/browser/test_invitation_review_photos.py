@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from orders.links import review_token
 from orders.models import Invitation, InvitationKind
 from reviews.models import Review
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import expect_image_loaded, screenshot
 from tests.factories import REVIEW_TEXT, product_create
 from tests.orders_factories import order_create
 from tests.photo_files import jpeg_with_gps
@@ -51,6 +51,6 @@ def test_an_invited_customer_adds_a_photo_to_their_review(
     page.get_by_role("link", name="Back to Down jacket").click()
     card = page.locator(f"#review-{review.pk}")
     expect(card.get_by_role("img", name="Photo 1 by Lou")).to_be_visible()
-    assert card.get_by_role("img", name="Photo 1 by Lou").evaluate("i => i.complete && i.naturalWidth > 0")
+    expect_image_loaded(card.get_by_role("img", name="Photo 1 by Lou"))
     card.scroll_into_view_if_needed()
     screenshot(page, "invitation-review-photo-card", full_page=False)

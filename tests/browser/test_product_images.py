@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from products.models import ProductImage
 from reviews import photos
 from reviews.models import ReviewReport
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import expect_image_loaded, screenshot, sign_in
 from tests.browser.test_review_photos import assert_no_axe_violations
 from tests.integration.site.factories import PASSWORD, product_create, user_create
 from tests.photo_files import image_bytes, upload
@@ -52,7 +52,7 @@ def test_product_pictures_on_the_card_and_page_and_a_customer_photo_reported(
     page.goto(f"{live_server.url}/products/")
     card_image = page.locator(".product-thumb").first
     expect(card_image).to_have_attribute("src", re.compile(r"^/product-images/\d+/$"))
-    assert card_image.evaluate("i => i.complete && i.naturalWidth > 0")
+    expect_image_loaded(card_image)
     assert_no_axe_violations(page)
     screenshot(page, "product-images-catalogue")
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from reviews import photos
 from reviews.models import Review
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import expect_image_loaded, screenshot, sign_in
 from tests.integration.site.factories import PASSWORD, product_create, user_create
 from tests.photo_files import image_bytes, upload
 
@@ -57,7 +57,7 @@ def test_the_author_removes_a_photo_and_adds_one_on_the_edit_form(
     kept = page.get_by_role("group", name="Your photos")
     expect(kept.get_by_role("img")).to_have_count(2)
     for img in kept.get_by_role("img").all():  # loaded, not broken
-        assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+        expect_image_loaded(img)
     kept.get_by_role("checkbox", name="Remove photo 1").check()
     page.get_by_label("Add photos", exact=True).set_input_files(str(green))
     screenshot(page, "review-photo-edit-form")

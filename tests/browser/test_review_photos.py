@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from reviews import services
 from reviews.models import Review, ReviewPhoto
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import expect_image_loaded, screenshot, sign_in
 from tests.integration.site.factories import PASSWORD, product_create, user_create
 from tests.photo_files import image_bytes, jpeg_with_gps
 
@@ -100,7 +100,7 @@ def test_a_shopper_posts_photos_that_show_after_moderation_in_an_accessible_gall
     expect(card.get_by_role("list", name="Photos by Camille").get_by_role("img")).to_have_count(2)
     expect(card.get_by_role("img", name="Photo 2 by Camille")).to_be_visible()
     for img in visitor.locator(".photo-strip img").all():  # loaded, not broken
-        assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+        expect_image_loaded(img)
     assert_no_axe_violations(visitor)
     screenshot(visitor, "review-photos-product-page")
     _open_the_gallery_and_use_the_keyboard(visitor, review)
