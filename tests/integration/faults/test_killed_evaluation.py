@@ -109,7 +109,10 @@ def test_worker_killed_mid_day_gives_the_backtest_events_once(
 ) -> None:
     started = time.monotonic()
     yesterday = fault_policy.day_of(timezone.now()) - timedelta(days=1)
-    scenario = write_scenario(tmp_path, first_day=yesterday - timedelta(days=HISTORY_DAYS - 1), days=HISTORY_DAYS)
+    # The history ends the day before yesterday: some of its rows are written as UTC times
+    # near midnight, a last day's past midnight in Paris, and just after midnight yesterday's
+    # would lie in the future (refused by the import). Yesterday is evaluated, empty.
+    scenario = write_scenario(tmp_path, first_day=yesterday - timedelta(days=HISTORY_DAYS), days=HISTORY_DAYS)
     expected = backtest_lines(scenario, fault_policy, to_day=yesterday)
     import_history(scenario.reviews, scenario.improvements)
     user_create(QUALITY_DIRECTOR)
@@ -117,7 +120,7 @@ def test_worker_killed_mid_day_gives_the_backtest_events_once(
     env = child_env(
         broker_url=redis_server.url,
         extra={
-            **policy_env(notify_days=HISTORY_DAYS),
+            **policy_env(notify_days=HISTORY_DAYS + 1),
             "FAULTS_DAY_LOG": str(day_log),
             "FAULTS_EMAIL_DIR": str(email_dir),
             "FAULTS_SLOW_EVENT_SECONDS": str(SLOW_EVENT_SECONDS),
@@ -160,7 +163,7 @@ def test_worker_killed_mid_day_gives_the_backtest_events_once(
     _assert_events_and_states(expected)
     logged = assert_each_day_once(day_log, first_day=scenario.first_day, last_day=yesterday)
     assert len(days_committed(day_log)[1]) == 2  # the killed worker's process, then the new one's
-    notices, emails_sent = assert_notices_sent_once(email_dir, notify_days=HISTORY_DAYS, recipients=1)
+    notices, emails_sent = assert_notices_sent_once(email_dir, notify_days=HISTORY_DAYS + 1, recipients=1)
 
     figures_write(
         "gate_faults_killed_worker",
