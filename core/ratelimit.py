@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -42,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 
+from core import ratelimit_counters
 from core.api_errors import error_body
 from core.client_address import client_address as client_address  # re-exported: the contract's name
 from core.ratelimit_counters import (
@@ -135,7 +135,7 @@ def _disabled(scope: str, now: float | None) -> RateLimitResult | None:
     if getattr(settings, "RATELIMIT_ENABLED", True):
         return None
     limit, period = rate_for(scope)
-    now = time.time() if now is None else now
+    now = ratelimit_counters.clock() if now is None else now
     return RateLimitResult(scope, True, limit, period, 0, max(1, math.ceil(period - now % period)))
 
 
@@ -163,7 +163,7 @@ def rate_limit_peek(
     disabled = _disabled(scope, now)
     if disabled is not None:
         return disabled
-    now = time.time() if now is None else now
+    now = ratelimit_counters.clock() if now is None else now
     window = int(now // period)
     hashed = hashlib.sha256((key or client_key(request)).encode()).hexdigest()[:32]
     counter = Counter(store=configured_store(), scope=scope, ident=hashed, window=window, period=period)

@@ -231,10 +231,19 @@ def rate_limit_counters_purge(*, before: datetime) -> int:
     return deleted
 
 
+def clock() -> float:
+    """The time the windows are counted in: the wall clock (seconds since the epoch).
+
+    Looked up at each call (``ratelimit_counters.clock()``), so the test suite can start
+    every test at the beginning of a window (tests/conftest.py): requests a test sends one
+    after another then never straddle two fixed windows, which would allow them twice."""
+    return time.time()
+
+
 def counter_hit(scope: str, ident: str, *, limit: int, period: int, now: float | None = None) -> RateLimitResult:
     """Counts one request of client ``ident`` against a limit, atomically, and says whether
     it is allowed. The building block of every limit here and of the API's throttles."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     window = int(now // period)
     retry_after = max(1, math.ceil((window + 1) * period - now))
     hashed = hashlib.sha256(ident.encode()).hexdigest()[:32]

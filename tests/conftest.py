@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,25 @@ def _plain_http_and_eager_tasks(settings: object) -> None:
 def _media_in_a_temporary_directory(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded files (product images, review photos, the demo's pictures) never land in var/."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))  # type: ignore[attr-defined]
+
+
+DAY_SECONDS = 86_400
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_start_with_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test counts its rate limits from the start of a window, whatever the hour.
+
+    Limits are fixed windows aligned on the epoch (an hour's starts at every full hour):
+    a test sending a limit's worth of requests across a window's end is rightly allowed
+    them twice, and failed so in CI at midnight. The limits' clock runs on, shifted to one
+    second past the next midnight UTC, where every window of a period dividing a day
+    starts (all the periods the project and its tests use). Tests of the windows
+    themselves pass their own `now`."""
+    from core import ratelimit_counters
+
+    offset = DAY_SECONDS - time.time() % DAY_SECONDS + 1.0
+    monkeypatch.setattr(ratelimit_counters, "clock", lambda: time.time() + offset)
 
 
 @pytest.fixture(autouse=True)

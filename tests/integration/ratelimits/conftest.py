@@ -10,7 +10,6 @@ request holds a PostgreSQL connection and the server allows 100 in all.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -95,14 +94,6 @@ def burst(count: int, send: Callable[[int], requests.Response]) -> list[int]:
 
     with ThreadPoolExecutor(count) as pool:
         return list(pool.map(one, range(count)))
-
-
-def clear_of_window_edge(period: int, margin: float = 5.0) -> None:
-    """Waits out the end of a fixed window when it is near: a burst split over two windows
-    is allowed twice the limit, rightly, and the test would count it as one."""
-    left = period - time.time() % period
-    if left < margin:
-        time.sleep(left + 0.5)
 
 
 def site_headers(*, session: str | None = None) -> dict[str, str]:

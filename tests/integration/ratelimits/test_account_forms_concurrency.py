@@ -18,7 +18,7 @@ from django.test import Client
 from accounts.models import User
 from tests.factories import user_create
 
-from .conftest import CSRF_SECRET, HttpServer, burst, clear_of_window_edge, record_figure, site_headers
+from .conftest import CSRF_SECRET, HttpServer, burst, record_figure, site_headers
 from .test_concurrency import BURSTS, STORES, TIMEOUT
 
 PASSWORD = "a-very-long-passphrase-7"
@@ -46,7 +46,6 @@ def test_sign_ups_from_one_address_never_exceed_the_limit(
     http_server: HttpServer, store: str, settings: Any, sent: int, limit: int
 ) -> None:
     settings.RATELIMITS = {"signup": (limit, 3600)}
-    clear_of_window_edge(3600)
 
     def sign_up(number: int) -> requests.Response:
         data = {
@@ -76,7 +75,6 @@ def test_wrong_current_passwords_of_one_account_never_exceed_the_limit(
     client = Client()
     client.force_login(user)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    clear_of_window_edge(900)
 
     def wrong_current(number: int) -> requests.Response:
         data = {

@@ -20,7 +20,7 @@ from apikeys.services import api_key_create
 from reviews.models import Review
 from tests.factories import product_create, user_create
 
-from .conftest import CSRF_SECRET, HttpServer, burst, clear_of_window_edge, record_figure, site_headers
+from .conftest import CSRF_SECRET, HttpServer, burst, record_figure, site_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +52,6 @@ def test_failed_sign_ins_per_account_never_exceed_the_limit(
 ) -> None:
     settings.RATELIMITS = {"login": (10_000, 300), "login_account": (limit, 300)}
     user_create(username="target")
-    clear_of_window_edge(300)
 
     def wrong_password(number: int) -> requests.Response:
         data = {"username": "target", "password": f"guess-{number}", "csrfmiddlewaretoken": CSRF_SECRET}
@@ -68,7 +67,6 @@ def test_failed_sign_ins_per_address_never_exceed_the_limit(
     http_server: HttpServer, store: str, settings: Any, sent: int, limit: int
 ) -> None:
     settings.RATELIMITS = {"login": (limit, 300), "login_account": (10_000, 300)}
-    clear_of_window_edge(300)
 
     def wrong_account(number: int) -> requests.Response:
         data = {"username": f"nobody-{number}", "password": "guess", "csrfmiddlewaretoken": CSRF_SECRET}
@@ -90,7 +88,6 @@ def test_review_posts_of_one_account_never_exceed_the_limit(
     client = Client()
     client.force_login(author)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    clear_of_window_edge(3600)
 
     def post_review(number: int) -> requests.Response:
         data = {
@@ -117,7 +114,6 @@ def test_anonymous_api_calls_never_exceed_the_limit(
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": f"{limit}/hour", "user": "10000/hour", "api_key": "10000/hour"},
     }
-    clear_of_window_edge(3600)
 
     def read(_number: int) -> requests.Response:
         return requests.get(f"{http_server.url}/api/v1/products/", timeout=TIMEOUT)
@@ -136,7 +132,6 @@ def test_api_key_calls_never_exceed_the_limit(
         "DEFAULT_THROTTLE_RATES": {"anon": "10000/hour", "user": "10000/hour", "api_key": f"{limit}/hour"},
     }
     key = api_key_create(name="ERP", owner=user_create(), scopes=["read"]).plaintext
-    clear_of_window_edge(3600)
 
     def read(_number: int) -> requests.Response:
         headers = {"Authorization": f"Api-Key {key}"}
@@ -156,7 +151,6 @@ def test_review_posts_with_an_api_key_never_exceed_the_limit(
     owner = user_create()
     key = api_key_create(name="Shop", owner=owner, scopes=["read", "write"]).plaintext
     products = [product_create() for _ in range(sent)]
-    clear_of_window_edge(3600)
 
     def post_review(number: int) -> requests.Response:
         body: dict[str, Any] = {

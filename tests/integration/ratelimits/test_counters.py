@@ -109,3 +109,18 @@ def test_counter_keys_never_hold_the_client_in_clear(settings: Any) -> None:
 )
 def test_a_window_is_named_in_words(seconds: int, text: str) -> None:
     assert period_text(seconds) == text
+
+
+def test_each_test_counts_its_limits_from_the_start_of_a_window() -> None:
+    """tests/conftest.py starts the limits' clock one second past a midnight UTC for each
+    test, so a test's requests fall in one window of any period dividing a day, whatever
+    the hour the suite runs at (one failed at midnight when its requests straddled two)."""
+    from core import ratelimit_counters
+    from tests.conftest import DAY_SECONDS
+
+    since_midnight = ratelimit_counters.clock() % DAY_SECONDS
+    assert 1.0 <= since_midnight < 60.0
+    request = anonymous()
+    results = [rate_limit_hit(request, "vote") for _ in range(2)]
+    assert results[0].counter == results[1].counter
+    assert results[0].retry_after > 600 - 60  # "vote" counts per 600 s: nearly all of it is left
