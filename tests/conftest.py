@@ -3,9 +3,12 @@ from __future__ import annotations
 import importlib
 import os
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -101,6 +104,37 @@ def _rate_limit_windows_start_with_the_test(monkeypatch: pytest.MonkeyPatch) -> 
 
     offset = DAY_SECONDS - time.time() % DAY_SECONDS + 1.0
     monkeypatch.setattr(ratelimit_counters, "clock", lambda: time.time() + offset)
+
+
+# A test started this close to a midnight waits for it to pass (see _not_across_midnight).
+MIDNIGHT_MARGIN_SECONDS = 120.0
+
+
+def seconds_to_midnight(now: datetime, zones: Iterable[str]) -> float:
+    """Seconds from ``now`` (aware) to the next midnight in any of ``zones``, counted in
+    real seconds (a day of a clock change included)."""
+    now_utc = now.astimezone(UTC)
+    nexts = []
+    for zone in zones:
+        local = now.astimezone(ZoneInfo(zone))
+        midnight = datetime.combine(local.date() + timedelta(days=1), dt_time.min, tzinfo=ZoneInfo(zone))
+        nexts.append((midnight.astimezone(UTC) - now_utc).total_seconds())
+    return min(nexts)
+
+
+@pytest.fixture(autouse=True)
+def _not_across_midnight(settings: Any) -> None:
+    """No test runs across a midnight, in the site's zone or UTC.
+
+    Many tests read "today" once and compare it with what the code read a moment later (a
+    page cached under today's date, the gate's "yesterday", a notice's date); across a
+    midnight the two differ and the test fails where the product is right. A sweep running
+    every test just before midnight in Paris found 19 such tests; CI had already met two.
+    A test that starts less than MIDNIGHT_MARGIN_SECONDS before one waits for it, at most
+    once per process and midnight. Tests of midnight itself inject their clock."""
+    left = seconds_to_midnight(datetime.now(UTC), {settings.TIME_ZONE, "UTC"})
+    if left < MIDNIGHT_MARGIN_SECONDS:
+        time.sleep(left + 0.2)
 
 
 @pytest.fixture(autouse=True)
