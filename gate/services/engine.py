@@ -126,13 +126,14 @@ def _day_totals(policy: GatePolicy, day: date | None) -> _DayTotals:
     return {(pk, revision): (n, total) for pk, revision, n, total in rows}
 
 
-def _other_candidates(*, day: date, policy: GatePolicy, full: bool) -> set[int]:
+def _other_candidates(*, day: date, policy: GatePolicy, full: bool, now: datetime) -> set[int]:
     """The products that can change on ``day`` besides those with reviews arriving in or
     leaving the window (see gate/policy.py), in one UNION query:
 
     * an improvement that day;
     * flagged and at (or past) the withdrawal date;
-    * the product row changed that day: a review removed, rejected, edited, or imported
+    * the product row changed that day, or later but before this evaluation (``now``, at
+      most to the end of the next day): a review removed, rejected, edited, or imported
       into a day already evaluated changes the figures of the days still to evaluate
       ("only the days evaluated after that"), and a touched product is re-evaluated once;
     * on a first day or under a new policy, every product with counted reviews or flagged.
@@ -141,13 +142,18 @@ def _other_candidates(*, day: date, policy: GatePolicy, full: bool) -> set[int]:
     figures did not change since its last evaluation.
     """
     next_day = day + timedelta(days=1)
+    # A change made after the day but before its evaluation (the 00:10 run), or stamped on
+    # the product a moment after midnight by a transaction that began before it, counts on
+    # the day too. At most to the end of the next day: a catch-up of many days must not
+    # re-evaluate, every day, each product changed since the first of them.
+    changed_until = min(max(now, policy.start_of_day(next_day)), policy.start_of_day(next_day + timedelta(days=1)))
     # Flagged on or before this day: the withdrawal date (the policy's one rule) is reached.
     deadline_reached = day - (policy.withdrawal_date(day) - day)
     flagged = Product.objects.filter(gate_state=GateState.FLAGGED).order_by()
     parts: list[QuerySet[Any]] = [
         Improvement.objects.filter(day=day).order_by().values_list("product_id"),
         flagged.filter(flagged_on__lte=deadline_reached).values_list("pk"),
-        Product.objects.filter(updated_at__gte=policy.start_of_day(day), updated_at__lt=policy.start_of_day(next_day))
+        Product.objects.filter(updated_at__gte=policy.start_of_day(day), updated_at__lt=changed_until)
         .order_by()
         .values_list("pk"),
     ]
@@ -239,7 +245,7 @@ def day_evaluate(
     arrivals = _day_totals(policy, day)
     departures = _day_totals(policy, day - timedelta(days=policy.window_days) if policy.window_days else None)
     candidates = {pk for pk, _revision in arrivals} | {pk for pk, _revision in departures}
-    candidates |= _other_candidates(day=day, policy=policy, full=summary.full)
+    candidates |= _other_candidates(day=day, policy=policy, full=summary.full, now=now)
     for chunk in chunked(sorted(candidates)):
         products = list(
             Product.objects.filter(pk__in=chunk).values_list(

@@ -218,6 +218,50 @@ def test_a_review_removed_after_its_day_changes_only_the_days_evaluated_after(
     assert _kinds(product) == [(today - timedelta(days=2), "flagged"), (today, "recovered")]
 
 
+@pytest.mark.parametrize(
+    ("removed_after_midnight", "stamped_after_midnight"),
+    [
+        # The removal's transaction began 30 ms before midnight and stamped the product's
+        # row 5 ms after it (the service reads the clock twice).
+        (timedelta(milliseconds=-30), timedelta(milliseconds=5)),
+        # Removed after midnight, before the 00:10 run evaluates the day that ended.
+        (timedelta(minutes=5), timedelta(minutes=5)),
+    ],
+)
+def test_a_change_made_before_the_days_run_counts_on_that_day(
+    product: Product, policy: GatePolicy, removed_after_midnight: timedelta, stamped_after_midnight: timedelta
+) -> None:
+    """The spec: a change counts on the days evaluated after it. The day ending at midnight
+    is evaluated at 00:10, after both changes, although its product row is stamped on the
+    next day."""
+    moderator = user_create("moderator")
+    low = add_reviews(product, noon(policy, DAY - timedelta(days=1)), [1, 1])
+    add_reviews(product, noon(policy, DAY - timedelta(days=1)), [4, 4])
+    gate_evaluate_through(through=DAY - timedelta(days=1), now=policy.start_of_day(DAY) + timedelta(minutes=10))
+    assert _kinds(product) == [(DAY - timedelta(days=1), "flagged")]
+
+    midnight = policy.start_of_day(DAY + timedelta(days=1))
+    review_remove(review=low[0], reason="fake", by=moderator, now=midnight + removed_after_midnight)
+    Product.objects.filter(pk=product.pk).update(updated_at=midnight + stamped_after_midnight)
+    gate_evaluate_through(through=DAY, now=midnight + timedelta(minutes=10))
+
+    assert _kinds(product) == [(DAY - timedelta(days=1), "flagged"), (DAY, "recovered")]
+
+
+def test_a_catch_up_takes_as_changed_on_a_day_at_most_what_changed_by_the_next_days_end(
+    product: Product, policy: GatePolicy
+) -> None:
+    """A run evaluating many past days does not re-evaluate, each day, every product changed
+    since the first: a change three days later counts from its own day."""
+    from gate.services.engine import _other_candidates
+
+    Product.objects.filter(pk=product.pk).update(updated_at=policy.start_of_day(DAY + timedelta(days=3)))
+    far_later = policy.start_of_day(DAY + timedelta(days=30))
+    assert product.pk not in _other_candidates(day=DAY, policy=policy, full=False, now=far_later)
+    assert product.pk in _other_candidates(day=DAY + timedelta(days=2), policy=policy, full=False, now=far_later)
+    assert product.pk in _other_candidates(day=DAY + timedelta(days=3), policy=policy, full=False, now=far_later)
+
+
 def test_a_review_removed_during_a_run_is_counted_out_of_the_days_after(tmp_path: Path, settings: Any) -> None:
     """The run's memory of figures notices a change made between two of its days."""
     policy = GatePolicy.build(threshold="3.5", grace_days=7, min_reviews=5, window_days=30, timezone="Europe/Paris")
