@@ -135,7 +135,8 @@ def _other_candidates(*, day: date, policy: GatePolicy, full: bool, now: datetim
     * the product row changed that day, or later but before this evaluation (``now``, at
       most to the end of the next day): a review removed, rejected, edited, or imported
       into a day already evaluated changes the figures of the days still to evaluate
-      ("only the days evaluated after that"), and a touched product is re-evaluated once;
+      ("only the days evaluated after that"), and a touched product is re-evaluated on
+      the day or two whose windows hold its stamp;
     * on a first day or under a new policy, every product with counted reviews or flagged.
 
     More candidates than needed is harmless: evaluate_day gives no event for a product whose
@@ -146,6 +147,8 @@ def _other_candidates(*, day: date, policy: GatePolicy, full: bool, now: datetim
     # the product a moment after midnight by a transaction that began before it, counts on
     # the day too. At most to the end of the next day: a catch-up of many days must not
     # re-evaluate, every day, each product changed since the first of them.
+    if now.tzinfo is None or now.utcoffset() is None:
+        now = now.replace(tzinfo=policy.tzinfo)  # naive: already local, as policy.day_of reads it
     changed_until = min(max(now, policy.start_of_day(next_day)), policy.start_of_day(next_day + timedelta(days=1)))
     # Flagged on or before this day: the withdrawal date (the policy's one rule) is reached.
     deadline_reached = day - (policy.withdrawal_date(day) - day)

@@ -36,6 +36,17 @@ PLAIN_HTTP_ENV = {
 }
 
 
+def clear_of_the_hours_end(margin: float) -> None:
+    """Waits for the next hour when fewer than ``margin`` seconds of this one are left.
+
+    A server subprocess counts its rate limits on the real clock (the suite's per-test shift
+    of the limits' clock, tests/conftest.py, reaches only this process): a scenario that
+    posts a limit's worth of reviews across a full hour would rightly be allowed it twice."""
+    left = 3600 - time.time() % 3600
+    if left < margin:
+        time.sleep(left + 0.5)
+
+
 @dataclass
 class WebServer:
     url: str

@@ -260,6 +260,9 @@ def test_a_catch_up_takes_as_changed_on_a_day_at_most_what_changed_by_the_next_d
     assert product.pk not in _other_candidates(day=DAY, policy=policy, full=False, now=far_later)
     assert product.pk in _other_candidates(day=DAY + timedelta(days=2), policy=policy, full=False, now=far_later)
     assert product.pk in _other_candidates(day=DAY + timedelta(days=3), policy=policy, full=False, now=far_later)
+    # A naive moment is already local, as policy.day_of reads it.
+    naive = far_later.replace(tzinfo=None)
+    assert product.pk in _other_candidates(day=DAY + timedelta(days=2), policy=policy, full=False, now=naive)
 
 
 def test_a_review_removed_during_a_run_is_counted_out_of_the_days_after(tmp_path: Path, settings: Any) -> None:
