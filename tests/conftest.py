@@ -106,7 +106,7 @@ def _rate_limit_windows_start_with_the_test(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(ratelimit_counters, "clock", lambda: time.time() + offset)
 
 
-# A test started this close to a midnight waits for it to pass (see _not_across_midnight).
+# A test started this close to a midnight waits for it to pass (pytest_runtest_setup below).
 MIDNIGHT_MARGIN_SECONDS = 120.0
 
 

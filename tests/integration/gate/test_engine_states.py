@@ -252,7 +252,7 @@ def test_a_catch_up_takes_as_changed_on_a_day_at_most_what_changed_by_the_next_d
     product: Product, policy: GatePolicy
 ) -> None:
     """A run evaluating many past days does not re-evaluate, each day, every product changed
-    since the first: a change three days later counts from its own day."""
+    since the first: a change three days later counts from the day before its own."""
     from gate.services.engine import _other_candidates
 
     Product.objects.filter(pk=product.pk).update(updated_at=policy.start_of_day(DAY + timedelta(days=3)))
