@@ -25,7 +25,6 @@ settings, no code change:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -45,9 +44,8 @@ from core import ratelimit_counters
 from core.api_errors import error_body
 from core.client_address import client_address as client_address  # re-exported: the contract's name
 from core.ratelimit_counters import (
-    Counter,
     RateLimitResult,
-    configured_store,
+    counter_at,
     counter_decrement,
     counter_hit,
     counter_value,
@@ -163,12 +161,8 @@ def rate_limit_peek(
     disabled = _disabled(scope, now)
     if disabled is not None:
         return disabled
-    now = ratelimit_counters.clock() if now is None else now
-    window = int(now // period)
-    hashed = hashlib.sha256((key or client_key(request)).encode()).hexdigest()[:32]
-    counter = Counter(store=configured_store(), scope=scope, ident=hashed, window=window, period=period)
+    counter, retry_after = counter_at(scope, key or client_key(request), period=period, now=now)
     count = counter_value(counter)
-    retry_after = max(1, math.ceil((window + 1) * period - now))
     return RateLimitResult(scope, count < limit, limit, period, count, retry_after, counter)
 
 

@@ -240,13 +240,19 @@ def clock() -> float:
     return time.time()
 
 
-def counter_hit(scope: str, ident: str, *, limit: int, period: int, now: float | None = None) -> RateLimitResult:
-    """Counts one request of client ``ident`` against a limit, atomically, and says whether
-    it is allowed. The building block of every limit here and of the API's throttles."""
+def counter_at(scope: str, ident: str, *, period: int, now: float | None = None) -> tuple[Counter, int]:
+    """Client ``ident``'s counter in the window holding ``now`` (default: the limits' clock),
+    and the seconds left until that window ends (at least 1, for Retry-After)."""
     now = clock() if now is None else now
     window = int(now // period)
     retry_after = max(1, math.ceil((window + 1) * period - now))
     hashed = hashlib.sha256(ident.encode()).hexdigest()[:32]
-    counter = Counter(store=configured_store(), scope=scope, ident=hashed, window=window, period=period)
+    return Counter(store=configured_store(), scope=scope, ident=hashed, window=window, period=period), retry_after
+
+
+def counter_hit(scope: str, ident: str, *, limit: int, period: int, now: float | None = None) -> RateLimitResult:
+    """Counts one request of client ``ident`` against a limit, atomically, and says whether
+    it is allowed. The building block of every limit here and of the API's throttles."""
+    counter, retry_after = counter_at(scope, ident, period=period, now=now)
     counter, count = counter_increment(counter)
     return RateLimitResult(scope, count <= limit, limit, period, count, retry_after, counter)

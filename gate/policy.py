@@ -214,11 +214,15 @@ class GatePolicy:
             return None
         return day - timedelta(days=self.window_days - 1)
 
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` in the policy time zone, aware (naive: already local)."""
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            return moment.replace(tzinfo=self.tzinfo)
+        return moment.astimezone(self.tzinfo)
+
     def day_of(self, moment: datetime) -> date:
         """The calendar day of ``moment`` in the policy time zone (naive: already local)."""
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            return moment.date()
-        return moment.astimezone(self.tzinfo).date()
+        return self.local(moment).date()
 
     def start_of_day(self, day: date) -> datetime:
         """Midnight starting ``day`` in the policy time zone (what a date alone means)."""

@@ -147,9 +147,9 @@ def _other_candidates(*, day: date, policy: GatePolicy, full: bool, now: datetim
     # the product a moment after midnight by a transaction that began before it, counts on
     # the day too. At most to the end of the next day: a catch-up of many days must not
     # re-evaluate, every day, each product changed since the first of them.
-    if now.tzinfo is None or now.utcoffset() is None:
-        now = now.replace(tzinfo=policy.tzinfo)  # naive: already local, as policy.day_of reads it
-    changed_until = min(max(now, policy.start_of_day(next_day)), policy.start_of_day(next_day + timedelta(days=1)))
+    changed_until = min(
+        max(policy.local(now), policy.start_of_day(next_day)), policy.start_of_day(next_day + timedelta(days=1))
+    )
     # Flagged on or before this day: the withdrawal date (the policy's one rule) is reached.
     deadline_reached = day - (policy.withdrawal_date(day) - day)
     flagged = Product.objects.filter(gate_state=GateState.FLAGGED).order_by()
